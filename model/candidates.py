@@ -1,0 +1,138 @@
+"""Planning candidates: the things a funder can put public money into.
+
+A candidate is one cluster initiative, broker programme or matching grant that a
+plan may fund. This module is the single definition used by the CSV/Excel
+importer, the database layer and the allocator's scenario format.
+
+Units: money in US$ (nominal, the scenario's price year), shares as 0-1,
+years counted from 1 (the first year of operation or of the plan horizon).
+Expected outcomes (enterprises, jobs, benefit) are at *full scale*: when the
+candidate's whole ``cost_by_year`` is funded (public money plus partner money).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Kind = Literal["cluster_initiative", "broker_programme", "matching_grant"]
+KINDS: tuple[Kind, ...] = ("cluster_initiative", "broker_programme", "matching_grant")
+KIND_LABELS: dict[str, str] = {
+    "cluster_initiative": "Cluster initiative",
+    "broker_programme": "Broker programme",
+    "matching_grant": "Matching grant",
+}
+MAX_HORIZON_YEARS = 10
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$"
+
+
+class Candidate(BaseModel):
+    """One fundable candidate (see module docstring for units)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(pattern=ID_PATTERN, description="Stable identifier, unique in its dataset")
+    name: str = Field(min_length=1, max_length=200)
+    kind: Kind
+    region: str = Field(min_length=1, max_length=100)
+    sector: str = Field(default="", max_length=200)
+    start_year: int = Field(
+        default=1, ge=1, le=MAX_HORIZON_YEARS, description="First plan year it can start"
+    )
+    cost_by_year: tuple[float, ...] = Field(
+        min_length=1,
+        max_length=MAX_HORIZON_YEARS,
+        description="Full cost (US$) in each year of operation, public plus partner money",
+    )
+    public_share_floor: float = Field(
+        default=0.0, ge=0, le=1, description="Least share of cost paid with public money (0-1)"
+    )
+    public_share_ceiling: float = Field(
+        default=1.0, ge=0, le=1, description="Most share of cost paid with public money (0-1)"
+    )
+    fee_schedule: tuple[float, ...] = Field(
+        default=(),
+        max_length=MAX_HORIZON_YEARS,
+        description="Fee share (0-1) paid by client firms in each year of operation",
+    )
+    partner_match: float = Field(
+        default=0.0, ge=0, description="Partner money committed (US$, cash plus in kind)"
+    )
+    match_ratio: float | None = Field(
+        default=None, ge=0, description="Grant may be at most this ratio times partner match"
+    )
+    grant_cap: float | None = Field(default=None, ge=0, description="Largest grant (US$)")
+    eligible: bool = Field(default=True, description="Passed eligibility screening")
+    networks_needed: float = Field(
+        default=0.0, ge=0, description="Networks/clusters needing a broker at full scale"
+    )
+    networks_served: float = Field(
+        default=0.0, ge=0, description="Networks its trained brokers can serve at full scale"
+    )
+    enterprises: float = Field(ge=0, description="Enterprises reached at full scale")
+    enterprises_low: float = Field(ge=0)
+    enterprises_high: float = Field(ge=0)
+    jobs: float = Field(ge=0, description="Jobs created at full scale")
+    jobs_low: float = Field(ge=0)
+    jobs_high: float = Field(ge=0)
+    benefit: float = Field(ge=0, description="Benefit (US$) over its life at full scale")
+    benefit_low: float = Field(ge=0)
+    benefit_high: float = Field(ge=0)
+    evidence_basis: str = Field(default="", max_length=2000)
+
+    @field_validator("cost_by_year")
+    @classmethod
+    def _costs_non_negative(cls, v: tuple[float, ...]) -> tuple[float, ...]:
+        for i, c in enumerate(v, start=1):
+            if c < 0:
+                raise ValueError(f"cost in year {i} is negative ({c})")
+        if sum(v) <= 0:
+            raise ValueError("total cost must be greater than zero")
+        return v
+
+    @field_validator("fee_schedule")
+    @classmethod
+    def _fees_are_shares(cls, v: tuple[float, ...]) -> tuple[float, ...]:
+        for i, f in enumerate(v, start=1):
+            if not 0 <= f <= 1:
+                raise ValueError(f"fee share in year {i} is {f}, outside 0-1")
+        return v
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Candidate:
+        if self.public_share_floor > self.public_share_ceiling:
+            raise ValueError(
+                f"public_share_floor {self.public_share_floor} is above "
+                f"public_share_ceiling {self.public_share_ceiling}"
+            )
+        for name in ("enterprises", "jobs", "benefit"):
+            low = getattr(self, f"{name}_low")
+            mid = getattr(self, name)
+            high = getattr(self, f"{name}_high")
+            if not low <= mid <= high:
+                raise ValueError(f"{name}: need {name}_low <= {name} <= {name}_high")
+        return self
+
+    @property
+    def total_cost(self) -> float:
+        """Full cost over all years of operation (US$)."""
+        return float(sum(self.cost_by_year))
+
+    def fee_share(self, year_of_operation: int) -> float:
+        """Fee share (0-1) in a 1-based year of operation; the last value holds after."""
+        if not self.fee_schedule:
+            return 0.0
+        i = min(year_of_operation, len(self.fee_schedule)) - 1
+        return self.fee_schedule[i]
+
+
+class Region(BaseModel):
+    """A region of the planning country; ``lagging`` marks equity-floor targets."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(min_length=1, max_length=100)
+    country: str = Field(default="", max_length=100)
+    lagging: bool = False
+    note: str = Field(default="", max_length=2000)

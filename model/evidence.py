@@ -1,0 +1,121 @@
+"""Programme evidence: the cited figures every computed metric starts from.
+
+One ``EvidenceRecord`` is one figure a source document states about one
+programme, with the file and passage it comes from. Ranges stay ranges: a
+figure stated as "35 % to 200 %" has ``low=0.35, high=2.0`` and no ``value``;
+a figure stated as "more than 50 %" has ``low=0.5`` and neither of the others.
+
+Units (column ``unit``):
+- ``USD``: money, nominal US$ of ``price_year``;
+- ``count``: firms, networks, brokers, projects, people;
+- ``share``: a fraction 0-1 (a growth of +35 % is 0.35; growth may exceed 1);
+- ``share_per_year``: an average yearly rate as a fraction;
+- ``USD_per_USD``: a return ratio (US$ of benefit per US$ spent);
+- ``years``: a duration.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Unit = Literal["USD", "count", "share", "share_per_year", "USD_per_USD", "years"]
+UNITS: tuple[Unit, ...] = ("USD", "count", "share", "share_per_year", "USD_per_USD", "years")
+Basis = Literal["", "absolute", "relative_to_sector"]
+Instrument = Literal["cluster_initiative", "broker_programme", "matching_grant", "other"]
+INSTRUMENTS: tuple[Instrument, ...] = (
+    "cluster_initiative",
+    "broker_programme",
+    "matching_grant",
+    "other",
+)
+SEED_FILES: tuple[str, ...] = (
+    "000_adb6a09b45243a80.txt",
+    "001_f1154fb892477c6d.txt",
+    "002_190a6727378b83c7.txt",
+    "003_0fb384067797923c.txt",
+    "004_4fc2925a8217210d.txt",
+)
+ID = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$"
+
+
+class Programme(BaseModel):
+    """A programme or cluster the sources report on."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    programme_id: str = Field(pattern=ID)
+    name: str = Field(min_length=1, max_length=200)
+    country: str = Field(default="", max_length=100)
+    region: str = Field(default="", max_length=100, description="World region")
+    instrument: Instrument = "other"
+    agency: str = Field(default="", max_length=200)
+    period_start: int | None = Field(default=None, ge=1900, le=2100)
+    period_end: int | None = Field(default=None, ge=1900, le=2100)
+    description: str = Field(default="", max_length=4000)
+    source_file: str = Field(min_length=1, max_length=200)
+    passage: str = Field(min_length=1, max_length=500)
+
+    @model_validator(mode="after")
+    def _period(self) -> Programme:
+        if self.period_start and self.period_end and self.period_start > self.period_end:
+            raise ValueError("period_start is after period_end")
+        return self
+
+
+class EvidenceRecord(BaseModel):
+    """One cited figure (see module docstring for units and ranges)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    evidence_id: str = Field(pattern=ID)
+    programme_id: str = Field(pattern=ID)
+    metric: str = Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")
+    qualifier: str = Field(default="", max_length=100)
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    unit: Unit
+    currency: str = Field(default="", max_length=3)
+    price_year: int | None = Field(default=None, ge=1900, le=2100)
+    period_start: int | None = Field(default=None, ge=1900, le=2100)
+    period_end: int | None = Field(default=None, ge=1900, le=2100)
+    basis: Basis = ""
+    source_file: str = Field(min_length=1, max_length=200)
+    passage: str = Field(min_length=1, max_length=500)
+    note: str = Field(default="", max_length=2000)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> EvidenceRecord:
+        if self.value is None and self.low is None and self.high is None:
+            raise ValueError("needs a value, or a low and/or high bound")
+        if self.low is not None and self.high is not None and self.low > self.high:
+            raise ValueError(f"low {self.low} is above high {self.high}")
+        if self.value is not None:
+            if self.low is not None and self.value < self.low:
+                raise ValueError(f"value {self.value} is below low {self.low}")
+            if self.high is not None and self.value > self.high:
+                raise ValueError(f"value {self.value} is above high {self.high}")
+        if self.unit == "USD" and self.currency != "USD":
+            raise ValueError("money rows (unit USD) need currency USD")
+        if self.unit == "USD" and self.price_year is None:
+            raise ValueError("money rows (unit USD) need a price_year")
+        if self.period_start and self.period_end and self.period_start > self.period_end:
+            raise ValueError("period_start is after period_end")
+        return self
+
+    @property
+    def point(self) -> float | None:
+        """The stated point value, or None when the source gives only a range."""
+        return self.value
+
+
+class Deflator(BaseModel):
+    """A price index value for one year (US CPI-U, 1982-84 = 100)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    year: int = Field(ge=1900, le=2100)
+    index: float = Field(gt=0)
+    source: str = Field(min_length=1)
