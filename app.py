@@ -1,0 +1,15 @@
+"""Fomento's entry point: page config and navigation only (the pages hold the content)."""
+
+import streamlit as st
+
+st.set_page_config(page_title="Fomento", page_icon=":bar_chart:", layout="wide")
+
+home = st.Page("pages/home.py", title="Home", icon=":material/home:", url_path="home", default=True)
+data = st.Page("pages/data.py", title="Data", icon=":material/table:", url_path="data")
+
+st.navigation(
+    {
+        "Start": [home],
+        "Evidence and data": [data],
+    }
+).run()

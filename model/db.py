@@ -1,0 +1,93 @@
+"""Database engine and sessions: one SQLAlchemy engine per URL, SQLite or PostgreSQL.
+
+The URL comes from ``FOMENTO_DATABASE_URL``; without it the app uses a SQLite
+file under ``var/`` in the project folder, so a fresh clone runs with no setup.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from model import PROJECT_ROOT
+
+ENV_URL = "FOMENTO_DATABASE_URL"
+DEFAULT_SQLITE_PATH = PROJECT_ROOT / "var" / "fomento.db"
+
+# Stable constraint names make Alembic migrations identical on SQLite and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def database_url() -> str:
+    """The configured database URL (``FOMENTO_DATABASE_URL`` or the default SQLite file)."""
+    url = os.environ.get(ENV_URL, "").strip()
+    if url:
+        return normalise_url(url)
+    return f"sqlite:///{DEFAULT_SQLITE_PATH}"
+
+
+def normalise_url(url: str) -> str:
+    """Accept plain ``postgresql://`` URLs and use the psycopg 3 driver we ship."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    # Several app processes may share one file; wait for a lock instead of failing at once.
+    cur.execute("PRAGMA busy_timeout=5000")
+    cur.close()
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """A new engine for ``url`` (default: the configured one)."""
+    url = normalise_url(url) if url else database_url()
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        path = url[len("sqlite:///") :]
+        if path:
+            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    kwargs: dict[str, Any] = {"future": True}
+    if url.startswith("postgresql"):
+        kwargs["pool_pre_ping"] = True
+    engine = create_engine(url, **kwargs)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+@cache
+def engine_for(url: str) -> Engine:
+    """A shared engine per URL, so connection pools are reused within a process."""
+    return make_engine(url)
+
+
+def default_engine() -> Engine:
+    return engine_for(database_url())
+
+
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Session]:
+    """A session whose work commits at the end of the block, or rolls back whole."""
+    factory = sessionmaker(engine, expire_on_commit=False)
+    with factory() as session, session.begin():
+        yield session

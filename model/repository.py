@@ -1,0 +1,67 @@
+"""Read the evidence and planning tables back as the typed domain objects."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, func, select
+
+from model.candidates import Candidate, Region
+from model.db import transaction
+from model.evidence import EvidenceRecord, Programme
+from model.importer import CANDIDATES, EVIDENCE, PROGRAMMES, REGIONS
+from model.orm import CandidateRow, EvidenceRow, ProgrammeRow, RegionRow
+
+
+def fetch_programmes(engine: Engine) -> list[Programme]:
+    with transaction(engine) as s:
+        rows = s.scalars(select(ProgrammeRow).order_by(ProgrammeRow.programme_id)).all()
+        return [
+            Programme.model_validate({c: getattr(r, c) for c in PROGRAMMES.columns}) for r in rows
+        ]
+
+
+def fetch_evidence(engine: Engine) -> list[EvidenceRecord]:
+    with transaction(engine) as s:
+        rows = s.scalars(select(EvidenceRow).order_by(EvidenceRow.evidence_id)).all()
+        return [
+            EvidenceRecord.model_validate({c: getattr(r, c) for c in EVIDENCE.columns})
+            for r in rows
+        ]
+
+
+def fetch_regions(engine: Engine, dataset: str) -> list[Region]:
+    with transaction(engine) as s:
+        rows = s.scalars(
+            select(RegionRow).where(RegionRow.dataset == dataset).order_by(RegionRow.name)
+        ).all()
+        return [Region.model_validate({c: getattr(r, c) for c in REGIONS.columns}) for r in rows]
+
+
+def fetch_candidates(engine: Engine, dataset: str) -> list[Candidate]:
+    with transaction(engine) as s:
+        rows = s.scalars(
+            select(CandidateRow)
+            .where(CandidateRow.dataset == dataset)
+            .order_by(CandidateRow.candidate_id)
+        ).all()
+        return [
+            Candidate.model_validate(
+                {c: getattr(r, CANDIDATES.orm_column(c)) for c in CANDIDATES.columns}
+            )
+            for r in rows
+        ]
+
+
+def list_datasets(engine: Engine) -> list[str]:
+    """Planning datasets that have candidates, the demo first."""
+    with transaction(engine) as s:
+        names = list(s.scalars(select(CandidateRow.dataset).distinct()))
+    return sorted(names, key=lambda n: (n != "demo", n))
+
+
+def table_counts(engine: Engine) -> dict[str, int]:
+    """Row counts of the seeded tables (used by the home page and `db status`)."""
+    with transaction(engine) as s:
+        return {
+            spec.name: int(s.scalar(select(func.count()).select_from(spec.orm)) or 0)
+            for spec in (PROGRAMMES, EVIDENCE, REGIONS, CANDIDATES)
+        }

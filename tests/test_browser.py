@@ -1,0 +1,93 @@
+"""Key journeys in headless Chromium against a real app server on loopback."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser import UI_TIMEOUT_MS, app_server, chromium, chromium_path, wait_for_app
+from tests.conftest import Templates, unavailable
+
+pytestmark = pytest.mark.browser
+
+# Title in the sidebar and the page heading, by URL path.
+PAGES = {"home": ("Home", "Fomento"), "data": ("Data", "Data")}
+
+BAD_EVIDENCE = (
+    "evidence_id,programme_id,metric,qualifier,value,low,high,unit,currency,price_year,"
+    "period_start,period_end,basis,source_file,passage,note\n"
+    "UP-01,HND,total_cost,,680000,,,USD,USD,1998,1993,1998,,002_190a6727378b83c7.txt,Honduras,\n"
+    "UP-02,HND,networks_formed,,many,,,count,,,1993,1998,,002_190a6727378b83c7.txt,Honduras,\n"
+)
+GOOD_EVIDENCE = BAD_EVIDENCE.replace(",many,", ",33,")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    templates = Templates(tmp_path_factory.mktemp("browserdb"))
+    with app_server(templates.sqlite_copy(seeded=True)) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    exe = chromium_path()
+    if exe is None:
+        unavailable("Chromium not found (apt-get install chromium)")
+    assert exe is not None
+    with chromium(exe) as b:
+        yield b
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000})
+    pg = context.new_page()
+    pg.set_default_timeout(UI_TIMEOUT_MS)
+    yield pg
+    context.close()
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_each_page_opens_by_url_with_its_title(server: str, page: Page, path: str) -> None:
+    nav_title, heading = PAGES[path]
+    page.goto(f"{server}/{path}")
+    wait_for_app(page)
+    expect(page.locator("h1").first).to_have_text(heading)
+    nav = page.get_by_test_id("stSidebarNav")
+    for title, _ in PAGES.values():
+        expect(nav.get_by_text(title, exact=True)).to_be_visible()
+    # Helper modules in pages/ must never show up as pages.
+    expect(nav.get_by_text("shared")).to_have_count(0)
+    assert page.title().startswith(nav_title)
+
+
+def _upload(page: Page, tmp_path: Path, name: str, text: str) -> None:
+    path = tmp_path / name
+    path.write_text(text)
+    page.get_by_role("tab", name="Import").click()
+    page.locator("input[type='file']").set_input_files(str(path))
+
+
+def test_upload_bad_then_good_csv(server: str, page: Page, tmp_path: Path) -> None:
+    page.goto(f"{server}/data")
+    wait_for_app(page)
+    _upload(page, tmp_path, "bad_evidence.csv", BAD_EVIDENCE)
+    expect(page.get_by_text("bad_evidence.csv was rejected; nothing was written")).to_be_visible()
+    expect(
+        page.get_by_text("evidence, row 3, column value: Input should be a valid number")
+    ).to_be_visible()
+
+    page.goto(f"{server}/data")
+    wait_for_app(page)
+    _upload(page, tmp_path, "good_evidence.csv", GOOD_EVIDENCE)
+    expect(page.get_by_text("good_evidence.csv is valid")).to_be_visible()
+    page.get_by_role("button", name="Import these rows").click()
+    expect(
+        page.get_by_text("Imported good_evidence.csv: wrote: Evidence records: 2 new")
+    ).to_be_visible()
+    page.get_by_role("tab", name="Evidence").click()
+    expect(page.get_by_text("evidence rows").first).to_be_visible()
