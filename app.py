@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-st.set_page_config(page_title="Fomento", page_icon=":bar_chart:", layout="wide")
+# No page_title here: each st.Page title names its browser tab.
+st.set_page_config(page_icon=":bar_chart:", layout="wide")
 
 home = st.Page("pages/home.py", title="Home", icon=":material/home:", url_path="home", default=True)
 data = st.Page("pages/data.py", title="Data", icon=":material/table:", url_path="data")

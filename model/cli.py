@@ -3,7 +3,7 @@
 Each module listed in ``COMMAND_MODULES`` exposes ``register(subparsers)``,
 which adds its subcommands and sets ``func`` to a callable taking the parsed
 arguments and returning the exit code. A ``ValueError`` raised by a command is
-bad input: its message is printed and the exit code is 2.
+bad input: its message is printed and the exit code is 2; a ``PermissionError`` gives 3.
 """
 
 from __future__ import annotations
@@ -14,7 +14,11 @@ import sys
 from collections.abc import Sequence
 
 COMMAND_MODULES: tuple[str, ...] = (
+    "model.allocator.cli",
     "model.dbcli",
+    "model.usercli",
+    "model.costbenefit.cli",
+    "model.screening.cli",
 )
 
 
@@ -36,4 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as exc:
         print(f"fomento: error: {exc}", file=sys.stderr)
         return 2
+    except PermissionError as exc:
+        print(f"fomento: refused: {exc}", file=sys.stderr)
+        return 3
     return code

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, func, select
 
+from model import DATA_DIR, migrate
 from model.candidates import Candidate, Region
+from model.costbenefit.dataset import DEFLATORS_FILE, EvidenceDataset, load_deflators
 from model.db import transaction
 from model.evidence import EvidenceRecord, Programme
 from model.importer import CANDIDATES, EVIDENCE, PROGRAMMES, REGIONS
@@ -65,3 +67,16 @@ def table_counts(engine: Engine) -> dict[str, int]:
             spec.name: int(s.scalar(select(func.count()).select_from(spec.orm)) or 0)
             for spec in (PROGRAMMES, EVIDENCE, REGIONS, CANDIDATES)
         }
+
+
+def load_evidence_dataset(engine: Engine) -> EvidenceDataset:
+    """The database's programmes and evidence with the shipped deflator table."""
+    if not migrate.is_up_to_date(engine):
+        raise ValueError(
+            "the database is not migrated: run `fomento db upgrade && fomento db seed`"
+        )
+    return EvidenceDataset(
+        tuple(fetch_programmes(engine)),
+        tuple(fetch_evidence(engine)),
+        load_deflators(DATA_DIR / DEFLATORS_FILE),
+    )

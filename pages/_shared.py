@@ -8,9 +8,18 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
+from streamlit.runtime.pages_manager import PagesManager
 
 from model import db, migrate, repository
 from model.candidates import KIND_LABELS
+
+# Streamlit sees the pages/ folder beside app.py and, until some run has executed app.py's
+# st.navigation, serves a direct URL such as /data by running pages/data.py alone with
+# file-name titles in the sidebar. The first page run that finds that mode switches it off
+# and reruns, so app.py routes the same URL (url_path == file stem) with our titles.
+if PagesManager.uses_pages_directory:
+    PagesManager.uses_pages_directory = False
+    st.rerun()
 
 ILLUSTRATIVE_NOTE = (
     "The **demo** planning dataset is **illustrative**: a fictional country whose candidates "

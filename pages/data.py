@@ -88,6 +88,9 @@ with tab_cand:
             st.dataframe(regions_frame(url, ds), hide_index=True, width="stretch")
 
 with tab_import:
+    flash = st.session_state.pop("data_import_flash", None)
+    if flash:
+        st.success(flash)
     st.markdown(
         "Upload a **CSV** (UTF-8) or **Excel .xlsx** file of programmes, evidence, regions "
         "or candidates. The whole file is checked first: if any row is wrong, nothing is "
@@ -159,7 +162,11 @@ with tab_import:
                     st.error(str(exc))
                 else:
                     clear_data_caches()
-                    st.success(f"Imported {upload.name}: {report.summary()}.")
+                    # Rerun so every tab above shows the new rows; the message survives it.
+                    st.session_state["data_import_flash"] = (
+                        f"Imported {upload.name}: {report.summary()}."
+                    )
+                    st.rerun()
 
 with tab_dl:
     st.markdown("Exports re-import to identical rows.")
