@@ -2,15 +2,19 @@
 
 import streamlit as st
 
+from pages._shared import account_sidebar
+
 # No page_title here: each st.Page title names its browser tab.
 st.set_page_config(page_icon=":bar_chart:", layout="wide")
 
 home = st.Page("pages/home.py", title="Home", icon=":material/home:", url_path="home", default=True)
 data = st.Page("pages/data.py", title="Data", icon=":material/table:", url_path="data")
 
-st.navigation(
+page = st.navigation(
     {
         "Start": [home],
         "Evidence and data": [data],
     }
-).run()
+)
+account_sidebar()
+page.run()

@@ -176,6 +176,17 @@ def _aware(dt: datetime | None) -> datetime | None:
     return dt
 
 
+LOCAL_USER = User(username="local", role="admin")
+
+
+def has_accounts(engine: Engine) -> bool:
+    """Whether any account exists. With none (a fresh single-user install) there is no
+    sign-in and the local user acts as admin; creating the first admin with
+    ``fomento users create-admin`` turns sign-in on for everyone."""
+    with transaction(engine) as s:
+        return bool(s.scalar(select(func.count()).select_from(UserRow)))
+
+
 def list_users(engine: Engine) -> list[tuple[str, str, bool]]:
     with transaction(engine) as s:
         return [

@@ -7,10 +7,14 @@ from pathlib import Path
 from typing import Any
 
 from model import db, migrate
+from model.auth import User
 from model.exporter import export_directory
 from model.importer import SPECS_BY_NAME, import_file
 from model.repository import table_counts
 from model.seed import seed
+
+# Whoever runs the command line holds the database credentials already.
+CLI_USER = User(username="cli", role="admin")
 
 
 def register(sub: Any) -> None:
@@ -72,7 +76,7 @@ def _import(args: argparse.Namespace) -> int:
         table=args.table,
         dataset=args.dataset,
         dry_run=args.dry_run,
-        actor="cli",
+        user=CLI_USER,
     )
     print(f"{path.name}: {report.summary()}")
     return 0

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import Engine, select
 
+from model.auth import User, require
 from model.candidates import Candidate, Region
 from model.db import Base, transaction
 from model.evidence import EvidenceRecord, Programme
@@ -353,15 +354,22 @@ def import_file(
     dataset: str = DEFAULT_DATASET,
     mode: Mode = "upsert",
     dry_run: bool = False,
-    actor: str = "",
+    user: User,
 ) -> ImportReport:
-    """Validate ``data`` whole, then write it in one transaction (or not at all)."""
+    """Validate ``data`` whole, then write it in one transaction (or not at all).
+
+    Only an admin may import (``PermissionDenied`` otherwise, checked before reading).
+    """
+    if not dry_run:
+        require(user, "data.import")
     tables = parse_file(data, filename, table=table, dataset=dataset)
     problems: list[Problem] = []
     _check_references(engine, tables, problems)
     if problems:
         raise ImportRejected(problems)
-    return write_tables(engine, tables, mode=mode, dry_run=dry_run, actor=actor, source=filename)
+    return write_tables(
+        engine, tables, mode=mode, dry_run=dry_run, actor=user.username, source=filename
+    )
 
 
 def write_tables(

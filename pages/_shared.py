@@ -10,7 +10,8 @@ import streamlit as st
 from sqlalchemy import Engine
 from streamlit.runtime.pages_manager import PagesManager
 
-from model import db, migrate, repository
+from model import auth, db, migrate, repository
+from model.auth import User
 from model.candidates import KIND_LABELS
 
 # Streamlit sees the pages/ folder beside app.py and, until some run has executed app.py's
@@ -90,3 +91,53 @@ def clear_data_caches() -> None:
     """After a write, drop cached reads so every page shows the new rows."""
     for fn in (evidence_frame, programmes_frame, candidates_frame, regions_frame, datasets):
         fn.clear()
+
+
+def current_user() -> User:
+    """Who is acting: the signed-in user, the local admin of a single-user install, or a
+    viewer. The model checks this user's role on every write."""
+    eng = engine()
+    if not auth.has_accounts(eng):
+        return auth.LOCAL_USER
+    user = st.session_state.get("auth_user")
+    if isinstance(user, User):
+        if user.is_expired():
+            del st.session_state["auth_user"]
+            st.session_state["auth_flash"] = "Your session expired; sign in again."
+            return auth.VIEWER
+        return user
+    return auth.VIEWER
+
+
+def account_sidebar() -> None:
+    """Sign-in / sign-out in the sidebar (shown on every page by app.py)."""
+    eng = engine()
+    with st.sidebar:
+        if not auth.has_accounts(eng):
+            st.caption(
+                "Single-user mode: no accounts exist, so you act as admin. "
+                "Run `fomento users create-admin` to turn on sign-in."
+            )
+            return
+        flash = st.session_state.pop("auth_flash", None)
+        if flash:
+            st.warning(flash)
+        user = current_user()
+        if user.role != "viewer":
+            st.caption(f"Signed in as **{user.username}** ({user.role})")
+            if st.button("Sign out", key="auth_sign_out"):
+                del st.session_state["auth_user"]
+                st.rerun()
+            return
+        with st.expander("Sign in (viewers need no account)"):
+            with st.form("auth_form", clear_on_submit=True):
+                username = st.text_input("Username", key="auth_username")
+                password = st.text_input("Password", type="password", key="auth_password")
+                submitted = st.form_submit_button("Sign in")
+            if submitted:
+                try:
+                    st.session_state["auth_user"] = auth.authenticate(eng, username, password)
+                except auth.AuthError as exc:
+                    st.error(str(exc))
+                else:
+                    st.rerun()

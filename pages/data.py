@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from model import db
+from model.auth import PermissionDenied, can
 from model.candidates import KIND_LABELS
 from model.exporter import csv_bytes, export_all, xlsx_bytes
 from model.importer import SPECS_BY_NAME, ImportRejected, import_file
@@ -11,6 +12,7 @@ from pages._shared import (
     ILLUSTRATIVE_NOTE,
     candidates_frame,
     clear_data_caches,
+    current_user,
     datasets,
     engine,
     evidence_frame,
@@ -27,6 +29,7 @@ st.caption(
 )
 eng = engine()
 url = db.database_url()
+user = current_user()
 
 tab_ev, tab_prog, tab_cand, tab_import, tab_dl = st.tabs(
     ["Evidence", "Programmes", "Planning candidates", "Import", "Download"]
@@ -116,7 +119,13 @@ with tab_import:
         payload = upload.getvalue()
         try:
             preview = import_file(
-                eng, payload, upload.name, table=table, dataset=dataset_name, dry_run=True
+                eng,
+                payload,
+                upload.name,
+                table=table,
+                dataset=dataset_name,
+                dry_run=True,
+                user=user,
             )
         except ImportRejected as exc:
             shown = exc.problems[:PROBLEMS_LISTED]
@@ -153,13 +162,17 @@ with tab_import:
                     hide_index=True,
                     width="stretch",
                 )
-            if st.button("Import these rows", type="primary", key="data_import_go"):
+            if not can(user, "data.import"):
+                st.info("Only an admin can import data: sign in as an admin to write these rows.")
+            elif st.button("Import these rows", type="primary", key="data_import_go"):
                 try:
                     report = import_file(
-                        eng, payload, upload.name, table=table, dataset=dataset_name, actor="ui"
+                        eng, payload, upload.name, table=table, dataset=dataset_name, user=user
                     )
                 except ImportRejected as exc:
                     st.error(str(exc))
+                except PermissionDenied as exc:
+                    st.error(f"Not imported: {exc}.")
                 else:
                     clear_data_caches()
                     # Rerun so every tab above shows the new rows; the message survives it.

@@ -9,11 +9,13 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import Engine
 
+from model.auth import VIEWER, PermissionDenied, User
 from model.cli import main
 from model.exporter import csv_bytes, export_all, export_directory, xlsx_bytes
 from model.importer import ImportRejected, import_file
 from model.repository import fetch_candidates, fetch_evidence, fetch_programmes, table_counts
 
+ADMIN = User("root", "admin")
 PROGRAMMES_CSV = (
     "programme_id,name,country,region,instrument,agency,period_start,period_end,"
     "description,source_file,passage\n"
@@ -44,7 +46,7 @@ GOOD_CAND = (
 
 
 def _load(engine: Engine, text: str, name: str = "f.csv", **kw: object) -> None:
-    import_file(engine, text.encode(), name, **kw)  # type: ignore[arg-type]
+    import_file(engine, text.encode(), name, user=ADMIN, **kw)  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -58,7 +60,7 @@ def _rejected(engine: Engine, text: str | bytes, name: str = "bad.csv", **kw: ob
     before = table_counts(engine)
     data = text.encode() if isinstance(text, str) else text
     with pytest.raises(ImportRejected) as info:
-        import_file(engine, data, name, **kw)  # type: ignore[arg-type]
+        import_file(engine, data, name, user=ADMIN, **kw)  # type: ignore[arg-type]
     assert table_counts(engine) == before, "a rejected file must write nothing"
     return "\n".join(str(p) for p in info.value.problems)
 
@@ -149,7 +151,7 @@ def test_excel_workbook_with_several_sheets(engine: Engine) -> None:
             ws.append(line.split(","))
     buf = io.BytesIO()
     wb.save(buf)
-    import_file(engine, buf.getvalue(), "book.xlsx")
+    import_file(engine, buf.getvalue(), "book.xlsx", user=ADMIN)
     assert table_counts(engine)["evidence"] == 2
     assert fetch_programmes(engine)[0].programme_id == "HND"
 
@@ -157,7 +159,7 @@ def test_excel_workbook_with_several_sheets(engine: Engine) -> None:
 def test_export_reimports_to_identical_rows(seeded_engine: Engine, engine: Engine) -> None:
     tables = export_all(seeded_engine)
     for name in ("programmes", "evidence", "regions", "candidates"):
-        import_file(engine, csv_bytes(tables[name]), f"{name}.csv", table=name)
+        import_file(engine, csv_bytes(tables[name]), f"{name}.csv", table=name, user=ADMIN)
     assert export_all(engine) == tables
     assert fetch_evidence(engine) == fetch_evidence(seeded_engine)
     assert fetch_candidates(engine, "demo") == fetch_candidates(seeded_engine, "demo")
@@ -165,7 +167,7 @@ def test_export_reimports_to_identical_rows(seeded_engine: Engine, engine: Engin
 
 def test_excel_export_reimports_to_identical_rows(seeded_engine: Engine, engine: Engine) -> None:
     tables = export_all(seeded_engine)
-    import_file(engine, xlsx_bytes(tables), "all.xlsx")
+    import_file(engine, xlsx_bytes(tables), "all.xlsx", user=ADMIN)
     assert export_all(engine) == tables
 
 
@@ -175,7 +177,7 @@ def test_export_neutralises_formula_text(base: Engine) -> None:
     note = rows[0][header.index("note")]
     assert note == "'=HYPERLINK(1)"
     # ...and the importer takes the guard off again.
-    import_file(base, csv_bytes((header, rows)), "again.csv")
+    import_file(base, csv_bytes((header, rows)), "again.csv", user=ADMIN)
     assert {r.evidence_id: r.note for r in fetch_evidence(base)}["HND-01"] == "=HYPERLINK(1)"
 
 
@@ -200,3 +202,15 @@ def test_cli_import_export_and_status(
     assert written[0].suffix == ".xlsx"
     assert main(["db", "status"]) == 0
     assert "evidence: 2 rows" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("role", ["viewer", "analyst", "screener"])
+def test_only_admins_import(base: Engine, role: str) -> None:
+    user = VIEWER if role == "viewer" else User("u", role)  # type: ignore[arg-type]
+    before = table_counts(base)
+    with pytest.raises(PermissionDenied):
+        import_file(base, EVIDENCE_CSV.encode(), "evidence.csv", user=user)
+    # A dry run (validation report) is open to everyone; it writes nothing either way.
+    report = import_file(base, EVIDENCE_CSV.encode(), "evidence.csv", user=user, dry_run=True)
+    assert report.inserted == {"evidence": 2}
+    assert table_counts(base) == before
