@@ -6,19 +6,21 @@ calendar years unless the column says "year of operation" or "plan year".
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     Float,
     ForeignKey,
     Integer,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -211,3 +213,67 @@ class AuditEventRow(Base):
     entity_key: Mapped[str] = mapped_column(String(200), default="")
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class ProposalReviewRow(Base):
+    """One reviewer's score (integer 0-5) and comment on one rubric criterion of a proposal."""
+
+    __tablename__ = "proposal_reviews"
+    __table_args__ = (
+        UniqueConstraint("proposal_id", "reviewer", "criterion"),
+        CheckConstraint("score >= 0 AND score <= 5", name="score_range"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    proposal_id: Mapped[str] = mapped_column(
+        ForeignKey("proposals.proposal_id", ondelete="CASCADE"), index=True
+    )
+    reviewer: Mapped[str] = mapped_column(String(100))
+    criterion: Mapped[str] = mapped_column(String(40))
+    score: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+
+class NetAssessmentRow(Base):
+    """A NET assessment of a network: 7 indicators x 5 stages of achieved|partly|not."""
+
+    __tablename__ = "net_assessments"
+    __table_args__ = (UniqueConstraint("network_id", "assessed_on"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    network_id: Mapped[str] = mapped_column(String(64), index=True)
+    network_name: Mapped[str] = mapped_column(String(200), default="")
+    assessed_on: Mapped[date] = mapped_column(Date)
+    cells: Mapped[list[list[str]]] = mapped_column(JSON)
+    assessor: Mapped[str] = mapped_column(String(100), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ProjectIndicatorRow(Base):
+    """An IDB monitoring indicator of a funded project (values in ``unit``)."""
+
+    __tablename__ = "project_indicators"
+    __table_args__ = (
+        UniqueConstraint("project_id", "name"),
+        CheckConstraint("horizon IN ('short', 'medium', 'long')", name="horizon"),
+        CheckConstraint("expected_share >= 0 AND expected_share <= 1", name="expected_share"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    project_id: Mapped[str] = mapped_column(String(64), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    horizon: Mapped[str] = mapped_column(String(10))
+    unit: Mapped[str] = mapped_column(String(40), default="")
+    baseline: Mapped[float | None] = mapped_column(Float)
+    target: Mapped[float] = mapped_column(Float)
+    actual: Mapped[float | None] = mapped_column(Float)
+    expected_share: Mapped[float] = mapped_column(Float, default=1.0)
+    source: Mapped[str] = mapped_column(String(300), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )

@@ -1,0 +1,219 @@
+"""A territorial project proposal for a matching grant (MIF 004 section V, components 2 and 3).
+
+Units: money in US$ (nominal), duration in months, indicator baselines and
+targets in the indicator's own unit (count, share 0-1, US$...).
+
+The text forms below are the proposal CSV/Excel cell formats (see
+``model.screening.proposal_io``):
+
+- entities: ``Name|type; Name|type`` with a type from ``ENTITY_TYPES``;
+- inclusion: ``women;indigenous`` with groups from ``INCLUSION_GROUPS``;
+- indicators: ``name|horizon|baseline|target`` items separated by ``;``, horizon
+  ``short|medium|long`` (004 Annex II), an empty baseline meaning "not measured
+  yet"; an optional fifth part is the unit (``firms|short|0|40|count``).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from model.candidates import ID_PATTERN
+
+EntityType = Literal[
+    "business_enterprise",
+    "knowledge_institution",
+    "public_body",
+    "business_association",
+    "ngo",
+    "financial_institution",
+]
+ENTITY_TYPES: tuple[EntityType, ...] = (
+    "business_enterprise",
+    "knowledge_institution",
+    "public_body",
+    "business_association",
+    "ngo",
+    "financial_institution",
+)
+ENTITY_TYPE_LABELS: dict[str, str] = {
+    "business_enterprise": "business enterprise",
+    "knowledge_institution": "knowledge institution",
+    "public_body": "public body",
+    "business_association": "business association",
+    "ngo": "NGO",
+    "financial_institution": "financial institution",
+}
+InclusionGroup = Literal["women", "indigenous", "afro_descendant", "informal_firms"]
+INCLUSION_GROUPS: tuple[InclusionGroup, ...] = (
+    "women",
+    "indigenous",
+    "afro_descendant",
+    "informal_firms",
+)
+INCLUSION_LABELS: dict[str, str] = {
+    "women": "women",
+    "indigenous": "indigenous peoples",
+    "afro_descendant": "afro-descendants",
+    "informal_firms": "informal firms",
+}
+Horizon = Literal["short", "medium", "long"]
+HORIZONS: tuple[Horizon, ...] = ("short", "medium", "long")
+HORIZON_LABELS: dict[str, str] = {
+    "short": "short run (during the project)",
+    "medium": "medium run (at its end)",
+    "long": "long run (three years after)",
+}
+MAX_DURATION_MONTHS = 120  # the planner's horizon is at most 10 years (model.candidates)
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Entity(_Frozen):
+    """One submitting entity (004 section V, component 2 (i): "at least three entities")."""
+
+    name: str = Field(min_length=1, max_length=200)
+    type: EntityType
+
+
+class ExpectedIndicator(_Frozen):
+    """An indicator the proposal commits to, per the IDB horizons (004 Annex II)."""
+
+    name: str = Field(min_length=1, max_length=200)
+    horizon: Horizon
+    baseline: float | None = Field(default=None, description="None: not measured yet")
+    target: float
+    unit: str = Field(default="", max_length=40)
+
+    @field_validator("baseline", "target")
+    @classmethod
+    def _finite(cls, v: float | None) -> float | None:
+        if v is not None and not math.isfinite(v):
+            raise ValueError("must be a finite number")
+        return v
+
+
+class Proposal(_Frozen):
+    """A proposal as submitted (see the module docstring for units and text forms)."""
+
+    proposal_id: str = Field(pattern=ID_PATTERN)
+    title: str = Field(min_length=1, max_length=200)
+    territory: str = Field(default="", max_length=200)
+    region: str = Field(min_length=1, max_length=100, description="Region of the plan")
+    sector: str = Field(default="", max_length=200, description="Sector or supply chain")
+    entities: tuple[Entity, ...] = ()
+    amount_requested: float = Field(gt=0, description="Grant requested (US$)")
+    match_cash: float = Field(default=0.0, ge=0, description="Partner cash committed (US$)")
+    match_in_kind: float = Field(default=0.0, ge=0, description="Partner in-kind (US$)")
+    duration_months: int = Field(ge=1, le=MAX_DURATION_MONTHS)
+    innovation: str = Field(default="", max_length=4000, description="Innovation claim")
+    environmental_compliance: bool = False
+    regulatory_compliance: bool = False
+    inclusion: tuple[InclusionGroup, ...] = ()
+    indicators: tuple[ExpectedIndicator, ...] = ()
+
+    @field_validator("entities")
+    @classmethod
+    def _distinct_entities(cls, v: tuple[Entity, ...]) -> tuple[Entity, ...]:
+        seen: set[str] = set()
+        for e in v:
+            key = e.name.casefold()
+            if key in seen:
+                raise ValueError(f"entity '{e.name}' is listed twice")
+            seen.add(key)
+        return v
+
+    @field_validator("inclusion")
+    @classmethod
+    def _distinct_groups(cls, v: tuple[InclusionGroup, ...]) -> tuple[InclusionGroup, ...]:
+        return tuple(dict.fromkeys(v))
+
+    @property
+    def partner_match(self) -> float:
+        """Partner money committed, cash plus in kind (US$)."""
+        return self.match_cash + self.match_in_kind
+
+    @property
+    def full_cost(self) -> float:
+        """Grant requested plus partner match (US$)."""
+        return self.amount_requested + self.partner_match
+
+    @property
+    def cofinancing_share(self) -> float:
+        """Partner match as a share (0-1) of the full cost."""
+        return self.partner_match / self.full_cost
+
+    def count_type(self, entity_type: EntityType) -> int:
+        return sum(1 for e in self.entities if e.type == entity_type)
+
+
+def parse_entities(text: str) -> list[dict[str, str]]:
+    """``Name|type; Name|type`` as entity inputs (types validated by ``Entity``)."""
+    out: list[dict[str, str]] = []
+    for i, item in enumerate((p.strip() for p in text.split(";")), start=1):
+        if not item:
+            continue
+        name, sep, kind = item.rpartition("|")
+        if not sep or not name.strip():
+            raise ValueError(
+                f"entity {i} '{item[:60]}' must be written Name|type, type one of "
+                f"{', '.join(ENTITY_TYPES)}"
+            )
+        out.append({"name": name.strip(), "type": _token(kind)})
+    return out
+
+
+def parse_inclusion(text: str) -> list[str]:
+    """``women;indigenous`` as inclusion group names (hyphens and spaces become _)."""
+    return [_token(p) for p in text.split(";") if p.strip()]
+
+
+def parse_indicators(text: str) -> list[dict[str, str | None]]:
+    """``name|horizon|baseline|target[|unit]`` items separated by ``;``."""
+    out: list[dict[str, str | None]] = []
+    for i, item in enumerate((p.strip() for p in text.split(";")), start=1):
+        if not item:
+            continue
+        parts = [p.strip() for p in item.split("|")]
+        if len(parts) not in (4, 5):
+            raise ValueError(
+                f"indicator {i} '{item[:60]}' must be written name|horizon|baseline|target "
+                f"(optionally |unit), found {len(parts)} part(s)"
+            )
+        out.append(
+            {
+                "name": parts[0],
+                "horizon": parts[1].lower(),
+                "baseline": parts[2] or None,
+                "target": parts[3],
+                "unit": parts[4] if len(parts) == 5 else "",
+            }
+        )
+    return out
+
+
+def format_entities(entities: tuple[Entity, ...]) -> str:
+    return "; ".join(f"{e.name}|{e.type}" for e in entities)
+
+
+def format_indicators(indicators: tuple[ExpectedIndicator, ...]) -> str:
+    def num(v: float | None) -> str:
+        if v is None:
+            return ""
+        return str(int(v)) if v.is_integer() else repr(v)
+
+    items = []
+    for ind in indicators:
+        parts = [ind.name, ind.horizon, num(ind.baseline), num(ind.target)]
+        if ind.unit:
+            parts.append(ind.unit)
+        items.append("|".join(parts))
+    return "; ".join(items)
+
+
+def _token(text: str) -> str:
+    return text.strip().lower().replace("-", "_").replace(" ", "_")

@@ -1,0 +1,121 @@
+"""Proposals, reviews, NET assessments and project indicators in the database (SQLite, PG)."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import Engine
+
+from model import DATA_DIR
+from model.db import transaction
+from model.importer import ImportRejected
+from model.orm import AuditEventRow, NetAssessmentRow, ProposalReviewRow, ProposalRow
+from model.screening.indicators import ProjectIndicator
+from model.screening.net import history
+from model.screening.net_io import fetch_net_assessments, import_net_assessments
+from model.screening.proposal_io import (
+    fetch_proposals,
+    import_proposals,
+    parse_proposals,
+    proposal_statuses,
+)
+from model.screening.rubric import CriterionScore, Review
+from model.screening.store import (
+    fetch_project_indicators,
+    fetch_reviews,
+    hand_over,
+    save_project_indicators,
+    save_review,
+    start_monitoring,
+)
+
+EXAMPLE = DATA_DIR / "proposals_example.csv"
+
+
+def count(engine: Engine, table: type) -> int:
+    with transaction(engine) as s:
+        return int(s.scalar(sa.select(sa.func.count()).select_from(table)) or 0)
+
+
+def test_import_proposals_round_trips_and_upserts(engine: Engine) -> None:
+    data = EXAMPLE.read_bytes()
+    first = import_proposals(engine, data, EXAMPLE.name, actor="test")
+    assert len(first.inserted) == 8
+    assert fetch_proposals(engine) == sorted(
+        parse_proposals(data, EXAMPLE.name), key=lambda p: p.proposal_id
+    )
+    again = import_proposals(engine, data, EXAMPLE.name)
+    assert (len(again.inserted), len(again.updated), len(again.unchanged)) == (0, 0, 8)
+    changed = data.replace(b"P-008,Capital District software cluster seminar", b"P-008,Renamed")
+    assert import_proposals(engine, changed, "v2.csv").updated == ("P-008",)
+    assert count(engine, AuditEventRow) == 3
+
+
+def test_rejected_proposal_file_writes_nothing(engine: Engine) -> None:
+    bad = (
+        "proposal_id,title,region,entities,amount_requested,duration_months\n"
+        "OK1,Fine,Norte,A|business_enterprise,200000,12\n"
+        "BAD,Broken,Norte,A|business_enterprise; B|guild,200000,twelve\n"
+    )
+    with pytest.raises(ImportRejected) as info:
+        import_proposals(engine, bad.encode(), "bad.csv")
+    assert {(p.row, p.column) for p in info.value.problems} == {
+        (3, "entities"),
+        (3, "duration_months"),
+    }
+    assert count(engine, ProposalRow) == 0
+    assert count(engine, AuditEventRow) == 0
+
+
+def test_reviews_hand_over_and_monitoring(engine: Engine) -> None:
+    import_proposals(engine, EXAMPLE.read_bytes(), EXAMPLE.name)
+    r1 = Review(
+        proposal_id="P-001",
+        reviewer="ana",
+        scores=(
+            CriterionScore(criterion="innovation", score=4, comment="new cold chain"),
+            CriterionScore(criterion="governance", score=2),
+        ),
+    )
+    save_review(engine, r1)
+    # Re-scoring replaces the reviewer's earlier scores; a dropped criterion goes.
+    r1b = r1.model_copy(update={"scores": (CriterionScore(criterion="innovation", score=5),)})
+    save_review(engine, r1b)
+    assert fetch_reviews(engine, "P-001") == [r1b]
+    assert count(engine, ProposalReviewRow) == 1
+    with pytest.raises(ValueError, match="'NOPE' is not in the database"):
+        save_review(engine, r1.model_copy(update={"proposal_id": "NOPE"}))
+
+    candidates = hand_over(engine, actor="test")
+    assert [c.id for c in candidates] == ["P-001", "P-006", "P-007"]
+    statuses = proposal_statuses(engine)
+    assert statuses["P-001"] == "handed_over" and statuses["P-002"] == "ineligible"
+
+    added = start_monitoring(engine, ["P-006"])
+    assert added == 4
+    monitored = fetch_project_indicators(engine, "P-006")
+    jobs = next(i for i in monitored if i.unit == "jobs")
+    save_project_indicators(engine, [jobs.model_copy(update={"actual": 33.0})])
+    # Starting monitoring again keeps the recorded actual.
+    assert start_monitoring(engine, ["P-006"]) == 0
+    again = next(i for i in fetch_project_indicators(engine, "P-006") if i.unit == "jobs")
+    assert again.actual == 33.0 and again.status == "on track"
+    assert proposal_statuses(engine)["P-006"] == "funded"
+
+
+def test_project_indicator_check_constraint(engine: Engine) -> None:
+    good = ProjectIndicator(project_id="X", name="n", horizon="short", baseline=0, target=1)
+    save_project_indicators(engine, [good])
+    assert fetch_project_indicators(engine) == [good]
+
+
+def test_net_assessments_round_trip(engine: Engine) -> None:
+    path = DATA_DIR / "net_example.csv"
+    report = import_net_assessments(engine, path.read_bytes(), path.name)
+    assert (report.inserted, report.updated) == (8, 0)
+    assert import_net_assessments(engine, path.read_bytes(), path.name).updated == 8
+    stored = fetch_net_assessments(engine)
+    assert count(engine, NetAssessmentRow) == 8
+    metal = history(stored, "N-METAL")
+    assert [p.assessed_on.year for p in metal] == [2023, 2024, 2025]
+    assert fetch_net_assessments(engine, "N-WOOD")[0].cells[0][0] == "achieved"
