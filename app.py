@@ -8,12 +8,15 @@ from pages._shared import account_sidebar
 st.set_page_config(page_icon=":bar_chart:", layout="wide")
 
 home = st.Page("pages/home.py", title="Home", icon=":material/home:", url_path="home", default=True)
+evidence = st.Page(
+    "pages/evidence.py", title="Evidence", icon=":material/query_stats:", url_path="evidence"
+)
 data = st.Page("pages/data.py", title="Data", icon=":material/table:", url_path="data")
 
 page = st.navigation(
     {
         "Start": [home],
-        "Evidence and data": [data],
+        "Evidence and data": [evidence, data],
     }
 )
 account_sidebar()

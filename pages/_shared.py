@@ -88,9 +88,8 @@ def datasets(url: str) -> list[str]:
 
 
 def clear_data_caches() -> None:
-    """After a write, drop cached reads so every page shows the new rows."""
-    for fn in (evidence_frame, programmes_frame, candidates_frame, regions_frame, datasets):
-        fn.clear()
+    """After a write, drop every cached read so all pages (Evidence too) show the new rows."""
+    st.cache_data.clear()
 
 
 def current_user() -> User:

@@ -16,7 +16,11 @@ from tests.conftest import Templates, unavailable
 pytestmark = pytest.mark.browser
 
 # Title in the sidebar and the page heading, by URL path.
-PAGES = {"home": ("Home", "Fomento"), "data": ("Data", "Data")}
+PAGES = {
+    "home": ("Home", "Fomento"),
+    "evidence": ("Evidence", "Evidence"),
+    "data": ("Data", "Data"),
+}
 
 BAD_EVIDENCE = (
     "evidence_id,programme_id,metric,qualifier,value,low,high,unit,currency,price_year,"

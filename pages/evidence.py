@@ -1,0 +1,286 @@
+"""Evidence: programmes compared on cost and return, every number with formula and source."""
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine
+
+from model import db
+from model.costbenefit import (
+    EvidenceDataset,
+    ProgrammeMetrics,
+    compute_programme_metrics,
+    metrics_table,
+    shown_value,
+)
+from model.costbenefit.export import Assumptions, metrics_xlsx
+from model.costbenefit.table import to_csv
+from model.costbenefit.views import (
+    LEVERAGE_KEYS,
+    RETURN_KEYS,
+    UNIT_COST_KEYS,
+    WARNING_MARK,
+    EvidenceFilter,
+    explain,
+    filter_options,
+    instrument_label,
+    keep,
+    mix_notes,
+    range_points,
+    recovery_points,
+    selected_ids,
+    warning_flag,
+)
+from model.repository import load_evidence_dataset
+from pages import _charts
+from pages._shared import engine
+
+NOMINAL = "nominal"
+DEFAULT_DISCOUNT_PCT = 5.0
+MAX_DISCOUNT_PCT = 15.0
+DEFAULT_HORIZON = 10
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TABLE_COLUMNS = [
+    "flag",
+    "programme_id",
+    "programme",
+    "instrument",
+    "label",
+    "qualifier",
+    "shown",
+    "value",
+    "low",
+    "high",
+    "unit",
+    "price_year",
+    "basis",
+    "period",
+    "warnings",
+    "programme_warnings",
+    "sources",
+]
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _dataset(url: str, _eng: Engine) -> EvidenceDataset:
+    return load_evidence_dataset(_eng)
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _metrics(
+    url: str, price_year: int | None, discount_rate: float, horizon: int, _eng: Engine
+) -> list[ProgrammeMetrics]:
+    # The same call `fomento evidence` makes, so page and CLI agree on every figure.
+    return compute_programme_metrics(_dataset(url, _eng), price_year, discount_rate, horizon)
+
+
+def _md(text: str) -> str:
+    # A pair of "US$" in one line would otherwise be rendered as LaTeX math.
+    return text.replace("$", "\\$")
+
+
+st.title("Evidence")
+st.caption(
+    "Programmes compared on cost per network and enterprise, return per dollar, leverage "
+    "and cost recovery. Ranges stay ranges; every number opens to its formula, the figures "
+    "it uses and the passage of the source document they come from."
+)
+eng = engine()
+url = db.database_url()
+dataset = _dataset(url, eng)
+if not dataset.programmes:
+    st.info("No programmes yet: run `fomento db seed` or import evidence on the Data page.")
+    st.stop()
+
+# Settings: how money is expressed and discounted.
+years = sorted((d.year for d in dataset.deflators), reverse=True)
+s1, s2, s3 = st.columns(3)
+price_choice = s1.selectbox(
+    "Price year",
+    [NOMINAL, *(str(y) for y in years)],
+    key="evidence_price_year",
+    help="Constant US$ of this year (US CPI-U); nominal keeps each figure's own year.",
+)
+discount_pct = s2.slider(
+    "Discount rate (% a year)",
+    0.0,
+    MAX_DISCOUNT_PCT,
+    DEFAULT_DISCOUNT_PCT,
+    step=0.5,
+    format="%.1f %%",
+    key="evidence_discount_pct",
+    help="Used by net present values.",
+)
+horizon = int(
+    s3.number_input(
+        "Horizon (years)",
+        min_value=1,
+        max_value=100,
+        value=DEFAULT_HORIZON,
+        key="evidence_horizon",
+        help="Years of cash flows discounted.",
+    )
+)
+price_year = None if price_choice == NOMINAL else int(price_choice)
+discount_rate = discount_pct / 100
+
+# Filters: which programmes.
+options = filter_options(dataset.programmes)
+f1, f2, f3 = st.columns(3)
+instruments = f1.multiselect(
+    "Instrument", options.instruments, format_func=instrument_label, key="evidence_instrument"
+)
+places = f2.multiselect("Country or region", options.places, key="evidence_place")
+period = None
+if options.first_year is not None and options.last_year is not None:
+    period = f3.slider(
+        "Period (programmes active in)",
+        options.first_year,
+        options.last_year,
+        (options.first_year, options.last_year),
+        key="evidence_period",
+    )
+include_undated = f3.checkbox(
+    "Include programmes that state no period", value=True, key="evidence_undated"
+)
+
+try:
+    flt = EvidenceFilter(tuple(instruments), tuple(places), period, include_undated)
+    all_metrics = _metrics(url, price_year, discount_rate, horizon, eng)
+except ValueError as exc:
+    st.error(f"Cannot compute the metrics: {exc}")
+    st.stop()
+shown = keep(all_metrics, selected_ids(dataset.programmes, flt))
+rows = metrics_table(shown)
+money = "nominal US$ of each figure's year" if price_year is None else f"US$ of {price_year}"
+st.write(
+    f"**{len(shown)} of {len(all_metrics)} programmes**, {len(rows)} rows; money in {money}, "
+    f"discount rate {discount_pct:g} %, horizon {horizon} years."
+)
+
+notes = mix_notes(shown)
+if notes:
+    st.warning(
+        "**Not averaged.** This selection mixes figures that cannot be pooled; rows marked "
+        f"{WARNING_MARK} say why:\n" + "\n".join(f"- {_md(n)}" for n in notes),
+        icon=":material/warning:",
+    )
+
+# The comparison table (sortable by any column).
+table = pd.DataFrame(rows, columns=list(rows[0]) if rows else None)
+if not table.empty:
+    table["flag"] = [warning_flag(r) for r in rows]
+    table["shown"] = [shown_value(r) for r in rows]
+    table["instrument"] = table["instrument"].map(instrument_label)
+    table = table[TABLE_COLUMNS]
+st.dataframe(
+    table,
+    hide_index=True,
+    width="stretch",
+    key="evidence_table",
+    column_config={
+        "flag": st.column_config.TextColumn(WARNING_MARK, width="small", help="Has a warning"),
+        "programme_id": st.column_config.TextColumn("Id", pinned=True),
+        "programme": st.column_config.TextColumn("Programme", width="medium"),
+        "instrument": st.column_config.TextColumn("Instrument"),
+        "qualifier": st.column_config.TextColumn("Which figure"),
+        "unit": st.column_config.TextColumn("Unit"),
+        "basis": st.column_config.TextColumn("Growth basis"),
+        "period": st.column_config.TextColumn("Period"),
+        "sources": st.column_config.TextColumn("Sources", width="large"),
+        "label": st.column_config.TextColumn("Metric", width="medium"),
+        "shown": st.column_config.TextColumn("Value (range)", help="Shares in %"),
+        "value": st.column_config.NumberColumn("Value", format="localized"),
+        "low": st.column_config.NumberColumn("Low", format="localized"),
+        "high": st.column_config.NumberColumn("High", format="localized"),
+        "price_year": st.column_config.NumberColumn("Price year", format="%d"),
+        "warnings": st.column_config.TextColumn("Warnings", width="large"),
+        "programme_warnings": st.column_config.TextColumn("Programme warnings", width="large"),
+    },
+)
+
+stem = f"fomento-evidence-{price_choice}"
+assumptions = Assumptions(
+    price_year,
+    discount_rate,
+    horizon,
+    dataset.deflators[0].source if dataset.deflators else "none",
+)
+d1, d2, _ = st.columns([1, 1, 4])
+d1.download_button(
+    "CSV",
+    to_csv(rows),
+    file_name=f"{stem}.csv",
+    mime="text/csv",
+    icon=":material/download:",
+    on_click="ignore",
+    key="evidence_dl_csv",
+    help="The rows shown; with no filter, the same as `fomento evidence --format csv`.",
+)
+d2.download_button(
+    "Excel",
+    lambda: metrics_xlsx(shown, assumptions),
+    file_name=f"{stem}.xlsx",
+    mime=XLSX_MIME,
+    icon=":material/download:",
+    on_click="ignore",
+    key="evidence_dl_xlsx",
+    help="Sheets: metrics, sources, assumptions.",
+)
+
+st.subheader("Charts")
+unit = "nominal US$" if price_year is None else f"US$ of {price_year}"
+tabs = st.tabs(["Return per dollar", "Cost per unit", "Public vs total", "Cost recovery"])
+charts = (
+    (tabs[0], range_points(shown, RETURN_KEYS), "returns", "US$ of benefit per US$"),
+    (tabs[1], range_points(shown, UNIT_COST_KEYS), "unit-costs", unit),
+    (tabs[2], range_points(shown, LEVERAGE_KEYS), "leverage", "US$ per US$"),
+)
+titles = {
+    "returns": "Return per dollar (bar: range; point: value as stated)",
+    "unit-costs": f"Cost per network and per enterprise reached ({unit})",
+    "leverage": "Return per total vs per public dollar, and leverage",
+}
+for tab, points, name, axis in charts:
+    with tab:
+        if not points:
+            st.info("No programme in this selection states the figures for this chart.")
+            continue
+        fmt = ",.0f" if name == "unit-costs" else ",.2f"
+        chart = _charts.range_chart(points, titles[name], axis, fmt, name == "unit-costs")
+        _charts.show(chart, f"{stem}-{name}", f"evidence_{name}")
+with tabs[3]:
+    path = recovery_points(shown, dataset.programmes)
+    if not path:
+        st.info("No programme in this selection states a cost-recovery path.")
+    else:
+        _charts.show(_charts.recovery_chart(path), f"{stem}-recovery", "evidence_recovery")
+
+st.subheader("Where every number comes from")
+st.caption(
+    "One panel per programme in the selection: its warnings first, then each metric with "
+    "its formula, the figures it uses as the source states them, and the passages cited."
+)
+with_metrics = [pm for pm in shown if pm.metrics or pm.warnings]
+records = {r.evidence_id: r for r in dataset.records}
+for pm in with_metrics:
+    mark = f" {WARNING_MARK}" if pm.warnings else ""
+    with st.expander(f"{pm.programme_id}: {pm.name} ({len(pm.metrics)} metrics){mark}"):
+        for w in pm.warnings:
+            st.warning(_md(w), icon=":material/warning:")
+        if not pm.metrics:
+            st.write("No metric can be computed from the stated figures.")
+        for ex in explain(pm, records):
+            inputs = "; ".join(
+                f"{i.evidence_id} {i.metric}"
+                + (f" [{i.qualifier}]" if i.qualifier else "")
+                + f" = {i.stated}"
+                for i in ex.inputs
+            )
+            lines = [
+                _md(f"**{ex.label}: {ex.shown}** ({ex.unit})"),
+                f"- Formula: `{ex.formula}`",  # a code span shows "$" as it is
+                _md(f"- Inputs: {inputs}"),
+                _md("- Sources: " + "; ".join(ex.citations)),
+                *(_md(f"- {WARNING_MARK} {w}") for w in ex.warnings),
+            ]
+            st.markdown("\n".join(lines))
