@@ -1,0 +1,207 @@
+"""The allocator's entry points: ``allocate`` (build, solve, read out, explain) and sweeps.
+
+``allocate(scenario)`` never raises on an infeasible scenario: it returns a
+result with ``status == "infeasible"`` and the relaxation that would fix it.
+Bad input raises ``ValueError`` (from the scenario models or the builder).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+
+from model.allocator.arrays import curve
+from model.allocator.build import build_model
+from model.allocator.explain import (
+    constraint_reports,
+    read_plan,
+    totals,
+    unfunded_reports,
+)
+from model.allocator.greedy import greedy_plan
+from model.allocator.lp import BuiltModel
+from model.allocator.relax import diagnose
+from model.allocator.result import AllocationResult, Baseline
+from model.allocator.scenario import Budget, Scenario
+from model.allocator.solve import Solution, solve
+from model.allocator.wording import amount, money
+
+MIP_DUALS_NOTE = (
+    "This is a MILP: shadow prices are those of the LP with the go/no-go decisions "
+    "fixed at their optimal values."
+)
+
+
+def allocate(
+    scenario: Scenario,
+    solver: str | None = None,
+    *,
+    explain: bool = True,
+    baseline: bool = True,
+) -> AllocationResult:
+    """Solve a scenario with ``solver`` (``highs``/``cbc``; default: the scenario's)."""
+    t0 = time.perf_counter()
+    built = build_model(scenario)
+    t1 = time.perf_counter()
+    sol = solve(built, solver)
+    t2 = time.perf_counter()
+    result = read_out(built, sol, explain=explain, baseline=baseline)
+    t3 = time.perf_counter()
+    seconds = {"build": t1 - t0, "solve": t2 - t1, "explain": t3 - t2, "total": t3 - t0}
+    return replace(result, seconds=seconds)
+
+
+def read_out(
+    built: BuiltModel, sol: Solution, *, explain: bool = True, baseline: bool = True
+) -> AllocationResult:
+    """Turn a solution into an ``AllocationResult`` (diagnosing infeasibility)."""
+    sc = built.scenario
+    empty = AllocationResult(
+        scenario=sc.name,
+        status=sol.status,
+        solver=sol.solver,
+        objective_kind=sc.objective.kind,
+        objective=None,
+        funding={},
+        scale={},
+        funding_by_source={},
+        totals_by_kind={},
+        totals_by_region={},
+        totals_by_year=(),
+        totals_by_source={},
+        total_public=0.0,
+        budget_available=_available(sc),
+        unallocated=None,
+        unallocated_sentence="",
+        outcomes={},
+        return_per_public_dollar=None,
+        fee_revenue=0.0,
+        constraints=(),
+        constraints_omitted=0,
+        unfunded=(),
+        greedy=None,
+        is_mip=built.is_mip,
+        gap=sol.gap,
+        duals_note="",
+        relaxation=(),
+        message=sol.message,
+    )
+    if not sol.ok:
+        steps = diagnose(built, sol.solver) if sol.status == "infeasible" else ()
+        return replace(empty, relaxation=steps)
+    plan = read_plan(built, sol.values)
+    arr = built.arrays
+    spend = float(plan.x.sum())
+    x_vals = sol.values[built.x_col[built.x_col >= 0]]
+    # The reported objective leaves out the spend tie-break (see build.SPEND_TIE_BREAK).
+    internal = float(built.col_cost @ sol.values) + built.tie_break * float(x_vals.sum())
+    objective = built.objective_sign * internal
+    reach = curve(sc, plan.f)
+    outcomes: dict[str, float] = {m: float((arr.outcome[m] * reach).sum()) for m in arr.outcome}
+    by_kind, by_region = totals(built, plan)
+    avail = _available(sc)
+    unalloc = None if avail is None else max(avail - spend, 0.0)
+    sentence = (
+        "No budget limit is set."
+        if avail is None
+        else f"{money(unalloc or 0.0)} of the {money(avail)} budget is left unallocated."
+    )
+    constraints, omitted = constraint_reports(built, sol) if explain else ((), 0)
+    greedy = _baseline(built, objective) if baseline else None
+    return replace(
+        empty,
+        objective=objective,
+        funding=plan.funding,
+        scale=plan.scale,
+        funding_by_source=plan.by_source,
+        totals_by_kind=by_kind,
+        totals_by_region=by_region,
+        totals_by_year=tuple(float(v) for v in plan.x.sum(axis=0)),
+        totals_by_source={s: float(sum(d.values())) for s, d in plan.by_source.items()},
+        total_public=spend,
+        unallocated=unalloc,
+        unallocated_sentence=sentence,
+        outcomes=outcomes,
+        return_per_public_dollar=outcomes["benefit"] / spend if spend > 0 else None,
+        fee_revenue=float((arr.fee * arr.cost * plan.f[:, None]).sum()),
+        constraints=constraints,
+        constraints_omitted=omitted,
+        unfunded=unfunded_reports(built, sol, plan) if explain else (),
+        greedy=greedy,
+        duals_note=MIP_DUALS_NOTE if built.is_mip and sol.duals_from_fixed_lp else "",
+    )
+
+
+def _available(sc: Scenario) -> float | None:
+    """Public money available over the horizon (US$), or None without a budget."""
+    b = sc.budget
+    if not sc.rules.budget.enabled:
+        return None
+    limits = [v for v in (b.total, sum(b.per_year) if b.per_year else None) if v is not None]
+    return min(limits) if limits else None
+
+
+def _baseline(built: BuiltModel, objective: float) -> Baseline:
+    sc = built.scenario
+    g = greedy_plan(sc, built.arrays)
+    cost = float(sum(sum(v) for v in g.funding.values()))
+    gain = objective - g.objective if built.objective_sign > 0 else g.objective - objective
+    kind = sc.objective.kind
+    if g.feasible:
+        rel = f" ({100 * gain / abs(g.objective):.1f} %)" if g.objective else ""
+        sentence = (
+            f"The greedy baseline (fund by return per public dollar) reaches "
+            f"{amount(kind, g.objective)}; the optimum gains {amount(kind, gain)}{rel}."
+        )
+    else:
+        sentence = (
+            f"The greedy baseline reaches {amount(kind, g.objective)} but breaks "
+            f"{', '.join(g.violations[:5])}; the optimum keeps every rule."
+        )
+    return Baseline(g.objective, cost, g.feasible, g.violations, gain, sentence)
+
+
+@dataclass(frozen=True)
+class SweepPoint:
+    """One budget level of a sweep: budget factor, objective and money used (US$)."""
+
+    factor: float
+    status: str
+    objective: float | None
+    total_public: float
+
+
+def sweep_budget(
+    scenario: Scenario, factors: list[float], solver: str | None = None
+) -> list[SweepPoint]:
+    """Re-solve with every budget multiplied by each factor, reusing one built model."""
+    built = build_model(scenario)
+    budget_rows = [
+        i
+        for b in built.row_blocks
+        if b.prefix in ("budget_total", "budget_year")
+        for i in range(b.start, b.stop)
+    ]
+    out = []
+    for k in factors:
+        if k < 0:
+            raise ValueError(f"factors: budget factor {k} is negative")
+        up = built.row_upper.copy()
+        up[budget_rows] = built.row_upper[budget_rows] * k
+        sc = scenario.model_copy(update={"budget": _scaled(scenario.budget, k)})
+        sol = solve(replace(built, row_upper=up, scenario=sc), solver)
+        if not sol.ok:
+            out.append(SweepPoint(k, sol.status, None, 0.0))
+            continue
+        x = sol.values[built.x_col[built.x_col >= 0]]
+        internal = float(built.col_cost @ sol.values) + built.tie_break * float(x.sum())
+        out.append(SweepPoint(k, sol.status, built.objective_sign * internal, float(x.sum())))
+    return out
+
+
+def _scaled(b: Budget, k: float) -> Budget:
+    return Budget(
+        total=None if b.total is None else b.total * k,
+        per_year=None if b.per_year is None else tuple(v * k for v in b.per_year),
+        carry_over=b.carry_over,
+    )

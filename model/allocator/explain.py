@@ -1,0 +1,299 @@
+"""Read-out and explanation: from solver numbers to the plan and its reasons.
+
+``read_plan`` turns column values into funding per candidate and year;
+``constraint_reports`` gives each row's slack and shadow price with a sentence;
+``unfunded_reports`` prices each unfunded candidate against the optimal duals
+(the LP reduced cost of "fund it at its public-share floor"), which says how
+far it is from entering: how much its return per dollar would have to rise, or
+its public cost fall, with the other rules' prices held fixed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from model.allocator.arrays import FloatArray, IntArray, outcome_value
+from model.allocator.greedy import min_public
+from model.allocator.lp import FAMILIES, BuiltModel
+from model.allocator.result import ConstraintReport, UnfundedReport
+from model.allocator.solve import Solution
+from model.allocator.wording import amount, money, pct, shadow_sentence
+from model.candidates import KINDS
+
+# Above this many rows only portfolio-level rows and the strongest per-candidate
+# rows are reported one by one (sentences for 100k rows help nobody).
+FULL_REPORT_ROWS = 5_000
+TOP_CANDIDATE_ROWS = 200
+SCALE_FUNDED = 1e-6
+PORTFOLIO_PREFIXES = frozenset(
+    {
+        "budget_total",
+        "budget_year",
+        "average_public_share",
+        "fee_revenue_min",
+        "broker_capacity",
+        "kind_floor",
+        "kind_ceiling",
+        "region_floor",
+        "region_ceiling",
+        "lagging_floor",
+        "source_amount",
+        "source_floor",
+        "source_ceiling",
+        "target",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Funding (US$) per candidate and plan year, scale (0-1), and source split (US$)."""
+
+    funding: dict[str, tuple[float, ...]]
+    scale: dict[str, float]
+    by_source: dict[str, dict[str, float]]
+    x: FloatArray  # [n, H]
+    f: FloatArray  # [n]
+
+
+def read_plan(built: BuiltModel, values: FloatArray) -> Plan:
+    """Funding and scale from column values; tiny solver noise is cleaned to zero."""
+    arr = built.arrays
+    x = np.where(built.x_col >= 0, values[np.maximum(built.x_col, 0)], 0.0)
+    x[np.abs(x) < 1e-7 * max(1.0, float(np.abs(x).max(initial=0.0)))] = 0.0
+    x = np.maximum(x, 0.0)
+    f = np.clip(values[built.f_col], 0.0, 1.0)
+    f[f < 1e-9] = 0.0
+    by_source: dict[str, dict[str, float]] = {}
+    pm = built.scenario.rules.policy_mix
+    if pm.enabled and pm.sources:
+        for b in built.col_blocks:
+            if b.prefix != "y":
+                continue
+            for j in range(b.start, b.stop):
+                v = float(values[j])
+                if v > 1e-7:
+                    cid, _year, src = b.labels[j - b.start].rsplit(",", 2)
+                    d = by_source.setdefault(src, {})
+                    d[cid] = d.get(cid, 0.0) + v
+        for s in pm.sources:
+            by_source.setdefault(s.name, {})
+    funding = {cid: tuple(float(v) for v in x[i]) for i, cid in enumerate(arr.ids)}
+    scale = {cid: float(f[i]) for i, cid in enumerate(arr.ids)}
+    return Plan(funding, scale, by_source, x, f)
+
+
+def totals(built: BuiltModel, plan: Plan) -> tuple[dict[str, float], dict[str, float]]:
+    """Public funding (US$) by kind and by region."""
+    arr = built.arrays
+    per = plan.x.sum(axis=1)
+    by_kind: dict[str, float] = {k: float(per[arr.kind == i].sum()) for i, k in enumerate(KINDS)}
+    regions = [r.name for r in built.scenario.regions] or sorted(set(arr.region))
+    reg = np.array(arr.region, dtype=object)
+    by_region = {r: float(per[reg == r].sum()) for r in regions}
+    return by_kind, by_region
+
+
+def _row_of(built: BuiltModel) -> IntArray:
+    out: IntArray = np.repeat(np.arange(built.num_row), np.diff(built.a_start))
+    return out
+
+
+def constraint_reports(
+    built: BuiltModel, sol: Solution
+) -> tuple[tuple[ConstraintReport, ...], int]:
+    """Reports of the rows (all of them for small models), and how many were left out."""
+    m = built.num_row
+    if m == 0:
+        return (), 0
+    lo, up = built.row_lower, built.row_upper
+    act = sol.row_activity
+    row_of = _row_of(built)
+    size = np.bincount(row_of, np.abs(built.a_value * sol.values[built.a_index]), minlength=m)
+    rhs = np.where(np.isfinite(up), up, lo)
+    slack = np.where(lo == up, 0.0, np.where(np.isfinite(up), up - act, act - lo))
+    binding = np.abs(slack) <= 1e-6 * (1.0 + np.abs(rhs) + size)
+    amax = np.zeros(m)
+    np.maximum.at(amax, row_of, np.abs(built.a_value))
+    dual = np.where(
+        np.abs(sol.row_dual) <= 2 * built.tie_break * np.maximum(1.0, amax) + 1e-9,
+        0.0,
+        sol.row_dual,
+    )
+    shadow = built.objective_sign * dual
+    if m <= FULL_REPORT_ROWS:
+        chosen = list(range(m))
+    else:
+        keep: list[int] = []
+        other: list[int] = []
+        for b in built.row_blocks:
+            (keep if b.prefix in PORTFOLIO_PREFIXES else other).extend(range(b.start, b.stop))
+        rest = np.array(other, np.int64)
+        rest = rest[shadow[rest] != 0]
+        rest = rest[np.argsort(-np.abs(shadow[rest]), kind="stable")][:TOP_CANDIDATE_ROWS]
+        chosen = sorted(keep + rest.tolist())
+    kind = built.scenario.objective.kind
+    per_point = _per_point(built, sol)
+    reports = []
+    for i in chosen:
+        block = built.row_block(i)
+        name = block.name(i)
+        sense = "=" if lo[i] == up[i] else ("<=" if np.isfinite(up[i]) else ">=")
+        reports.append(
+            ConstraintReport(
+                name=name,
+                family=FAMILIES[block.family],
+                sense=sense,
+                rhs=float(rhs[i]),
+                activity=float(act[i]),
+                slack=float(slack[i]),
+                shadow_price=float(shadow[i]),
+                binding=bool(binding[i]),
+                sentence=shadow_sentence(
+                    name,
+                    kind,
+                    float(shadow[i]),
+                    float(slack[i]),
+                    bool(binding[i]),
+                    float(per_point[i]),
+                ),
+            )
+        )
+    return tuple(reports), m - len(chosen)
+
+
+def _per_point(built: BuiltModel, sol: Solution) -> FloatArray:
+    """US$ that one percentage point of each share row's parameter stands for (0 otherwise)."""
+    out = np.zeros(built.num_row)
+    arr = built.arrays
+    f = np.clip(sol.values[built.f_col], 0.0, 1.0)
+    ok = built.x_col >= 0
+    spend = float(sol.values[built.x_col[ok]].sum())
+    index = {cid: i for i, cid in enumerate(arr.ids)}
+    for b in built.row_blocks:
+        if b.prefix in ("subsidy_floor", "subsidy_ceiling", "cost_recovery"):
+            for i in range(b.start, b.stop):
+                cid, t = b.labels[i - b.start].rsplit(",", 1)
+                c = index[cid]
+                out[i] = 0.01 * arr.cost[c, int(t) - 1] * f[c]
+        elif b.prefix == "average_public_share":
+            out[b.start] = 0.01 * float((arr.cost.sum(axis=1) * f).sum())
+        elif b.prefix.endswith(("_floor", "_ceiling")):
+            out[b.start : b.stop] = 0.01 * spend
+    return out
+
+
+def reduced_costs(
+    built: BuiltModel, row_dual: FloatArray, rows: IntArray | None = None
+) -> FloatArray:
+    """c - A^T y for every column (internal, maximised); only ``rows`` if given."""
+    y = (
+        row_dual
+        if rows is None
+        else np.where(np.isin(np.arange(built.num_row), rows), row_dual, 0.0)
+    )
+    row_of = _row_of(built)
+    aty = np.bincount(built.a_index, built.a_value * y[row_of], minlength=built.num_col)
+    cost = built.col_cost if rows is None else np.zeros(built.num_col)
+    out: FloatArray = cost - aty
+    return out
+
+
+def unfunded_reports(built: BuiltModel, sol: Solution, plan: Plan) -> tuple[UnfundedReport, ...]:
+    """One report per candidate left at zero scale (see module docstring)."""
+    sc = built.scenario
+    arr = built.arrays
+    rules = sc.rules
+    idle = np.flatnonzero(plan.f <= SCALE_FUNDED)
+    if len(idle) == 0:
+        return ()
+    need = min_public(sc, arr)
+    red = reduced_costs(built, sol.row_dual)
+    target_rows = np.array(
+        [i for b in built.row_blocks if b.prefix == "target" for i in range(b.start, b.stop)],
+        np.int64,
+    )
+    obj_part = np.zeros(built.num_col)
+    obj_part[built.f_col] = built.col_cost[built.f_col]
+    if built.seg_col.shape[1]:
+        obj_part[built.seg_col[:, 0]] = built.col_cost[built.seg_col[:, 0]]
+    if len(target_rows):
+        obj_part += reduced_costs(built, sol.row_dual, target_rows)
+
+    def combined(vec: FloatArray, i: int) -> float:
+        v = float(vec[built.f_col[i]])
+        if built.seg_col.shape[1]:
+            v += float(vec[built.seg_col[i, 0]])
+        cols = built.x_col[i]
+        ok = cols >= 0
+        return v + float((need[i][ok] * vec[cols[ok]]).sum())
+
+    value = outcome_value(sc, arr, np.ones(arr.n))
+    kind = sc.objective.kind
+    out = []
+    for i in map(int, idle):
+        cid = arr.ids[i]
+        public = float(need[i].sum())
+        rpd = float(value[i] / public) if public > 0 and kind != "min_cost" else None
+        reason = ""
+        if arr.in_horizon[i] <= 0:
+            reason = "it starts after the plan horizon"
+        elif rules.matching_grants.enabled and not arr.eligible[i]:
+            reason = "it did not pass eligibility screening (rule e)"
+        elif (
+            rules.cost_recovery.enabled
+            and arr.kind[i] == KINDS.index("broker_programme")
+            and (need[i] > (1 - arr.fee[i]) * arr.cost[i] + 1e-9).any()
+        ):
+            reason = "its public-share floor is above what its fee schedule leaves to subsidise"
+        elif (
+            rules.subsidy_band.enabled
+            and (need[i] > arr.ceiling[i] * arr.cost[i] * (1 + 1e-12) + 1e-9).any()
+        ):
+            reason = (
+                "the public share its partner match leaves to pay is above its public-share "
+                "ceiling, so no scale of it fits its co-financing plan"
+            )
+        elif kind != "min_cost" and value[i] <= 0:
+            reason = "it adds nothing to the objective"
+        if reason:
+            out.append(
+                UnfundedReport(cid, reason, rpd, None, None, f"{cid} is not funded: {reason}.")
+            )
+            continue
+        d = combined(red, i)
+        gain = combined(obj_part, i)
+        price = gain - d  # what the resources it would use are worth elsewhere
+        tol = 1e-7 * (abs(gain) + abs(price)) + 4 * built.tie_break * max(public, 1.0)
+        if d >= -tol:
+            reason = "it ties with funded candidates at the margin"
+            out.append(
+                UnfundedReport(
+                    cid,
+                    reason,
+                    rpd,
+                    0.0,
+                    0.0,
+                    f"{cid} is not funded: {reason}; an equally good plan may include it.",
+                )
+            )
+            continue
+        rise = -d / gain if gain > 0 else None
+        # Treat the whole price as scaling with its cost (true for budgets, shares, sources).
+        fall = min(-d / price, 1.0) if price > 0 else None
+        reason = "other candidates give more per public dollar under the binding rules"
+        words = [f"{cid} is not funded: {reason}"]
+        if rpd is not None:
+            words.append(f"it returns {amount(kind, rpd)} per public dollar")
+        if rise is not None:
+            target = f" (to {amount(kind, rpd * (1 + rise))})" if rpd is not None else ""
+            words.append(f"its return per dollar would have to rise by {pct(rise)}{target}")
+        if fall is not None and fall < 1.0:
+            words.append(f"or its public cost ({money(public)}) fall by {pct(fall)}")
+        elif fall is not None:
+            fall = None
+            words.append("even at no public cost it would not fit the rules")
+        out.append(UnfundedReport(cid, reason, rpd, rise, fall, "; ".join(words) + "."))
+    return tuple(out)

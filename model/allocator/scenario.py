@@ -1,0 +1,351 @@
+"""The scenario format: everything the allocator needs, as validated pydantic models.
+
+A scenario is one funding question: candidates, regions, budget, the rule
+families that apply (each switchable), the objective and solver options. The
+JSON Schema in ``model/schemas/scenario.schema.json`` is generated from these
+models (``scenario_json_schema``); ``docs/scenario-format.md`` explains them.
+
+Units: money in US$ of ``price_year``; shares 0-1; plan years 1..horizon_years;
+a candidate's year of operation k = plan year - start_year + 1.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from model.candidates import KINDS, MAX_HORIZON_YEARS, Candidate, Kind, Region
+
+SolverName = Literal["highs", "cbc"]
+SOLVERS: tuple[SolverName, ...] = ("highs", "cbc")
+ObjectiveKind = Literal["benefit", "enterprises", "jobs", "weighted", "min_cost"]
+Measure = Literal["benefit", "enterprises", "jobs"]
+MEASURES: tuple[Measure, ...] = ("benefit", "enterprises", "jobs")
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Budget(_Frozen):
+    """Public money available (US$). ``per_year[t-1]`` is plan year t's budget."""
+
+    total: float | None = Field(default=None, ge=0, description="Whole-horizon budget (US$)")
+    per_year: tuple[float, ...] | None = Field(
+        default=None, description="Budget of each plan year (US$), one per year of the horizon"
+    )
+    carry_over: bool = Field(default=False, description="Unspent money moves to the next year")
+
+    @model_validator(mode="after")
+    def _non_negative(self) -> Budget:
+        for i, b in enumerate(self.per_year or (), start=1):
+            if b < 0:
+                raise ValueError(f"per_year[{i - 1}]: budget of year {i} is negative ({b})")
+        return self
+
+
+class Switch(_Frozen):
+    enabled: bool = True
+
+
+class BudgetRule(Switch):
+    """Rule a: total and per-year budgets (amounts live in ``Scenario.budget``)."""
+
+
+class LockedAmount(_Frozen):
+    """Public funding fixed in advance (committed or current spending), US$."""
+
+    candidate: str
+    year: int = Field(ge=1, le=MAX_HORIZON_YEARS, description="Plan year")
+    amount: float = Field(ge=0, description="US$ fixed for this candidate and plan year")
+
+
+class CandidateLimits(Switch):
+    """Rule b: per-candidate minimum/maximum, locked amounts, mandatory and go/no-go items.
+
+    ``min_funding``/``max_funding`` are public US$ over the horizon; ``mandatory``
+    maps a candidate to the least scale (share 0-1 of full scale) it must reach;
+    ``go_no_go`` maps a candidate to its minimum viable scale: it is either not
+    funded or funded at least at that scale (a binary decision, so a MILP).
+    """
+
+    min_funding: dict[str, float] = Field(default_factory=dict)
+    max_funding: dict[str, float] = Field(default_factory=dict)
+    locked: tuple[LockedAmount, ...] = ()
+    mandatory: dict[str, float] = Field(default_factory=dict)
+    go_no_go: dict[str, float] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _shares(self) -> CandidateLimits:
+        for field in ("mandatory", "go_no_go"):
+            for cid, v in getattr(self, field).items():
+                if not 0 <= v <= 1:
+                    raise ValueError(f"{field}.{cid}: scale {v} is outside 0-1")
+        for field in ("min_funding", "max_funding"):
+            for cid, v in getattr(self, field).items():
+                if v < 0:
+                    raise ValueError(f"{field}.{cid}: amount {v} is negative")
+        return self
+
+
+class SubsidyBand(Switch):
+    """Rule c: each candidate's public share of cost within its floor and ceiling;
+    optionally a portfolio ceiling on the average public share (0-1)."""
+
+    max_average_public_share: float | None = Field(default=None, ge=0, le=1)
+
+
+class CostRecovery(Switch):
+    """Rule d: brokers' public subsidy is at most (1 - fee share) times cost;
+    optionally a portfolio minimum of fee revenue (US$ over the horizon)."""
+
+    min_fee_revenue: float = Field(default=0.0, ge=0)
+
+
+class MatchingGrants(Switch):
+    """Rule e: grant <= match_ratio x partner_match, <= grant_cap, only eligible proposals."""
+
+
+class BrokerCapacity(Switch):
+    """Rule f: networks needed <= existing capacity + networks served by funded brokers."""
+
+    existing_networks: float = Field(default=0.0, ge=0)
+
+
+class ShareBounds(_Frozen):
+    """Minimum and maximum share (0-1) of total public funding."""
+
+    min: float = Field(default=0.0, ge=0, le=1)
+    max: float = Field(default=1.0, ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ShareBounds:
+        if self.min > self.max:
+            raise ValueError(f"min {self.min} is above max {self.max}")
+        return self
+
+
+class FundingSource(_Frozen):
+    """A purse of public money (ministry, donor, MIF) that pays only for some kinds."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\- ]{0,63}$")
+    amount: float = Field(ge=0, description="US$ available over the horizon")
+    allowed_kinds: tuple[Kind, ...] = KINDS
+    share: ShareBounds = ShareBounds()
+
+
+class PolicyMix(Switch):
+    """Rule g: shares of total public funding by kind, by region, and by funding source.
+
+    ``lagging_min_share`` is a territorial equity floor for all regions marked
+    ``lagging`` together. With no ``sources`` money is not split by source.
+    """
+
+    kind_shares: dict[Kind, ShareBounds] = Field(default_factory=dict)
+    region_shares: dict[str, ShareBounds] = Field(default_factory=dict)
+    lagging_min_share: float = Field(default=0.0, ge=0, le=1)
+    sources: tuple[FundingSource, ...] = ()
+
+
+class Rules(_Frozen):
+    """One sub-object per rule family (a-g), each with ``enabled``."""
+
+    budget: BudgetRule = BudgetRule()
+    candidate_limits: CandidateLimits = CandidateLimits()
+    subsidy_band: SubsidyBand = SubsidyBand()
+    cost_recovery: CostRecovery = CostRecovery()
+    matching_grants: MatchingGrants = MatchingGrants()
+    broker_capacity: BrokerCapacity = BrokerCapacity()
+    policy_mix: PolicyMix = PolicyMix()
+
+
+class DiminishingReturns(_Frozen):
+    """Concave piecewise-linear outcome in the scale f (0-1) of each candidate.
+
+    ``segment_lengths`` split the scale (they sum to 1); ``relative_slopes`` are
+    non-increasing and are normalised so full scale still gives the full-scale
+    outcome.
+    """
+
+    enabled: bool = False
+    segment_lengths: tuple[float, ...] = (1 / 3, 1 / 3, 1 / 3)
+    relative_slopes: tuple[float, ...] = (1.5, 1.0, 0.5)
+
+    @model_validator(mode="after")
+    def _concave(self) -> DiminishingReturns:
+        n = len(self.segment_lengths)
+        if n < 3:
+            raise ValueError("segment_lengths: need at least 3 segments")
+        if len(self.relative_slopes) != n:
+            raise ValueError("relative_slopes: need one slope per segment")
+        if any(v <= 0 for v in self.segment_lengths):
+            raise ValueError("segment_lengths: every length must be positive")
+        if abs(sum(self.segment_lengths) - 1.0) > 1e-6:
+            raise ValueError(f"segment_lengths: must sum to 1, not {sum(self.segment_lengths)}")
+        slopes = self.relative_slopes
+        if any(s < 0 for s in slopes) or any(a < b for a, b in itertools.pairwise(slopes)):
+            raise ValueError("relative_slopes: must be non-negative and non-increasing (concave)")
+        if sum(s * v for s, v in zip(slopes, self.segment_lengths, strict=True)) <= 0:
+            raise ValueError("relative_slopes: must not all be zero")
+        return self
+
+
+class Objective(_Frozen):
+    """What to optimise. ``weights`` (for ``weighted``) are in objective units per
+    unit of each measure (e.g. 1.0 per US$ of benefit, 5000 per job); ``targets``
+    are least totals of measures (US$, enterprises, jobs), required for
+    ``min_cost`` and optional otherwise."""
+
+    kind: ObjectiveKind = "benefit"
+    weights: dict[Measure, float] = Field(default_factory=dict)
+    targets: dict[Measure, float] = Field(default_factory=dict)
+    diminishing_returns: DiminishingReturns = DiminishingReturns()
+
+    @model_validator(mode="after")
+    def _complete(self) -> Objective:
+        if self.kind == "weighted" and not any(v != 0 for v in self.weights.values()):
+            raise ValueError("weights: a weighted objective needs at least one non-zero weight")
+        if self.kind == "min_cost" and not self.targets:
+            raise ValueError("targets: min_cost needs at least one target")
+        for m, v in self.targets.items():
+            if v < 0:
+                raise ValueError(f"targets.{m}: target {v} is negative")
+        return self
+
+
+class SolverOptions(_Frozen):
+    """``method`` is HiGHS's LP method (``auto`` picks interior point for large LPs)."""
+
+    solver: SolverName = "highs"
+    time_limit_s: float = Field(default=60.0, gt=0)
+    mip_gap: float = Field(default=1e-4, ge=0, le=1)
+    method: Literal["auto", "simplex", "ipm", "pdlp"] = "auto"
+    relax_integers: bool = Field(default=False, description="Solve the LP relaxation of a MILP")
+
+
+class Scenario(_Frozen):
+    """One funding question (see module docstring for units)."""
+
+    name: str = Field(min_length=1, max_length=200)
+    description: str = Field(default="", max_length=4000)
+    horizon_years: int = Field(ge=1, le=MAX_HORIZON_YEARS)
+    price_year: int = Field(ge=1900, le=2100)
+    candidates: tuple[Candidate, ...] = Field(min_length=1)
+    regions: tuple[Region, ...] = ()
+    budget: Budget = Budget()
+    rules: Rules = Rules()
+    objective: Objective = Objective()
+    solver: SolverOptions = SolverOptions()
+
+    @model_validator(mode="after")
+    def _references(self) -> Scenario:
+        ids = [c.id for c in self.candidates]
+        seen: set[str] = set()
+        for i, cid in enumerate(ids):
+            if cid in seen:
+                raise ValueError(f"candidates[{i}].id: duplicate id {cid!r}")
+            seen.add(cid)
+        per_year = self.budget.per_year
+        if per_year is not None and len(per_year) != self.horizon_years:
+            raise ValueError(
+                f"budget.per_year: has {len(per_year)} values, horizon_years is "
+                f"{self.horizon_years}"
+            )
+        lim = self.rules.candidate_limits
+        for field in ("min_funding", "max_funding", "mandatory", "go_no_go"):
+            for cid in getattr(lim, field):
+                if cid not in seen:
+                    raise ValueError(f"rules.candidate_limits.{field}: unknown candidate {cid!r}")
+        for i, lk in enumerate(lim.locked):
+            if lk.candidate not in seen:
+                raise ValueError(f"rules.candidate_limits.locked[{i}]: unknown {lk.candidate!r}")
+            if lk.year > self.horizon_years:
+                raise ValueError(f"rules.candidate_limits.locked[{i}].year: beyond the horizon")
+        names = {r.name for r in self.regions}
+        for r in self.rules.policy_mix.region_shares:
+            if r not in names:
+                raise ValueError(f"rules.policy_mix.region_shares: unknown region {r!r}")
+        if self.regions:
+            for i, c in enumerate(self.candidates):
+                if c.region not in names:
+                    raise ValueError(f"candidates[{i}].region: {c.region!r} is not in regions")
+        return self
+
+    def candidate(self, cid: str) -> Candidate:
+        for c in self.candidates:
+            if c.id == cid:
+                return c
+        raise KeyError(cid)
+
+
+def _loc(loc: Sequence[int | str]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(scenario)"
+
+
+def parse_scenario(data: Mapping[str, Any]) -> Scenario:
+    """Validate a scenario mapping; ``ValueError`` names the JSON path of each bad field."""
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        lines = [f"{_loc(e['loc'])}: {e['msg']}" for e in exc.errors()]
+        raise ValueError("invalid scenario:\n  " + "\n  ".join(lines)) from None
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario JSON file (``ValueError`` on any problem)."""
+    p = Path(path)
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ValueError(f"{p}: cannot read ({exc.strerror})") from None
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{p}: not JSON (line {exc.lineno}: {exc.msg})") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"{p}: the top level must be an object")
+    return parse_scenario(data)
+
+
+def scenario_json_schema() -> dict[str, Any]:
+    """The JSON Schema of the scenario format (committed as scenario.schema.json)."""
+    schema = Scenario.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Fomento allocation scenario"
+    return schema
+
+
+def scenario_from_candidates(
+    candidates: Iterable[Candidate],
+    regions: Iterable[Region],
+    budget: Budget,
+    horizon: int,
+    *,
+    name: str = "Planner scenario",
+    price_year: int = 2024,
+    rules: Rules | None = None,
+    objective: Objective | None = None,
+    solver: SolverOptions | None = None,
+    description: str = "",
+) -> Scenario:
+    """Build a scenario from rows (e.g. the database); ``ValueError`` on bad input."""
+    data: dict[str, Any] = {
+        "name": name,
+        "description": description,
+        "horizon_years": horizon,
+        "price_year": price_year,
+        # Model instances pass through pydantic without re-validation (fast for 20k rows).
+        "candidates": tuple(candidates),
+        "regions": tuple(regions),
+        "budget": budget,
+    }
+    for key, value in (("rules", rules), ("objective", objective), ("solver", solver)):
+        if value is not None:
+            data[key] = value
+    return parse_scenario(data)

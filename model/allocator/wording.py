@@ -1,0 +1,146 @@
+"""Plain words for rows: what a constraint means, its shadow price, and a relaxation.
+
+Row names come from the builder (``budget_year[2]``, ``region_floor[Altiplano]``);
+this module turns a name plus numbers into a sentence a ministry official can
+read. Shadow prices arrive normalised: change of the *reported* objective per
+unit increase of the row's right-hand side.
+"""
+
+from __future__ import annotations
+
+from model.allocator.scenario import ObjectiveKind
+
+OBJECTIVE_UNITS: dict[str, str] = {
+    "benefit": "of benefit",
+    "enterprises": "enterprises reached",
+    "jobs": "jobs",
+    "weighted": "of weighted objective",
+    "min_cost": "of public cost",
+}
+
+
+def money(v: float) -> str:
+    """US$ with thousands separators; cents only for small amounts."""
+    sign = "-" if v < 0 else ""
+    a = abs(v)
+    if a < 1:
+        return f"{sign}US${a:.3g}"
+    return f"{sign}US${a:,.2f}" if a < 100 else f"{sign}US${a:,.0f}"
+
+
+def pct(v: float) -> str:
+    return f"{100 * v:.1f} %".replace(".0 %", " %")
+
+
+def amount(kind: ObjectiveKind, v: float) -> str:
+    """An objective amount in its unit (money for benefit/min_cost, counts otherwise)."""
+    if kind in ("benefit", "min_cost"):
+        return f"{money(v)} {OBJECTIVE_UNITS[kind]}"
+    return f"{v:,.4g} {OBJECTIVE_UNITS[kind]}"
+
+
+def split(name: str) -> tuple[str, list[str]]:
+    """``region_floor[Altiplano]`` -> (``region_floor``, [``Altiplano``])."""
+    if "[" not in name:
+        return name, []
+    prefix, rest = name.split("[", 1)
+    return prefix, rest.rstrip("]").split(",")
+
+
+def describe(name: str) -> tuple[str, str]:
+    """(what the row is, the unit of one more of its right-hand side)."""
+    prefix, args = split(name)
+    c = args[0] if args else ""
+    t = args[-1] if args else ""
+    table: dict[str, tuple[str, str]] = {
+        "budget_total": ("the total budget", "US$1"),
+        "budget_year": (f"the year-{t} budget", "US$1"),
+        "candidate_min": (f"{c}'s minimum funding", "US$1"),
+        "candidate_max": (f"{c}'s maximum funding", "US$1"),
+        "locked": (f"the amount locked for {c} in year {t}", "US$1"),
+        "mandatory": (f"{c}'s mandatory scale", "unit of scale (full scale)"),
+        "go_no_go_min": (f"{c}'s minimum viable size", "unit of scale"),
+        "go_no_go_on": (f"{c}'s go/no-go switch", "unit of scale"),
+        "subsidy_floor": (f"{c}'s public-share floor in year {t}", "US$1"),
+        "subsidy_ceiling": (f"{c}'s public-share ceiling in year {t}", "US$1"),
+        "partner_limit": (f"{c}'s partner-match limit", "US$1"),
+        "average_public_share": ("the ceiling on the average public share", "US$1"),
+        "cost_recovery": (f"{c}'s cost-recovery limit in year {t}", "US$1"),
+        "fee_revenue_min": ("the minimum fee revenue", "US$1"),
+        "grant_limit": (f"{c}'s grant limit (match ratio and cap)", "US$1"),
+        "eligible": (f"{c}'s eligibility", "unit of scale"),
+        "broker_capacity": ("broker capacity", "network"),
+        "kind_floor": (f"the {c} floor", "US$1"),
+        "kind_ceiling": (f"the {c} ceiling", "US$1"),
+        "region_floor": (f"the {c} floor", "US$1"),
+        "region_ceiling": (f"the {c} ceiling", "US$1"),
+        "lagging_floor": ("the lagging-regions floor", "US$1"),
+        "source_split": (f"the funding-source split of {c} in year {t}", "US$1"),
+        "source_amount": (f"the {c} purse", "US$1"),
+        "source_floor": (f"the {c} share floor", "US$1"),
+        "source_ceiling": (f"the {c} share ceiling", "US$1"),
+        "target": (f"the {c} target", "unit"),
+        "segments": (f"{c}'s returns curve", "unit of scale"),
+        "public_within_cost": (f"{c}'s cost in year {t}", "US$1"),
+    }
+    return table.get(prefix, (name, "unit"))
+
+
+# Rows whose limit is a share: (what the share is, sign of rhs change per point raised).
+SHARE_ROWS: dict[str, tuple[str, float]] = {
+    "subsidy_floor": ("public-share floor", 1.0),
+    "subsidy_ceiling": ("public-share ceiling", 1.0),
+    "cost_recovery": ("fee share", -1.0),
+    "average_public_share": ("average public-share ceiling", 1.0),
+    "kind_floor": ("share floor", 1.0),
+    "kind_ceiling": ("share ceiling", 1.0),
+    "region_floor": ("share floor", 1.0),
+    "region_ceiling": ("share ceiling", 1.0),
+    "lagging_floor": ("share floor", 1.0),
+    "source_floor": ("share floor", 1.0),
+    "source_ceiling": ("share ceiling", 1.0),
+}
+
+
+def shadow_sentence(
+    name: str,
+    kind: ObjectiveKind,
+    shadow: float,
+    slack: float,
+    binding: bool,
+    per_point: float = 0.0,
+) -> str:
+    """One sentence: what one more unit of the row's limit is worth, or how much room is left.
+
+    ``per_point``: for share rows, the US$ one percentage point of the share
+    stands for at the current plan; the sentence then speaks of points.
+    """
+    what, unit = describe(name)
+    prefix, args = split(name)
+    if binding and abs(shadow) > 0 and prefix in SHARE_ROWS and per_point > 0:
+        _, direction = SHARE_ROWS[prefix]
+        effect = shadow * per_point * direction
+        verb = "adds" if effect > 0 else ("saves" if kind == "min_cost" else "takes away")
+        if kind == "min_cost":
+            verb = "adds" if effect > 0 else "saves"
+        subject = what.replace("cost-recovery limit", "fee share")
+        return (
+            f"raising {subject} ({name}) by one percentage point ({money(per_point)} at the "
+            f"current plan) {verb} {amount(kind, abs(effect))}."
+        )
+    if (
+        binding
+        and prefix in SHARE_ROWS
+        and per_point == 0
+        and prefix.startswith(("subsidy", "cost_recovery"))
+    ):
+        return f"{what} ({name}) binds only because {args[0]} is not funded; it has no price here."
+    if binding and abs(shadow) > 0:
+        verb = "adds" if shadow > 0 else "takes away"
+        if kind == "min_cost":
+            verb = "adds" if shadow > 0 else "saves"
+        return f"one more {unit} in {what} ({name}) {verb} {amount(kind, abs(shadow))}."
+    if binding:
+        return f"{what} ({name}) is met exactly; one more {unit} would not change the objective."
+    room = money(slack) if unit == "US$1" else f"{slack:,.4g}"
+    return f"{what} ({name}) is not binding: {room} of room is left."
