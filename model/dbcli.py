@@ -11,7 +11,7 @@ from model.auth import User
 from model.exporter import export_directory
 from model.importer import SPECS_BY_NAME, import_file
 from model.repository import table_counts
-from model.seed import seed
+from model.seed import BASELINE_NAME, seed, seed_baseline
 
 # Whoever runs the command line holds the database credentials already.
 CLI_USER = User(username="cli", role="admin")
@@ -52,6 +52,8 @@ def _seed(args: argparse.Namespace) -> int:
     engine = db.default_engine()
     report = seed(engine)
     print(f"seed {report.summary()}")
+    added = seed_baseline(engine)
+    print(f"scenario '{BASELINE_NAME}': {'saved' if added else 'present already'}")
     return 0
 
 

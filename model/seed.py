@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
+import json
+
+from sqlalchemy import Engine, select
 
 from model import DATA_DIR
+from model.auth import User
+from model.db import transaction
 from model.importer import ImportReport, ValidTable, parse_file, write_tables
+from model.orm import ScenarioRow
 
 DEMO_DATASET = "demo"
+BASELINE_NAME = "Demo baseline"
+BASELINE_FILE = DATA_DIR / "scenarios" / "demo.json"
+SYSTEM_USER = User(username="system", role="admin")
 # (file, table); order matters: evidence refers to programmes, candidates to regions.
 SHIPPED_FILES: tuple[tuple[str, str], ...] = (
     ("programmes.csv", "programmes"),
@@ -31,3 +39,28 @@ def seed(engine: Engine) -> ImportReport:
     return write_tables(
         engine, shipped_tables(), mode="insert_missing", actor="system", source="seed"
     )
+
+
+def seed_baseline(engine: Engine) -> bool:
+    """Save the solved demo scenario as "Demo baseline" unless it exists; True if added."""
+    # Imported here: the allocator's demo generator imports this module.
+    from model.allocator.api import allocate
+    from model.allocator.result import result_to_json
+    from model.allocator.scenario import parse_scenario
+    from model.scenario_store import save_scenario
+
+    with transaction(engine) as s:
+        if s.scalar(select(ScenarioRow.id).where(ScenarioRow.name == BASELINE_NAME)):
+            return False
+    inputs = json.loads(BASELINE_FILE.read_text(encoding="utf-8"))
+    result = allocate(parse_scenario(inputs))
+    save_scenario(
+        engine,
+        SYSTEM_USER,
+        name=BASELINE_NAME,
+        inputs=inputs,
+        result=result_to_json(result),
+        notes="Shipped with the demo data (data/scenarios/demo.json); illustrative.",
+        dataset=DEMO_DATASET,
+    )
+    return True

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy import Engine
 
 from model import db, migrate
-from model.seed import seed
+from model.seed import seed, seed_baseline
 
 PG_ADMIN_URL = os.environ.get(
     "FOMENTO_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -95,6 +95,7 @@ class Templates:
             migrate.upgrade(eng)
             if seeded:
                 seed(eng)
+                seed_baseline(eng)
             eng.dispose()
             self.sqlite[seeded] = path
         copy = self.tmp / f"t_{uuid.uuid4().hex[:10]}.db"
@@ -108,6 +109,7 @@ class Templates:
             migrate.upgrade(eng)
             if seeded:
                 seed(eng)
+                seed_baseline(eng)
             eng.dispose()
             self.pg[seeded] = name
         name = server.create(uuid.uuid4().hex[:10], template=self.pg[seeded])

@@ -15,7 +15,8 @@ from model import db, migrate
 from model.db import Base, transaction
 from model.orm import ScenarioRow
 from model.repository import fetch_candidates, fetch_evidence, table_counts
-from model.seed import seed, shipped_tables
+from model.scenario_store import list_scenarios
+from model.seed import seed, seed_baseline, shipped_tables
 
 EXPECTED_TABLES = {
     "programmes",
@@ -58,6 +59,11 @@ def test_seed_is_idempotent(engine: Engine) -> None:
     assert sum(first.inserted.values()) == sum(counts.values())
     assert sum(second.inserted.values()) == 0
     assert counts["evidence"] > 0 and counts["candidates"] >= 30
+    # The solved demo scenario is saved once, with a numeric objective.
+    assert seed_baseline(engine) is True
+    assert seed_baseline(engine) is False
+    (baseline,) = list_scenarios(engine)
+    assert baseline.name == "Demo baseline" and (baseline.objective or 0) > 0
 
 
 def test_seeded_rows_read_back_as_the_shipped_records(seeded_engine: Engine) -> None:

@@ -1,14 +1,12 @@
 """Write ``data/scenarios/demo.json`` from the demo candidate and region CSVs.
 
-Run ``python -m model.allocator.demo_scenario``. The CSV header is the
-``Candidate`` fields in order, after one ``#`` comment line; lists are
-``;``-separated and booleans ``true``/``false``. The scenario asks the domain
+Run ``python -m model.allocator.demo_scenario``. The CSVs are read and
+validated by the importer (``model.seed.shipped_tables``). The scenario asks the domain
 brief's question: US$5 M over 4 years, which mix reaches the most benefit.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from pathlib import Path
@@ -16,47 +14,21 @@ from typing import Any
 
 from model.allocator.scenario import parse_scenario
 from model.candidates import Candidate, Region
+from model.seed import shipped_tables
 
 ROOT = Path(__file__).resolve().parents[2]
-LISTS = {"cost_by_year", "fee_schedule"}
-OPTIONAL = {"match_ratio", "grant_cap"}
 
 
-def _rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        lines = [line for line in fh if not line.startswith("#")]
-    return list(csv.DictReader(lines))
+def demo_rows() -> tuple[list[Candidate], list[Region]]:
+    """The shipped demo candidates and regions, validated exactly as an import would be."""
+    tables = {t.spec.name: t.records for t in shipped_tables()}
+    cands = [c for c in tables["candidates"] if isinstance(c, Candidate)]
+    regions = [r for r in tables["regions"] if isinstance(r, Region)]
+    return cands, regions
 
 
-def _value(key: str, raw: str) -> Any:
-    if key in LISTS:
-        return [float(v) for v in raw.split(";") if v.strip()]
-    if raw in ("true", "false"):
-        return raw == "true"
-    if key in OPTIONAL and raw == "":
-        return None
-    return raw
-
-
-def read_candidates(path: Path) -> list[Candidate]:
-    """Candidates from the demo CSV (``ValueError`` naming the row on bad input)."""
-    out = []
-    for i, row in enumerate(_rows(path), start=1):
-        data = {k: _value(k, v) for k, v in row.items() if not (v == "" and k not in OPTIONAL)}
-        try:
-            out.append(Candidate.model_validate(data))
-        except ValueError as exc:
-            raise ValueError(f"{path.name} row {i}: {exc}") from None
-    return out
-
-
-def read_regions(path: Path) -> list[Region]:
-    return [Region.model_validate({k: _value(k, v) for k, v in r.items()}) for r in _rows(path)]
-
-
-def demo_scenario_data(root: Path = ROOT) -> dict[str, Any]:
-    cands = read_candidates(root / "data" / "demo_candidates.csv")
-    regions = read_regions(root / "data" / "demo_regions.csv")
+def demo_scenario_data() -> dict[str, Any]:
+    cands, regions = demo_rows()
     return {
         "name": "Solvania demo: US$5 M over 4 years",
         "description": (
