@@ -12,11 +12,21 @@ evidence = st.Page(
     "pages/evidence.py", title="Evidence", icon=":material/query_stats:", url_path="evidence"
 )
 data = st.Page("pages/data.py", title="Data", icon=":material/table:", url_path="data")
+proposals = st.Page(
+    "pages/proposals.py", title="Proposals", icon=":material/fact_check:", url_path="proposals"
+)
+networks = st.Page(
+    "pages/networks.py", title="Networks (NET)", icon=":material/hub:", url_path="networks"
+)
+indicators = st.Page(
+    "pages/indicators.py", title="Indicators", icon=":material/monitoring:", url_path="indicators"
+)
 
 page = st.navigation(
     {
         "Start": [home],
         "Evidence and data": [evidence, data],
+        "Screening": [proposals, networks, indicators],
     }
 )
 account_sidebar()

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import UTC, datetime
+
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import Engine
 
 from model import DATA_DIR
+from model.auth import VIEWER, PermissionDenied, User
 from model.db import transaction
 from model.importer import ImportRejected
 from model.orm import AuditEventRow, NetAssessmentRow, ProposalReviewRow, ProposalRow
@@ -30,6 +34,8 @@ from model.screening.store import (
 )
 
 EXAMPLE = DATA_DIR / "proposals_example.csv"
+SCREENER = User(username="sam", role="screener")
+ANALYST = User(username="ana", role="analyst")
 
 
 def count(engine: Engine, table: type) -> int:
@@ -39,15 +45,15 @@ def count(engine: Engine, table: type) -> int:
 
 def test_import_proposals_round_trips_and_upserts(engine: Engine) -> None:
     data = EXAMPLE.read_bytes()
-    first = import_proposals(engine, data, EXAMPLE.name, actor="test")
+    first = import_proposals(engine, data, EXAMPLE.name, user=SCREENER)
     assert len(first.inserted) == 8
     assert fetch_proposals(engine) == sorted(
         parse_proposals(data, EXAMPLE.name), key=lambda p: p.proposal_id
     )
-    again = import_proposals(engine, data, EXAMPLE.name)
+    again = import_proposals(engine, data, EXAMPLE.name, user=SCREENER)
     assert (len(again.inserted), len(again.updated), len(again.unchanged)) == (0, 0, 8)
     changed = data.replace(b"P-008,Capital District software cluster seminar", b"P-008,Renamed")
-    assert import_proposals(engine, changed, "v2.csv").updated == ("P-008",)
+    assert import_proposals(engine, changed, "v2.csv", user=SCREENER).updated == ("P-008",)
     assert count(engine, AuditEventRow) == 3
 
 
@@ -58,7 +64,7 @@ def test_rejected_proposal_file_writes_nothing(engine: Engine) -> None:
         "BAD,Broken,Norte,A|business_enterprise; B|guild,200000,twelve\n"
     )
     with pytest.raises(ImportRejected) as info:
-        import_proposals(engine, bad.encode(), "bad.csv")
+        import_proposals(engine, bad.encode(), "bad.csv", user=SCREENER)
     assert {(p.row, p.column) for p in info.value.problems} == {
         (3, "entities"),
         (3, "duration_months"),
@@ -68,7 +74,7 @@ def test_rejected_proposal_file_writes_nothing(engine: Engine) -> None:
 
 
 def test_reviews_hand_over_and_monitoring(engine: Engine) -> None:
-    import_proposals(engine, EXAMPLE.read_bytes(), EXAMPLE.name)
+    import_proposals(engine, EXAMPLE.read_bytes(), EXAMPLE.name, user=SCREENER)
     r1 = Review(
         proposal_id="P-001",
         reviewer="ana",
@@ -77,27 +83,27 @@ def test_reviews_hand_over_and_monitoring(engine: Engine) -> None:
             CriterionScore(criterion="governance", score=2),
         ),
     )
-    save_review(engine, r1)
+    save_review(engine, r1, user=SCREENER)
     # Re-scoring replaces the reviewer's earlier scores; a dropped criterion goes.
     r1b = r1.model_copy(update={"scores": (CriterionScore(criterion="innovation", score=5),)})
-    save_review(engine, r1b)
+    save_review(engine, r1b, user=SCREENER)
     assert fetch_reviews(engine, "P-001") == [r1b]
     assert count(engine, ProposalReviewRow) == 1
     with pytest.raises(ValueError, match="'NOPE' is not in the database"):
-        save_review(engine, r1.model_copy(update={"proposal_id": "NOPE"}))
+        save_review(engine, r1.model_copy(update={"proposal_id": "NOPE"}), user=SCREENER)
 
-    candidates = hand_over(engine, actor="test")
+    candidates = hand_over(engine, user=SCREENER)
     assert [c.id for c in candidates] == ["P-001", "P-006", "P-007"]
     statuses = proposal_statuses(engine)
     assert statuses["P-001"] == "handed_over" and statuses["P-002"] == "ineligible"
 
-    added = start_monitoring(engine, ["P-006"])
+    added = start_monitoring(engine, ["P-006"], user=SCREENER)
     assert added == 4
     monitored = fetch_project_indicators(engine, "P-006")
     jobs = next(i for i in monitored if i.unit == "jobs")
-    save_project_indicators(engine, [jobs.model_copy(update={"actual": 33.0})])
+    save_project_indicators(engine, [jobs.model_copy(update={"actual": 33.0})], user=SCREENER)
     # Starting monitoring again keeps the recorded actual.
-    assert start_monitoring(engine, ["P-006"]) == 0
+    assert start_monitoring(engine, ["P-006"], user=SCREENER) == 0
     again = next(i for i in fetch_project_indicators(engine, "P-006") if i.unit == "jobs")
     assert again.actual == 33.0 and again.status == "on track"
     assert proposal_statuses(engine)["P-006"] == "funded"
@@ -105,17 +111,48 @@ def test_reviews_hand_over_and_monitoring(engine: Engine) -> None:
 
 def test_project_indicator_check_constraint(engine: Engine) -> None:
     good = ProjectIndicator(project_id="X", name="n", horizon="short", baseline=0, target=1)
-    save_project_indicators(engine, [good])
+    save_project_indicators(engine, [good], user=SCREENER)
     assert fetch_project_indicators(engine) == [good]
 
 
 def test_net_assessments_round_trip(engine: Engine) -> None:
     path = DATA_DIR / "net_example.csv"
-    report = import_net_assessments(engine, path.read_bytes(), path.name)
+    report = import_net_assessments(engine, path.read_bytes(), path.name, user=SCREENER)
     assert (report.inserted, report.updated) == (8, 0)
-    assert import_net_assessments(engine, path.read_bytes(), path.name).updated == 8
+    assert import_net_assessments(engine, path.read_bytes(), path.name, user=SCREENER).updated == 8
     stored = fetch_net_assessments(engine)
     assert count(engine, NetAssessmentRow) == 8
     metal = history(stored, "N-METAL")
     assert [p.assessed_on.year for p in metal] == [2023, 2024, 2025]
     assert fetch_net_assessments(engine, "N-WOOD")[0].cells[0][0] == "achieved"
+
+
+@pytest.mark.parametrize(
+    "who", [VIEWER, ANALYST, User("old", "screener", expires_at=datetime(2000, 1, 1, tzinfo=UTC))]
+)
+def test_screening_writes_need_the_screener_role(engine: Engine, who: User) -> None:
+    """Every screening write checks the role in the model; a refused write leaves no row."""
+    import_proposals(engine, EXAMPLE.read_bytes(), EXAMPLE.name, user=SCREENER)
+    audit_before = count(engine, AuditEventRow)
+    review = Review(
+        proposal_id="P-001", reviewer="x", scores=(CriterionScore(criterion="innovation", score=3),)
+    )
+    net = DATA_DIR / "net_example.csv"
+    indicator = ProjectIndicator(
+        project_id="P-001", name="n", horizon="short", baseline=0, target=1
+    )
+    attempts: list[Callable[[], object]] = [
+        lambda: import_proposals(engine, EXAMPLE.read_bytes(), EXAMPLE.name, user=who),
+        lambda: save_review(engine, review, user=who),
+        lambda: hand_over(engine, user=who),
+        lambda: start_monitoring(engine, ["P-001"], user=who),
+        lambda: save_project_indicators(engine, [indicator], user=who),
+        lambda: import_net_assessments(engine, net.read_bytes(), net.name, user=who),
+    ]
+    for attempt in attempts:
+        with pytest.raises(PermissionDenied):
+            attempt()
+    assert count(engine, ProposalReviewRow) == 0
+    assert count(engine, NetAssessmentRow) == 0
+    assert set(proposal_statuses(engine).values()) == {"submitted"}
+    assert count(engine, AuditEventRow) == audit_before

@@ -15,5 +15,7 @@ imports Streamlit):
   score, stage, benchmark, the stage's expected fee share; its file format and table;
 - ``indicators``: IDB Annex II monitoring indicators with status and Excel export;
 - ``store``: persistence of reviews, hand-over status and project indicators;
+- ``plan``: the hand-over as a ``<base>+proposals`` planning dataset, solved and explained;
+- ``forms`` and ``tables``: typed records from page input, and display rows for the pages;
 - ``cli``: ``fomento screen FILE [--format table|json]``.
 """

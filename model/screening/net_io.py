@@ -7,6 +7,7 @@ indicator's five stage cells as codes in stage order, A achieved, P partly,
 N not: ``AAPNN`` means achieved at promotion and strategic planning, partly at
 pilot projects, not at strategic projects and self-management. Problems name
 row and column, and one problem means nothing is written (``ImportRejected``).
+Writing needs the ``net.write`` permission (screener or admin), checked here.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import Engine, select
 
+from model.auth import User, require
 from model.db import transaction
 from model.importer import ImportRejected, Problem
 from model.orm import AuditEventRow, NetAssessmentRow
@@ -104,9 +106,10 @@ def parse_net_assessments(data: bytes, filename: str) -> list[NetAssessment]:
 
 
 def save_net_assessments(
-    engine: Engine, assessments: Iterable[NetAssessment], *, actor: str = "", source: str = ""
+    engine: Engine, assessments: Iterable[NetAssessment], *, user: User, source: str = ""
 ) -> NetImportReport:
     """Upsert by (network_id, assessed_on) in one transaction, with an audit event."""
+    require(user, "net.write")
     inserted = updated = 0
     with transaction(engine) as s:
         for a in assessments:
@@ -133,7 +136,7 @@ def save_net_assessments(
                 updated += 1
         s.add(
             AuditEventRow(
-                actor=actor,
+                actor=user.username,
                 action="import" if source else "save",
                 entity=TABLE,
                 entity_key=source[:200],
@@ -145,11 +148,12 @@ def save_net_assessments(
 
 
 def import_net_assessments(
-    engine: Engine, data: bytes, filename: str, *, actor: str = ""
+    engine: Engine, data: bytes, filename: str, *, user: User
 ) -> NetImportReport:
     """Validate a NET file whole, then store it all (or nothing)."""
+    require(user, "net.write")
     return save_net_assessments(
-        engine, parse_net_assessments(data, filename), actor=actor, source=filename
+        engine, parse_net_assessments(data, filename), user=user, source=filename
     )
 
 

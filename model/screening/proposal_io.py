@@ -5,6 +5,7 @@ The file format is one row per proposal with the columns of
 indicators use the text forms documented there. Validation follows
 ``model.importer``: the whole file is checked first, every problem names its
 row and column, and one problem means nothing is written (``ImportRejected``).
+Writing needs the ``proposal.write`` permission (screener or admin), checked here.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import Engine, select
 
+from model.auth import User, require
 from model.db import transaction
 from model.importer import ImportRejected, Problem
 from model.orm import AuditEventRow, ProposalRow
@@ -170,12 +172,14 @@ def proposal_from_row(row: ProposalRow) -> Proposal:
 
 
 def save_proposals(
-    engine: Engine, proposals: Iterable[Proposal], *, actor: str = "", source: str = ""
+    engine: Engine, proposals: Iterable[Proposal], *, user: User, source: str = ""
 ) -> ProposalImportReport:
     """Upsert proposals by ``proposal_id`` in one transaction, with one audit event.
 
     A new proposal gets status ``submitted``; an update keeps the stored status.
+    Raises ``PermissionDenied`` unless ``user`` may write proposals.
     """
+    require(user, "proposal.write")
     inserted: list[str] = []
     updated: list[str] = []
     unchanged: list[str] = []
@@ -197,7 +201,7 @@ def save_proposals(
         s.flush()
         s.add(
             AuditEventRow(
-                actor=actor,
+                actor=user.username,
                 action="import" if source else "save",
                 entity=TABLE,
                 entity_key=source[:200],
@@ -209,11 +213,12 @@ def save_proposals(
 
 
 def import_proposals(
-    engine: Engine, data: bytes, filename: str, *, actor: str = ""
+    engine: Engine, data: bytes, filename: str, *, user: User
 ) -> ProposalImportReport:
     """Validate a proposal file whole, then upsert it (raises ``ImportRejected``)."""
+    require(user, "proposal.write")
     proposals = parse_proposals(data, filename)
-    return save_proposals(engine, proposals, actor=actor, source=filename)
+    return save_proposals(engine, proposals, user=user, source=filename)
 
 
 def fetch_proposals(engine: Engine) -> list[Proposal]:

@@ -1,6 +1,9 @@
 """Persistence of reviews, hand-over status and project indicators (one transaction each).
 
-Every write adds one audit event. Reviews live in ``proposal_reviews`` (one row
+Every write takes the acting ``User`` and checks its role first (``model.auth.require``:
+``review.write`` or ``indicator.write``, ``proposal.write`` for the hand-over), so a
+viewer is refused here, not only by a hidden button. Every write adds one audit event.
+Reviews live in ``proposal_reviews`` (one row
 per proposal x reviewer x criterion); project indicators in
 ``project_indicators`` (unique per project x indicator name).
 """
@@ -12,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from model.auth import User, require
 from model.candidates import Candidate
 from model.db import transaction
 from model.orm import AuditEventRow, ProjectIndicatorRow, ProposalReviewRow, ProposalRow
@@ -27,8 +31,9 @@ MONITORED = "funded"
 INDICATOR_FIELDS: tuple[str, ...] = tuple(ProjectIndicator.model_fields)
 
 
-def save_review(engine: Engine, review: Review, *, actor: str = "") -> None:
+def save_review(engine: Engine, review: Review, *, user: User) -> None:
     """Store one reviewer's scores for one proposal, replacing that reviewer's earlier ones."""
+    require(user, "review.write")
     with transaction(engine) as s:
         known = s.scalar(
             select(ProposalRow.proposal_id).where(ProposalRow.proposal_id == review.proposal_id)
@@ -61,7 +66,7 @@ def save_review(engine: Engine, review: Review, *, actor: str = "") -> None:
             s.delete(stale)
         s.add(
             AuditEventRow(
-                actor=actor,
+                actor=user.username,
                 action="review",
                 entity="proposal_reviews",
                 entity_key=f"{review.proposal_id}/{review.reviewer}"[:200],
@@ -94,48 +99,70 @@ def hand_over(
     engine: Engine,
     rules: ScreeningRules = DEFAULT_RULES,
     *,
+    user: User,
     proposal_ids: Sequence[str] | None = None,
     start_year: int = 1,
     returns: ReturnAssumption = DEFAULT_RETURN,
-    actor: str = "",
 ) -> list[Candidate]:
     """Screen stored proposals and return the eligible ones as candidates, in one action.
 
     Eligible proposals are marked ``handed_over``, the others ``ineligible``;
     the planner puts the returned candidates into a scenario.
     """
-    candidates: list[Candidate] = []
+    require(user, "proposal.write")
     with transaction(engine) as s:
-        q = select(ProposalRow).order_by(ProposalRow.proposal_id)
-        if proposal_ids is not None:
-            q = q.where(ProposalRow.proposal_id.in_(list(proposal_ids)))
-        rows = s.scalars(q).all()
-        found = {r.proposal_id for r in rows}
-        missing = [pid for pid in proposal_ids or () if pid not in found]
-        if missing:
-            raise ValueError(f"unknown proposal(s): {', '.join(missing)}")
-        statuses = {}
-        for row in rows:
-            p = proposal_from_row(row)
-            verdict = screen(p, rules)
-            if verdict.eligible:
-                candidates.append(
-                    proposal_to_candidate(p, verdict, rules, start_year=start_year, returns=returns)
-                )
-            status = HANDED_OVER if verdict.eligible else INELIGIBLE
-            if row.status != status:
-                row.status = status
-            statuses[p.proposal_id] = status
-        s.add(
-            AuditEventRow(
-                actor=actor,
-                action="hand_over",
-                entity="proposals",
-                entity_key=f"{len(candidates)} candidate(s)",
-                before=None,
-                after=statuses,
-            )
+        return hand_over_in(
+            s,
+            rules,
+            actor=user.username,
+            proposal_ids=proposal_ids,
+            start_year=start_year,
+            returns=returns,
         )
+
+
+def hand_over_in(
+    s: Session,
+    rules: ScreeningRules = DEFAULT_RULES,
+    *,
+    actor: str,
+    proposal_ids: Sequence[str] | None = None,
+    start_year: int = 1,
+    returns: ReturnAssumption = DEFAULT_RETURN,
+) -> list[Candidate]:
+    """``hand_over`` inside the caller's transaction (the caller has checked the role), so
+    a larger write, such as a plan dataset built from the candidates, commits with it."""
+    candidates: list[Candidate] = []
+    q = select(ProposalRow).order_by(ProposalRow.proposal_id)
+    if proposal_ids is not None:
+        q = q.where(ProposalRow.proposal_id.in_(list(proposal_ids)))
+    rows = s.scalars(q).all()
+    found = {r.proposal_id for r in rows}
+    missing = [pid for pid in proposal_ids or () if pid not in found]
+    if missing:
+        raise ValueError(f"unknown proposal(s): {', '.join(missing)}")
+    statuses = {}
+    for row in rows:
+        p = proposal_from_row(row)
+        verdict = screen(p, rules)
+        if verdict.eligible:
+            candidates.append(
+                proposal_to_candidate(p, verdict, rules, start_year=start_year, returns=returns)
+            )
+        status = HANDED_OVER if verdict.eligible else INELIGIBLE
+        if row.status != status:
+            row.status = status
+        statuses[p.proposal_id] = status
+    s.add(
+        AuditEventRow(
+            actor=actor,
+            action="hand_over",
+            entity="proposals",
+            entity_key=f"{len(candidates)} candidate(s)",
+            before=None,
+            after=statuses,
+        )
+    )
     return candidates
 
 
@@ -162,14 +189,15 @@ def _upsert_indicators(
 
 
 def save_project_indicators(
-    engine: Engine, indicators: Iterable[ProjectIndicator], *, actor: str = ""
+    engine: Engine, indicators: Iterable[ProjectIndicator], *, user: User
 ) -> int:
     """Upsert indicators by (project_id, name); returns how many were written."""
+    require(user, "indicator.write")
     with transaction(engine) as s:
         keys = _upsert_indicators(s, indicators, overwrite=True)
         s.add(
             AuditEventRow(
-                actor=actor,
+                actor=user.username,
                 action="save",
                 entity="project_indicators",
                 entity_key=f"{len(keys)} indicator(s)",
@@ -195,12 +223,13 @@ def fetch_project_indicators(
         ]
 
 
-def start_monitoring(engine: Engine, proposal_ids: Sequence[str], *, actor: str = "") -> int:
+def start_monitoring(engine: Engine, proposal_ids: Sequence[str], *, user: User) -> int:
     """For funded proposals: mark them ``funded`` and copy their expected indicators.
 
     Indicators already monitored are left as they are (their actuals are kept).
     Returns the number of indicators added.
     """
+    require(user, "indicator.write")
     with transaction(engine) as s:
         rows = s.scalars(
             select(ProposalRow).where(ProposalRow.proposal_id.in_(list(proposal_ids)))
@@ -215,7 +244,7 @@ def start_monitoring(engine: Engine, proposal_ids: Sequence[str], *, actor: str 
         keys = _upsert_indicators(s, indicators, overwrite=False)
         s.add(
             AuditEventRow(
-                actor=actor,
+                actor=user.username,
                 action="start_monitoring",
                 entity="project_indicators",
                 entity_key=", ".join(sorted(found))[:200],

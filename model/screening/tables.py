@@ -1,0 +1,178 @@
+"""Display rows for the screening pages: eligibility, ranking, sensitivity, indicators.
+
+Each function turns domain results into flat, typed rows that a page shows as a
+table (money US$, scores 0-5, shares 0-1), so the wording is tested here and the
+pages only lay the rows out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from model.screening.indicators import ProjectIndicator, indicator_status
+from model.screening.proposals import Proposal
+from model.screening.rubric import Criterion, ProposalScore, Rubric
+from model.screening.rules import Screening
+from model.screening.sensitivity import Sensitivity
+
+ELIGIBLE_MARK = "✓ eligible"
+INELIGIBLE_MARK = "✗ ineligible"
+# Colour names of Streamlit's markdown badges (":green-badge[on track]"): colour that
+# does not depend on an emoji font, which headless and some office machines lack.
+STATUS_COLOURS: dict[str, str] = {
+    "on track": "green",
+    "at risk": "orange",
+    "off track": "red",
+    "not yet measured": "gray",
+}
+FUNDING_COLOURS: dict[str, str] = {
+    "funded": "green",
+    "partly funded": "orange",
+    "not funded": "gray",
+    "ineligible": "red",
+    "not in plan": "gray",
+}
+
+
+def badge(status: str, colours: Mapping[str, str]) -> str:
+    """Markdown for a coloured status badge, e.g. ``:green-badge[on track]``."""
+    return f":{colours[status]}-badge[{status}]"
+
+
+@dataclass(frozen=True)
+class EligibilityRow:
+    """One proposal's verdict: requested and match in US$, the gates it failed."""
+
+    proposal_id: str
+    title: str
+    region: str
+    requested: float
+    match: float
+    verdict: str
+    failed_gates: str
+    status: str
+
+
+def eligibility_rows(
+    proposals: Sequence[Proposal],
+    screenings: Sequence[Screening],
+    statuses: Mapping[str, str] | None = None,
+) -> list[EligibilityRow]:
+    """One row per proposal (same order), ✓/✗ with the labels of the failed gates."""
+    by_id = {s.proposal_id: s for s in screenings}
+    rows = []
+    for p in proposals:
+        s = by_id[p.proposal_id]
+        rows.append(
+            EligibilityRow(
+                p.proposal_id,
+                p.title,
+                p.region,
+                p.amount_requested,
+                p.partner_match,
+                ELIGIBLE_MARK if s.eligible else INELIGIBLE_MARK,
+                "; ".join(g.label for g in s.failures),
+                (statuses or {}).get(p.proposal_id, ""),
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class RankRow:
+    """A reviewed proposal's place: score 0-5, reviewers, and criteria in disagreement."""
+
+    rank: int
+    proposal_id: str
+    title: str
+    score: float
+    reviewers: str
+    disagreement: str
+
+
+def ranking_rows(scores: Sequence[ProposalScore], titles: Mapping[str, str]) -> list[RankRow]:
+    """Rows in the order given (``score_all`` returns best first).
+
+    A criterion is listed under disagreement when reviewers are
+    ``rubric.DISAGREEMENT_POINTS`` or more apart, with each reviewer's mark.
+    """
+    rows = []
+    for rank, s in enumerate(scores, start=1):
+        flagged = "; ".join(
+            f"{d.criterion}: " + ", ".join(f"{who} {mark}" for who, mark in d.by_reviewer)
+            for d in s.flagged
+        )
+        reviewers = ", ".join(f"{who} {v:.2f}" for who, v in s.by_reviewer)
+        rows.append(
+            RankRow(rank, s.proposal_id, titles.get(s.proposal_id, ""), s.score, reviewers, flagged)
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class SensitivityRow:
+    """One weight moved by a factor: the new ranking and which proposals move."""
+
+    case: str
+    ranking: str
+    rank_changes: str
+
+
+def sensitivity_rows(sens: Sensitivity) -> list[SensitivityRow]:
+    """One row per criterion x factor; ``rank_changes`` reads ``P-2: 2 → 1``, or 'none'."""
+    rows = []
+    for c in sens.cases:
+        changes = "; ".join(f"{ch.proposal_id}: {ch.base_rank} → {ch.new_rank}" for ch in c.changes)
+        rows.append(SensitivityRow(c.label, " > ".join(c.ranking), changes or "none"))
+    return rows
+
+
+def rubric_with_weights(rubric: Rubric, weights: Mapping[str, float]) -> Rubric:
+    """A copy of ``rubric`` with the given weights (>= 0, relative); others kept."""
+    unknown = sorted(set(weights) - set(rubric.ids))
+    if unknown:
+        raise ValueError(f"unknown criterion/criteria {', '.join(unknown)}")
+    # One rebuild, so zeroing weights one by one never trips the "one positive" check.
+    return Rubric(
+        criteria=tuple(
+            Criterion.model_validate({**c.model_dump(), "weight": weights.get(c.id, c.weight)})
+            for c in rubric.criteria
+        )
+    )
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    """One monitored indicator with its status badge and the reason for it."""
+
+    project_id: str
+    horizon: str
+    name: str
+    unit: str
+    baseline: float | None
+    target: float
+    actual: float | None
+    status: str
+    reason: str
+
+
+def monitoring_rows(indicators: Iterable[ProjectIndicator]) -> list[IndicatorRow]:
+    """Rows for the at-a-glance table: status and the one-line reason for it."""
+    rows = []
+    for ind in indicators:
+        status, reason = indicator_status(ind)
+        rows.append(
+            IndicatorRow(
+                ind.project_id,
+                ind.horizon,
+                ind.name,
+                ind.unit,
+                ind.baseline,
+                ind.target,
+                ind.actual,
+                status,
+                reason,
+            )
+        )
+    return rows

@@ -1,0 +1,144 @@
+"""Altair charts of the screening pages (UI side): NET matrix, NET history and benchmark.
+
+The rows come from ``model.screening.net``; here they only get drawn. Charts with a
+discrete y axis size their bands by step (``alt.Step``) and stretch to the width:
+a fixed pixel height made Streamlit collapse the bands to nothing. Status
+colours read as traffic lights (achieved green, partly amber, not grey) and
+the legend names them, so colour is never the only cue: the tooltip states it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict
+
+import altair as alt
+import pandas as pd
+
+from model.screening.net import (
+    STAGE_LABELS,
+    STAGES,
+    BenchmarkRow,
+    NetCell,
+    NetPoint,
+)
+
+STATUS_ORDER = ["achieved", "partly", "not"]
+STATUS_COLOURS = ["#2e7d32", "#f9a825", "#d9d9d9"]
+CELL_PX = 34
+STAGE_LABEL_PX = 110  # a stage column is ~120 px wide at the usual page width
+CHART_WIDTH_PX = 560
+BAR_STEP_PX = 28
+LABEL_LIMIT_PX = 320
+
+
+def net_heatmap(cells: Sequence[NetCell], title: str) -> alt.LayerChart:
+    """The 7 x 5 NET matrix: indicator rows, stage columns, cell colour = status."""
+    df = pd.DataFrame([asdict(c) for c in cells])
+    stage_order = [STAGE_LABELS[s] for s in STAGES]
+    base = alt.Chart(df, title=title).encode(
+        x=alt.X(
+            "stage_label:N",
+            sort=stage_order,
+            title="Stage",
+            axis=alt.Axis(
+                labelAngle=0, labelOverlap=False, labelLimit=LABEL_LIMIT_PX, orient="top"
+            ),
+        ),
+        y=alt.Y(
+            "indicator_label:N",
+            sort=list(dict.fromkeys(df["indicator_label"])),
+            title=None,
+            axis=alt.Axis(labelLimit=LABEL_LIMIT_PX),
+        ),
+    )
+    rect = base.mark_rect(stroke="white", strokeWidth=2).encode(
+        color=alt.Color(
+            "status:N",
+            scale=alt.Scale(domain=STATUS_ORDER, range=STATUS_COLOURS),
+            legend=alt.Legend(title="Result", orient="bottom"),
+        ),
+        tooltip=[
+            alt.Tooltip("indicator_label:N", title="Indicator"),
+            alt.Tooltip("stage_label:N", title="Stage"),
+            alt.Tooltip("status:N", title="Result"),
+        ],
+    )
+    text = base.mark_text(fontSize=11).encode(
+        text=alt.Text("status:N"),
+        color=alt.condition(
+            alt.datum.status == "achieved", alt.value("white"), alt.value("#333333")
+        ),
+    )
+    chart: alt.LayerChart = (rect + text).properties(height=alt.Step(CELL_PX))
+    return chart
+
+
+def net_history_chart(points: Sequence[NetPoint], title: str) -> alt.Chart:
+    """NET score (share 0-1) at each assessment date, the stage in the tooltip."""
+    df = pd.DataFrame(
+        {
+            "assessed_on": [p.assessed_on.isoformat() for p in points],
+            "score": [p.score for p in points],
+            "stage": [STAGE_LABELS[p.stage] if p.stage else "none yet" for p in points],
+        }
+    )
+    chart: alt.Chart = (
+        alt.Chart(df, title=title)
+        .mark_line(point=alt.OverlayMarkDef(size=80))
+        .encode(
+            x=alt.X("assessed_on:T", title="Assessment date"),
+            y=alt.Y(
+                "score:Q",
+                title="NET score (share of the 35 cells)",
+                scale=alt.Scale(domain=[0, 1]),
+                axis=alt.Axis(format="%"),
+            ),
+            tooltip=[
+                alt.Tooltip("assessed_on:T", title="Date"),
+                alt.Tooltip("score:Q", title="Score", format=".0%"),
+                alt.Tooltip("stage:N", title="Stage"),
+            ],
+        )
+        .properties(width=CHART_WIDTH_PX, height=220)
+    )
+    return chart
+
+
+def benchmark_chart(rows: Sequence[BenchmarkRow], highlight: str, title: str) -> alt.Chart:
+    """Latest NET score per network, best first; the selected network stands out."""
+    df = pd.DataFrame(
+        {
+            "network": [f"{r.network_id} {r.network_name}".strip() for r in rows],
+            "network_id": [r.network_id for r in rows],
+            "score": [r.score for r in rows],
+            "stage": [STAGE_LABELS[r.stage] if r.stage else "none yet" for r in rows],
+            "selected": [r.network_id == highlight for r in rows],
+        }
+    )
+    chart: alt.Chart = (
+        alt.Chart(df, title=title)
+        .mark_bar()
+        .encode(
+            y=alt.Y(
+                "network:N",
+                sort=list(df["network"]),
+                title=None,
+                axis=alt.Axis(labelLimit=LABEL_LIMIT_PX),
+            ),
+            x=alt.X(
+                "score:Q",
+                title="Latest NET score",
+                scale=alt.Scale(domain=[0, 1]),
+                axis=alt.Axis(format="%"),
+            ),
+            color=alt.condition(alt.datum.selected, alt.value("#1f77b4"), alt.value("#b0c4de")),
+            tooltip=[
+                alt.Tooltip("network:N", title="Network"),
+                alt.Tooltip("score:Q", title="Score", format=".0%"),
+                alt.Tooltip("stage:N", title="Stage"),
+            ],
+        )
+        .properties(height=alt.Step(BAR_STEP_PX))
+    )
+    return chart

@@ -1,0 +1,258 @@
+"""Networks (NET): UNIDO Network Evaluation Tool assessments over time, score, stage,
+benchmark, and the fee share a network's stage implies for its broker."""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from model import DATA_DIR
+from model.auth import PermissionDenied, can
+from model.importer import ImportRejected
+from model.screening.forms import FormInvalid, assessment_from_grid
+from model.screening.net import (
+    DEFAULT_FEE_SHARES,
+    FEE_SOURCE,
+    INDICATOR_LABELS,
+    INDICATORS,
+    MAJORITY,
+    SOURCE,
+    STAGE_LABELS,
+    STAGES,
+    STATUSES,
+    benchmark,
+    fee_schedule_for_network,
+    fee_share_for_stage,
+    history,
+    latest,
+    matrix_cells,
+)
+from model.screening.net_io import (
+    fetch_net_assessments,
+    import_net_assessments,
+    parse_net_assessments,
+    save_net_assessments,
+)
+from pages._proposal_parts import md
+from pages._screening_charts import benchmark_chart, net_heatmap, net_history_chart
+from pages._shared import current_user, engine
+
+EXAMPLE = DATA_DIR / "net_example.csv"
+DEFAULT_YEARS = 4
+NEW_NETWORK = "(new network)"
+
+
+def stage_name(stage: str | None) -> str:
+    return STAGE_LABELS[stage] if stage else "not yet at promotion"
+
+
+def import_and_rerun(name: str, payload: bytes) -> None:
+    try:
+        report = import_net_assessments(eng, payload, name, user=user)
+    except (ImportRejected, PermissionDenied) as exc:
+        st.error(f"Not imported: {exc}")
+    else:
+        st.session_state["networks_flash"] = f"Imported {name}: {report.summary()}."
+        st.rerun()
+
+
+st.title("Networks (NET)")
+st.caption(
+    "The Network Evaluation Tool scores a network on 7 indicators at 5 development stages: "
+    f"achieved, partly or not ({SOURCE}). Score = share of the 35 cells (achieved 1, partly "
+    f"0.5); stage = the last stage with at least {MAJORITY} of 7 cells achieved, every "
+    "earlier stage too."
+)
+eng = engine()
+user = current_user()
+may_write = can(user, "net.write")
+if not may_write:
+    st.info("You are viewing read-only: sign in as a screener (sidebar) to record assessments.")
+flash = st.session_state.pop("networks_flash", None)
+if flash:
+    st.success(flash)
+
+assessments = fetch_net_assessments(eng)
+
+with st.expander("Import assessments (CSV or Excel)", expanded=not assessments):
+    st.markdown(
+        "One row per assessment; each indicator column holds its five stage cells as codes "
+        "in stage order, A achieved, P partly, N not (`AAPNN`). The example is illustrative."
+    )
+    st.download_button(
+        "Example file (net_example.csv)",
+        EXAMPLE.read_bytes(),
+        file_name=EXAMPLE.name,
+        mime="text/csv",
+        key="networks_example_dl",
+    )
+    upload = st.file_uploader("NET file", type=["csv", "xlsx"], key="networks_upload")
+    if (
+        may_write
+        and not assessments
+        and st.button("Load the example assessments", key="networks_load_example")
+    ):
+        import_and_rerun(EXAMPLE.name, EXAMPLE.read_bytes())
+    if upload is not None:
+        payload = upload.getvalue()
+        try:
+            parsed = parse_net_assessments(payload, upload.name)
+        except ImportRejected as exc:
+            st.error(
+                f"**{upload.name} was rejected; nothing was written.**\n\n"
+                + "\n".join(f"- {p}" for p in exc.problems)
+            )
+        else:
+            st.success(f"{upload.name} is valid: {len(parsed)} assessment(s).")
+            if may_write and st.button("Import these assessments", key="networks_go"):
+                import_and_rerun(upload.name, payload)
+
+if not assessments:
+    st.info("No NET assessment yet: import the example file above.")
+    st.stop()
+
+last = latest(assessments)
+names = {nid: a.network_name for nid, a in last.items()}
+network = st.selectbox(
+    "Network",
+    sorted(last),
+    format_func=lambda n: f"{n}: {names[n]}" if names[n] else n,
+    key="networks_pick",
+)
+mine = [a for a in assessments if a.network_id == network]
+current = last[network]
+points = history(assessments, network)
+c1, c2, c3, c4 = st.columns([2, 1, 1, 1])
+c1.metric("Current stage", stage_name(current.stage))
+c2.metric(
+    "NET score",
+    f"{current.score:.0%}",
+    delta=f"{current.score - points[0].score:+.0%} since first" if len(points) > 1 else None,
+)
+c3.metric("Expected fee share", f"{fee_share_for_stage(current.stage):.0%}")
+c4.metric("Assessments", len(mine))
+
+shown = st.selectbox(
+    "Assessment shown in the matrix",
+    [a.assessed_on for a in reversed(mine)],
+    format_func=lambda d: d.isoformat(),
+    key="networks_date",
+)
+pick = next(a for a in mine if a.assessed_on == shown)
+st.altair_chart(
+    net_heatmap(matrix_cells(pick), f"{network} on {shown.isoformat()}"),
+    key="networks_heatmap",
+)
+if pick.note or pick.assessor:
+    st.caption(f"Assessor: {pick.assessor or 'n/a'}. {pick.note}")
+left, right = st.columns(2)
+left.altair_chart(net_history_chart(points, f"{network}: score over time"), key="networks_line")
+rows = benchmark(assessments)
+right.altair_chart(
+    benchmark_chart(rows, network, "Latest score of each network"),
+    key="networks_bench",
+)
+
+st.subheader("Benchmark")
+st.dataframe(
+    pd.DataFrame(
+        [
+            {
+                "rank": r.rank,
+                "network": r.network_id,
+                "name": r.network_name,
+                "latest assessment": r.assessed_on.isoformat(),
+                "score": f"{r.score:.0%}",
+                "stage": stage_name(r.stage),
+                "change since first": f"{r.change_since_first:+.0%}",
+                "vs median": f"{r.vs_median:+.0%}",
+            }
+            for r in rows
+        ]
+    ),
+    hide_index=True,
+    width="stretch",
+    key="networks_bench_table",
+)
+
+st.subheader("Fee share for the network's broker")
+st.markdown(
+    "A network's stage sets the share of its broker's cost it is expected to pay (self-"
+    "managing networks pay more). A broker candidate with this fee schedule feeds the "
+    "allocator's cost-recovery rule: public subsidy at most (1 - fee share) x cost."
+)
+c1, c2 = st.columns(2)
+years = int(c1.number_input("Years of operation", 1, 10, DEFAULT_YEARS, key="networks_years"))
+step = c2.selectbox(
+    "Stage over the years",
+    [None, 1, 2, 3],
+    format_func=lambda n: "stays at the current stage" if n is None else f"moves up every {n} yr",
+    key="networks_step",
+)
+schedule = fee_schedule_for_network(assessments, network, years, years_per_stage=step)
+st.dataframe(
+    pd.DataFrame({"year": list(range(1, years + 1)), "fee share": [f"{v:.0%}" for v in schedule]})
+    .set_index("year")
+    .T,
+    width="stretch",
+    key="networks_fees",
+)
+st.caption(
+    "Fee share by stage: "
+    + ", ".join(f"{STAGE_LABELS[s]} {DEFAULT_FEE_SHARES[s]:.0%}" for s in STAGES)
+    + f". Source: {FEE_SOURCE}."
+)
+
+if may_write:
+    st.subheader("Record an assessment")
+    with st.form("networks_form"):
+        c1, c2, c3 = st.columns(3)
+        target = c1.selectbox("Network", [*sorted(last), NEW_NETWORK], key="networks_f_pick")
+        new_id = c2.text_input("New network id (if new)", key="networks_f_id")
+        new_name = c3.text_input("New network name (if new)", key="networks_f_name")
+        c1, c2, c3 = st.columns(3)
+        on = c1.date_input("Assessed on", date.today(), key="networks_f_date")
+        assessor = c2.text_input("Assessor", value=user.username, key="networks_f_assessor")
+        note = c3.text_input("Note", key="networks_f_note")
+        st.caption(
+            "Start from the selected network's latest matrix and change what moved. "
+            "Empty cells count as not achieved."
+        )
+        grid = st.data_editor(
+            pd.DataFrame(
+                [list(row) for row in current.cells],
+                index=[INDICATOR_LABELS[i] for i in INDICATORS],
+                columns=[STAGE_LABELS[s] for s in STAGES],
+            ),
+            column_config={
+                STAGE_LABELS[s]: st.column_config.SelectboxColumn(options=list(STATUSES))
+                for s in STAGES
+            },
+            key="networks_f_grid",
+        )
+        save = st.form_submit_button("Save assessment", type="primary")
+    if save:
+        is_new = target == NEW_NETWORK
+        try:
+            assessment = assessment_from_grid(
+                new_id if is_new else str(target),
+                new_name if is_new else names[str(target)],
+                on if isinstance(on, date) else date.today(),
+                grid.values.tolist(),
+                assessor=assessor,
+                note=note,
+            )
+            save_net_assessments(eng, [assessment], user=user)
+        except FormInvalid as exc:
+            st.error(
+                "Not saved:\n\n"
+                + "\n".join(md(f"- **{p.field}**: {p.message}") for p in exc.problems)
+            )
+        except PermissionDenied as exc:
+            st.error(f"Not saved: {exc}.")
+        else:
+            st.session_state["networks_flash"] = (
+                f"Saved {assessment.network_id} on {assessment.assessed_on}: score "
+                f"{assessment.score:.0%}, stage {stage_name(assessment.stage)}."
+            )
+            st.rerun()

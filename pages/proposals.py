@@ -1,0 +1,345 @@
+"""Proposals: import or enter matching-grant proposals, check eligibility, review and rank
+them, and hand the eligible ones over to a plan that the allocator solves."""
+
+import pandas as pd
+import streamlit as st
+
+from model import DATA_DIR, db
+from model.auth import PermissionDenied, can
+from model.importer import ImportRejected
+from model.screening.plan import SUFFIX, send_to_plan, solve_plan
+from model.screening.proposal_io import (
+    fetch_proposals,
+    import_proposals,
+    parse_proposals,
+    proposal_statuses,
+)
+from model.screening.rubric import (
+    DEFAULT_RUBRIC,
+    DISAGREEMENT_POINTS,
+    MAX_SCORE,
+    MIN_SCORE,
+    CriterionScore,
+    Review,
+    score_all,
+)
+from model.screening.rules import screen_all
+from model.screening.sensitivity import profiles_from_scores, weight_sensitivity
+from model.screening.store import fetch_reviews, save_review
+from model.screening.tables import (
+    eligibility_rows,
+    ranking_rows,
+    rubric_with_weights,
+    sensitivity_rows,
+)
+from pages._proposal_parts import manual_entry, md, show_outcome
+from pages._shared import clear_data_caches, current_user, datasets, engine
+
+EXAMPLE = DATA_DIR / "proposals_example.csv"
+DEFAULT_BUDGET = 5_000_000.0  # US$ over the horizon
+DEFAULT_HORIZON = 4  # years
+st.title("Proposals")
+st.caption(
+    "Matching-grant proposals for joint private-public initiatives (MIF, 004 section V, "
+    "components 2 and 3): check them against the eligibility gates, score them with the "
+    "rubric, then send the eligible ones to a plan."
+)
+eng = engine()
+url = db.database_url()
+user = current_user()
+may_write = can(user, "proposal.write")
+may_review = can(user, "review.write")
+if not may_write:
+    st.info(
+        "You are viewing read-only: sign in as a screener (sidebar) to import, review "
+        "or hand over proposals."
+    )
+flash = st.session_state.pop("proposals_flash", None)
+if flash:
+    st.success(md(flash))
+
+proposals = fetch_proposals(eng)
+titles = {p.proposal_id: p.title for p in proposals}
+statuses = proposal_statuses(eng)
+screenings = screen_all(proposals)
+eligible_ids = [s.proposal_id for s in screenings if s.eligible]
+
+# A keyed, state-tracking tab bar keeps the user's tab across the reruns after a write;
+# every tab's content still runs (nothing reads .open), so each stays testable.
+tab_in, tab_el, tab_rev, tab_plan = st.tabs(
+    ["Import / enter", "Eligibility", "Review & rank", "Hand-over to a plan"],
+    key="proposals_tab",
+    on_change="rerun",
+)
+
+with tab_in:
+    st.markdown(
+        "Upload a **CSV** or **Excel .xlsx** file, one proposal per row. The whole file is "
+        "checked first: if any row is wrong nothing is written and every problem is listed "
+        "by row and column. New here? Download the example (illustrative, fictional "
+        "country) and upload it."
+    )
+    st.download_button(
+        "Example file (proposals_example.csv)",
+        EXAMPLE.read_bytes(),
+        file_name=EXAMPLE.name,
+        mime="text/csv",
+        key="proposals_example_dl",
+    )
+    upload = st.file_uploader("Proposals file", type=["csv", "xlsx"], key="proposals_upload")
+    if upload is not None:
+        payload = upload.getvalue()
+        try:
+            parsed = parse_proposals(payload, upload.name)
+        except ImportRejected as exc:
+            st.error(
+                md(
+                    f"**{upload.name} was rejected; nothing was written.** "
+                    f"{len(exc.problems)} problem(s) to fix:\n\n"
+                    + "\n".join(f"- {p}" for p in exc.problems)
+                )
+            )
+        else:
+            st.success(f"{upload.name} is valid: {len(parsed)} proposal(s).")
+            st.dataframe(
+                pd.DataFrame(eligibility_rows(parsed, screen_all(parsed))),
+                hide_index=True,
+                width="stretch",
+            )
+            if may_write and st.button(
+                "Import these proposals", type="primary", key="proposals_import_go"
+            ):
+                try:
+                    report = import_proposals(eng, payload, upload.name, user=user)
+                except (ImportRejected, PermissionDenied) as exc:
+                    st.error(md(f"Not imported: {exc}"))
+                else:
+                    st.session_state["proposals_flash"] = (
+                        f"Imported {upload.name}: {report.summary()}."
+                    )
+                    st.rerun()
+    if may_write:
+        with st.expander("Enter one proposal by hand"):
+            manual_entry(eng, user)
+
+with tab_el:
+    if not proposals:
+        st.info("No proposals yet: import the example file in the first tab.")
+    else:
+        n_ok = len(eligible_ids)
+        c1, c2, c3 = st.columns(3)
+        c1.metric("Proposals", len(proposals))
+        c2.metric("Eligible", n_ok)
+        c3.metric("Ineligible", len(proposals) - n_ok)
+        st.dataframe(
+            pd.DataFrame(eligibility_rows(proposals, screenings, statuses)),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "requested": st.column_config.NumberColumn("requested (US$)", format="%,.0f"),
+                "match": st.column_config.NumberColumn("match (US$)", format="%,.0f"),
+            },
+            key="proposals_eligibility_table",
+        )
+        for s in screenings:
+            if s.eligible:
+                continue
+            with st.container(border=True):
+                st.markdown(md(f"**✗ {s.proposal_id}: {s.title}** is not eligible"))
+                st.markdown(
+                    "**Why:**\n"
+                    + "\n".join(md(f"- {g.reason} _(source: {g.source})_") for g in s.failures)
+                )
+                st.markdown(
+                    "**What would make it eligible:**\n"
+                    + "\n".join(md(f"- {fix}") for fix in s.fixes)
+                )
+        with st.expander("Every gate, with its cited source passage"):
+            st.dataframe(
+                pd.DataFrame(
+                    [
+                        {
+                            "proposal": s.proposal_id,
+                            "gate": g.label,
+                            "passed": "✓" if g.passed else "✗",
+                            "reason": g.reason,
+                            "source": g.source,
+                        }
+                        for s in screenings
+                        for g in s.gates
+                    ]
+                ),
+                hide_index=True,
+                width="stretch",
+            )
+
+with tab_rev:
+    with st.expander("Rubric weights (relative; move one to see the ranking change)"):
+        weights = {
+            c.id: st.slider(
+                c.label,
+                0.0,
+                0.5,
+                float(c.weight),
+                0.05,
+                key=f"proposals_w_{c.id}",
+                help=f"{c.description} Source: {c.source}",
+            )
+            for c in DEFAULT_RUBRIC.criteria
+        }
+    try:
+        rubric = rubric_with_weights(DEFAULT_RUBRIC, weights)
+    except ValueError as exc:
+        st.error(f"Weights: {exc}. Using the default weights.")
+        rubric = DEFAULT_RUBRIC
+    if not eligible_ids:
+        st.info("No eligible proposal to review yet.")
+    elif may_review:
+        c1, c2 = st.columns(2)
+        pid = c1.selectbox(
+            "Proposal",
+            eligible_ids,
+            format_func=lambda p: f"{p}: {titles[p]}",
+            key="proposals_review_pick",
+        )
+        reviewer = c2.text_input("Reviewer", value=user.username, key="proposals_reviewer").strip()
+        earlier = {
+            sc.criterion: sc
+            for r in fetch_reviews(eng, pid)
+            if r.reviewer == reviewer
+            for sc in r.scores
+        }
+        with st.form("proposals_review_form"):
+            marks = {}
+            for c in rubric.criteria:
+                st.markdown(f"**{c.label}** (weight {rubric.weights()[c.id]:.0%})")
+                st.caption(md(f"{c.description}. Source: {c.source}"))
+                a, b = st.columns([1, 2])
+                old = earlier.get(c.id)
+                marks[c.id] = (
+                    a.slider(
+                        "Score 0-5",
+                        MIN_SCORE,
+                        MAX_SCORE,
+                        old.score if old else 0,
+                        key=f"proposals_score_{pid}_{reviewer}_{c.id}",
+                    ),
+                    b.text_input(
+                        "Comment",
+                        old.comment if old else "",
+                        key=f"proposals_comment_{pid}_{reviewer}_{c.id}",
+                    ),
+                )
+            save = st.form_submit_button("Save review", type="primary")
+        if save:
+            try:
+                review = Review(
+                    proposal_id=pid,
+                    reviewer=reviewer,
+                    scores=tuple(
+                        CriterionScore(criterion=cid, score=s, comment=t)
+                        for cid, (s, t) in marks.items()
+                    ),
+                )
+                save_review(eng, review, user=user)
+            except (ValueError, PermissionDenied) as exc:
+                st.error(md(f"Review not saved: {exc}"))
+            else:
+                st.session_state["proposals_flash"] = (
+                    f"Saved {reviewer}'s review of {pid}: weighted score "
+                    f"{rubric.weighted(review.by_criterion()):.2f} of 5."
+                )
+                st.rerun()
+    st.subheader("Ranking")
+    try:
+        scores = score_all(rubric, fetch_reviews(eng))
+    except ValueError as exc:
+        st.error(md(f"Cannot score the reviews: {exc}"))
+        scores = []
+    if not scores:
+        st.info("No reviews yet: score a proposal above.")
+    else:
+        st.caption(
+            f"Score 0-5: mean over reviewers of their weighted average. Reviewers "
+            f"{DISAGREEMENT_POINTS} or more points apart on a criterion are flagged."
+        )
+        st.dataframe(
+            pd.DataFrame(ranking_rows(scores, titles)),
+            hide_index=True,
+            width="stretch",
+            column_config={"score": st.column_config.NumberColumn(format="%.2f")},
+            key="proposals_ranking_table",
+        )
+        flagged = [s for s in scores if s.flagged]
+        if flagged:
+            st.warning(
+                "Reviewers disagree on: "
+                + "; ".join(
+                    f"{s.proposal_id} ({', '.join(d.criterion for d in s.flagged)})"
+                    for s in flagged
+                )
+            )
+        if len(scores) >= 2:
+            sens = weight_sensitivity(rubric, profiles_from_scores(scores))
+            st.markdown(
+                "**Weight sensitivity**: each weight moved by -20 % and +20 % (then all "
+                f"renormalised). {len(sens.changed)} of {len(sens.cases)} moves change the "
+                "ranking."
+            )
+            st.dataframe(
+                pd.DataFrame(sensitivity_rows(sens)),
+                hide_index=True,
+                width="stretch",
+                key="proposals_sensitivity_table",
+            )
+        else:
+            st.caption("Review a second proposal to see how the ranking moves with the weights.")
+
+with tab_plan:
+    bases = [d for d in datasets(url) if not d.endswith(SUFFIX)]
+    st.markdown(
+        f"Hand over the **{len(eligible_ids)} eligible** proposal(s) as matching-grant "
+        "candidates of a plan: they join a copy of the base planning dataset, named "
+        f"`<base>{SUFFIX}`, which the allocator then solves. Ineligible ones are marked so."
+    )
+    if not bases:
+        st.info("No planning dataset yet: run `fomento db seed` or import one on the Data page.")
+    else:
+        c1, c2, c3 = st.columns(3)
+        base = c1.selectbox("Base planning dataset", bases, key="proposals_plan_base")
+        budget = c2.number_input(
+            "Budget over the horizon (US$)",
+            0.0,
+            None,
+            DEFAULT_BUDGET,
+            250_000.0,
+            format="%.0f",
+            key="proposals_plan_budget",
+        )
+        horizon = c3.number_input(
+            "Horizon (years)", 1, 10, DEFAULT_HORIZON, key="proposals_plan_horizon"
+        )
+        if may_write and st.button(
+            "Send eligible proposals to a plan and solve",
+            type="primary",
+            key="proposals_plan_go",
+            disabled=not proposals,
+        ):
+            try:
+                plan = send_to_plan(eng, base, user=user)
+                outcome = solve_plan(
+                    plan,
+                    proposals,
+                    budget,
+                    int(horizon),
+                    scores={s.proposal_id: s.score for s in scores},
+                )
+            except (ValueError, PermissionDenied) as exc:
+                st.error(md(f"Not handed over: {exc}"))
+            else:
+                clear_data_caches()
+                st.session_state["proposals_outcome"] = (plan.dataset, outcome)
+                st.rerun()
+    saved = st.session_state.get("proposals_outcome")
+    if saved is not None:
+        show_outcome(eng, user, *saved)
