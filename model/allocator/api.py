@@ -21,6 +21,7 @@ from model.allocator.explain import (
 from model.allocator.greedy import greedy_plan
 from model.allocator.lp import BuiltModel
 from model.allocator.relax import diagnose
+from model.allocator.resolve import ReSolver
 from model.allocator.result import AllocationResult, Baseline
 from model.allocator.scenario import Budget, Scenario
 from model.allocator.solve import Solution, solve
@@ -143,7 +144,7 @@ def _available(sc: Scenario) -> float | None:
 
 def _baseline(built: BuiltModel, objective: float) -> Baseline:
     sc = built.scenario
-    g = greedy_plan(sc, built.arrays)
+    g = greedy_plan(sc, built.arrays, built)
     cost = float(sum(sum(v) for v in g.funding.values()))
     gain = objective - g.objective if built.objective_sign > 0 else g.objective - objective
     kind = sc.objective.kind
@@ -174,7 +175,8 @@ class SweepPoint:
 def sweep_budget(
     scenario: Scenario, factors: list[float], solver: str | None = None
 ) -> list[SweepPoint]:
-    """Re-solve with every budget multiplied by each factor, reusing one built model."""
+    """Re-solve with every budget multiplied by each factor, reusing one built model
+    (with HiGHS, one warm ``ReSolver``: each level starts from the last basis)."""
     built = build_model(scenario)
     budget_rows = [
         i
@@ -182,14 +184,19 @@ def sweep_budget(
         if b.prefix in ("budget_total", "budget_year")
         for i in range(b.start, b.stop)
     ]
-    out = []
     for k in factors:
         if k < 0:
             raise ValueError(f"factors: budget factor {k} is negative")
+    warm = ReSolver(built) if (solver or scenario.solver.solver) == "highs" else None
+    out = []
+    for k in factors:
         up = built.row_upper.copy()
         up[budget_rows] = built.row_upper[budget_rows] * k
-        sc = scenario.model_copy(update={"budget": _scaled(scenario.budget, k)})
-        sol = solve(replace(built, row_upper=up, scenario=sc), solver)
+        if warm is not None:
+            sol = warm.solve(row_upper=up)
+        else:
+            sc = scenario.model_copy(update={"budget": _scaled(scenario.budget, k)})
+            sol = solve(replace(built, row_upper=up, scenario=sc), solver)
         if not sol.ok:
             out.append(SweepPoint(k, sol.status, None, 0.0))
             continue

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.allocator.arrays import FloatArray, IntArray, outcome_value
+from model.allocator.arrays import BoolArray, FloatArray, IntArray, outcome_value
 from model.allocator.greedy import min_public
 from model.allocator.lp import FAMILIES, BuiltModel
 from model.allocator.result import ConstraintReport, UnfundedReport
@@ -171,13 +171,18 @@ def _per_point(built: BuiltModel, sol: Solution) -> FloatArray:
     f = np.clip(sol.values[built.f_col], 0.0, 1.0)
     ok = built.x_col >= 0
     spend = float(sol.values[built.x_col[ok]].sum())
-    index = {cid: i for i, cid in enumerate(arr.ids)}
+    # Each band row holds one x[c,t]; find it through the row's entries (no label parsing).
+    cand_of = np.full(built.num_col, -1, np.int64)
+    year_of = np.full(built.num_col, -1, np.int64)
+    ci, ti = np.nonzero(ok)
+    cand_of[built.x_col[ok]] = ci
+    year_of[built.x_col[ok]] = ti
+    row_of = _row_of(built)
     for b in built.row_blocks:
         if b.prefix in ("subsidy_floor", "subsidy_ceiling", "cost_recovery"):
-            for i in range(b.start, b.stop):
-                cid, t = b.labels[i - b.start].rsplit(",", 1)
-                c = index[cid]
-                out[i] = 0.01 * arr.cost[c, int(t) - 1] * f[c]
+            sel = (row_of >= b.start) & (row_of < b.stop) & (cand_of[built.a_index] >= 0)
+            c, t = cand_of[built.a_index[sel]], year_of[built.a_index[sel]]
+            out[row_of[sel]] = 0.01 * arr.cost[c, t] * f[c]
         elif b.prefix == "average_public_share":
             out[b.start] = 0.01 * float((arr.cost.sum(axis=1) * f).sum())
         elif b.prefix.endswith(("_floor", "_ceiling")):
@@ -222,36 +227,38 @@ def unfunded_reports(built: BuiltModel, sol: Solution, plan: Plan) -> tuple[Unfu
     if len(target_rows):
         obj_part += reduced_costs(built, sol.row_dual, target_rows)
 
-    def combined(vec: FloatArray, i: int) -> float:
-        v = float(vec[built.f_col[i]])
+    def combined(vec: FloatArray) -> FloatArray:
+        """Per candidate: vec on f (and the first segment) plus need-weighted vec on its x."""
+        v: FloatArray = vec[built.f_col].copy()
         if built.seg_col.shape[1]:
-            v += float(vec[built.seg_col[i, 0]])
-        cols = built.x_col[i]
-        ok = cols >= 0
-        return v + float((need[i][ok] * vec[cols[ok]]).sum())
+            v += vec[built.seg_col[:, 0]]
+        has = built.x_col >= 0
+        v += np.where(has, need * vec[np.maximum(built.x_col, 0)], 0.0).sum(axis=1)
+        return v
 
+    d_all, gain_all = combined(red), combined(obj_part)
     value = outcome_value(sc, arr, np.ones(arr.n))
     kind = sc.objective.kind
     out = []
+    # The reasons that need no prices, for every candidate at once (checked in this order).
+    public_all = need.sum(axis=1)
+    broker = arr.kind == KINDS.index("broker_programme")
+    no_fee_room: BoolArray = np.asarray((need > (1 - arr.fee) * arr.cost + 1e-9).any(axis=1))
+    over_ceiling: BoolArray = np.asarray(
+        (need > arr.ceiling[:, None] * arr.cost * (1 + 1e-12) + 1e-9).any(axis=1)
+    )
     for i in map(int, idle):
         cid = arr.ids[i]
-        public = float(need[i].sum())
+        public = float(public_all[i])
         rpd = float(value[i] / public) if public > 0 and kind != "min_cost" else None
         reason = ""
         if arr.in_horizon[i] <= 0:
             reason = "it starts after the plan horizon"
         elif rules.matching_grants.enabled and not arr.eligible[i]:
             reason = "it did not pass eligibility screening (rule e)"
-        elif (
-            rules.cost_recovery.enabled
-            and arr.kind[i] == KINDS.index("broker_programme")
-            and (need[i] > (1 - arr.fee[i]) * arr.cost[i] + 1e-9).any()
-        ):
+        elif rules.cost_recovery.enabled and broker[i] and no_fee_room[i]:
             reason = "its public-share floor is above what its fee schedule leaves to subsidise"
-        elif (
-            rules.subsidy_band.enabled
-            and (need[i] > arr.ceiling[i] * arr.cost[i] * (1 + 1e-12) + 1e-9).any()
-        ):
+        elif rules.subsidy_band.enabled and over_ceiling[i]:
             reason = (
                 "the public share its partner match leaves to pay is above its public-share "
                 "ceiling, so no scale of it fits its co-financing plan"
@@ -263,8 +270,8 @@ def unfunded_reports(built: BuiltModel, sol: Solution, plan: Plan) -> tuple[Unfu
                 UnfundedReport(cid, reason, rpd, None, None, f"{cid} is not funded: {reason}.")
             )
             continue
-        d = combined(red, i)
-        gain = combined(obj_part, i)
+        d = float(d_all[i])
+        gain = float(gain_all[i])
         price = gain - d  # what the resources it would use are worth elsewhere
         tol = 1e-7 * (abs(gain) + abs(price)) + 4 * built.tie_break * max(public, 1.0)
         if d >= -tol:

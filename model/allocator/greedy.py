@@ -11,13 +11,22 @@ it funds by target progress per dollar until every target is met.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
 
-from model.allocator.arrays import CandidateArrays, FloatArray, candidate_arrays, outcome_value
+from model.allocator.arrays import (
+    CandidateArrays,
+    FloatArray,
+    candidate_arrays,
+    curve,
+    outcome_value,
+)
 from model.allocator.check import check_plan, plan_objective
-from model.allocator.scenario import Scenario
+from model.allocator.lp import BuiltModel
+from model.allocator.rowcheck import ROW_CHECK_MIN_CANDIDATES, plan_columns, row_violations
+from model.allocator.scenario import Measure, Scenario
 from model.candidates import KINDS
 
 
@@ -52,8 +61,11 @@ def min_public(scenario: Scenario, arr: CandidateArrays | None = None) -> FloatA
     return arr.cost * share[:, None]
 
 
-def greedy_plan(scenario: Scenario, arr: CandidateArrays | None = None) -> GreedyPlan:
-    """The greedy baseline plan (see module docstring)."""
+def greedy_plan(
+    scenario: Scenario, arr: CandidateArrays | None = None, built: BuiltModel | None = None
+) -> GreedyPlan:
+    """The greedy baseline plan (see module docstring); ``built`` (the scenario's programme)
+    lets a large plan be checked on its rows (``rowcheck``) instead of by ``check_plan``."""
     arr = candidate_arrays(scenario) if arr is None else arr
     rules = scenario.rules
     n, h = arr.n, arr.horizon
@@ -82,39 +94,58 @@ def greedy_plan(scenario: Scenario, arr: CandidateArrays | None = None) -> Greed
     total_budget = b.total if b.total is not None else np.inf
     if not rules.budget.enabled:
         year_budget, total_budget = None, np.inf
-    spent = np.zeros(h)
     capacity = rules.broker_capacity.existing_networks if rules.broker_capacity.enabled else np.inf
     scale = np.zeros(n)
     x = np.zeros((n, h))
+    # room() runs once per candidate: plain floats, because numpy's per-call overhead on
+    # 5-element rows made the baseline take seconds at 10,000 candidates.
+    need_rows: list[list[float]] = need.tolist()
+    need_sum: list[float] = need.sum(axis=1).tolist()
+    net_of: list[float] = (arr.networks_needed - arr.networks_served).tolist()
+    cap_of: list[float] = cap_money.tolist()
+    # Year limits as running totals: with carry-over, money of years 1..t pays for years
+    # 1..t, so the limit is on cumulative spend (and use is cumulative need).
+    carry = b.carry_over
+    left_year: list[float] | None = None if year_budget is None else year_budget.tolist()
+    use_rows = need_rows
+    if left_year is not None and carry:
+        left_year = list(itertools.accumulate(left_year))
+        use_rows = [list(itertools.accumulate(r)) for r in need_rows]
+    money_left = [float(total_budget)]
+    given = [0.0] * n  # public US$ per candidate so far
 
     def room(i: int) -> float:
         """Largest extra scale of candidate i that money and capacity allow."""
-        per = need[i]
-        best = 1.0 - scale[i]
-        if per.sum() > 0:
-            best = min(best, (total_budget - spent.sum()) / per.sum())
-            best = min(best, (cap_money[i] - x[i].sum()) / per.sum())
-            if year_budget is not None:
-                if b.carry_over:
-                    left = np.cumsum(year_budget) - np.cumsum(spent)
-                    use = np.cumsum(per)
-                else:
-                    left, use = year_budget - spent, per
-                pos = use > 0
-                if pos.any():
-                    best = min(best, float((left[pos] / use[pos]).min()))
-        net = (arr.networks_needed[i] - arr.networks_served[i]) if np.isfinite(capacity) else 0.0
+        per_sum = need_sum[i]
+        best = 1.0 - float(scale[i])
+        if per_sum > 0:
+            best = min(best, money_left[0] / per_sum, (cap_of[i] - given[i]) / per_sum)
+            if left_year is not None:
+                for lt, ut in zip(left_year, use_rows[i], strict=True):
+                    if ut > 0 and lt < best * ut:
+                        best = lt / ut
+        net = net_of[i] if np.isfinite(capacity) else 0.0
         if net > 0:
             best = min(best, capacity / net)
         return max(float(best), 0.0)
+
+    def spend(row: list[float], ds: float) -> None:
+        """Take ``row`` x ``ds`` (US$ by plan year) from the budgets."""
+        money_left[0] -= sum(row) * ds
+        if left_year is not None:
+            run = 0.0
+            for t, v in enumerate(row):
+                run = run + v * ds if carry else v * ds
+                left_year[t] -= run
 
     def fund(i: int, ds: float) -> None:
         nonlocal capacity
         scale[i] += ds
         x[i] += need[i] * ds
-        spent[:] += need[i] * ds
+        spend(need_rows[i], ds)
+        given[i] += need_sum[i] * ds
         if np.isfinite(capacity):
-            capacity -= (arr.networks_needed[i] - arr.networks_served[i]) * ds
+            capacity -= net_of[i] * ds
 
     if lim.enabled:
         for lk in lim.locked:
@@ -129,7 +160,8 @@ def greedy_plan(scenario: Scenario, arr: CandidateArrays | None = None) -> Greed
             for t in range(h):
                 if t not in locked_years:
                     x[i, t] = need[i, t] * scale[i]
-        spent[:] = x.sum(axis=0)
+        spend(x.sum(axis=0).tolist(), 1.0)
+        given[:] = x.sum(axis=1).tolist()
         for cid, v in lim.mandatory.items():
             i = index[cid]
             if scale[i] < v:
@@ -144,11 +176,11 @@ def greedy_plan(scenario: Scenario, arr: CandidateArrays | None = None) -> Greed
         for i in order:
             if not allowed[i] or per_dollar[i] <= 0 or scale[i] >= 1.0:
                 continue
-            if targets and _met(scenario, arr.ids, scale):
+            if targets and _met(scenario, arr, scale):
                 break
             ds = room(i)
             if targets:
-                ds = min(ds, _needed(scenario, arr.ids, scale, i))
+                ds = min(ds, _needed(scenario, arr, scale, i))
             if arr.ids[i] in gng and scale[i] + ds < gng[arr.ids[i]] - 1e-12:
                 continue
             if ds > 1e-12:
@@ -156,13 +188,25 @@ def greedy_plan(scenario: Scenario, arr: CandidateArrays | None = None) -> Greed
 
     funding = {cid: tuple(float(v) for v in x[i]) for i, cid in enumerate(arr.ids)}
     scales = {cid: float(scale[i]) for i, cid in enumerate(arr.ids)}
-    viol = check_plan(scenario, funding, scales, _greedy_sources(scenario, funding))
-    return GreedyPlan(
-        funding=funding,
-        scale=scales,
-        objective=plan_objective(scenario, funding, scales),
-        violations=tuple(sorted({v.rule for v in viol})),
+    values = (
+        plan_columns(built, x, scale)
+        if built is not None and n >= ROW_CHECK_MIN_CANDIDATES
+        else None
     )
+    if values is not None and built is not None:
+        # Large model: check on the builder's rows (see rowcheck) and sum the objective
+        # with numpy; the same numbers check_plan and plan_objective would give.
+        broken = row_violations(built, values)
+        objective = (
+            float(x.sum())
+            if scenario.objective.kind == "min_cost"
+            else float(outcome_value(scenario, arr, scale).sum())
+        )
+    else:
+        viol = check_plan(scenario, funding, scales, _greedy_sources(scenario, funding))
+        broken = tuple(sorted({v.rule for v in viol}))
+        objective = plan_objective(scenario, funding, scales)
+    return GreedyPlan(funding=funding, scale=scales, objective=objective, violations=broken)
 
 
 def _priority(scenario: Scenario, arr: CandidateArrays, need: FloatArray) -> FloatArray:
@@ -180,26 +224,23 @@ def _priority(scenario: Scenario, arr: CandidateArrays, need: FloatArray) -> Flo
     return np.nan_to_num(ratio, nan=0.0, posinf=np.finfo(np.float64).max)
 
 
-def _met(scenario: Scenario, ids: tuple[str, ...], scale: FloatArray) -> bool:
-    from model.allocator.check import plan_outcome
+def _outcome(scenario: Scenario, arr: CandidateArrays, scale: FloatArray, m: Measure) -> float:
+    """Plan total of measure m at ``scale`` (what check.plan_outcome gives, vectorised)."""
+    return float((arr.outcome[m] * curve(scenario, scale)).sum())
 
-    sc = dict(zip(ids, scale.tolist(), strict=True))
+
+def _met(scenario: Scenario, arr: CandidateArrays, scale: FloatArray) -> bool:
     return all(
-        plan_outcome(scenario, sc, m) >= t - 1e-9 for m, t in scenario.objective.targets.items()
+        _outcome(scenario, arr, scale, m) >= t - 1e-9 for m, t in scenario.objective.targets.items()
     )
 
 
-def _needed(scenario: Scenario, ids: tuple[str, ...], scale: FloatArray, i: int) -> float:
+def _needed(scenario: Scenario, arr: CandidateArrays, scale: FloatArray, i: int) -> float:
     """Extra scale of candidate i that closes the largest remaining target gap (linear)."""
-    from model.allocator.check import plan_outcome
-
-    sc = dict(zip(ids, scale.tolist(), strict=True))
-    c = scenario.candidates[i]
-    inside = candidate_arrays(scenario).in_horizon[i]
     best = 0.0
     for m, t in scenario.objective.targets.items():
-        gap = t - plan_outcome(scenario, sc, m)
-        per = getattr(c, m) * inside
+        gap = t - _outcome(scenario, arr, scale, m)
+        per = float(arr.outcome[m][i])
         if gap > 0 and per > 0:
             best = max(best, gap / per)
     return min(best, 1.0)

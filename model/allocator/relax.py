@@ -16,12 +16,13 @@ times more: a ministry can move its budget, not a partner's contribution.
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 import numpy as np
 
 from model.allocator.arrays import FloatArray
-from model.allocator.explain import read_plan
+from model.allocator.explain import Plan, read_plan
 from model.allocator.lp import FAMILIES, Block, BuiltModel
 from model.allocator.result import RelaxationStep
 from model.allocator.solve import solve
@@ -110,15 +111,98 @@ def diagnose(built: BuiltModel, solver: str | None = None) -> tuple[RelaxationSt
         if s <= 1e-7 * size[j]:
             continue
         name = built.row_name(i)
+        up = float(direction[j])
+        target, new_value = _target(built, plan, i, name, s, up)
         steps.append(
             RelaxationStep(
                 rule=name,
                 family=FAMILIES[built.row_family(i)],
                 amount=s,
-                sentence=_sentence(built, plan.x, plan.f, i, name, s, float(direction[j])),
+                sentence=_sentence(built, plan.x, plan.f, i, name, s, up),
+                target=target,
+                new_value=new_value,
             )
         )
     return tuple(steps)
+
+
+# Relaxed values are rounded away from the rule (money to US$1, shares to 0.01 %) so
+# that applying the step is never undone by the solver's last digits.
+SHARE_DIGITS = 4
+
+
+def _loosen(value: float, raise_it: bool, digits: int = 0) -> float:
+    k = 10.0**digits
+    return (math.ceil(value * k - 1e-9) if raise_it else math.floor(value * k + 1e-9)) / k
+
+
+def _target(
+    built: BuiltModel, plan: Plan, i: int, name: str, give: float, up: float
+) -> tuple[str, float | None]:
+    """The scenario field (JSON path) that relaxing row i changes, and its new value."""
+    sc = built.scenario
+    arr = built.arrays
+    prefix, args = split(name)
+    bound = float(built.row_upper[i] if up > 0 else built.row_lower[i])
+    moved = _loosen(bound + give if up > 0 else max(bound - give, 0.0), up > 0)
+    x, total = plan.x, float(plan.x.sum())
+    region = np.array(arr.region, dtype=object)
+
+    def share(spend: float, raise_it: bool) -> float:
+        now = spend / total if total > 0 else 0.0
+        return min(max(_loosen(now, raise_it, SHARE_DIGITS), 0.0), 1.0)
+
+    key = args[0] if args else ""
+    side = "min" if prefix.endswith("_floor") else "max"
+    lower_floor = prefix.endswith("_floor")
+    if prefix == "budget_total":
+        return "budget.total", moved
+    if prefix == "budget_year" and args:
+        return f"budget.per_year[{int(key) - 1}]", moved
+    if prefix in ("kind_floor", "kind_ceiling") and args:
+        spend = float(x[arr.kind == KINDS.index(key)].sum())
+        return f"rules.policy_mix.kind_shares.{key}.{side}", share(spend, not lower_floor)
+    if prefix in ("region_floor", "region_ceiling") and args:
+        spend = float(x[region == key].sum())
+        return f"rules.policy_mix.region_shares.{key}.{side}", share(spend, not lower_floor)
+    if prefix == "lagging_floor":
+        lag = [r.name for r in sc.regions if r.lagging]
+        return "rules.policy_mix.lagging_min_share", share(
+            float(x[np.isin(region, lag)].sum()), False
+        )
+    if prefix in ("source_floor", "source_ceiling") and args:
+        spend = sum(plan.by_source.get(key, {}).values())
+        return f"rules.policy_mix.sources[{key}].share.{side}", share(spend, not lower_floor)
+    if prefix == "source_amount" and args:
+        return f"rules.policy_mix.sources[{key}].amount", moved
+    if prefix == "average_public_share":
+        full = float((arr.cost.sum(axis=1) * plan.f).sum())
+        now = total / full if full > 0 else 1.0
+        return "rules.subsidy_band.max_average_public_share", min(
+            _loosen(now, True, SHARE_DIGITS), 1.0
+        )
+    if prefix == "mandatory" and args:
+        return f"rules.candidate_limits.mandatory.{key}", _loosen(
+            max(bound - give, 0.0), False, SHARE_DIGITS
+        )
+    if prefix == "go_no_go_min" and args:
+        mv = sc.rules.candidate_limits.go_no_go[key]
+        return f"rules.candidate_limits.go_no_go.{key}", _loosen(
+            max(mv - give, 0.0), False, SHARE_DIGITS
+        )
+    if prefix == "candidate_min" and args:
+        return f"rules.candidate_limits.min_funding.{key}", moved
+    if prefix == "candidate_max" and args:
+        return f"rules.candidate_limits.max_funding.{key}", moved
+    if prefix == "locked" and len(args) == 2:
+        return f"rules.candidate_limits.locked[{key},{args[1]}]", moved
+    if prefix == "fee_revenue_min":
+        return "rules.cost_recovery.min_fee_revenue", moved
+    if prefix == "broker_capacity":
+        return "rules.broker_capacity.existing_networks", _loosen(bound + give, True, 3)
+    if prefix == "target" and args:
+        return f"objective.targets.{key}", _loosen(max(bound - give, 0.0), False, 3)
+    return "", None
 
 
 def _sentence(

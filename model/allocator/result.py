@@ -47,12 +47,22 @@ class UnfundedReport:
 
 @dataclass(frozen=True)
 class RelaxationStep:
-    """One rule to relax to make an infeasible scenario feasible, and by how much."""
+    """One rule to relax to make an infeasible scenario feasible, and by how much.
+
+    ``target`` is the scenario field to change, as a JSON path (``budget.per_year[0]``,
+    ``rules.policy_mix.lagging_min_share``, ``rules.candidate_limits.locked[C-01,2]``),
+    and ``new_value`` its relaxed value in that field's unit (US$, share 0-1, scale
+    0-1, networks, or the target's unit). Both are empty when the rule is a
+    candidate's own data (subsidy band, fees, grant terms, eligibility): those are
+    changed in the candidate table, not in the scenario's rules.
+    """
 
     rule: str
     family: str
     amount: float  # in the row's own unit (US$ for money rows)
     sentence: str
+    target: str = ""
+    new_value: float | None = None
 
 
 @dataclass(frozen=True)

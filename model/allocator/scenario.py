@@ -219,7 +219,7 @@ class Objective(_Frozen):
 
 
 class SolverOptions(_Frozen):
-    """``method`` is HiGHS's LP method (``auto`` picks interior point for large LPs)."""
+    """``method`` is HiGHS's LP method (``auto``: dual simplex, fastest here; bench/README.md)."""
 
     solver: SolverName = "highs"
     time_limit_s: float = Field(default=60.0, gt=0)

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import time
 import warnings
-from dataclasses import dataclass
-from typing import Literal
 
 import highspy
 import numpy as np
@@ -23,35 +21,11 @@ import pulp
 from model.allocator.arrays import BoolArray, FloatArray
 from model.allocator.lp import BuiltModel
 from model.allocator.pulp_model import to_pulp
+from model.allocator.resolve import AUTO_METHOD, ReSolver
 from model.allocator.scenario import SOLVERS
+from model.allocator.solution import Solution, Status, empty
 
-Status = Literal["optimal", "time_limit", "infeasible", "unbounded", "error"]
-# "auto" picks dual simplex: on this model bench/allocator.py measured HiGHS's
-# interior point 3-7x slower than dual simplex (the policy-mix and budget rows are
-# dense, which hurts IPX), unlike the 100k-variable LP the issue mentions.
-AUTO_METHOD = "simplex"
-
-
-@dataclass(frozen=True)
-class Solution:
-    """Raw solver output on the built model (see module docstring for dual signs)."""
-
-    status: Status
-    solver: str
-    values: FloatArray
-    row_activity: FloatArray
-    row_dual: FloatArray
-    col_dual: FloatArray
-    objective: float  # internal, maximised, including the spend tie-break
-    gap: float | None  # relative MIP gap; 0 for an LP
-    seconds: float
-    duals_from_fixed_lp: bool
-    message: str = ""
-
-    @property
-    def ok(self) -> bool:
-        """A solution whose values can be read (optimal, or a MILP stopped at its time limit)."""
-        return self.status in ("optimal", "time_limit") and len(self.values) > 0
+__all__ = ["AUTO_METHOD", "Solution", "Status", "solve"]
 
 
 def solve(built: BuiltModel, solver: str | None = None) -> Solution:
@@ -88,11 +62,6 @@ def _with_time(sol: Solution, seconds: float) -> Solution:
     return Solution(**{**sol.__dict__, "seconds": seconds})
 
 
-def _empty(built: BuiltModel, status: Status, solver: str, message: str) -> Solution:
-    z = np.zeros(0)
-    return Solution(status, solver, z, z, z, z, float("nan"), None, 0.0, False, message)
-
-
 def highs_lp(
     built: BuiltModel, lower: FloatArray, upper: FloatArray, integer: BoolArray
 ) -> highspy.HighsLp:
@@ -122,50 +91,7 @@ def highs_lp(
 def _solve_highs(
     built: BuiltModel, lower: FloatArray, upper: FloatArray, integer: BoolArray
 ) -> Solution:
-    opts = built.scenario.solver
-    h = highspy.Highs()  # type: ignore[no-untyped-call]  # highspy stubs leave __init__ untyped
-    h.silent()
-    h.setOptionValue("time_limit", float(opts.time_limit_s))
-    h.setOptionValue("mip_rel_gap", float(opts.mip_gap))
-    method: str = AUTO_METHOD if opts.method == "auto" else opts.method
-    h.setOptionValue("solver", method)
-    h.passModel(highs_lp(built, lower, upper, integer))
-    h.run()
-    ms = h.getModelStatus()
-    S = highspy.HighsModelStatus
-    info = h.getInfo()
-    has_sol = info.primal_solution_status == 2  # kSolutionStatusFeasible
-    status: Status
-    if ms == S.kOptimal:
-        status = "optimal"
-    elif ms in (S.kInfeasible,):
-        status = "infeasible"
-    elif ms in (S.kUnbounded, S.kUnboundedOrInfeasible):
-        # HiGHS may not tell the two apart after presolve; the builder bounds every
-        # candidate's scale, so an LP here is unbounded only through a bug.
-        status = "infeasible" if ms == S.kUnboundedOrInfeasible else "unbounded"
-    elif ms == S.kTimeLimit and has_sol:
-        status = "time_limit"
-    else:
-        return _empty(built, "error", "highs", h.modelStatusToString(ms))
-    if status in ("infeasible", "unbounded"):
-        return _empty(built, status, "highs", h.modelStatusToString(ms))
-    s = h.getSolution()
-    gap = float(info.mip_gap) if integer.any() else 0.0
-    return Solution(
-        status=status,
-        solver="highs",
-        values=np.asarray(s.col_value, np.float64),
-        row_activity=np.asarray(s.row_value, np.float64),
-        # HiGHS minimised minus our objective: flip to d(max objective)/d(rhs).
-        row_dual=-np.asarray(s.row_dual, np.float64),
-        col_dual=-np.asarray(s.col_dual, np.float64),
-        objective=-float(info.objective_function_value),
-        gap=gap if np.isfinite(gap) else None,
-        seconds=0.0,
-        duals_from_fixed_lp=False,
-        message=h.modelStatusToString(ms),
-    )
+    return ReSolver(built, lower=lower, upper=upper, integer=integer).solve()
 
 
 def _solve_cbc(
@@ -182,11 +108,11 @@ def _solve_cbc(
     prob.solve(cmd)
     st = prob.status
     if st == pulp.LpStatusInfeasible:
-        return _empty(built, "infeasible", "cbc", "infeasible")
+        return empty("infeasible", "cbc", "infeasible")
     if st == pulp.LpStatusUnbounded:
-        return _empty(built, "unbounded", "cbc", "unbounded")
+        return empty("unbounded", "cbc", "unbounded")
     if st != pulp.LpStatusOptimal:
-        return _empty(built, "error", "cbc", pulp.LpStatus.get(st, str(st)))
+        return empty("error", "cbc", pulp.LpStatus.get(st, str(st)))
     stopped = prob.sol_status == pulp.LpSolutionIntegerFeasible
     values = np.array([v.varValue or 0.0 for v in xs], np.float64)
     mip = bool(integer.any())

@@ -1,0 +1,151 @@
+"""The fast paths give the answers of the plain ones.
+
+``reduce`` (HiGHS on the substituted programme with lazy variable-bound rows)
+against the builder's programme handed to HiGHS as is; ``ReSolver`` re-solves
+against fresh solves; the row checker of large greedy plans against
+``check_plan``. Duals are checked as an optimality certificate of the *original*
+programme: right signs, complementary slackness, and no duality gap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import highspy
+import numpy as np
+import pytest
+from hypothesis import given
+
+from bench.allocator import random_scenario
+from model.allocator import build_model, solve
+from model.allocator import greedy as greedy_mod
+from model.allocator.greedy import greedy_plan
+from model.allocator.lp import BuiltModel
+from model.allocator.reduce import reduce
+from model.allocator.resolve import ReSolver
+from model.allocator.scenario import Scenario
+from model.allocator.solution import Solution
+from model.allocator.solve import highs_lp
+from tests.test_allocator_properties import PROPS, scenarios
+
+REL = 1e-6
+# Dual-certificate slack: a bound counts as active within this share of its size (US$).
+ACTIVE_REL = 1e-6
+DUAL_TOL = 1e-6
+
+
+def plain_highs(built: BuiltModel) -> float:
+    """The builder's programme straight to HiGHS (no reduction): internal objective."""
+    h = highspy.Highs()  # type: ignore[no-untyped-call]  # highspy stubs leave __init__ untyped
+    h.silent()
+    h.passModel(highs_lp(built, built.col_lower, built.col_upper, built.integer))
+    h.run()
+    assert h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    return -float(h.getInfo().objective_function_value)
+
+
+def assert_certificate(built: BuiltModel, sol: Solution) -> None:
+    """``sol``'s duals prove its values optimal for the built (maximised) programme."""
+    x, y, d = sol.values, sol.row_dual, sol.col_dual
+    act = built.activity(x)
+    scale = 1.0 + np.abs(act) + np.abs(built.activity(np.abs(x)))
+    lo, up = built.row_lower, built.row_upper
+    assert (act <= up + ACTIVE_REL * scale).all() and (act >= lo - ACTIVE_REL * scale).all()
+    at_up = np.isfinite(up) & (up - act <= ACTIVE_REL * scale)
+    at_lo = np.isfinite(lo) & (act - lo <= ACTIVE_REL * scale)
+    ytol = DUAL_TOL * (1.0 + np.abs(y).max(initial=0.0))
+    assert ((y <= ytol) | at_up).all(), "positive dual on a row not at its upper limit"
+    assert ((y >= -ytol) | at_lo).all(), "negative dual on a row not at its lower limit"
+    cl, cu = built.col_lower, built.col_upper
+    cscale = 1.0 + np.abs(x)
+    c_up = np.isfinite(cu) & (cu - x <= ACTIVE_REL * cscale)
+    c_lo = np.isfinite(cl) & (x - cl <= ACTIVE_REL * cscale)
+    dtol = DUAL_TOL * (1.0 + np.abs(built.col_cost).max(initial=0.0))
+    assert ((d <= dtol) | c_up).all(), "column could rise and gain"
+    assert ((d >= -dtol) | c_lo).all(), "column could fall and gain"
+    assert np.allclose(d, built.col_cost - reduced_aty(built, y), atol=dtol)
+    primal = float(built.col_cost @ x)
+    dual = float(
+        (np.where(y > 0, y * np.where(np.isfinite(up), up, 0), 0)).sum()
+        + (np.where(y < 0, y * np.where(np.isfinite(lo), lo, 0), 0)).sum()
+        + (np.where(d > 0, d * np.where(np.isfinite(cu), cu, 0), 0)).sum()
+        + (np.where(d < 0, d * np.where(np.isfinite(cl), cl, 0), 0)).sum()
+    )
+    assert dual == pytest.approx(primal, rel=REL, abs=1e-4)
+
+
+def reduced_aty(built: BuiltModel, y: np.ndarray) -> np.ndarray:
+    row_of = np.repeat(np.arange(built.num_row), np.diff(built.a_start))
+    out: np.ndarray = np.bincount(built.a_index, built.a_value * y[row_of], built.num_col)
+    return out
+
+
+@PROPS
+@given(sc=scenarios())
+def test_reduced_programme_is_exact(sc: Scenario) -> None:
+    built = build_model(sc)
+    sol = solve(built, "highs")
+    if sol.status != "optimal":
+        return
+    assert sol.objective == pytest.approx(plain_highs(built), rel=REL, abs=1e-6)
+    assert_certificate(built, sol)
+
+
+def test_lazy_rows_on_a_bench_sized_model() -> None:
+    """300 candidates, every rule family: lazy rows are needed and the answer is exact."""
+    built = build_model(random_scenario(300))
+    red = reduce(built, built.col_lower, built.col_upper, all_rows=False)
+    assert red.keep.size < built.num_row / 3  # the band rows are gone
+    rs = ReSolver(built)
+    sol = rs.solve()
+    assert sol.status == "optimal"
+    assert 0 < len(rs.rows) < len(red.sub)  # some, not all, variable bounds became rows
+    assert sol.objective == pytest.approx(plain_highs(built), rel=REL)
+    assert_certificate(built, sol)
+
+
+def test_resolver_matches_fresh_solves() -> None:
+    built = build_model(random_scenario(120, seed=3))
+    rs = ReSolver(built)
+    rs.solve()
+    budget = [
+        i for b in built.row_blocks if b.prefix == "budget_year" for i in range(b.start, b.stop)
+    ]
+    up = built.row_upper.copy()
+    up[budget] *= 1.7
+    cost = built.col_cost * np.where(np.arange(built.num_col) % 3 == 0, 1.3, 1.0)
+    f_up = built.col_upper.copy()
+    f_up[built.f_col[:10]] = 0.0
+    band = built.row_index(
+        next(b.name(b.start) for b in built.row_blocks if b.prefix == "subsidy_floor")
+    )
+    band_lo = built.row_lower.copy()
+    band_lo[band] = -1.0  # a changed band row: the re-solver must reduce again
+    cases: list[tuple[dict[str, np.ndarray], BuiltModel]] = [
+        (dict(row_upper=up), replace(built, row_upper=up)),
+        (dict(objective=cost), replace(built, row_upper=up, col_cost=cost)),
+        (dict(col_upper=f_up), replace(built, row_upper=up, col_cost=cost, col_upper=f_up)),
+        (
+            dict(row_lower=band_lo),
+            replace(built, row_upper=up, col_cost=cost, col_upper=f_up, row_lower=band_lo),
+        ),
+    ]
+    for change, fresh_built in cases:
+        warm = rs.solve(**change)
+        fresh = solve(fresh_built, "highs")
+        assert warm.status == fresh.status == "optimal"
+        assert warm.objective == pytest.approx(fresh.objective, rel=REL)
+        assert warm.objective == pytest.approx(plain_highs(fresh_built), rel=REL)
+        assert_certificate(fresh_built, warm)
+
+
+@PROPS
+@given(sc=scenarios())
+def test_row_check_agrees_with_check_plan(sc: Scenario) -> None:
+    built = build_model(sc)
+    plain = greedy_plan(sc, built.arrays)
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(greedy_mod, "ROW_CHECK_MIN_CANDIDATES", 0)
+        fast = greedy_plan(sc, built.arrays, built)
+    assert fast.violations == plain.violations
+    assert fast.objective == pytest.approx(plain.objective, rel=1e-9, abs=1e-9)
