@@ -1,0 +1,70 @@
+"""Plan page benchmark: server time of one re-solve of a 500-candidate, 5-year plan.
+
+Run ``.venv/bin/python bench/planner.py [--n 500] [--reps 10] [--solver highs]``.
+A re-solve on the page is ``allocate`` (build, solve, read out, explain, greedy
+baseline) on a scenario parsed from its JSON (the page caches results by that JSON,
+so a miss pays both). Prints median and 90th percentile of each over ``--reps`` runs;
+the target is under 0.5 s for the whole re-solve.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.allocator import random_scenario  # noqa: E402
+from model.allocator.api import allocate  # noqa: E402
+from model.allocator.scenario import Scenario, parse_scenario  # noqa: E402
+
+TARGET_S = 0.5
+
+
+def p90(xs: list[float]) -> float:
+    s = sorted(xs)
+    return s[min(len(s) - 1, round(0.9 * (len(s) - 1)))]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=500, help="candidates")
+    ap.add_argument("--reps", type=int, default=10)
+    ap.add_argument("--solver", default="highs", choices=("highs", "cbc"))
+    args = ap.parse_args()
+    text = random_scenario(args.n).model_dump_json()
+    allocate(parse_scenario_json(text), args.solver)  # warm imports and solver libraries
+    parse_s, total_s, parts = [], [], []
+    for _ in range(args.reps):
+        t0 = time.perf_counter()
+        sc = parse_scenario_json(text)
+        t1 = time.perf_counter()
+        result = allocate(sc, args.solver)
+        t2 = time.perf_counter()
+        parse_s.append(t1 - t0)
+        total_s.append(t2 - t0)
+        parts.append(result.seconds)
+    print(f"{args.n} candidates, 5 years, {args.solver}, {args.reps} runs; status {result.status}")
+    print("| step | median s | p90 s |")
+    print("| --- | --- | --- |")
+    print(f"| parse scenario JSON | {statistics.median(parse_s):.3f} | {p90(parse_s):.3f} |")
+    for step in ("build", "solve", "explain"):
+        xs = [p[step] for p in parts]
+        print(f"| {step} | {statistics.median(xs):.3f} | {p90(xs):.3f} |")
+    med = statistics.median(total_s)
+    print(f"| **re-solve (parse + allocate)** | **{med:.3f}** | **{p90(total_s):.3f}** |")
+    print(f"target {TARGET_S} s: {'met' if p90(total_s) < TARGET_S else 'NOT met'} (p90)")
+    return 0
+
+
+def parse_scenario_json(text: str) -> Scenario:
+    return parse_scenario(json.loads(text))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,340 @@
+"""The Plan page's controls: one widget per setting, all keyed ``plan_*`` (UI side).
+
+``put_inputs`` writes a ``PlanInputs`` into the widgets' session state (defaults, a
+reopened scenario, an applied relaxation); ``controls`` draws the widgets and reads
+them back as ``PlanInputs``. Shares are shown in percent and stored 0-1 in the model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, cast
+
+import streamlit as st
+
+from model.allocator.result import AllocationResult
+from model.allocator.scenario import MEASURES, SOLVERS, ObjectiveKind
+from model.candidates import KIND_LABELS, KINDS, Candidate
+from model.planner import PerYearMode, PlanInputs, locked_from_funding
+
+OBJECTIVES = {
+    "benefit": "Most benefit (US$)",
+    "enterprises": "Most enterprises reached",
+    "jobs": "Most jobs",
+    "weighted": "Weighted mix of benefit, enterprises and jobs",
+    "min_cost": "Least public cost that meets the targets",
+}
+YEAR_MODES = {
+    "equal": "Equal share of the total each year",
+    "custom": "Set each year",
+    "none": "No yearly limit",
+}
+BUDGET_STEP = 250_000.0
+DEFAULT_KIND_MAX_PCT = 100
+DEFAULT_WEIGHTS = {"benefit": 1.0, "enterprises": 0.0, "jobs": 0.0}
+RULE_KEYS = {
+    "budget_on": "plan_on_budget",
+    "limits_on": "plan_on_limits",
+    "band_on": "plan_on_band",
+    "recovery_on": "plan_on_recovery",
+    "grants_on": "plan_on_grants",
+    "capacity_on": "plan_on_capacity",
+    "mix_on": "plan_on_mix",
+}
+
+
+def _pct(v: float) -> int:
+    return round(100 * v)
+
+
+def put_inputs(inputs: PlanInputs) -> None:
+    """Set every control's session state to ``inputs``."""
+    ss = st.session_state
+    h = inputs.horizon
+    total = inputs.total_budget
+    ss["plan_total"] = float(total if total is not None else sum(inputs.per_year))
+    ss["plan_horizon"] = h
+    ss["plan_year_mode"] = inputs.per_year_mode
+    for t, v in enumerate(inputs.per_year, start=1):
+        ss[f"plan_year_{t}"] = float(v)
+    ss["plan_carry"] = inputs.carry_over
+    for field, key in RULE_KEYS.items():
+        ss[key] = getattr(inputs, field)
+    ss["plan_committed"] = list(inputs.committed)
+    ss["plan_go_no_go"] = list(inputs.go_no_go)
+    ss["plan_min_viable"] = _pct(inputs.min_viable_scale)
+    ss["plan_locked"] = inputs.locked
+    ss["plan_on_top"] = inputs.budget_on_top
+    ss["plan_lock"] = bool(inputs.locked)
+    avg = inputs.max_average_public_share
+    ss["plan_avg_on"] = avg is not None
+    ss["plan_avg_share"] = _pct(avg) if avg is not None else 60
+    ss["plan_min_fee"] = float(inputs.min_fee_revenue)
+    ss["plan_networks"] = float(inputs.existing_networks)
+    ss["plan_lagging"] = _pct(inputs.lagging_min_share)
+    shares = {k: (lo, hi) for k, lo, hi in inputs.kind_shares}
+    for k in KINDS:
+        lo, hi = shares.get(k, (0.0, 1.0))
+        ss[f"plan_kind_{k}"] = (_pct(lo), _pct(hi))
+    ss["plan_objective"] = inputs.objective
+    weights = dict(inputs.weights) or DEFAULT_WEIGHTS
+    targets = dict(inputs.targets)
+    for m in MEASURES:
+        ss[f"plan_w_{m}"] = float(weights.get(m, 0.0))
+        ss[f"plan_t_{m}"] = float(targets.get(m, 0.0))
+    ss["plan_dr"] = inputs.diminishing_returns
+    ss["plan_solver"] = inputs.solver
+    ss["plan_name"] = inputs.name
+    ss["plan_price_year"] = inputs.price_year
+
+
+def clear_commitments() -> None:
+    """Dataset changed: commitments and locks name the old set's candidates."""
+    ss = st.session_state
+    ss["plan_committed"], ss["plan_go_no_go"] = [], []
+    ss["plan_locked"], ss["plan_on_top"], ss["plan_lock"] = (), False, False
+    ss.pop("plan_result", None)
+    ss.pop("plan_sweep", None)
+
+
+def _on_lock() -> None:
+    ss = st.session_state
+    if not ss["plan_lock"]:
+        ss["plan_locked"], ss["plan_on_top"] = (), False
+        return
+    result: AllocationResult | None = ss.get("plan_result")
+    locked = locked_from_funding(result.funding) if result is not None else ()
+    if not locked:
+        ss["plan_lock"] = False
+        ss["plan_lock_msg"] = "Solve (or reopen a saved scenario) first: nothing is funded yet."
+        return
+    ss["plan_locked"], ss["plan_on_top"] = locked, True
+
+
+def _budget(c: Any) -> None:
+    ss = st.session_state
+    locked = sum(lk.amount for lk in ss.get("plan_locked", ()))
+    on_top = ss.get("plan_on_top", False) and locked > 0
+    c.number_input(
+        f"New money on top of US${locked:,.0f} locked (US$)" if on_top else "Total budget (US$)",
+        min_value=0.0,
+        step=BUDGET_STEP,
+        format="%.0f",
+        key="plan_total",
+        help="Public money over the whole horizon. The domain brief's question is US$5 M over "
+        "4 years; MIF projects ranged from US$150,000 to over US$1.5 M (004 section 2.1).",
+    )
+
+
+def controls(cands: Sequence[Candidate]) -> PlanInputs:
+    """Draw every control and return what they say."""
+    ss = st.session_state
+    ids = [c.id for c in cands]
+    label = {c.id: f"{c.id}: {c.name}" for c in cands}
+    for key in ("plan_committed", "plan_go_no_go"):
+        ss[key] = [c for c in ss.get(key, []) if c in label]
+    c1, c2, c3, c4 = st.columns([2, 1, 2, 1])
+    _budget(c1)
+    h = int(c2.number_input("Horizon (years)", 1, 10, step=1, key="plan_horizon"))
+    objective = c3.selectbox(
+        "Objective",
+        list(OBJECTIVES),
+        format_func=OBJECTIVES.__getitem__,
+        key="plan_objective",
+        help="What the plan maximises (or, for least cost, minimises subject to the targets "
+        "under Objective options).",
+    )
+    solver = c4.selectbox(
+        "Solver",
+        list(SOLVERS),
+        format_func=str.upper,
+        key="plan_solver",
+        help="HiGHS (default) or CBC; both give the same optimum and shadow prices.",
+    )
+
+    with st.expander("a. Budgets: total and per year"):
+        st.toggle("Enabled", key="plan_on_budget", help="Off: no budget limit at all.")
+        mode = st.radio(
+            "Per-year budget",
+            list(YEAR_MODES),
+            format_func=YEAR_MODES.__getitem__,
+            key="plan_year_mode",
+            horizontal=True,
+            help="Donor programmes are phased: Honduras ~US$680,000 over 5 years, Nicaragua "
+            "phase 2 US$1.3 M over three years (002 Honduras, Nicaragua).",
+        )
+        per_year: list[float] = []
+        if mode == "custom":
+            year_cols = st.columns(min(h, 5))
+            for t in range(1, h + 1):
+                key = f"plan_year_{t}"
+                ss.setdefault(key, float(ss["plan_total"]) / h)
+                per_year.append(
+                    year_cols[(t - 1) % len(year_cols)].number_input(
+                        f"Year {t} (US$)", min_value=0.0, step=50_000.0, format="%.0f", key=key
+                    )
+                )
+        st.toggle("Carry unspent money to the next year", key="plan_carry")
+
+    with st.expander("b. Candidate limits and commitments"):
+        st.toggle("Enabled", key="plan_on_limits")
+        st.multiselect(
+            "Committed candidates (funded at full scale)",
+            ids,
+            format_func=label.__getitem__,
+            key="plan_committed",
+            help="Rule b `mandatory`: these must reach full scale, e.g. networks already "
+            "promised support.",
+        )
+        msg = ss.pop("plan_lock_msg", None)
+        if msg:
+            st.warning(msg)
+        st.toggle(
+            "Lock current spending and optimise only new money",
+            key="plan_lock",
+            on_change=_on_lock,
+            help="Fixes every amount of the last solved (or reopened) plan, candidate by "
+            "candidate and year by year (rule b `locked`), and adds the budget above on top "
+            "of those amounts as new money; the optimiser places only the new money.",
+        )
+        if ss.get("plan_locked"):
+            n = len({lk.candidate for lk in ss["plan_locked"]})
+            st.caption(f"{len(ss['plan_locked'])} amounts of {n} candidates are locked.")
+        st.multiselect(
+            "Go/no-go candidates (funded at their minimum viable size or not at all)",
+            ids,
+            format_func=label.__getitem__,
+            key="plan_go_no_go",
+            help="Makes the model a MILP. MIF projects start at about US$150,000 (004 "
+            "section 2.1): below some size a project is not worth running.",
+        )
+        st.slider("Minimum viable scale (%)", 0, 100, step=5, key="plan_min_viable")
+
+    with st.expander("c. Subsidy band: public share of each candidate's cost"):
+        st.toggle("Enabled", key="plan_on_band")
+        st.caption(
+            "Each candidate's public share stays between its floor and ceiling (candidate "
+            "data). Ludhiana: UNIDO 20 %, private sector 74 %, others 6 % (003 Ludhiana box); "
+            "Mexico PII: one third each (002 Mexico)."
+        )
+        avg_on = st.toggle("Cap the average public share of the portfolio", key="plan_avg_on")
+        st.slider(
+            "Average public share at most (%)",
+            0,
+            100,
+            step=5,
+            key="plan_avg_share",
+            disabled=not avg_on,
+            help="Full self-financing is neither realistic nor wanted, but dependency is "
+            "a risk (000 para 65; 002 Honduras, CERTEC).",
+        )
+
+    with st.expander("d. Cost recovery: broker fees"):
+        st.toggle("Enabled", key="plan_on_recovery")
+        st.number_input(
+            "Minimum fee revenue over the horizon (US$)",
+            min_value=0.0,
+            step=10_000.0,
+            format="%.0f",
+            key="plan_min_fee",
+            help="Brokers' subsidy is at most (1 - fee share) x cost. EMASIM paid no fees for "
+            "3 years, then 20 %, then over 40 % (002 Box 1); CERTEC covered over 50 % of its "
+            "annual cost with US$60,000 of revenue (002 Honduras).",
+        )
+
+    with st.expander("e. Matching grants"):
+        st.toggle(
+            "Enabled",
+            key="plan_on_grants",
+            help="Grant <= match ratio x partner match and <= cap; only proposals that passed "
+            "screening (at least three entities incl. enterprises and knowledge "
+            "institutions, 004 section V).",
+        )
+
+    with st.expander("f. Broker capacity"):
+        st.toggle("Enabled", key="plan_on_capacity")
+        st.number_input(
+            "Networks existing brokers can already serve",
+            min_value=0.0,
+            step=1.0,
+            format="%.0f",
+            key="plan_networks",
+            help="Networks needing a broker <= this + networks served by funded broker "
+            "programmes. CERTEC trained 71 brokers who organised 59 networks/clusters with "
+            "1,200 enterprises (002 Honduras).",
+        )
+
+    with st.expander("g. Policy mix: instruments and lagging regions"):
+        st.toggle("Enabled", key="plan_on_mix")
+        st.slider(
+            "Lagging regions' floor (% of public funding)",
+            0,
+            100,
+            step=5,
+            key="plan_lagging",
+            help="Territorial equity: the MIF cluster works on territorial competitiveness "
+            "(004 section V); the demo asks for at least 30 %.",
+        )
+        for k in KINDS:
+            st.slider(
+                f"{KIND_LABELS[k]}: share of public funding (%)",
+                0,
+                100,
+                step=5,
+                key=f"plan_kind_{k}",
+                help="Keeps the mix balanced; the demo caps each instrument at 60 %.",
+            )
+
+    with st.expander("Objective options: weights, targets, diminishing returns"):
+        cols = st.columns(3)
+        for i, m in enumerate(MEASURES):
+            cols[i].number_input(
+                f"Weight per unit of {m}",
+                min_value=0.0,
+                format="%g",
+                key=f"plan_w_{m}",
+                disabled=objective != "weighted",
+                help="For the weighted objective, e.g. 1 per US$ of benefit, 5,000 per job.",
+            )
+            cols[i].number_input(
+                f"Target: at least this many {m} (0 = none)",
+                min_value=0.0,
+                format="%g",
+                key=f"plan_t_{m}",
+                help="Least totals the plan must reach; needed for least cost.",
+            )
+        st.toggle(
+            "Diminishing returns (the first third of each candidate's scale pays most)",
+            key="plan_dr",
+        )
+
+    kind_shares = []
+    for k in KINDS:
+        lo, hi = ss[f"plan_kind_{k}"]
+        if (lo, hi) != (0, 100):  # the full range is no rule at all
+            kind_shares.append((k, lo / 100, hi / 100))
+    return PlanInputs(
+        total_budget=float(ss["plan_total"]),
+        horizon=h,
+        per_year_mode=cast(PerYearMode, mode),
+        per_year=tuple(per_year),
+        carry_over=bool(ss["plan_carry"]),
+        committed=tuple(ss["plan_committed"]),
+        go_no_go=tuple(ss["plan_go_no_go"]),
+        min_viable_scale=ss["plan_min_viable"] / 100,
+        locked=tuple(ss.get("plan_locked", ())),
+        budget_on_top=bool(ss.get("plan_on_top", False)),
+        max_average_public_share=ss["plan_avg_share"] / 100 if avg_on else None,
+        min_fee_revenue=float(ss["plan_min_fee"]),
+        existing_networks=float(ss["plan_networks"]),
+        lagging_min_share=ss["plan_lagging"] / 100,
+        kind_shares=tuple(kind_shares),
+        objective=cast(ObjectiveKind, objective),
+        weights=tuple((m, float(ss[f"plan_w_{m}"])) for m in MEASURES),
+        targets=tuple((m, float(ss[f"plan_t_{m}"])) for m in MEASURES),
+        diminishing_returns=bool(ss["plan_dr"]),
+        solver=solver,
+        name=str(ss.get("plan_name", "Planner scenario")),
+        price_year=int(ss.get("plan_price_year", 2024)),
+        **{field: bool(ss[key]) for field, key in RULE_KEYS.items()},
+    )

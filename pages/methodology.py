@@ -1,0 +1,267 @@
+"""Methodology: how the numbers are made, in plain language, with the sources they rest on.
+
+Static text; every statement follows the code in ``model/costbenefit/`` and
+``model/allocator/`` (names of constraints as results show them).
+"""
+
+import pandas as pd
+import streamlit as st
+
+from model.allocator.lp import FAMILIES
+from model.costbenefit.documents import DOCUMENT_TITLES
+
+# (family key, what it says, constraint names in results, the evidence behind it)
+RULE_FAMILIES: tuple[tuple[str, str, str, str], ...] = (
+    (
+        "budget",
+        "Public money spent over the horizon stays within the total budget, and each year's "
+        "spending within that year's budget; with carry-over, unspent money moves to the "
+        "next year.",
+        "budget_total, budget_year[t]",
+        "The domain brief's question (US$5 M over 4 years); phased donor budgets: Honduras "
+        "~US$680,000 over 5 years, Nicaragua phase 2 US$1.3 M over 3 years (002).",
+    ),
+    (
+        "candidate_limits",
+        "Per candidate: least and most funding, amounts locked in advance (commitments or "
+        "current spending), a mandatory least scale, and go/no-go items funded at their "
+        "minimum viable size or not at all (binary variables: a MILP).",
+        "candidate_min[c], candidate_max[c], locked[c,t], mandatory[c], go_no_go_min[c], "
+        "go_no_go_on[c]",
+        "MIF project sizes from US$150,000 to over US$1.5 M (004 section 2.1).",
+    ),
+    (
+        "subsidy_band",
+        "Each candidate's public funding in each year lies between its public-share floor "
+        "and ceiling times its cost at the funded scale; partners pay at most their "
+        "committed match; optionally a ceiling on the portfolio's average public share.",
+        "subsidy_floor[c,t], subsidy_ceiling[c,t], partner_limit[c], average_public_share",
+        "Ludhiana cost shares UNIDO 20 %, private 74 %, others 6 % (003 Ludhiana box); "
+        "Mexico PII one third each (002 Mexico); full self-financing drifts to larger "
+        "clients (000 para 65).",
+    ),
+    (
+        "cost_recovery",
+        "A broker programme's subsidy in a year is at most (1 - fee share) times its cost, "
+        "following its fee schedule; optionally a least fee revenue for the portfolio.",
+        "cost_recovery[c,t], fee_revenue_min",
+        "EMASIM paid no fees for 3 years, then 20 %, then over 40 % (002 Box 1 and "
+        "Honduras); CERTEC covered over 50 % of annual cost with US$60,000 (002 Honduras).",
+    ),
+    (
+        "matching_grants",
+        "A grant is at most its match ratio times the partner match and at most its cap; "
+        "proposals that failed eligibility screening get nothing.",
+        "grant_limit[c], eligible[c]",
+        "MIF: joint private-public initiatives by at least three entities including "
+        "enterprises and knowledge institutions (004 section V, components 2 and 3).",
+    ),
+    (
+        "broker_capacity",
+        "Networks that need a broker stay within the networks existing brokers serve plus "
+        "those served by the broker programmes funded.",
+        "broker_capacity",
+        "CERTEC trained 71 brokers who organised 59 networks/clusters with 1,200 "
+        "enterprises (002 Honduras).",
+    ),
+    (
+        "policy_mix",
+        "Shares of total public funding allocated (not of the budget) by instrument, by "
+        "region, for lagging regions together, and by funding source (each source pays only "
+        "for the kinds it allows).",
+        "kind_floor[k], kind_ceiling[k], region_floor[r], region_ceiling[r], lagging_floor, "
+        "source_split[c,t], source_amount[s], source_floor[s], source_ceiling[s]",
+        "The MIF cluster's territorial focus (004 section V); instrument choice as a "
+        "cost-benefit judgement among alternatives (000 para 39; 001 para 37).",
+    ),
+)
+
+SOURCES: tuple[tuple[str, str], ...] = (
+    (
+        "000_adb6a09b45243a80.txt",
+        "Why choose among instruments by cost and benefit (para 39); subsidy falls as "
+        "services mature (para 53); full self-financing is not wanted (para 65); evaluation "
+        "criteria (para 17).",
+    ),
+    (
+        "001_f1154fb892477c6d.txt",
+        "Cost-benefit judgement among alternative instruments (para 37).",
+    ),
+    (
+        "002_190a6727378b83c7.txt",
+        "Honduras, EMASIM, CERTEC, Nicaragua, Jamaica, Mexico PII and Chile PROFO figures: "
+        "costs, networks, enterprises, growth, fee paths, cost shares, broker reach; the "
+        "Network Evaluation Tool (Box 2).",
+    ),
+    (
+        "003_0fb384067797923c.txt",
+        "Ludhiana cost shares and training; Tirupur exports; Boaco/Chontales; NET stages "
+        "(section 3).",
+    ),
+    (
+        "004_4fc2925a8217210d.txt",
+        "MIF portfolio (19 projects, US$44.1 M, project sizes); Córdoba US$7 and US$14 per "
+        "dollar; Uva Isabella and Chontales growth; matching-grant eligibility (section V); "
+        "monitoring indicators (Annex II).",
+    ),
+)
+
+
+def _md(text: str) -> str:
+    # A pair of "US$" in one line would otherwise be rendered as LaTeX math.
+    return text.replace("$", "\\$")
+
+
+st.title("Methodology")
+st.caption(
+    "How Fomento's numbers are made, what they can and cannot say, and the source documents "
+    "every assumption rests on."
+)
+
+st.header("1. Cost-benefit figures (Evidence page)")
+st.markdown(
+    "Every figure is computed from cited evidence rows; a range stays a range (low and high "
+    "are carried through each formula, never replaced by a midpoint). Money is US\\$; shares "
+    "and rates are fractions shown in %."
+)
+st.markdown("**Cost per unit** (network, enterprise, job) and **return per dollar**:")
+st.latex(r"\text{cost per unit} = \frac{\text{cost}}{\text{units}} \qquad")
+st.latex(r"\text{return per dollar} = \frac{\text{benefit}}{\text{cost}}")
+st.markdown(
+    "**Leverage**: total dollars moved per public (or donor) dollar; it equals return per "
+    "public dollar over return per dollar, since both share the same benefit."
+)
+st.latex(r"\text{leverage} = \frac{\text{total cost}}{\text{public cost}}")
+st.markdown("**Net present value, benefit-cost ratio and internal rate of return** at rate r:")
+st.latex(r"\mathrm{NPV} = \sum_{t=0}^{T} \frac{CF_t}{(1+r)^t}")
+st.latex(r"\mathrm{BCR} = \frac{\sum_t B_t/(1+r)^t}{\sum_t C_t/(1+r)^t}")
+st.markdown(
+    "The IRR is the rate that makes the NPV zero; it is reported only when the cash flows "
+    "change sign exactly once (otherwise it is not unique), found by bisection."
+)
+st.markdown("**Compound annual growth** from a start to an end value over n years:")
+st.latex(r"\mathrm{CAGR} = \left(\frac{\text{end}}{\text{start}}\right)^{1/n} - 1")
+st.markdown(
+    "**Cost recovery**: each year's own revenue or fees over its cost; the public share is "
+    "1 minus recovery, clamped to 0-1."
+)
+st.markdown(
+    "**Deflation**: an amount of year y in constant US\\$ of year Y is multiplied by "
+    "CPI(Y) / CPI(y), with the US Bureau of Labor Statistics CPI-U annual average, all "
+    "items (series CUUR0000SA0, 1982-84 = 100; `data/deflators.csv`)."
+)
+st.markdown(
+    "**Comparability rules**: figures are never averaged across programmes. Rows are "
+    "flagged when growth relative to the sector sits next to absolute growth (Uva "
+    "Isabella), when growth covers different periods, when a figure has no cost, or when "
+    "the same metric is stated in different price years, bases or periods elsewhere."
+)
+
+st.header("2. The allocator (Plan page)")
+st.markdown(
+    "The allocator chooses, for each candidate c, its **scale** f(c) (0-1 of full scale) "
+    "and its **public funding** x(c,t) in each plan year t (US\\$). Outcomes (benefit, "
+    "enterprises, jobs) grow in proportion to scale, or along a concave curve when "
+    "diminishing returns are on; a candidate's outcomes are prorated to the share of its "
+    "cost that falls inside the horizon."
+)
+st.latex(r"\max \sum_c v_c\, f_c \quad \text{subject to the enabled rules a-g}")
+st.markdown(
+    "Here v(c) is the candidate's full-scale value of the chosen objective: benefit (US\\$), "
+    "enterprises, jobs, or a weighted sum of them. **Least cost** instead minimises public "
+    "money subject to targets (least totals of benefit, enterprises or jobs). A tiny "
+    "tie-break against spending that buys nothing keeps unneeded money unallocated; it is "
+    "left out of the reported objective."
+)
+st.subheader("Rule families")
+st.caption("Each family can be switched off; the names are those of the constraints in results.")
+st.dataframe(
+    pd.DataFrame(
+        [
+            {
+                "family": FAMILIES[key],
+                "rule": words,
+                "constraint names": names,
+                "rests on": evidence,
+            }
+            for key, words, names, evidence in RULE_FAMILIES
+        ]
+    ),
+    hide_index=True,
+    width="stretch",
+    key="methodology_rules",
+    column_config={
+        "rule": st.column_config.TextColumn(width="large"),
+        "rests on": st.column_config.TextColumn(width="large"),
+    },
+)
+for key, words, names, evidence in RULE_FAMILIES:
+    with st.expander(FAMILIES[key]):
+        st.markdown(_md(f"{words}\n\n- Constraint names: `{names}`\n- Evidence: {evidence}"))
+
+st.subheader("Shadow prices")
+st.markdown(
+    "A binding rule's **shadow price** is how much the reported objective would change if "
+    "its limit moved up by one unit: US\\$1 of budget, one network of broker capacity, one "
+    "unit of a target. For share rules the page speaks of one percentage point. A positive "
+    "price means loosening the rule helps. Both solvers get the same minimisation and "
+    "Fomento normalises the duals each returns to this meaning, so HiGHS and CBC report "
+    "the same sign; tests check both against finite differences. A price holds only "
+    "for small changes: beyond some amount another rule starts to bind."
+)
+st.subheader("Greedy baseline, infeasibility and MILP")
+st.markdown(
+    "- **Greedy baseline**: what a careful official would do by hand: fund locked and "
+    "mandatory items first, then rank the rest by value per public dollar and fund each "
+    "as far as budgets, its own limits and broker capacity allow. Portfolio shares are not "
+    "steered, so the baseline may break them; the result says which rules it breaks and "
+    "how much the optimum gains.\n"
+    "- **Elastic relaxation**: when no plan keeps every rule, each rule row gets a "
+    "variable that lets it give way; the smallest weighted total give is found, each row "
+    "weighted by its natural size, so budget and share rules compare fairly. The planner's "
+    "own levers (budgets, commitments, mix, targets) are preferred to partners' terms "
+    "(subsidy band, fees, grant limits), which weigh ten times more. Each step can be "
+    "applied with one click on the Plan page.\n"
+    "- **MILP and gaps**: go/no-go items make the model a mixed-integer programme. The "
+    "solver stops within a relative gap (default 0.01 %) of the best possible value; "
+    "shadow prices then come from the LP with the go/no-go decisions fixed at their "
+    "optimal values."
+)
+st.subheader("Budget sweep")
+st.markdown(
+    "The sweep re-solves the plan with every budget scaled from 25 % to 200 %. The "
+    "marginal return of each step is the change in the objective over the change in "
+    "budget; the curve is said to flatten where it falls below 10 % of the first step's "
+    "return or, for benefit, below US\\$1 of benefit per dollar."
+)
+
+st.header("3. Limits of the evidence")
+st.markdown(
+    "- **Small samples**: most figures come from a handful of programmes and, within "
+    "them, from a few evaluated networks (six of 33 networks in Honduras).\n"
+    "- **Relative versus absolute growth**: some growth is measured against the sector "
+    "(Uva Isabella) and some in absolute terms; they cannot be pooled.\n"
+    "- **Different periods and price years**: figures come from the 1990s and 2000s, in "
+    "nominal US\\$ of their own year unless a price year is chosen; growth over different "
+    "periods is not comparable.\n"
+    "- **Attribution**: most outcomes are before-after changes of supported firms, rarely "
+    "measured against a comparison group (Uva Isabella's figures relative to the sector "
+    "are an exception), so benefits are what was observed, not proven effects.\n"
+    "- **The demo planning data are illustrative**: a fictional country whose candidates "
+    "are derived from the evidence ranges, not real projects. Use your own candidates "
+    "(Data page) for real decisions."
+)
+
+st.header("4. Source documents")
+st.dataframe(
+    pd.DataFrame(
+        [
+            {"file": f, "document": DOCUMENT_TITLES[f], "assumptions resting on it": what}
+            for f, what in SOURCES
+        ]
+    ),
+    hide_index=True,
+    width="stretch",
+    key="methodology_sources",
+    column_config={"assumptions resting on it": st.column_config.TextColumn(width="large")},
+)

@@ -1,0 +1,370 @@
+"""Plan: set the budget and the rules, solve, read the plan, sweep the budget, save it.
+
+Contract with the Scenarios page: it puts a saved scenario's id in
+``st.session_state["plan_open_scenario_id"]`` (an int) and calls
+``st.switch_page("pages/plan.py")``. This page then pops that key, loads the scenario
+with ``scenario_store.get_scenario`` into its controls (the candidates saved with it
+are used while its dataset stays selected), shows "Editing saved scenario '<name>'
+(version N)" and the stored result if there is one, and offers "Save changes"
+(``scenario_id`` + ``base_version``) next to "Save as new".
+
+All session-state keys start with ``plan_``. The logic lives in ``model.planner`` and
+``model.plan_readout``; this script gathers input and shows results.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from model import db, repository
+from model.allocator.api import SweepPoint, allocate, sweep_budget
+from model.allocator.result import AllocationResult, result_to_json
+from model.allocator.scenario import Scenario, parse_scenario
+from model.auth import PermissionDenied
+from model.candidates import Candidate, Region
+from model.plan_readout import (
+    SWEEP_FACTORS,
+    allocation_rows,
+    binding_rules,
+    candidate_points,
+    funding_long,
+    result_from_json,
+    summary_sentence,
+    sweep_curve,
+)
+from model.planner import (
+    PlanInputs,
+    apply_all,
+    build_scenario,
+    default_inputs,
+    inputs_from_scenario,
+)
+from model.scenario_store import StaleScenario, get_scenario, save_scenario
+from pages import _charts, _plan_charts
+from pages._plan_controls import clear_commitments, controls, put_inputs
+from pages._shared import ILLUSTRATIVE_NOTE, _engine_for, current_user, datasets, engine
+
+ss = st.session_state
+CHARTS = ("By kind and year", "By region", "Benefit vs cost", "Binding rules")
+OBJECTIVE_UNITS = {
+    "benefit": "Benefit (US$)",
+    "enterprises": "Enterprises reached",
+    "jobs": "Jobs",
+    "weighted": "Weighted objective",
+    "min_cost": "Public cost (US$)",
+}
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _candidate_set(url: str, dataset: str) -> tuple[tuple[Candidate, ...], tuple[Region, ...]]:
+    eng = _engine_for(url)
+    return (
+        tuple(repository.fetch_candidates(eng, dataset)),
+        tuple(repository.fetch_regions(eng, dataset)),
+    )
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _solve(scenario_json: str, solver: str) -> AllocationResult:
+    # Keyed by the whole scenario, so no session ever sees another scenario's result.
+    return allocate(parse_scenario(_loads(scenario_json)), solver)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _sweep(scenario_json: str, factors: tuple[float, ...], solver: str) -> list[SweepPoint]:
+    return sweep_budget(parse_scenario(_loads(scenario_json)), list(factors), solver)
+
+
+def _loads(text: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+def _open_saved(scenario_id: int) -> None:
+    """Load a saved scenario (the Scenarios page's hand-over) into the controls."""
+    try:
+        saved = get_scenario(engine(), scenario_id)
+        sc = parse_scenario(saved.inputs)
+    except ValueError as exc:
+        st.error(f"Cannot open saved scenario {scenario_id}: {exc}")
+        return
+    ss["plan_base"] = sc
+    ss["plan_base_dataset"] = saved.dataset
+    ss["plan_dataset"] = saved.dataset
+    put_inputs(inputs_from_scenario(sc))
+    ss["plan_opened"] = {"id": saved.id, "name": saved.name, "version": saved.version}
+    ss["plan_save_name"], ss["plan_save_notes"] = saved.name, saved.notes
+    ss.pop("plan_sweep", None)
+    if saved.result is not None:
+        ss["plan_result"], ss["plan_scenario"] = result_from_json(saved.result), sc
+    else:
+        ss.pop("plan_result", None)
+
+
+def _apply_relaxation(indices: list[int]) -> None:
+    """Button callback: edit the inputs as the diagnosis proposes, then re-solve."""
+    result: AllocationResult = ss["plan_result"]
+    new = apply_all(ss["plan_scenario"], [result.relaxation[i] for i in indices])
+    ss["plan_base"], ss["plan_base_dataset"] = new, ss["plan_dataset"]
+    put_inputs(inputs_from_scenario(new))
+    ss["plan_solve_now"] = True
+
+
+def _run_solve(sc: Scenario) -> None:
+    with st.status("Solving…", expanded=False) as status:
+        st.write(f"{len(sc.candidates)} candidates over {sc.horizon_years} years")
+        bar = st.progress(10, text=f"Building and solving with {sc.solver.solver.upper()}")
+        result = _solve(sc.model_dump_json(), sc.solver.solver)
+        bar.progress(100, text="Explained: shadow prices, unfunded reasons, greedy baseline")
+        secs = result.seconds.get("total", 0.0)
+        status.update(label=f"Solved: {result.status} ({secs:.2f} s)", state="complete")
+    ss["plan_result"], ss["plan_scenario"] = result, sc
+    ss.pop("plan_sweep", None)
+
+
+# --- page -----------------------------------------------------------------------------
+st.title("Plan")
+st.caption(
+    "Choose the candidates, the money and the rules; the allocator finds the plan with the "
+    "most benefit (or reach, jobs, or least cost) that keeps every rule, and explains it."
+)
+eng = engine()
+url = db.database_url()
+opened = ss.pop("plan_open_scenario_id", None)
+if opened is not None:
+    _open_saved(int(opened))
+if "plan_total" not in ss:
+    put_inputs(default_inputs())
+if ss.get("plan_opened"):
+    o = ss["plan_opened"]
+    st.info(
+        f"Editing saved scenario '{o['name']}' (version {o['version']})", icon=":material/edit:"
+    )
+
+names = datasets(url)
+base: Scenario | None = ss.get("plan_base")
+if base is not None and ss.get("plan_base_dataset") not in names:
+    names = [*names, ss["plan_base_dataset"]]
+if not names:
+    st.info("No planning candidates yet: run `fomento db seed` or import them on the Data page.")
+    st.stop()
+dataset = st.selectbox(
+    "Candidate set",
+    names,
+    format_func=lambda n: f"{n} (illustrative)" if n == "demo" else n,
+    key="plan_dataset",
+    on_change=clear_commitments,
+    help="Planning datasets in the database; import your own on the Data page.",
+)
+if base is not None and ss.get("plan_base_dataset") == dataset:
+    cands, regions = base.candidates, base.regions
+    st.caption(f"Using the {len(cands)} candidates saved with the scenario.")
+else:
+    base = None
+    cands, regions = _candidate_set(url, dataset)
+if dataset == "demo":
+    st.warning(ILLUSTRATIVE_NOTE, icon=":material/science:")
+if not cands:
+    st.info(f"The dataset '{dataset}' has no candidates.")
+    st.stop()
+
+inputs: PlanInputs = controls(cands)
+try:
+    scenario = build_scenario(cands, regions, inputs, base)
+except ValueError as exc:
+    st.error(f"Fix the inputs: {exc}")
+    st.stop()
+
+solve_clicked = st.button("Solve", type="primary", key="plan_solve", icon=":material/play_arrow:")
+if solve_clicked or ss.pop("plan_solve_now", False):
+    _run_solve(scenario)
+
+result: AllocationResult | None = ss.get("plan_result")
+solved: Scenario | None = ss.get("plan_scenario")
+if result is None or solved is None:
+    st.info("Set the budget and rules, then press **Solve**.")
+    st.stop()
+if solved.model_dump() != scenario.model_dump():
+    st.caption(":orange[The inputs changed since this plan was solved; press Solve to update.]")
+
+# --- results -----------------------------------------------------------------------------
+summary = summary_sentence(result, solved)
+st.subheader("Result")
+if result.objective is None:
+    st.error(summary.replace("$", "\\$"), icon=":material/block:")
+    if result.relaxation:
+        st.markdown("**Rules to relax** (the smallest changes that make the plan feasible):")
+        for i, step in enumerate(result.relaxation):
+            c1, c2 = st.columns([4, 1])
+            c1.markdown(f"- *{step.family}*: {step.sentence}".replace("$", "\\$"))
+            c2.button(
+                "Apply this relaxation",
+                key=f"plan_relax_{i}",
+                on_click=_apply_relaxation,
+                args=([i],),
+                disabled=not step.target,
+                help=None if step.target else "A candidate's own data: change it on the Data page.",
+            )
+        st.button(
+            "Apply all relaxations and solve",
+            key="plan_relax_all",
+            on_click=_apply_relaxation,
+            args=(list(range(len(result.relaxation))),),
+        )
+else:
+    st.success(summary.replace("$", "\\$"), icon=":material/check_circle:")
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric("Public money allocated", f"US${result.total_public:,.0f}")
+    m2.metric("Enterprises reached", f"{result.outcomes.get('enterprises', 0):,.0f}")
+    m3.metric("Benefit (US$)", f"{result.outcomes.get('benefit', 0):,.0f}")
+    rpd = result.return_per_public_dollar
+    m4.metric("Benefit per public dollar", "n/a" if rpd is None else f"US${rpd:,.2f}")
+    if result.greedy is not None:
+        st.caption(result.greedy.sentence.replace("$", "\\$"))
+    if result.duals_note:
+        st.caption(result.duals_note)
+
+    rows = allocation_rows(result, solved)
+    st.dataframe(
+        pd.DataFrame(rows),
+        hide_index=True,
+        width="stretch",
+        key="plan_allocation",
+        column_config={
+            "scale": st.column_config.ProgressColumn("Scale", format="percent", min_value=0.0),
+            **{
+                c: st.column_config.NumberColumn(c, format="localized")
+                for c in ("total", "benefit", *(f"year {t}" for t in range(1, 11)))
+            },
+            "enterprises": st.column_config.NumberColumn(format="%.0f"),
+            "jobs": st.column_config.NumberColumn(format="%.0f"),
+        },
+    )
+    long = funding_long(result, solved)
+    stem = f"fomento-plan-{dataset}"
+    # One chart at a time: Vega charts drawn inside hidden tabs came out squashed.
+    view = st.radio("Chart", list(CHARTS), horizontal=True, key="plan_chart")
+    if view == "By kind and year":
+        _charts.show(_plan_charts.funding_by_year(long), f"{stem}-years", "plan_years")
+    elif view == "By region":
+        _charts.show(_plan_charts.funding_by_region(long), f"{stem}-regions", "plan_regions")
+    elif view == "Benefit vs cost":
+        points = candidate_points(result, solved)
+        _charts.show(_plan_charts.benefit_vs_cost(points), f"{stem}-bubbles", "plan_bubbles")
+    else:
+        bind = binding_rules(result)
+        if bind:
+            _charts.show(_plan_charts.shadow_prices(bind), f"{stem}-shadow", "plan_shadow")
+        else:
+            st.info("No rule with a price binds: the budget is not the limit.")
+        st.caption(
+            "A shadow price is what one more unit of a rule's limit (US\\$1 of budget, one "
+            "network, one point of share) adds to the objective; see Methodology."
+        )
+    if result.unfunded:
+        with st.expander(
+            f"Why {len(result.unfunded)} candidates got nothing, and what it would take"
+        ):
+            st.dataframe(
+                pd.DataFrame(
+                    [
+                        {
+                            "candidate": u.candidate,
+                            "reason": u.reason,
+                            "return per public US$": u.return_per_public_dollar,
+                            "return must rise": u.return_rise,
+                            "or cost must fall": u.cost_fall,
+                            "in words": u.sentence,
+                        }
+                        for u in result.unfunded
+                    ]
+                ),
+                hide_index=True,
+                width="stretch",
+                key="plan_unfunded",
+                column_config={
+                    "return must rise": st.column_config.NumberColumn(format="percent"),
+                    "or cost must fall": st.column_config.NumberColumn(format="percent"),
+                    "in words": st.column_config.TextColumn(width="large"),
+                },
+            )
+
+    # --- budget sweep ------------------------------------------------------------------------
+    st.subheader("Budget sweep")
+    st.caption(
+        f"Re-solves this plan with every budget scaled from {SWEEP_FACTORS[0]:.0%} to "
+        f"{SWEEP_FACTORS[-1]:.0%} ({len(SWEEP_FACTORS)} levels) and shows what each extra "
+        "dollar buys."
+    )
+    if st.button("Run the budget sweep", key="plan_sweep_run", icon=":material/show_chart:"):
+        with st.spinner("Re-solving at each budget level…"):
+            try:
+                levels = _sweep(solved.model_dump_json(), SWEEP_FACTORS, solved.solver.solver)
+                avail = result.budget_available or 0.0
+                ss["plan_sweep"] = sweep_curve(levels, avail, solved.objective.kind)
+            except ValueError as exc:
+                st.error(f"Cannot sweep: {exc}")
+    curve = ss.get("plan_sweep")
+    if curve is not None:
+        unit = OBJECTIVE_UNITS[solved.objective.kind]
+        _charts.show(_plan_charts.sweep(curve, unit), f"{stem}-sweep", "plan_sweep_chart")
+        if curve.flattens_at is not None:
+            st.write(
+                f"The curve flattens from about **US\\${curve.flattens_at:,.0f}**: beyond it the "
+                f"marginal return falls {curve.rule}."
+            )
+        elif curve.rule:
+            st.write(f"The curve does not flatten in this range ({curve.rule}).")
+        st.dataframe(
+            pd.DataFrame([r.__dict__ for r in curve.rows]),
+            hide_index=True,
+            key="plan_sweep_table",
+            column_config={
+                "factor": st.column_config.NumberColumn(format="percent"),
+                "budget": st.column_config.NumberColumn(format="localized"),
+                "objective": st.column_config.NumberColumn(unit, format="localized"),
+                "spent": st.column_config.NumberColumn(format="localized"),
+                "marginal": st.column_config.NumberColumn("Marginal return", format="%.3f"),
+            },
+        )
+
+# --- save ----------------------------------------------------------------------------------
+st.subheader("Save scenario")
+opened_meta = ss.get("plan_opened")
+with st.form("plan_save_form"):
+    name = st.text_input("Name", key="plan_save_name", max_chars=200)
+    notes = st.text_area("Notes", key="plan_save_notes", help="Why this scenario; for the reader.")
+    b1, b2, _ = st.columns([1, 1, 3])
+    save_new = b1.form_submit_button("Save as new", icon=":material/save:")
+    save_changes = (
+        b2.form_submit_button("Save changes", icon=":material/edit:") if opened_meta else False
+    )
+if save_new or save_changes:
+    target = opened_meta if save_changes else None
+    try:
+        saved = save_scenario(
+            eng,
+            current_user(),
+            name=name,
+            inputs=solved.model_copy(update={"name": name.strip() or solved.name}).model_dump(
+                mode="json"
+            ),
+            result=result_to_json(result) if result.objective is not None else None,
+            notes=notes,
+            dataset=dataset,
+            scenario_id=None if target is None else target["id"],
+            base_version=None if target is None else target["version"],
+        )
+    except PermissionDenied as exc:
+        st.error(f"Not saved: {exc}. Sign in as an analyst or admin; your inputs are kept.")
+    except StaleScenario as exc:
+        st.error(f"Not saved: {exc} Or use **Save as new** to keep your version.")
+    except ValueError as exc:
+        st.error(f"Not saved: {exc}")
+    else:
+        ss["plan_opened"] = {"id": saved.id, "name": saved.name, "version": saved.version}
+        st.success(f"Saved '{saved.name}' (version {saved.version}).")

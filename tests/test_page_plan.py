@@ -1,0 +1,100 @@
+"""The Plan page through AppTest on the seeded SQLite database: budget, solve, relax, sweep,
+save and reopen."""
+
+from __future__ import annotations
+
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+from model import db
+from model.plan_readout import SWEEP_FACTORS
+from model.scenario_store import list_scenarios
+from tests.test_pages import open_page
+
+PAGE = "pages/plan.py"
+
+
+def solve(at: AppTest) -> str:
+    at.button(key="plan_solve").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    texts = [s.value for s in at.success] + [e.value for e in at.error]
+    assert texts, "no result shown"
+    return str(texts[0])
+
+
+def allocation(at: AppTest) -> pd.DataFrame:
+    df = at.dataframe[0].value
+    assert isinstance(df, pd.DataFrame)
+    return df
+
+
+def test_set_budget_solve_and_change_budget(app_db: str) -> None:
+    at = open_page(PAGE)
+    assert at.title[0].value == "Plan"
+    at.number_input(key="plan_total").set_value(4_000_000.0).run()
+    text = solve(at)
+    assert text.startswith("With US\\$4.0 M over 4 years:") and "cluster initiatives" in text
+    first = allocation(at)
+    assert len(first) > 0 and first["total"].sum() <= 4_000_000 + 1
+    at.number_input(key="plan_total").set_value(1_000_000.0).run()
+    text2 = solve(at)
+    assert text2.startswith("With US\\$1.0 M over 4 years:") and text2 != text
+    assert allocation(at)["total"].sum() < first["total"].sum()
+
+
+def test_infeasible_setup_shows_a_relaxation_that_applies(app_db: str) -> None:
+    at = open_page(PAGE)
+    # C-01 is in the (not lagging) Capital District, yet all money must go to lagging regions.
+    at.multiselect(key="plan_committed").select("C-01").run()
+    at.slider(key="plan_lagging").set_value(100).run()
+    text = solve(at)
+    assert "cannot be solved" in text
+    assert any("lagging-regions floor" in m.value for m in at.markdown)
+    at.button(key="plan_relax_0").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    lagging = at.slider(key="plan_lagging").value
+    assert isinstance(lagging, int) and lagging < 100
+    assert at.success and at.success[0].value.startswith("With US\\$5.0 M")
+
+
+def test_budget_sweep_draws_every_level(app_db: str) -> None:
+    at = open_page(PAGE)
+    solve(at)
+    at.button(key="plan_sweep_run").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    sweep = at.dataframe[-1].value
+    assert len(sweep) == len(SWEEP_FACTORS) >= 8
+    assert sweep["budget"].is_monotonic_increasing
+    assert any("flattens" in m.value for m in at.markdown)
+
+
+def test_save_then_reopen_restores_the_budget(app_db: str) -> None:
+    at = open_page(PAGE)
+    at.number_input(key="plan_total").set_value(3_000_000.0).run()
+    solve(at)
+    # Inside a form the name is sent with the submit click, not on its own run.
+    at.text_input(key="plan_save_name").input("Three million test")
+    next(b for b in at.button if b.label == "Save as new").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Saved 'Three million test'" in s.value for s in at.success)
+    eng = db.make_engine(app_db)
+    try:
+        saved = {s.name: s for s in list_scenarios(eng)}
+    finally:
+        eng.dispose()
+    row = saved["Three million test"]
+    assert row.inputs["budget"]["total"] == 3_000_000.0 and row.result is not None
+
+    again = AppTest.from_file(at._script_path, default_timeout=60)
+    again.run()
+    again.session_state["plan_open_scenario_id"] = row.id
+    again.switch_page(PAGE)
+    again.run()
+    assert not again.exception, [e.value for e in again.exception]
+    assert again.number_input(key="plan_total").value == 3_000_000.0
+    assert any(
+        "Editing saved scenario 'Three million test' (version 1)" in i.value for i in again.info
+    )
+    assert again.success[0].value.startswith("With US\\$3.0 M")  # the stored result
+    labels = [b.label for b in again.button]
+    assert "Save changes" in labels and "Save as new" in labels
