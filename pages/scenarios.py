@@ -1,0 +1,337 @@
+"""Scenarios: list the saved funding scenarios, reopen, duplicate, rename, delete, compare and
+export them (Excel workbook, JSON for `fomento allocate`, a printable one-page brief).
+
+Saving happens on the Plan page. Reopen hands over through
+``st.session_state["plan_open_scenario_id"]`` (the Plan page's contract). Every write
+passes the current user to ``model.scenario_store``, which checks the role.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+from model import auth
+from model.allocator.api import allocate
+from model.allocator.result import AllocationResult, result_to_json
+from model.allocator.scenario import parse_scenario
+from model.auth import PermissionDenied
+from model.scenario_brief import brief_html
+from model.scenario_compare import Compared, TotalGroup, compare, prepare
+from model.scenario_export import ScenarioDocument, file_stem, scenario_json, workbook
+from model.scenario_store import (
+    SavedScenario,
+    delete_scenario,
+    duplicate_scenario,
+    list_scenarios,
+    rename_scenario,
+    save_scenario,
+)
+from model.scenario_views import (
+    candidate_records,
+    list_records,
+    metric_records,
+    moved_chart,
+    rule_records,
+    totals_chart,
+)
+from pages import _charts
+from pages._shared import ILLUSTRATIVE_NOTE, current_user, engine
+
+PLAN_PAGE = "pages/plan.py"
+PLAN_OPEN_KEY = "plan_open_scenario_id"  # the Plan page pops it and loads the scenario
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_COMPARE = 6  # more columns than this stop fitting a screen
+ss = st.session_state
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _solve(inputs_json: str) -> AllocationResult:
+    # Keyed by the whole scenario; used for scenarios saved without a result.
+    data: dict[str, Any] = json.loads(inputs_json)
+    return allocate(parse_scenario(data))
+
+
+def _md(text: str) -> str:
+    return text.replace("$", "\\$")  # two "$" in one line would render as LaTeX
+
+
+def _compared(s: SavedScenario) -> Compared:
+    if s.result is not None:
+        return prepare(s.name, s.inputs, s.result)
+    # Solved through the page's cache so reruns do not solve again; never saved from here.
+    result = _solve(json.dumps(s.inputs, sort_keys=True))
+    return Compared(s.name, parse_scenario(s.inputs), result, solved_now=True)
+
+
+def _document(s: SavedScenario) -> ScenarioDocument:
+    c = _compared(s)
+    return ScenarioDocument(
+        name=s.name,
+        notes=s.notes,
+        dataset=s.dataset,
+        scenario=c.scenario,
+        result=c.result,
+        saved_by=s.created_by,
+        saved_at=s.updated_at,
+        version=s.version,
+        solved_now=c.solved_now,
+    )
+
+
+def _done(message: str) -> None:
+    ss["scenarios_flash"] = message
+    st.rerun()
+
+
+def _refused(exc: Exception, what: str) -> None:
+    if isinstance(exc, PermissionDenied):
+        st.error(
+            f"Not {what}: {exc}. Sign in (sidebar) as an analyst or admin to change scenarios."
+        )
+    else:  # StaleScenario or bad input: the message says what to do
+        st.error(f"Not {what}: {exc}")
+
+
+# --- list ---------------------------------------------------------------------------------
+st.title("Scenarios")
+st.caption(
+    "Saved funding scenarios: reopen one in Plan, copy, rename or delete it, compare two or "
+    "more side by side, and export one as an Excel workbook, as JSON for `fomento allocate`, "
+    "or as a printable one-page brief."
+)
+eng = engine()
+user = current_user()
+flash = ss.pop("scenarios_flash", None)
+if flash:
+    st.success(_md(flash), icon=":material/check_circle:")
+
+saved = list_scenarios(eng)
+if not saved:
+    st.info("No saved scenarios yet: solve a plan on the **Plan** page and save it there.")
+    st.stop()
+by_id = {s.id: s for s in saved}
+# The versions this user last saw: a write based on them is refused if someone else saved since.
+seen: dict[int, int] = ss.get("scenarios_seen", {})
+ss["scenarios_seen"] = {s.id: s.version for s in saved}
+
+st.dataframe(
+    pd.DataFrame(list_records(saved)).round({"Objective value": 0}),
+    hide_index=True,
+    width="stretch",
+    key="scenarios_list",
+    column_config={
+        "Notes": st.column_config.TextColumn(width="large"),
+        "Objective value": st.column_config.NumberColumn(format="localized"),
+        "Budget (US$)": st.column_config.NumberColumn(format="localized"),
+        "Solved": st.column_config.CheckboxColumn(help="Saved with a result"),
+        "Updated": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+        "By": st.column_config.TextColumn("Created by"),
+    },
+)
+if any(s.dataset == "demo" for s in saved):
+    st.caption(_md(ILLUSTRATIVE_NOTE))
+
+# --- one scenario: reopen, solve, export, duplicate, rename, delete -------------------------
+st.subheader("One scenario")
+# A write asks for the next selection here: a widget's state cannot change once it is drawn.
+if "scenarios_select_next" in ss:
+    ss["scenarios_selected"] = ss.pop("scenarios_select_next")
+if ss.get("scenarios_selected") not in by_id:
+    ss.pop("scenarios_selected", None)
+sid: int = st.selectbox(
+    "Scenario", list(by_id), format_func=lambda i: by_id[i].name, key="scenarios_selected"
+)
+sel = by_id[sid]
+base_version = seen.get(sid, sel.version)
+if sel.notes:
+    st.write(f"*{_md(sel.notes)}*")
+can_write = auth.can(user, "scenario.save")
+if not can_write:
+    st.info(
+        "You are viewing without signing in: you can reopen, compare and export. To copy, "
+        "rename, delete or save a result, sign in (sidebar) as an analyst or admin.",
+        icon=":material/lock:",
+    )
+
+a1, a2, _ = st.columns([1, 1.4, 2])
+if a1.button("Reopen in Plan", icon=":material/open_in_new:", key="scenarios_reopen"):
+    ss[PLAN_OPEN_KEY] = sid
+    try:
+        st.switch_page(PLAN_PAGE)
+    except StreamlitAPIException:
+        st.error("The Plan page is not available in this installation.")
+if sel.result is None:
+    st.warning(
+        "Saved without a result. **Solve now and save** solves it with its saved inputs and "
+        "stores the result (your rights apply); comparisons and exports meanwhile use a "
+        "result computed on the fly, which is not saved.",
+        icon=":material/pending:",
+    )
+    if a2.button("Solve now and save", icon=":material/play_arrow:", key="scenarios_solve"):
+        result = _solve(json.dumps(sel.inputs, sort_keys=True))
+        if result.objective is None:
+            st.error(
+                f"No feasible plan ({result.status}): reopen it in Plan to see which rules to "
+                "relax. Nothing was saved."
+            )
+        else:
+            try:
+                save_scenario(
+                    eng,
+                    user,
+                    name=sel.name,
+                    inputs=sel.inputs,
+                    result=result_to_json(result),
+                    notes=sel.notes,
+                    dataset=sel.dataset,
+                    scenario_id=sid,
+                    base_version=base_version,
+                )
+            except (PermissionDenied, ValueError) as exc:
+                _refused(exc, "saved")
+            else:
+                _done(f"Solved and saved the result of '{sel.name}'.")
+
+st.markdown("**Export**")
+try:
+    doc = _document(sel)
+except ValueError as exc:
+    st.error(f"Cannot export '{sel.name}': {exc}")
+else:
+    stem = file_stem(sel.name)
+    e1, e2, e3, _ = st.columns([1, 1, 1, 2])
+    e1.download_button(
+        "Excel workbook",
+        lambda: workbook(doc),
+        file_name=f"{stem}.xlsx",
+        mime=XLSX_MIME,
+        icon=":material/download:",
+        on_click="ignore",
+        key="scenarios_dl_xlsx",
+        help="Sheets: summary, candidates, allocation, totals, constraints, unfunded, baseline.",
+    )
+    e2.download_button(
+        "JSON for the CLI",
+        lambda: scenario_json(doc),
+        file_name=f"{stem}.json",
+        mime="application/json",
+        icon=":material/data_object:",
+        on_click="ignore",
+        key="scenarios_dl_json",
+        help="The inputs: `fomento allocate FILE` solves them again.",
+    )
+    e3.download_button(
+        "Printable brief",
+        lambda: brief_html(doc),
+        file_name=f"{stem}.html",
+        mime="text/html",
+        icon=":material/print:",
+        on_click="ignore",
+        key="scenarios_dl_html",
+        help="One page with charts: open it in a browser, print it (A4) or save it as PDF.",
+    )
+
+w1, w2, w3 = st.columns(3)
+with w1.container(border=True):
+    copy_name = st.text_input(
+        "Name of the copy", key="scenarios_copy_name", placeholder=f"{sel.name} (copy)"
+    )
+    if st.button("Duplicate", icon=":material/content_copy:", key="scenarios_duplicate"):
+        try:
+            new = duplicate_scenario(eng, user, sid, copy_name or f"{sel.name} (copy)")
+        except (PermissionDenied, ValueError) as exc:
+            _refused(exc, "copied")
+        else:
+            ss["scenarios_select_next"] = new.id
+            _done(f"Copied '{sel.name}' as '{new.name}'.")
+with w2.container(border=True):
+    new_name = st.text_input("New name", key="scenarios_new_name", placeholder=sel.name)
+    if st.button("Rename", icon=":material/edit:", key="scenarios_rename"):
+        try:
+            renamed = rename_scenario(eng, user, sid, new_name, base_version)
+        except (PermissionDenied, ValueError) as exc:
+            _refused(exc, "renamed")
+        else:
+            _done(f"Renamed '{sel.name}' to '{renamed.name}' (version {renamed.version}).")
+with w3.container(border=True):
+    sure = st.checkbox(f"Yes, delete '{sel.name}' for good", key=f"scenarios_delete_confirm_{sid}")
+    if st.button("Delete", icon=":material/delete:", key="scenarios_delete"):
+        if not sure:
+            st.warning("Tick the box above to confirm; nothing was deleted.")
+        else:
+            try:
+                delete_scenario(eng, user, sid, base_version)
+            except (PermissionDenied, ValueError) as exc:
+                _refused(exc, "deleted")
+            else:
+                ss["scenarios_select_next"] = None
+                _done(f"Deleted '{sel.name}'.")
+
+# --- compare --------------------------------------------------------------------------------
+st.subheader("Compare")
+ss["scenarios_compare"] = [i for i in ss.get("scenarios_compare", []) if i in by_id]
+chosen: list[int] = st.multiselect(
+    "Scenarios to compare (the first one is the reference of every Δ)",
+    list(by_id),
+    format_func=lambda i: by_id[i].name,
+    max_selections=MAX_COMPARE,
+    key="scenarios_compare",
+)
+if len(chosen) < 2:
+    st.info("Pick two or more scenarios to see what differs and what moved.")
+    st.stop()
+try:
+    comparison = compare([_compared(by_id[i]) for i in chosen])
+except ValueError as exc:
+    st.error(f"Cannot compare: {exc}")
+    st.stop()
+for note in comparison.notes:
+    st.warning(_md(note), icon=":material/info:")
+st.markdown(f"**Difference table** (Δ = scenario minus '{_md(comparison.names[0])}')")
+st.table(pd.DataFrame(metric_records(comparison)).set_index("Figure"))
+
+tabs = st.tabs(["What moved", "By instrument", "By region", "By plan year"])
+with tabs[0]:
+    if comparison.moved():
+        _charts.show(moved_chart(comparison), "fomento-compare-moved", "scenarios_moved")
+    else:
+        st.info("No candidate's funding changed by US\\$1 or more.")
+groups: tuple[TotalGroup, ...] = ("kind", "region", "year")
+for tab, group in zip(tabs[1:], groups, strict=True):
+    with tab:
+        _charts.show(
+            totals_chart(comparison, group), f"fomento-compare-{group}", f"scenarios_{group}"
+        )
+
+st.markdown("**Funding per candidate** (public US\\$ over the horizon, Δ vs the reference)")
+only_moved = st.toggle(
+    "Only candidates whose funding changed", value=True, key="scenarios_moved_only"
+)
+money_cols = {n: st.column_config.NumberColumn(format="localized") for n in comparison.names}
+money_cols.update(
+    {f"Δ {n}": st.column_config.NumberColumn(format="localized") for n in comparison.names[1:]}
+)
+st.dataframe(
+    pd.DataFrame(candidate_records(comparison, only_moved)).round(0),
+    hide_index=True,
+    width="stretch",
+    key="scenarios_candidates",
+    column_config=money_cols,
+)
+with st.expander(f"Binding rules ({len(comparison.rules)} bind in at least one scenario)"):
+    st.caption(
+        "Portfolio-wide rules first, then rules that bind in some scenarios only. The number "
+        "is the shadow price: what one more unit of the rule's limit adds to the objective."
+    )
+    st.dataframe(
+        pd.DataFrame(rule_records(comparison)),
+        hide_index=True,
+        width="stretch",
+        key="scenarios_rules",
+        column_config={"Meaning": st.column_config.TextColumn(width="large")},
+    )

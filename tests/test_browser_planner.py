@@ -1,0 +1,114 @@
+"""The planner's journey in headless Chromium: budget, solve, save, compare, download Excel.
+
+A new user opens Plan, moves the total budget from US$5 M to US$4 M, solves, reads the
+summary and a chart, saves the plan, compares it with the seeded "Demo baseline" on the
+Scenarios page and opens the downloaded Excel workbook with openpyxl.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+
+import pytest
+from openpyxl import load_workbook
+from playwright.sync_api import Browser, Page, expect
+
+from model.scenario_export import SHEETS
+from model.seed import BASELINE_NAME
+from tests.browser import UI_TIMEOUT_MS, app_server, chromium, chromium_path, wait_for_app
+from tests.conftest import Templates, unavailable
+
+pytestmark = pytest.mark.browser
+
+BUDGET = 4_000_000  # US$ over the horizon; the demo baseline has US$5,000,000
+SAVED_NAME = "Journey 4M"
+FIRST_LOAD_MS = 60_000  # the first page of a fresh server compiles the app
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    templates = Templates(tmp_path_factory.mktemp("browserdb_planner"))
+    with app_server(templates.sqlite_copy(seeded=True)) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    exe = chromium_path()
+    if exe is None:
+        unavailable("Chromium not found (apt-get install chromium)")
+    assert exe is not None
+    with chromium(exe) as b:
+        yield b
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000})
+    pg = context.new_page()
+    pg.set_default_timeout(UI_TIMEOUT_MS)
+    yield pg
+    context.close()
+
+
+def _pick(page: Page, label: str, option: str) -> None:
+    """Add ``option`` to the multiselect labelled ``label``."""
+    box = page.get_by_test_id("stMultiSelect").filter(has_text=label)
+    box.locator("input").click()
+    page.keyboard.type(option)
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_for_app(page)
+
+
+def test_budget_solve_save_compare_and_download(server: str, page: Page) -> None:
+    # Like a new user: open the app, then go to Plan from the sidebar.
+    page.goto(server)
+    wait_for_app(page)
+    expect(page.locator("h1").first).to_have_text("Fomento", timeout=FIRST_LOAD_MS)
+    page.get_by_test_id("stSidebarNav").get_by_text("Plan", exact=True).click()
+    expect(page.locator("h1").first).to_have_text("Plan")
+    wait_for_app(page)
+
+    budget = page.get_by_role("spinbutton", name="Total budget (US$)")
+    budget.fill(str(BUDGET))
+    budget.press("Enter")
+    wait_for_app(page)
+    page.get_by_role("button", name="Solve", exact=True).click()
+    wait_for_app(page)
+    expect(page.get_by_text("With US$4.0 M over 4 years").first).to_be_visible()
+    expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible()
+
+    page.get_by_role("textbox", name="Name", exact=True).fill(SAVED_NAME)
+    page.get_by_role("button", name="Save as new").click()
+    expect(page.get_by_text(f"Saved '{SAVED_NAME}' (version 1).")).to_be_visible()
+
+    page.get_by_test_id("stSidebarNav").get_by_text("Scenarios", exact=True).click()
+    expect(page.locator("h1").first).to_have_text("Scenarios")
+    wait_for_app(page)
+    _pick(page, "Scenarios to compare", BASELINE_NAME)
+    _pick(page, "Scenarios to compare", SAVED_NAME)
+    page.keyboard.press("Escape")
+    table = page.get_by_test_id("stTable")
+    expect(table).to_contain_text(f"Δ {SAVED_NAME}")
+    budget_row = table.locator("tr").filter(has_text="Budget available")
+    expect(budget_row).to_contain_text("-1,000,000")
+    expect(table.locator("tr").filter(has_text="Money used (public)")).to_be_visible()
+
+    box = page.get_by_test_id("stSelectbox").filter(has_text="Scenario")
+    box.click()
+    page.get_by_role("option", name=SAVED_NAME, exact=True).click()
+    wait_for_app(page)
+    button = page.get_by_test_id("stDownloadButton").filter(has_text="Excel workbook")
+    with page.expect_download() as info:
+        button.get_by_role("button").click()
+    download = info.value
+    assert download.suggested_filename == "fomento-scenario-journey-4m.xlsx"
+    wb = load_workbook(io.BytesIO(download.path().read_bytes()))  # the temp path has no .xlsx
+    assert wb.sheetnames == list(SHEETS)
+    summary = {(r[0], r[1]): r[2] for r in wb["summary"].iter_rows(min_row=2, values_only=True)}
+    assert summary["assumptions", "scenario"] == SAVED_NAME
+    assert summary["assumptions", "budget_total"] == BUDGET
+    assert summary["results", "budget_available"] == BUDGET
+    used = summary["results", "public_money_used"]
+    assert isinstance(used, int | float) and 0 < used <= BUDGET
