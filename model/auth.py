@@ -114,6 +114,9 @@ def create_user(
                 raise PermissionDenied("only an admin may create this account")
         else:
             require(actor, "user.manage")
+            if not n_users and role != "admin":
+                # The first account turns sign-in on; without an admin nobody could manage it.
+                raise ValueError("role: the first account must be an admin")
         if s.scalar(select(UserRow).where(UserRow.username == username)) is not None:
             raise ValueError(f"username: '{username}' is taken")
         s.add(UserRow(username=username, password_hash=pw_hash, role=role))
@@ -185,6 +188,16 @@ def has_accounts(engine: Engine) -> bool:
     ``fomento users create-admin`` turns sign-in on for everyone."""
     with transaction(engine) as s:
         return bool(s.scalar(select(func.count()).select_from(UserRow)))
+
+
+def role_of(engine: Engine, username: str) -> Role:
+    """The role of an active account (for single sign-on users, named by email); a
+    person signed in by SSO without an account here is a viewer."""
+    with transaction(engine) as s:
+        row = s.scalar(select(UserRow).where(UserRow.username == username.strip()))
+        if row is None or not row.active or not username.strip():
+            return "viewer"
+        return row.role  # type: ignore[return-value]
 
 
 def list_users(engine: Engine) -> list[tuple[str, str, bool]]:

@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from model import PROJECT_ROOT
@@ -51,15 +52,25 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA foreign_keys=ON")
-    # Several app processes may share one file; wait for a lock instead of failing at once.
-    cur.execute("PRAGMA busy_timeout=5000")
-    cur.close()
+SQLITE_BUSY_TIMEOUT_MS = 5000
 
 
-def make_engine(url: str | None = None) -> Engine:
+class DatabaseUnavailable(ValueError):
+    """The database could not be reached, or stayed locked; the transaction wrote nothing."""
+
+
+def _sqlite_pragmas(busy_ms: int) -> Any:
+    def on_connect(dbapi_conn: Any, _record: Any) -> None:
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        # Several app processes may share one file; wait for a lock instead of failing at once.
+        cur.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
+        cur.close()
+
+    return on_connect
+
+
+def make_engine(url: str | None = None, *, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> Engine:
     """A new engine for ``url`` (default: the configured one)."""
     url = normalise_url(url) if url else database_url()
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
@@ -71,7 +82,7 @@ def make_engine(url: str | None = None) -> Engine:
         kwargs["pool_pre_ping"] = True
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_pragmas(busy_timeout_ms))
     return engine
 
 
@@ -87,7 +98,17 @@ def default_engine() -> Engine:
 
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:
-    """A session whose work commits at the end of the block, or rolls back whole."""
+    """A session whose work commits at the end of the block, or rolls back whole.
+
+    A database that cannot be reached or stays locked raises ``DatabaseUnavailable``
+    (a ``ValueError`` the pages show as a message); nothing is written then.
+    """
     factory = sessionmaker(engine, expire_on_commit=False)
-    with factory() as session, session.begin():
-        yield session
+    try:
+        with factory() as session, session.begin():
+            yield session
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        raise DatabaseUnavailable(
+            f"the database is unreachable or busy ({reason}); nothing was written, try again"
+        ) from exc

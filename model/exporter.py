@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import Engine, select
 
 from model.db import transaction
@@ -84,7 +85,8 @@ def xlsx_bytes(tables: dict[str, Table]) -> bytes:
         ws = wb.create_sheet(title=name[:31])
         ws.append(header)
         for row in rows:
-            ws.append(row)
+            # Excel cannot store control characters; drop them rather than fail the export.
+            ws.append([ILLEGAL_CHARACTERS_RE.sub("", cell) for cell in row])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -40,8 +40,8 @@ def read_tables(data: bytes, filename: str) -> list[RawTable]:
         raise FileRejected(f"{filename}: the file is empty")
     if len(data) > MAX_UPLOAD_BYTES:
         raise FileRejected(
-            f"{filename}: the file is {len(data) / 1e6:.1f} MB; the limit is "
-            f"{MAX_UPLOAD_BYTES / 1e6:.0f} MB"
+            f"{filename}: the file is {len(data) / 2**20:.1f} MB; the limit is "
+            f"{MAX_UPLOAD_BYTES / 2**20:.0f} MB"
         )
     suffix = Path(filename).suffix.lower()
     if suffix in (".xlsx", ".xlsm") or data.startswith(XLSX_MAGIC):

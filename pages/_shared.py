@@ -14,13 +14,24 @@ from model import auth, db, migrate, repository
 from model.auth import User
 from model.candidates import KIND_LABELS
 
-# Streamlit sees the pages/ folder beside app.py and, until some run has executed app.py's
-# st.navigation, serves a direct URL such as /data by running pages/data.py alone with
-# file-name titles in the sidebar. The first page run that finds that mode switches it off
-# and reruns, so app.py routes the same URL (url_path == file stem) with our titles.
-if PagesManager.uses_pages_directory:
-    PagesManager.uses_pages_directory = False
-    st.rerun()
+
+def ensure_app_navigation() -> None:
+    """Route every run through app.py's navigation.
+
+    Streamlit sees the pages/ folder beside app.py and, until some run has executed
+    app.py's st.navigation, serves a direct URL such as /data by running pages/data.py
+    alone, with file-name titles in the sidebar. A page run in that mode switches it
+    off and reruns, so app.py routes the same URL (url_path == file stem) with our
+    titles, sections and sign-in sidebar. It runs once, when this module is first
+    imported: the mode is process-wide, and a rerun on every page run would swallow
+    the button click that started it.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+ensure_app_navigation()
 
 ILLUSTRATIVE_NOTE = (
     "The **demo** planning dataset is **illustrative**: a fictional country whose candidates "
@@ -98,6 +109,9 @@ def current_user() -> User:
     eng = engine()
     if not auth.has_accounts(eng):
         return auth.LOCAL_USER
+    sso = sso_user(eng)
+    if sso is not None:
+        return sso
     user = st.session_state.get("auth_user")
     if isinstance(user, User):
         if user.is_expired():
@@ -106,6 +120,23 @@ def current_user() -> User:
             return auth.VIEWER
         return user
     return auth.VIEWER
+
+
+def sso_configured() -> bool:
+    """OpenID Connect sign-in is on when `.streamlit/secrets.toml` has an [auth] section."""
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:
+        return False
+
+
+def sso_user(eng: Engine) -> User | None:
+    """The OIDC user (``st.user``), with the role of the account named by their email."""
+    if not sso_configured() or not st.user.get("is_logged_in"):
+        return None
+    email = str(st.user.get("email") or "")
+    role = auth.role_of(eng, email)
+    return User(username=email, role=role)
 
 
 def account_sidebar() -> None:
@@ -122,12 +153,21 @@ def account_sidebar() -> None:
         if flash:
             st.warning(flash)
         user = current_user()
+        if sso_configured() and st.user.get("is_logged_in"):
+            st.caption(f"Signed in by SSO as **{user.username}** ({user.role})")
+            if st.button("Sign out", key="auth_sso_out"):
+                st.logout()
+            return
         if user.role != "viewer":
             st.caption(f"Signed in as **{user.username}** ({user.role})")
             if st.button("Sign out", key="auth_sign_out"):
                 del st.session_state["auth_user"]
                 st.rerun()
             return
+        if sso_configured() and st.button(
+            "Sign in with your organisation (SSO)", key="auth_sso_in"
+        ):
+            st.login()
         with st.expander("Sign in (viewers need no account)"):
             with st.form("auth_form", clear_on_submit=True):
                 username = st.text_input("Username", key="auth_username")

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
@@ -29,6 +29,8 @@ CHROMIUM_ARGS = [
 ]
 SERVER_START_TIMEOUT_S = 60
 UI_TIMEOUT_MS = 30_000
+# A loaded 2-core CI machine can take longer than Playwright's default 5 s per assertion.
+expect.set_options(timeout=UI_TIMEOUT_MS)
 
 
 def chromium_path() -> str | None:
