@@ -21,12 +21,28 @@ networks = st.Page(
 indicators = st.Page(
     "pages/indicators.py", title="Indicators", icon=":material/monitoring:", url_path="indicators"
 )
+plan = st.Page("pages/plan.py", title="Plan", icon=":material/tune:", url_path="plan")
+scenarios = st.Page(
+    "pages/scenarios.py", title="Scenarios", icon=":material/compare_arrows:", url_path="scenarios"
+)
+methodology = st.Page(
+    "pages/methodology.py",
+    title="Methodology",
+    icon=":material/menu_book:",
+    url_path="methodology",
+)
+
+admin = st.Page(
+    "pages/admin.py", title="Admin", icon=":material/admin_panel_settings:", url_path="admin"
+)
 
 page = st.navigation(
     {
         "Start": [home],
         "Evidence and data": [evidence, data],
+        "Planning": [plan, scenarios],
         "Screening": [proposals, networks, indicators],
+        "About": [methodology, admin],
     }
 )
 account_sidebar()

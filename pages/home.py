@@ -30,10 +30,52 @@ st.markdown(
 )
 
 st.subheader("Where to go")
+c1, c2, c3 = st.columns(3)
+with c1:
+    st.markdown("**Donors: compare programmes**")
+    st.page_link(
+        "pages/evidence.py",
+        label="Evidence: return per dollar, cost per enterprise and network, with sources",
+        icon=":material/query_stats:",
+    )
+    st.page_link(
+        "pages/data.py",
+        label="Data: the cited figures and planning candidates; import and download",
+        icon=":material/table:",
+    )
+with c2:
+    st.markdown("**Ministries: plan a budget**")
+    st.page_link(
+        "pages/plan.py",
+        label="Plan: budget, rules and the optimal mix of clusters, brokers and grants",
+        icon=":material/tune:",
+    )
+    st.page_link(
+        "pages/scenarios.py",
+        label="Scenarios: compare saved plans and export them (Excel, JSON, brief)",
+        icon=":material/compare_arrows:",
+    )
+with c3:
+    st.markdown("**MIF staff and brokers: screen and monitor**")
+    st.page_link(
+        "pages/proposals.py",
+        label="Proposals: eligibility, review, ranking and hand-over to a plan",
+        icon=":material/fact_check:",
+    )
+    st.page_link(
+        "pages/networks.py",
+        label="Networks (NET): network maturity over time",
+        icon=":material/hub:",
+    )
+    st.page_link(
+        "pages/indicators.py",
+        label="Indicators: IDB short, medium and long run",
+        icon=":material/monitoring:",
+    )
 st.page_link(
-    "pages/data.py",
-    label="Data: the evidence table, the planning candidates, imports and downloads",
-    icon=":material/table:",
+    "pages/methodology.py",
+    label="Methodology: how the numbers are made and the sources they rest on",
+    icon=":material/menu_book:",
 )
 
 st.caption(f"Database: {db.database_url().split('://')[0]}")
