@@ -13,7 +13,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.conftest import Templates, unavailable
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
@@ -107,3 +110,32 @@ def wait_for_app(page: Page) -> None:
         "() => !document.querySelector(\"[data-testid='stStatusWidget']\")",
         timeout=UI_TIMEOUT_MS,
     )
+
+
+# Fixtures shared by every browser test module (registered in conftest.py).
+
+
+@pytest.fixture(scope="module")
+def server(templates: Templates) -> Iterator[str]:
+    """A fresh app server per test module, on its own seeded SQLite copy (single-user)."""
+    with app_server(templates.sqlite_copy(seeded=True)) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    exe = chromium_path()
+    if exe is None:
+        unavailable("Chromium not found (apt-get install chromium)")
+    assert exe is not None
+    with chromium(exe) as b:
+        yield b
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000})
+    pg = context.new_page()
+    pg.set_default_timeout(UI_TIMEOUT_MS)
+    yield pg
+    context.close()

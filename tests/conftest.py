@@ -23,6 +23,9 @@ from sqlalchemy import Engine
 from model import db, migrate
 from model.seed import seed, seed_baseline
 
+# The browser fixtures (server, browser, page) live with the browser harness.
+pytest_plugins = ["tests.browser"]
+
 PG_ADMIN_URL = os.environ.get(
     "FOMENTO_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from model import DATA_DIR
 from model.importer import parse_file
-from tests.browser import UI_TIMEOUT_MS, app_server, chromium, chromium_path, wait_for_app
-from tests.conftest import Templates, unavailable
+from tests.browser import wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -32,32 +30,6 @@ GOOD_EVIDENCE = BAD_EVIDENCE.replace(",many,", ",33,")
 SHIPPED_EVIDENCE_ROWS = len(
     parse_file((DATA_DIR / "evidence.csv").read_bytes(), "evidence.csv")[0].records
 )
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    templates = Templates(tmp_path_factory.mktemp("browserdb"))
-    with app_server(templates.sqlite_copy(seeded=True)) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    exe = chromium_path()
-    if exe is None:
-        unavailable("Chromium not found (apt-get install chromium)")
-    assert exe is not None
-    with chromium(exe) as b:
-        yield b
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000})
-    pg = context.new_page()
-    pg.set_default_timeout(UI_TIMEOUT_MS)
-    yield pg
-    context.close()
 
 
 @pytest.mark.parametrize("path", list(PAGES))

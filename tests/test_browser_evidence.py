@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from model import DATA_DIR
 from model.costbenefit.dataset import DEFLATORS_FILE, load_deflators
-from tests.browser import UI_TIMEOUT_MS, app_server, chromium, chromium_path, wait_for_app
-from tests.conftest import Templates, unavailable
+from tests.browser import wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -20,32 +18,6 @@ REL = 1e-9
 PRICE_YEAR = 2010
 HND_COST_PER_NETWORK_1998 = 680_000 / 33  # 002 Honduras, nominal US$ of 1998
 CPI = {d.year: d.index for d in load_deflators(DATA_DIR / DEFLATORS_FILE)}
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    templates = Templates(tmp_path_factory.mktemp("browserdb_evidence"))
-    with app_server(templates.sqlite_copy(seeded=True)) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    exe = chromium_path()
-    if exe is None:
-        unavailable("Chromium not found (apt-get install chromium)")
-    assert exe is not None
-    with chromium(exe) as b:
-        yield b
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000})
-    pg = context.new_page()
-    pg.set_default_timeout(UI_TIMEOUT_MS)
-    yield pg
-    context.close()
 
 
 def test_change_price_year_then_download_csv(server: str, page: Page) -> None:

@@ -8,48 +8,20 @@ Scenarios page and opens the downloaded Excel workbook with openpyxl.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 
 import pytest
 from openpyxl import load_workbook
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from model.scenario_export import SHEETS
 from model.seed import BASELINE_NAME
-from tests.browser import UI_TIMEOUT_MS, app_server, chromium, chromium_path, wait_for_app
-from tests.conftest import Templates, unavailable
+from tests.browser import wait_for_app
 
 pytestmark = pytest.mark.browser
 
 BUDGET = 4_000_000  # US$ over the horizon; the demo baseline has US$5,000,000
 SAVED_NAME = "Journey 4M"
 FIRST_LOAD_MS = 60_000  # the first page of a fresh server compiles the app
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    templates = Templates(tmp_path_factory.mktemp("browserdb_planner"))
-    with app_server(templates.sqlite_copy(seeded=True)) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    exe = chromium_path()
-    if exe is None:
-        unavailable("Chromium not found (apt-get install chromium)")
-    assert exe is not None
-    with chromium(exe) as b:
-        yield b
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000})
-    pg = context.new_page()
-    pg.set_default_timeout(UI_TIMEOUT_MS)
-    yield pg
-    context.close()
 
 
 def _pick(page: Page, label: str, option: str) -> None:

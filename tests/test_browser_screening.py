@@ -3,46 +3,16 @@ reason, score one, send the eligible ones to a plan and read the funding result.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from model import DATA_DIR
-from tests.browser import UI_TIMEOUT_MS, app_server, chromium, chromium_path, wait_for_app
-from tests.conftest import Templates, unavailable
+from tests.browser import UI_TIMEOUT_MS, wait_for_app
 
 pytestmark = pytest.mark.browser
 
 EXAMPLE = DATA_DIR / "proposals_example.csv"
 SLIDER_STEPS = 4  # keyboard steps on the first criterion: 0 -> 4 of 5
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    # A fresh seeded copy with no accounts: single-user mode, the local user is admin.
-    templates = Templates(tmp_path_factory.mktemp("browserdb_screening"))
-    with app_server(templates.sqlite_copy(seeded=True)) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    exe = chromium_path()
-    if exe is None:
-        unavailable("Chromium not found (apt-get install chromium)")
-    assert exe is not None
-    with chromium(exe) as b:
-        yield b
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    pg = context.new_page()
-    pg.set_default_timeout(UI_TIMEOUT_MS)
-    yield pg
-    context.close()
 
 
 def test_import_reject_score_hand_over_and_solve(server: str, page: Page) -> None:
