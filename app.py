@@ -25,6 +25,9 @@ plan = st.Page("pages/plan.py", title="Plan", icon=":material/tune:", url_path="
 scenarios = st.Page(
     "pages/scenarios.py", title="Scenarios", icon=":material/compare_arrows:", url_path="scenarios"
 )
+uncertainty = st.Page(
+    "pages/uncertainty.py", title="Uncertainty", icon=":material/casino:", url_path="uncertainty"
+)
 methodology = st.Page(
     "pages/methodology.py",
     title="Methodology",
@@ -40,7 +43,7 @@ page = st.navigation(
     {
         "Start": [home],
         "Evidence and data": [evidence, data],
-        "Planning": [plan, scenarios],
+        "Planning": [plan, scenarios, uncertainty],
         "Screening": [proposals, networks, indicators],
         "About": [methodology, admin],
     }

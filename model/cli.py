@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "model.usercli",
     "model.costbenefit.cli",
     "model.screening.cli",
+    "model.uncertainty.cli",
 )
 
 

@@ -55,6 +55,11 @@ with c2:
         label="Scenarios: compare saved plans and export them (Excel, JSON, brief)",
         icon=":material/compare_arrows:",
     )
+    st.page_link(
+        "pages/uncertainty.py",
+        label="Uncertainty: how sure the plan is, a robust plan, what equity costs",
+        icon=":material/casino:",
+    )
 with c3:
     st.markdown("**MIF staff and brokers: screen and monitor**")
     st.page_link(

@@ -1,0 +1,142 @@
+"""Run draws in chunks: in this process, in a local process pool, or on a Dask cluster.
+
+Every chunk is ``drawsolve.solve_samples`` on a slice of the draws made up front,
+and every draw is solved from the same start, so the joined results are
+bit-identical whichever executor ran them and however the draws were split.
+
+``executor="auto"`` uses the Dask distributed scheduler named by the environment
+variable ``FOMENTO_DASK_SCHEDULER`` (e.g. ``tcp://10.0.0.5:8786``; its workers need
+fomento installed), else a pool of ``LOCAL_WORKERS`` processes when the run is
+big enough to repay starting them, else this process.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from typing import Literal
+
+from model.allocator.scenario import Scenario
+from model.uncertainty.drawsolve import DrawResults, needs_rebuild, solve_samples
+from model.uncertainty.sampling import SampleSet
+
+Executor = Literal["auto", "serial", "process", "dask"]
+EXECUTORS: tuple[Executor, ...] = ("auto", "serial", "process", "dask")
+ENV_SCHEDULER = "FOMENTO_DASK_SCHEDULER"
+LOCAL_WORKERS = 2
+# Chunks per worker: more chunks move the progress bar more often; each chunk also
+# builds and solves the central model once (a few ms at 200 candidates).
+CHUNKS_PER_WORKER = 4
+SERIAL_CHUNK_DRAWS = 25
+# Below this much work (draws x candidates; x REBUILD_WEIGHT when every draw rebuilds
+# the model) spawning worker processes (about 1-2 s) costs more than it saves: on the
+# 2-core bench machine 1,000 return draws of 200 candidates took 3.1 s serial and 4.3 s
+# on 2 processes, while rebuild draws took 15.7 s serial and 9.9 s (bench/uncertainty.py).
+PARALLEL_MIN_WORK = 1_000_000
+REBUILD_WEIGHT = 10
+DASK_CONNECT_TIMEOUT_S = 20
+
+Progress = Callable[[int, int], None]  # (draws done, draws in all)
+
+
+def _chunks(total: int, count: int) -> list[tuple[int, int]]:
+    count = max(1, min(count, total))
+    size = math.ceil(total / count)
+    return [(a, min(a + size, total)) for a in range(0, total, size)]
+
+
+def choose(scenario: Scenario, samples: SampleSet, executor: Executor) -> Executor:
+    """The executor ``auto`` stands for (see module docstring); others pass through."""
+    if executor not in EXECUTORS:
+        raise ValueError(f"executor: {executor!r} is not one of {', '.join(EXECUTORS)}")
+    if executor != "auto":
+        return executor
+    if os.environ.get(ENV_SCHEDULER):
+        return "dask"
+    work = len(samples) * samples.candidates
+    if needs_rebuild(scenario, samples):
+        work *= REBUILD_WEIGHT
+    cores = os.cpu_count() or 1
+    return "process" if cores > 1 and work >= PARALLEL_MIN_WORK else "serial"
+
+
+def run_draws(
+    scenario: Scenario,
+    samples: SampleSet,
+    executor: Executor = "auto",
+    *,
+    workers: int = LOCAL_WORKERS,
+    address: str | None = None,
+    progress: Progress | None = None,
+) -> tuple[DrawResults, Executor]:
+    """Solve every draw; returns the results in draw order and the executor used.
+
+    ``address``: the Dask scheduler (default: ``FOMENTO_DASK_SCHEDULER``).
+    """
+    if workers < 1:
+        raise ValueError(f"workers: {workers} must be at least 1")
+    used = choose(scenario, samples, executor)
+    total = len(samples)
+    done = 0
+
+    def tick(k: int) -> None:
+        nonlocal done
+        done += k
+        if progress is not None:
+            progress(done, total)
+
+    if used == "serial":
+        parts = []
+        for a, b in _chunks(total, math.ceil(total / SERIAL_CHUNK_DRAWS)):
+            parts.append(solve_samples(scenario, samples.part(a, b)))
+            tick(b - a)
+        return DrawResults.join(parts), used
+    spans = _chunks(total, workers * CHUNKS_PER_WORKER)
+    results: dict[int, DrawResults] = {}
+    if used == "process":
+        # spawn, not fork: Streamlit's server process runs threads that fork would copy.
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            futures = {
+                pool.submit(solve_samples, scenario, samples.part(a, b)): (a, b) for a, b in spans
+            }
+            for fut in as_completed(futures):
+                a, b = futures[fut]
+                results[a] = fut.result()
+                tick(b - a)
+    else:
+        results = _run_dask(scenario, samples, spans, address, tick)
+    return DrawResults.join([results[a] for a, _ in spans]), used
+
+
+def _run_dask(
+    scenario: Scenario,
+    samples: SampleSet,
+    spans: list[tuple[int, int]],
+    address: str | None,
+    tick: Callable[[int], None],
+) -> dict[int, DrawResults]:
+    from distributed import Client
+
+    where = address or os.environ.get(ENV_SCHEDULER)
+    if not where:
+        raise ValueError(f"executor: dask needs a scheduler address (set {ENV_SCHEDULER})")
+    results: dict[int, DrawResults] = {}
+    # distributed leaves Client untyped; we type the results ourselves.
+    client = Client(  # type: ignore[no-untyped-call]
+        where, timeout=DASK_CONNECT_TIMEOUT_S, set_as_default=False
+    )
+    with client:
+        futures = []
+        for a, b in spans:
+            # pure=False: chunks with equal numbers are still separate tasks.
+            futures.append(client.submit(solve_samples, scenario, samples.part(a, b), pure=False))
+        # In submission order: distributed.as_completed needs a default client, and this
+        # one stays private so sessions of the app never share it.
+        for fut, (a, b) in zip(futures, spans, strict=True):
+            results[a] = fut.result()
+            tick(b - a)
+    return results

@@ -1,0 +1,228 @@
+"""Altair charts of the Uncertainty page (UI side); the numbers come from ``model.uncertainty``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Final
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from model.uncertainty.frontier import FrontierPoint
+from model.uncertainty.montecarlo import MonteCarloResult
+from model.uncertainty.robust import RobustResult
+from model.uncertainty.tornado import Tornado
+
+WIDTH_PX = 560
+HEIGHT_PX = 260
+BAR_HEIGHT_PX = 18
+HIST_BINS = 30
+FUNDED_ROWS = 40  # the funded-probability chart shows the least certain candidates first
+# Under Streamlit's theme a single chart is autosized to "fit" and its plot squashed;
+# "pad" keeps the width and height set here (as on the Plan page).
+PAD = alt.AutoSizeParams(type="pad")
+PLAN_COLOURS: Final = alt.Scale(
+    domain=["expected-value plan", "robust plan"], range=["#1f77b4", "#ff7f0e"]
+)
+END_COLOURS: Final = alt.Scale(domain=["low", "high"], range=["#d62728", "#2ca02c"])
+
+
+def histogram(mc: MonteCarloResult, unit: str) -> alt.LayerChart | alt.FacetChart:
+    """The optimum over the feasible draws, with P10, P50 and P90 rules."""
+    values = mc.draws.objective[mc.draws.ok]
+    df = pd.DataFrame({"value": values})
+    bars = (
+        alt.Chart(df)
+        .mark_bar(opacity=0.8)
+        .encode(
+            x=alt.X(
+                "value:Q",
+                bin=alt.Bin(maxbins=HIST_BINS),
+                title=unit,
+                axis=alt.Axis(format="~s"),
+            ),
+            y=alt.Y("count():Q", title="Draws"),
+            tooltip=[alt.Tooltip("count():Q", title="Draws")],
+        )
+    )
+    o = mc.objective
+    marks = pd.DataFrame(
+        {"label": ["P10", "P50", "P90"], "value": [o.p10, o.p50, o.p90]},
+    )
+    rules = (
+        alt.Chart(marks)
+        .mark_rule(color="#d62728", strokeWidth=2, strokeDash=[4, 3])
+        .encode(
+            x="value:Q",
+            tooltip=[
+                alt.Tooltip("label:N", title="Percentile"),
+                alt.Tooltip("value:Q", title=unit, format=",.0f"),
+            ],
+        )
+    )
+    text = (
+        alt.Chart(marks)
+        .mark_text(align="left", dx=4, dy=-6, color="#d62728")
+        .encode(x="value:Q", y=alt.value(8), text="label:N")
+    )
+    chart: alt.LayerChart | alt.FacetChart = alt.layer(bars, rules, text).properties(
+        title=f"Optimum over {mc.feasible} draws", width=WIDTH_PX, height=HEIGHT_PX, autosize=PAD
+    )
+    return chart
+
+
+def funded(mc: MonteCarloResult) -> alt.Chart:
+    """Each candidate's probability of being funded, least certain first."""
+    rows = sorted(mc.funded_probability.items(), key=lambda kv: (abs(kv[1] - 0.5), kv[0]))
+    df = pd.DataFrame(
+        [
+            {"candidate": c, "probability": p, "mean_scale": mc.mean_scale[c]}
+            for c, p in rows[:FUNDED_ROWS]
+        ]
+    )
+    chart: alt.Chart = (
+        alt.Chart(df)
+        .mark_bar()
+        .encode(
+            y=alt.Y("candidate:N", title=None, sort=None),
+            x=alt.X(
+                "probability:Q",
+                title="Share of draws in which it is funded",
+                scale=alt.Scale(domain=[0, 1]),
+                axis=alt.Axis(format="%"),
+            ),
+            tooltip=[
+                alt.Tooltip("candidate:N", title="Candidate"),
+                alt.Tooltip("probability:Q", title="Funded in", format=".1%"),
+                alt.Tooltip("mean_scale:Q", title="Mean scale", format=".1%"),
+            ],
+        )
+        .properties(
+            title="Probability of being funded (least certain first)",
+            width=WIDTH_PX,
+            height=alt.Step(BAR_HEIGHT_PX),
+            autosize=PAD,
+        )
+    )
+    return chart
+
+
+def plans(r: RobustResult, rows: Sequence[dict[str, float | str]]) -> alt.Chart:
+    """Public funding (US$) of the candidates the two plans fund differently."""
+    long = []
+    for row in rows:
+        for plan, key in (
+            ("expected-value plan", "expected_value_plan"),
+            ("robust plan", "robust_plan"),
+        ):
+            long.append({"candidate": row["candidate"], "plan": plan, "funding": row[key]})
+    chart: alt.Chart = (
+        alt.Chart(pd.DataFrame(long))
+        .mark_bar()
+        .encode(
+            y=alt.Y("candidate:N", title=None, sort=None),
+            yOffset=alt.YOffset("plan:N"),
+            x=alt.X("funding:Q", title="Public funding (US$)", axis=alt.Axis(format="~s")),
+            color=alt.Color(
+                "plan:N", title=None, scale=PLAN_COLOURS, legend=alt.Legend(orient="bottom")
+            ),
+            tooltip=[
+                alt.Tooltip("candidate:N", title="Candidate"),
+                alt.Tooltip("plan:N", title="Plan"),
+                alt.Tooltip("funding:Q", title="US$", format=",.0f"),
+            ],
+        )
+        .properties(
+            title=f"Where the robust plan (worst {r.alpha:.0%}) differs",
+            width=WIDTH_PX,
+            height=alt.Step(BAR_HEIGHT_PX / 2),
+            autosize=PAD,
+        )
+    )
+    return chart
+
+
+def frontier(
+    points: Sequence[FrontierPoint], unit: str, current: float | None
+) -> alt.LayerChart | alt.FacetChart:
+    """Optimum against the lagging regions' share of public funding, one point per floor."""
+    df = pd.DataFrame(
+        [
+            {
+                "floor": p.floor,
+                "share": p.lagging_share,
+                "objective": p.objective,
+                "lagging_enterprises": p.lagging_enterprises,
+                "current": "current floor"
+                if current is not None and np.isclose(p.floor, current)
+                else "sweep",
+            }
+            for p in points
+            if p.objective is not None
+        ]
+    )
+    base = alt.Chart(df).encode(
+        x=alt.X(
+            "floor:Q", title="Least share of funding in lagging regions", axis=alt.Axis(format="%")
+        ),
+        y=alt.Y("objective:Q", title=unit, axis=alt.Axis(format="~s")),
+        tooltip=[
+            alt.Tooltip("floor:Q", title="Floor", format=".0%"),
+            alt.Tooltip("share:Q", title="Share reached", format=".1%"),
+            alt.Tooltip("objective:Q", title=unit, format=",.0f"),
+            alt.Tooltip("lagging_enterprises:Q", title="Firms reached in lagging", format=",.0f"),
+        ],
+    )
+    chart: alt.LayerChart | alt.FacetChart = alt.layer(
+        base.mark_line(),
+        base.mark_point(filled=True, size=80).encode(
+            color=alt.Color(
+                "current:N",
+                title=None,
+                scale=alt.Scale(domain=["sweep", "current floor"], range=["#1f77b4", "#d62728"]),
+                legend=alt.Legend(orient="bottom"),
+            )
+        ),
+    ).properties(title="Inclusion frontier", width=WIDTH_PX, height=HEIGHT_PX, autosize=PAD)
+    return chart
+
+
+def tornado(t: Tornado, unit: str) -> alt.LayerChart | alt.FacetChart:
+    """Bars from the optimum at each input's low end to its high end, around the base."""
+    rows = []
+    for b in t.bars:
+        for end, value, label in (
+            ("low", b.objective_low, b.low_label),
+            ("high", b.objective_high, b.high_label),
+        ):
+            if value is not None:
+                rows.append({"input": b.input, "end": end, "label": label, "value": value})
+    df = pd.DataFrame(rows)
+    df["base"] = t.base
+    order = [b.input for b in t.bars]
+    bars = (
+        alt.Chart(df)
+        .mark_bar(opacity=0.85)
+        .encode(
+            y=alt.Y("input:N", title=None, sort=order, axis=alt.Axis(labelLimit=240)),
+            x=alt.X("base:Q", title=unit, axis=alt.Axis(format="~s"), scale=alt.Scale(zero=False)),
+            x2="value:Q",
+            color=alt.Color(
+                "end:N", title="Input at its", scale=END_COLOURS, legend=alt.Legend(orient="bottom")
+            ),
+            tooltip=[
+                alt.Tooltip("input:N", title="Input"),
+                alt.Tooltip("label:N", title="Set to"),
+                alt.Tooltip("value:Q", title=unit, format=",.0f"),
+            ],
+        )
+    )
+    rule = alt.Chart(pd.DataFrame({"base": [t.base]})).mark_rule(color="#333333").encode(x="base:Q")
+    chart: alt.LayerChart | alt.FacetChart = alt.layer(bars, rule).properties(
+        title=f"What moves the optimum most ({len(t.bars)} of {t.inputs} inputs)",
+        width=WIDTH_PX,
+        height=alt.Step(BAR_HEIGHT_PX + 4),
+        autosize=PAD,
+    )
+    return chart
