@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.conftest import Templates, unavailable
 
@@ -103,9 +105,19 @@ def chromium(executable: str) -> Iterator[Browser]:
             browser.close()
 
 
+RUN_START_GRACE_MS = 1_500
+
+
 def wait_for_app(page: Page) -> None:
-    """Wait until Streamlit has finished the current run (no running indicator)."""
+    """Wait until Streamlit has finished the current run (no running indicator).
+
+    Right after a click the rerun may not have started yet, so first give the running
+    indicator a moment to appear (a loaded machine is slow to send it), then wait for
+    it to go.
+    """
     page.wait_for_selector("[data-testid='stApp']", timeout=UI_TIMEOUT_MS)
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_selector("[data-testid='stStatusWidget']", timeout=RUN_START_GRACE_MS)
     page.wait_for_function(
         "() => !document.querySelector(\"[data-testid='stStatusWidget']\")",
         timeout=UI_TIMEOUT_MS,

@@ -71,6 +71,8 @@ def test_budget_solve_save_compare_and_download(server: str, page: Page) -> None
     box.click()
     page.get_by_role("option", name=SAVED_NAME, exact=True).click()
     wait_for_app(page)
+    expect(box.get_by_role("combobox")).to_have_value(SAVED_NAME)
+    wait_for_app(page)  # the download's bytes are made by the rerun the choice started
     button = page.get_by_test_id("stDownloadButton").filter(has_text="Excel workbook")
     with page.expect_download() as info:
         button.get_by_role("button").click()

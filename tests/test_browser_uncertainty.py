@@ -48,7 +48,7 @@ def test_one_seeded_run(server: str, page: Page, capsys: pytest.CaptureFixture[s
     _set_number(page, "Seed", SEED)
     page.get_by_role("button", name="Run", exact=True).click()
     wait_for_app(page)
-    expect(page.get_by_text("Spread of the optimum")).to_be_visible()
+    expect(page.get_by_text("Spread of the optimum", exact=True)).to_be_visible()
     p50_metric = page.get_by_test_id("stMetric").filter(has_text="P50")
     expect(p50_metric).to_contain_text(f"{p50:,.0f}")
     expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible()
