@@ -12,7 +12,7 @@ marginal return in objective units per US$.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,10 +23,7 @@ from model.allocator.arrays import candidate_arrays, curve
 from model.allocator.explain import PORTFOLIO_PREFIXES, SCALE_FUNDED
 from model.allocator.result import (
     AllocationResult,
-    Baseline,
     ConstraintReport,
-    RelaxationStep,
-    UnfundedReport,
 )
 from model.allocator.scenario import ObjectiveKind, Scenario
 from model.allocator.wording import describe, money, split
@@ -238,16 +235,3 @@ def sweep_curve(
         if r.marginal is not None and r.marginal < threshold:
             return SweepCurve(tuple(rows), before.budget, threshold, rule)
     return SweepCurve(tuple(rows), None, threshold, rule)
-
-
-def result_from_json(data: Mapping[str, Any]) -> AllocationResult:
-    """An ``AllocationResult`` from its JSON form (``result_to_json``), e.g. a saved result."""
-    d = dict(data)
-    g = d.get("greedy")
-    d["funding"] = {k: tuple(v) for k, v in d["funding"].items()}
-    d["totals_by_year"] = tuple(d["totals_by_year"])
-    d["constraints"] = tuple(ConstraintReport(**c) for c in d["constraints"])
-    d["unfunded"] = tuple(UnfundedReport(**u) for u in d["unfunded"])
-    d["relaxation"] = tuple(RelaxationStep(**s) for s in d["relaxation"])
-    d["greedy"] = None if g is None else Baseline(**{**g, "violations": tuple(g["violations"])})
-    return AllocationResult(**d)

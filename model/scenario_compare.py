@@ -16,18 +16,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from model.allocator.api import allocate
 from model.allocator.cli import TOP_LEVEL
-from model.allocator.result import (
-    AllocationResult,
-    Baseline,
-    ConstraintReport,
-    RelaxationStep,
-    UnfundedReport,
-)
+from model.allocator.result import AllocationResult, result_from_json
 from model.allocator.scenario import Scenario, parse_scenario
 from model.candidates import KIND_LABELS, KINDS
 
@@ -44,93 +38,6 @@ OBJECTIVE_UNIT: dict[str, str] = {
     "min_cost": "US$ of public cost",
 }
 TotalGroup = Literal["kind", "region", "year", "source"]
-
-
-def _float(value: Any, field: str) -> float:
-    if value is None:
-        return math.nan  # result_to_json writes non-finite numbers as null
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"result.{field}: expected a number, got {value!r}")
-    return float(value)
-
-
-def _opt(value: Any, field: str) -> float | None:
-    return None if value is None else _float(value, field)
-
-
-def _money_map(data: Any, field: str) -> dict[str, float]:
-    if not isinstance(data, Mapping):
-        raise ValueError(f"result.{field}: expected an object")
-    return {str(k): _float(v, f"{field}.{k}") for k, v in data.items()}
-
-
-def _known(cls: type[Any], data: Mapping[str, Any]) -> dict[str, Any]:
-    # Results saved by an older version lack newer fields (they have defaults) and newer
-    # ones may carry fields this version does not know: keep what the dataclass takes.
-    names = {f.name for f in fields(cls)}
-    return {k: v for k, v in data.items() if k in names}
-
-
-def result_from_json(data: Mapping[str, Any]) -> AllocationResult:
-    """Rebuild an ``AllocationResult`` from its stored JSON form (``ValueError`` names the
-    field that does not fit)."""
-    try:
-        greedy = data.get("greedy")
-        return AllocationResult(
-            scenario=str(data["scenario"]),
-            status=str(data["status"]),
-            solver=str(data["solver"]),
-            objective_kind=str(data["objective_kind"]),
-            objective=_opt(data.get("objective"), "objective"),
-            funding={
-                str(k): tuple(_float(x, f"funding.{k}") for x in v)
-                for k, v in data["funding"].items()
-            },
-            scale=_money_map(data["scale"], "scale"),
-            funding_by_source={
-                str(k): _money_map(v, f"funding_by_source.{k}")
-                for k, v in data["funding_by_source"].items()
-            },
-            totals_by_kind=_money_map(data["totals_by_kind"], "totals_by_kind"),
-            totals_by_region=_money_map(data["totals_by_region"], "totals_by_region"),
-            totals_by_year=tuple(_float(v, "totals_by_year") for v in data["totals_by_year"]),
-            totals_by_source=_money_map(data["totals_by_source"], "totals_by_source"),
-            total_public=_float(data["total_public"], "total_public"),
-            budget_available=_opt(data.get("budget_available"), "budget_available"),
-            unallocated=_opt(data.get("unallocated"), "unallocated"),
-            unallocated_sentence=str(data.get("unallocated_sentence", "")),
-            outcomes=_money_map(data["outcomes"], "outcomes"),
-            return_per_public_dollar=_opt(
-                data.get("return_per_public_dollar"), "return_per_public_dollar"
-            ),
-            fee_revenue=_float(data.get("fee_revenue", 0.0), "fee_revenue"),
-            constraints=tuple(
-                ConstraintReport(**{**c, **{k: _float(c[k], f"constraints.{k}") for k in _C_NUMS}})
-                for c in data["constraints"]
-            ),
-            constraints_omitted=int(data.get("constraints_omitted", 0)),
-            unfunded=tuple(UnfundedReport(**_known(UnfundedReport, u)) for u in data["unfunded"]),
-            greedy=None
-            if greedy is None
-            else Baseline(
-                **_known(Baseline, {**greedy, "violations": tuple(greedy["violations"])})
-            ),
-            is_mip=bool(data["is_mip"]),
-            gap=_opt(data.get("gap"), "gap"),
-            duals_note=str(data.get("duals_note", "")),
-            relaxation=tuple(
-                RelaxationStep(**_known(RelaxationStep, s)) for s in data.get("relaxation", ())
-            ),
-            seconds=_money_map(data.get("seconds", {}), "seconds"),
-            message=str(data.get("message", "")),
-        )
-    except KeyError as exc:
-        raise ValueError(f"result: missing field {exc.args[0]!r}") from None
-    except (TypeError, AttributeError) as exc:
-        raise ValueError(f"result: not the shape result_to_json writes ({exc})") from None
-
-
-_C_NUMS = ("rhs", "activity", "slack", "shadow_price")
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ import streamlit as st
 
 from model import db, repository
 from model.allocator.api import SweepPoint, allocate, sweep_budget
-from model.allocator.result import AllocationResult, result_to_json
+from model.allocator.result import AllocationResult, result_from_json, result_to_json
 from model.allocator.scenario import Scenario, parse_scenario
 from model.auth import PermissionDenied
 from model.candidates import Candidate, Region
@@ -32,7 +32,6 @@ from model.plan_readout import (
     binding_rules,
     candidate_points,
     funding_long,
-    result_from_json,
     summary_sentence,
     sweep_curve,
 )

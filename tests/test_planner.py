@@ -8,7 +8,12 @@ import pytest
 
 from model.allocator.api import SweepPoint, allocate
 from model.allocator.demo_scenario import demo_rows
-from model.allocator.result import AllocationResult, RelaxationStep, result_to_json
+from model.allocator.result import (
+    AllocationResult,
+    RelaxationStep,
+    result_from_json,
+    result_to_json,
+)
 from model.allocator.scenario import LockedAmount, Scenario, load_scenario
 from model.candidates import Candidate, Region
 from model.plan_readout import (
@@ -16,7 +21,6 @@ from model.plan_readout import (
     allocation_rows,
     binding_rules,
     funded_counts,
-    result_from_json,
     summary_sentence,
     sweep_curve,
 )

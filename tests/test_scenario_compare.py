@@ -9,14 +9,9 @@ import pytest
 
 from model import DATA_DIR
 from model.allocator.api import allocate
-from model.allocator.result import result_to_json
+from model.allocator.result import result_from_json, result_to_json
 from model.allocator.scenario import parse_scenario
-from model.scenario_compare import (
-    Compared,
-    compare,
-    prepare,
-    result_from_json,
-)
+from model.scenario_compare import Compared, compare, prepare
 from model.scenario_views import candidate_records, metric_records
 
 HAND = json.loads((DATA_DIR / "scenarios" / "hand.json").read_text(encoding="utf-8"))
