@@ -202,5 +202,5 @@ def test_scenario_file_loader_rejects_garbage(
 
     path = tmp_path_factory.mktemp("fuzz") / "s.json"
     path.write_bytes(data)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"s\.json: |invalid scenario"):
         load_scenario(path)

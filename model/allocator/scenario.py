@@ -306,6 +306,10 @@ def load_scenario(path: str | Path) -> Scenario:
         data = json.loads(p.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ValueError(f"{p}: cannot read ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise ValueError(
+            f"{p}: not UTF-8 text (undecodable byte at position {exc.start})"
+        ) from None
     except json.JSONDecodeError as exc:
         raise ValueError(f"{p}: not JSON (line {exc.lineno}: {exc.msg})") from None
     if not isinstance(data, dict):
