@@ -9,6 +9,8 @@ life buys the same part of its outcomes.
 
 from __future__ import annotations
 
+import itertools
+import operator
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,48 +57,95 @@ class CandidateArrays:
         return int(self.cost.shape[1])
 
 
+# Numeric candidate fields read into one float matrix (``eligible`` as 0/1).
+NUMERIC = (
+    "public_share_floor",
+    "public_share_ceiling",
+    "networks_needed",
+    "networks_served",
+    "partner_match",
+    "eligible",
+)
+
+
 def candidate_arrays(scenario: Scenario) -> CandidateArrays:
-    """Extract the arrays (one pass over the candidates)."""
+    """Extract the arrays: one pass reading each candidate's fields, the rest in numpy
+    (pydantic attribute reads and per-year Python loops took ~0.15 s at 10,000)."""
     h = scenario.horizon_years
     cands = scenario.candidates
     n = len(cands)
-    cost = np.zeros((n, h))
-    fee = np.zeros((n, h))
     kind_index = {k: i for i, k in enumerate(KINDS)}
-    kind = np.fromiter((kind_index[c.kind] for c in cands), dtype=np.int64, count=n)
-    in_horizon = np.zeros(n)
+    # attrgetter reads every field of a candidate in one C call.
+    fields = list(
+        map(
+            operator.attrgetter(
+                "kind",
+                "start_year",
+                "cost_by_year",
+                "fee_schedule",
+                "match_ratio",
+                "grant_cap",
+                "partner_match",
+                "id",
+                "region",
+            ),
+            cands,
+        )
+    )
+    numeric = np.array(list(map(operator.attrgetter(*NUMERIC, *MEASURES), cands)), np.float64)
+    numeric = numeric.reshape(n, len(NUMERIC) + len(MEASURES))
+    col = {name: numeric[:, k] for k, name in enumerate((*NUMERIC, *MEASURES))}
+    kind = np.fromiter((kind_index[f[0]] for f in fields), dtype=np.int64, count=n)
+    start = np.fromiter((f[1] for f in fields), dtype=np.int64, count=n) - 1
+    years = [f[2] for f in fields]
+    lengths = np.fromiter(map(len, years), dtype=np.int64, count=n)
+    width = int(lengths.max(initial=0))
+    # Costs by year of operation, zero-padded: cumsum adds left to right as Python's sum does.
+    by_op = np.zeros((n, max(width, 1)))
+    by_op[np.arange(width) < lengths[:, None]] = np.fromiter(
+        itertools.chain.from_iterable(years), np.float64, int(lengths.sum())
+    )
+    k_in = np.clip(np.minimum(lengths, h - start), 0, None)
+    run = np.cumsum(by_op, axis=1)
+    rows = np.arange(n)
+    inside = np.where(k_in > 0, run[rows, np.maximum(k_in - 1, 0)], 0.0)
+    in_horizon = inside / run[rows, np.maximum(lengths - 1, 0)]
+    # Plan year t of candidate i is its year of operation t - start + 1 (1-based).
+    op = np.arange(h)[None, :] - start[:, None]
+    live = (op >= 0) & (op < k_in[:, None])
+    cost = np.where(live, by_op[rows[:, None], np.clip(op, 0, max(width - 1, 0))], 0.0)
+    fee = np.zeros((n, h))
+    sched = [f[3] for f in fields]
+    s_len = np.fromiter(map(len, sched), dtype=np.int64, count=n)
+    if s_len.any():
+        flat = np.fromiter(itertools.chain.from_iterable(sched), np.float64, int(s_len.sum()))
+        offset = np.concatenate([[0], np.cumsum(s_len)[:-1]])
+        # The last share holds after the schedule ends.
+        at = offset[:, None] + np.clip(np.minimum(op + 1, s_len[:, None]) - 1, 0, None)
+        has = live & (s_len[:, None] > 0)
+        fee[has] = flat[np.minimum(at, len(flat) - 1)][has]
     match_cap = np.full(n, np.inf)
-    for i, c in enumerate(cands):
-        s = c.start_year - 1
-        k_in = max(0, min(len(c.cost_by_year), h - s))
-        if k_in:
-            cost[i, s : s + k_in] = c.cost_by_year[:k_in]
-            if c.fee_schedule:
-                fee[i, s : s + k_in] = [c.fee_share(k) for k in range(1, k_in + 1)]
-        in_horizon[i] = sum(c.cost_by_year[:k_in]) / c.total_cost
-        if c.match_ratio is not None:
-            match_cap[i] = c.match_ratio * c.partner_match
-        if c.grant_cap is not None:
-            match_cap[i] = min(match_cap[i], c.grant_cap)
-    outcome: dict[Measure, FloatArray] = {
-        m: np.fromiter((getattr(c, m) for c in cands), dtype=np.float64, count=n) * in_horizon
-        for m in MEASURES
-    }
+    for i, f in enumerate(fields):
+        if f[4] is not None:
+            match_cap[i] = f[4] * f[6]
+        if f[5] is not None:
+            match_cap[i] = min(match_cap[i], f[5])
+    outcome: dict[Measure, FloatArray] = {m: col[m] * in_horizon for m in MEASURES}
     return CandidateArrays(
-        ids=tuple(c.id for c in cands),
+        ids=tuple(f[7] for f in fields),
         kind=kind,
-        region=tuple(c.region for c in cands),
+        region=tuple(f[8] for f in fields),
         cost=cost,
         fee=fee,
-        floor=np.fromiter((c.public_share_floor for c in cands), np.float64, n),
-        ceiling=np.fromiter((c.public_share_ceiling for c in cands), np.float64, n),
+        floor=col["public_share_floor"].copy(),
+        ceiling=col["public_share_ceiling"].copy(),
         in_horizon=in_horizon,
         outcome=outcome,
-        networks_needed=np.fromiter((c.networks_needed for c in cands), np.float64, n),
-        networks_served=np.fromiter((c.networks_served for c in cands), np.float64, n),
-        partner_match=np.fromiter((c.partner_match for c in cands), np.float64, n),
+        networks_needed=col["networks_needed"].copy(),
+        networks_served=col["networks_served"].copy(),
+        partner_match=col["partner_match"].copy(),
         match_cap=match_cap,
-        eligible=np.fromiter((c.eligible for c in cands), np.bool_, n),
+        eligible=col["eligible"] != 0,
     )
 
 

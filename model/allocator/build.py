@@ -17,6 +17,8 @@ segment i; ``y[c,t,s]`` public funding from source s (US$).
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from model.allocator.arrays import (
@@ -52,7 +54,9 @@ def build_model(scenario: Scenario) -> BuiltModel:
     f_col = cols.add("f", list(ids), 0.0, f_upper)
     ci, ti = np.nonzero(arr.cost > 0)
     x_col_m = np.full((n, h), -1, np.int64)
-    x_idx = cols.add("x", [f"{ids[c]},{t + 1}" for c, t in zip(ci, ti, strict=True)], 0.0, INF)
+    suffix = [f",{t + 1}" for t in range(h)]
+    x_labels = [ids[c] + suffix[t] for c, t in zip(ci.tolist(), ti.tolist(), strict=True)]
+    x_idx = cols.add("x", x_labels, 0.0, INF)
     x_col_m[ci, ti] = x_idx
     pc = arr.cost[ci, ti]  # full cost of each x column's candidate-year
 
@@ -136,6 +140,13 @@ def build_model(scenario: Scenario) -> BuiltModel:
     def x_of(i: int | np.integer) -> IntArray:
         row: IntArray = x_col_m[i]
         return row[row >= 0]
+
+    def x_groups(cands: IntArray) -> tuple[IntArray, IntArray]:
+        """(local row, column) of the x columns of each of ``cands``, one row per candidate
+        (what ``sum_rows`` over ``x_of`` gives, without thousands of tiny arrays)."""
+        sub = x_col_m[cands]
+        local, _ = np.nonzero(sub >= 0)
+        return local.astype(np.int64), sub[sub >= 0]
 
     if lim.enabled:
         for fam_name, data, lo_hi in (
@@ -222,7 +233,6 @@ def build_model(scenario: Scenario) -> BuiltModel:
             )
 
     # --- c. subsidy band (and the physical limit when it is off) --------------
-    x_labels = [f"{ids[c]},{t + 1}" for c, t in zip(ci, ti, strict=True)]
     band = rules.subsidy_band
     m = len(x_idx)
 
@@ -233,7 +243,8 @@ def build_model(scenario: Scenario) -> BuiltModel:
         local = np.repeat(np.arange(k), 2)
         cc = np.stack([x_idx[sel], f_col[ci[sel]]], axis=1).ravel()
         vv = np.stack([np.ones(k), f_coef[sel]], axis=1).ravel()
-        rows.add(family, prefix, [x_labels[i] for i in np.flatnonzero(sel)], local, cc, vv, lo, hi)
+        labels = x_labels if k == m else list(itertools.compress(x_labels, sel.tolist()))
+        rows.add(family, prefix, labels, local, cc, vv, lo, hi)
 
     if band.enabled:
         fl = arr.floor[ci]
@@ -250,17 +261,14 @@ def build_model(scenario: Scenario) -> BuiltModel:
         # covers the rest: sum_t x[c,t] >= (cost in horizon - match in horizon) * f.
         must = arr.cost.sum(axis=1) - arr.partner_match * arr.in_horizon
         pl = np.flatnonzero((arr.partner_match > 0) & (must > 0))
-        groups = [x_of(i) for i in pl]
-        sum_rows(
-            rows,
+        local, xc = x_groups(pl)
+        rows.add(
             "subsidy_band",
             "partner_limit",
             [ids[i] for i in pl],
-            [np.concatenate([g, f_col[[i]]]) for g, i in zip(groups, pl, strict=True)],
-            [
-                np.concatenate([np.ones(len(g)), [-must[i]]])
-                for g, i in zip(groups, pl, strict=True)
-            ],
+            np.concatenate([local, np.arange(len(pl))]),
+            np.concatenate([xc, f_col[pl]]),
+            np.concatenate([np.ones(len(xc)), -must[pl]]),
             0.0,
             INF,
         )
@@ -304,14 +312,14 @@ def build_model(scenario: Scenario) -> BuiltModel:
         grant = np.flatnonzero(
             (arr.kind == KINDS.index("matching_grant")) & np.isfinite(arr.match_cap)
         )
-        groups = [x_of(i) for i in grant]
-        sum_rows(
-            rows,
+        local, xc = x_groups(grant)
+        rows.add(
             "matching_grants",
             "grant_limit",
             [ids[i] for i in grant],
-            groups,
-            [np.ones(len(g)) for g in groups],
+            local,
+            xc,
+            np.ones(len(xc)),
             -INF,
             arr.match_cap[grant],
         )

@@ -113,18 +113,22 @@ def greedy_plan(
         use_rows = [list(itertools.accumulate(r)) for r in need_rows]
     money_left = [float(total_budget)]
     given = [0.0] * n  # public US$ per candidate so far
+    # Plain-float mirror of ``scale`` for room() and the ranking loop (same values).
+    scale_of: list[float] = [0.0] * n
+    # Capacity only ever shrinks by finite amounts: finite now means finite throughout.
+    capped = bool(np.isfinite(capacity))
 
     def room(i: int) -> float:
         """Largest extra scale of candidate i that money and capacity allow."""
         per_sum = need_sum[i]
-        best = 1.0 - float(scale[i])
+        best = 1.0 - scale_of[i]
         if per_sum > 0:
             best = min(best, money_left[0] / per_sum, (cap_of[i] - given[i]) / per_sum)
             if left_year is not None:
                 for lt, ut in zip(left_year, use_rows[i], strict=True):
                     if ut > 0 and lt < best * ut:
                         best = lt / ut
-        net = net_of[i] if np.isfinite(capacity) else 0.0
+        net = net_of[i] if capped else 0.0
         if net > 0:
             best = min(best, capacity / net)
         return max(float(best), 0.0)
@@ -141,10 +145,11 @@ def greedy_plan(
     def fund(i: int, ds: float) -> None:
         nonlocal capacity
         scale[i] += ds
+        scale_of[i] = float(scale[i])
         x[i] += need[i] * ds
         spend(need_rows[i], ds)
         given[i] += need_sum[i] * ds
-        if np.isfinite(capacity):
+        if capped:
             capacity -= net_of[i] * ds
 
     if lim.enabled:
@@ -162,6 +167,7 @@ def greedy_plan(
                     x[i, t] = need[i, t] * scale[i]
         spend(x.sum(axis=0).tolist(), 1.0)
         given[:] = x.sum(axis=1).tolist()
+        scale_of[:] = scale.tolist()
         for cid, v in lim.mandatory.items():
             i = index[cid]
             if scale[i] < v:
@@ -170,11 +176,16 @@ def greedy_plan(
     per_dollar = _priority(scenario, arr, need)
     gng = lim.go_no_go if lim.enabled else {}
     targets = scenario.objective.targets if scenario.objective.kind == "min_cost" else {}
-    order = [int(i) for i in np.argsort(-per_dollar, kind="stable")]
+    # Candidates that can be funded at all, best first (plain ints: numpy scalars are slow).
+    order = [
+        i
+        for i in np.argsort(-per_dollar, kind="stable").tolist()
+        if allowed[i] and per_dollar[i] > 0
+    ]
     # A second pass picks up candidates that only fit once a broker was funded.
     for _pass in range(2):
         for i in order:
-            if not allowed[i] or per_dollar[i] <= 0 or scale[i] >= 1.0:
+            if scale_of[i] >= 1.0:
                 continue
             if targets and _met(scenario, arr, scale):
                 break
@@ -186,8 +197,8 @@ def greedy_plan(
             if ds > 1e-12:
                 fund(i, ds)
 
-    funding = {cid: tuple(float(v) for v in x[i]) for i, cid in enumerate(arr.ids)}
-    scales = {cid: float(scale[i]) for i, cid in enumerate(arr.ids)}
+    funding = dict(zip(arr.ids, map(tuple, x.tolist()), strict=True))
+    scales = dict(zip(arr.ids, scale.tolist(), strict=True))
     values = (
         plan_columns(built, x, scale)
         if built is not None and n >= ROW_CHECK_MIN_CANDIDATES
