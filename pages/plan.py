@@ -228,17 +228,18 @@ else:
         st.caption(result.duals_note)
 
     rows = allocation_rows(result, solved)
+    money = ["total", "benefit", *(f"year {t}" for t in range(1, 11))]
+    table = pd.DataFrame(rows)
+    # Whole US$ on screen (the Excel export keeps the cents).
+    table = table.round({c: 0 for c in money if c in table.columns})
     st.dataframe(
-        pd.DataFrame(rows),
+        table,
         hide_index=True,
         width="stretch",
         key="plan_allocation",
         column_config={
             "scale": st.column_config.ProgressColumn("Scale", format="percent", min_value=0.0),
-            **{
-                c: st.column_config.NumberColumn(c, format="localized")
-                for c in ("total", "benefit", *(f"year {t}" for t in range(1, 11)))
-            },
+            **{c: st.column_config.NumberColumn(c, format="localized") for c in money},
             "enterprises": st.column_config.NumberColumn(format="%.0f"),
             "jobs": st.column_config.NumberColumn(format="%.0f"),
         },
