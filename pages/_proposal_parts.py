@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from model.auth import PermissionDenied, User, can
 from model.screening.forms import FormInvalid, build_proposal
 from model.screening.plan import PlanOutcome
-from model.screening.proposal_io import save_proposals
+from model.screening.proposal_io import StaleProposal, save_proposals
 from model.screening.proposals import (
     ENTITY_TYPE_LABELS,
     HORIZONS,
@@ -123,14 +123,17 @@ def manual_entry(eng: Engine, user: User) -> None:
             proposal = build_proposal(
                 fields, entities.to_dict("records"), indicators.to_dict("records")
             )
-            save_proposals(eng, [proposal], user=user)
+            # A form makes a new proposal: an existing id is refused, never overwritten.
+            save_proposals(
+                eng, [proposal], user=user, expected_versions={proposal.proposal_id: None}
+            )
         except FormInvalid as exc:
             st.error(
                 "Not saved; fix these fields:\n\n"
                 + "\n".join(md(f"- **{p.field}**: {p.message}") for p in exc.problems)
             )
-        except PermissionDenied as exc:
-            st.error(f"Not saved: {exc}.")
+        except (PermissionDenied, StaleProposal) as exc:
+            st.error(f"Not saved: {exc}")
         else:
             st.session_state["proposals_flash"] = f"Saved proposal {proposal.proposal_id}."
             st.rerun()

@@ -10,12 +10,15 @@ Writing needs the ``proposal.write`` permission (screener or admin), checked her
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from model.auth import User, require
 from model.db import transaction
@@ -171,45 +174,84 @@ def proposal_from_row(row: ProposalRow) -> Proposal:
     return Proposal.model_validate({c: getattr(row, c) for c in COLUMNS})
 
 
+class StaleProposal(ValueError):
+    """A proposal changed (or appeared) since the user opened it; nothing was written."""
+
+
 def save_proposals(
-    engine: Engine, proposals: Iterable[Proposal], *, user: User, source: str = ""
+    engine: Engine,
+    proposals: Iterable[Proposal],
+    *,
+    user: User,
+    source: str = "",
+    expected_versions: Mapping[str, int | None] | None = None,
 ) -> ProposalImportReport:
     """Upsert proposals by ``proposal_id`` in one transaction, with one audit event.
 
     A new proposal gets status ``submitted``; an update keeps the stored status.
+    ``expected_versions`` guards edits: for each id listed, the stored version must be
+    the one given (``None``: the proposal must not exist yet), else ``StaleProposal``
+    and nothing is written. Imports pass none and update by id.
     Raises ``PermissionDenied`` unless ``user`` may write proposals.
     """
     require(user, "proposal.write")
     inserted: list[str] = []
     updated: list[str] = []
     unchanged: list[str] = []
-    with transaction(engine) as s:
-        for p in proposals:
-            values = proposal_values(p)
-            row = s.scalars(
-                select(ProposalRow).where(ProposalRow.proposal_id == p.proposal_id)
-            ).one_or_none()
-            if row is None:
-                s.add(ProposalRow(**values, status="submitted"))
-                inserted.append(p.proposal_id)
-            elif all(getattr(row, k) == v for k, v in values.items()):
-                unchanged.append(p.proposal_id)
-            else:
-                for k, v in values.items():
-                    setattr(row, k, v)
-                updated.append(p.proposal_id)
-        s.flush()
-        s.add(
-            AuditEventRow(
-                actor=user.username,
-                action="import" if source else "save",
-                entity=TABLE,
-                entity_key=source[:200],
-                before=None,
-                after={"inserted": inserted, "updated": updated, "unchanged": unchanged},
+    expected = expected_versions or {}
+    try:
+        with transaction(engine) as s:
+            for p in proposals:
+                _save_one(s, p, expected, inserted, updated, unchanged)
+            s.flush()
+            s.add(
+                AuditEventRow(
+                    actor=user.username,
+                    action="import" if source else "save",
+                    entity=TABLE,
+                    entity_key=source[:200],
+                    before=None,
+                    after={"inserted": inserted, "updated": updated, "unchanged": unchanged},
+                )
             )
-        )
+    except (StaleDataError, IntegrityError):
+        raise StaleProposal(
+            "another user saved the same proposal at the same moment; nothing was written. "
+            "Reload it and reapply your edits."
+        ) from None
     return ProposalImportReport(tuple(inserted), tuple(updated), tuple(unchanged))
+
+
+def _save_one(
+    s: Session,
+    p: Proposal,
+    expected: Mapping[str, int | None],
+    inserted: list[str],
+    updated: list[str],
+    unchanged: list[str],
+) -> None:
+    values = proposal_values(p)
+    row = s.scalars(
+        select(ProposalRow).where(ProposalRow.proposal_id == p.proposal_id)
+    ).one_or_none()
+    if p.proposal_id in expected:
+        want = expected[p.proposal_id]
+        have = None if row is None else row.version
+        if want != have:
+            what = "exists already" if want is None else "was changed by someone else"
+            raise StaleProposal(
+                f"proposal {p.proposal_id} {what} (stored version {have}, yours {want}); "
+                "nothing was written. Your entries are kept: reload and reapply them."
+            )
+    if row is None:
+        s.add(ProposalRow(**values, status="submitted"))
+        inserted.append(p.proposal_id)
+    elif all(getattr(row, k) == v for k, v in values.items()):
+        unchanged.append(p.proposal_id)
+    else:
+        for k, v in values.items():
+            setattr(row, k, v)
+        updated.append(p.proposal_id)
 
 
 def import_proposals(
