@@ -3,7 +3,10 @@ process pool, or a Dask LocalCluster reached through ``FOMENTO_DASK_SCHEDULER``.
 
 from __future__ import annotations
 
+import sys
+import types
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -78,3 +81,22 @@ def test_auto_stays_serial_for_small_runs_and_needs_an_address_for_dask(
         run_draws(sc, draw_samples(sc, DrawSpec(4)), "dask")
     with pytest.raises(ValueError, match="executor"):
         choose(sc, draw_samples(sc, DrawSpec(4)), "threads")  # type: ignore[arg-type]
+
+
+def test_process_pool_workers_do_not_rerun_a_page_script(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Under Streamlit (and AppTest) ``__main__`` is a page script; a spawned worker that
+    # re-imported it would run the page. This one would leave a marker file and fail.
+    marker = tmp_path / "page-ran"
+    script = tmp_path / "page.py"
+    script.write_text(f"open({str(marker)!r}, 'w').close()\nraise SystemExit('page ran')\n")
+    page = types.ModuleType("__main__")
+    page.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", page)
+    sc = demo()
+    samples = draw_samples(sc, DrawSpec(4, seed=3))
+    pooled, used = run_draws(sc, samples, "process", workers=2)
+    assert used == "process" and pooled.ok.all()
+    assert not marker.exists()
+    assert sys.modules["__main__"] is page

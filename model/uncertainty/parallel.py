@@ -15,8 +15,11 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
-from collections.abc import Callable
+import sys
+import types
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from typing import Literal
 
 from model.allocator.scenario import Scenario
@@ -100,9 +103,12 @@ def run_draws(
         # spawn, not fork: Streamlit's server process runs threads that fork would copy.
         ctx = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            futures = {
-                pool.submit(solve_samples, scenario, samples.part(a, b)): (a, b) for a, b in spans
-            }
+            # Workers start during the submits: they must not re-run the caller's script.
+            with _neutral_main():
+                futures = {
+                    pool.submit(solve_samples, scenario, samples.part(a, b)): (a, b)
+                    for a, b in spans
+                }
             for fut in as_completed(futures):
                 a, b = futures[fut]
                 results[a] = fut.result()
@@ -110,6 +116,25 @@ def run_draws(
     else:
         results = _run_dask(scenario, samples, spans, address, tick)
     return DrawResults.join([results[a] for a, _ in spans]), used
+
+
+@contextmanager
+def _neutral_main() -> Iterator[None]:
+    """Hide a script ``__main__`` from spawned workers while they start.
+
+    A spawned worker first re-imports the parent's ``__main__`` from its file. Under
+    Streamlit (or AppTest) that is a page script, which would run a whole page in each
+    worker; the worker needs nothing from it, so it gets an empty module instead.
+    """
+    main = sys.modules.get("__main__")
+    if main is None or getattr(main, "__spec__", None) or not getattr(main, "__file__", None):
+        yield
+        return
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
 
 
 def _run_dask(
