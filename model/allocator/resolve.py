@@ -28,6 +28,7 @@ import numpy as np
 
 from model.allocator.aggregate import Aggregation, aggregate
 from model.allocator.arrays import BoolArray, FloatArray, IntArray
+from model.allocator.highs_model import lp_from_arrays
 from model.allocator.lp import BuiltModel
 from model.allocator.reduce import Reduction, reduce
 from model.allocator.solution import Solution, Status, empty
@@ -232,26 +233,17 @@ class ReSolver:
 
 def reduced_lp(red: Reduction, integer: BoolArray) -> highspy.HighsLp:
     """The reduced programme (``reduce.Reduction``) as a ``HighsLp`` (minimisation)."""
-    lp = highspy.HighsLp()
-    lp.num_col_ = len(red.col_cost)
-    lp.num_row_ = len(red.row_lower)
-    lp.col_cost_ = -red.col_cost
-    lp.col_lower_ = red.col_lower
-    lp.col_upper_ = red.col_upper
-    lp.row_lower_ = red.row_lower
-    lp.row_upper_ = red.row_upper
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-    lp.a_matrix_.num_col_ = lp.num_col_
-    lp.a_matrix_.num_row_ = lp.num_row_
-    lp.a_matrix_.start_ = red.a_start.astype(np.int32)
-    lp.a_matrix_.index_ = red.a_index.astype(np.int32)
-    lp.a_matrix_.value_ = red.a_value
-    if integer.any():
-        lp.integrality_ = [
-            highspy.HighsVarType.kInteger if v else highspy.HighsVarType.kContinuous
-            for v in integer
-        ]
-    return lp
+    return lp_from_arrays(
+        col_cost=red.col_cost,
+        col_lower=red.col_lower,
+        col_upper=red.col_upper,
+        row_lower=red.row_lower,
+        row_upper=red.row_upper,
+        a_start=red.a_start,
+        a_index=red.a_index,
+        a_value=red.a_value,
+        integer=integer,
+    )
 
 
 def _add_vub_rows(h: highspy.Highs, red: Reduction, k: IntArray) -> IntArray:

@@ -19,6 +19,7 @@ import numpy as np
 import pulp
 
 from model.allocator.arrays import BoolArray, FloatArray
+from model.allocator.highs_model import lp_from_arrays
 from model.allocator.lp import BuiltModel
 from model.allocator.pulp_model import to_pulp
 from model.allocator.resolve import AUTO_METHOD, ReSolver
@@ -66,26 +67,17 @@ def highs_lp(
     built: BuiltModel, lower: FloatArray, upper: FloatArray, integer: BoolArray
 ) -> highspy.HighsLp:
     """The programme as a ``HighsLp`` (row-wise matrix, minimisation)."""
-    lp = highspy.HighsLp()
-    lp.num_col_ = built.num_col
-    lp.num_row_ = built.num_row
-    lp.col_cost_ = -built.col_cost
-    lp.col_lower_ = lower
-    lp.col_upper_ = upper
-    lp.row_lower_ = built.row_lower
-    lp.row_upper_ = built.row_upper
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-    lp.a_matrix_.num_col_ = built.num_col
-    lp.a_matrix_.num_row_ = built.num_row
-    lp.a_matrix_.start_ = built.a_start.astype(np.int32)
-    lp.a_matrix_.index_ = built.a_index.astype(np.int32)
-    lp.a_matrix_.value_ = built.a_value
-    if integer.any():
-        lp.integrality_ = [
-            highspy.HighsVarType.kInteger if v else highspy.HighsVarType.kContinuous
-            for v in integer
-        ]
-    return lp
+    return lp_from_arrays(
+        col_cost=built.col_cost,
+        col_lower=lower,
+        col_upper=upper,
+        row_lower=built.row_lower,
+        row_upper=built.row_upper,
+        a_start=built.a_start,
+        a_index=built.a_index,
+        a_value=built.a_value,
+        integer=integer,
+    )
 
 
 def _solve_highs(
