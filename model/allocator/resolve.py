@@ -31,6 +31,7 @@ from model.allocator.arrays import BoolArray, FloatArray, IntArray
 from model.allocator.highs_model import lp_from_arrays
 from model.allocator.lp import BuiltModel
 from model.allocator.reduce import Reduction, reduce
+from model.allocator.scenario import SolverOptions
 from model.allocator.solution import Solution, Status, empty
 
 # "auto" picks dual simplex: after the reduction (see reduce) dual simplex solved the
@@ -85,21 +86,9 @@ class ReSolver:
         )
         lower, upper = self._col(self._lower, -np.inf), self._col(self._upper, np.inf)
         self.red: Reduction = reduce(b, lower, upper, all_rows=self.mip)
-        opts = b.scenario.solver
-        h = highspy.Highs()  # type: ignore[no-untyped-call]  # highspy stubs leave __init__ untyped
-        h.silent()
-        h.setOptionValue("mip_rel_gap", float(opts.mip_gap))
-        h.setOptionValue("solver", AUTO_METHOD if opts.method == "auto" else opts.method)
-        if not self.mip:
-            # HiGHS's presolve finds little to remove after ``reduce`` and cost more than it
-            # saved: first solve of the bench LP at 10,000 candidates 0.25 s CPU without it
-            # against 0.35 s with it (0.30 / 0.63 s without aggregation); same at 1,000 and
-            # 20,000. A MILP keeps presolve: branch and bound leans on it.
-            h.setOptionValue("presolve", "off")
         integer = self._integer if self.agg is None else self.agg.pad_integer(self._integer)
-        h.passModel(reduced_lp(self.red, integer))
-        self.h = h
-        self.rows = _add_vub_rows(h, self.red, self.red.base_vub)
+        self.h = new_highs(self.red, integer, b.scenario.solver)
+        self.rows = self.red.base_vub
         self.done = np.zeros(len(self.red.sub), np.bool_)
         self.done[self.rows] = True
 
@@ -244,6 +233,31 @@ def reduced_lp(red: Reduction, integer: BoolArray) -> highspy.HighsLp:
         a_value=red.a_value,
         integer=integer,
     )
+
+
+def new_highs(
+    red: Reduction,
+    integer: BoolArray,
+    opts: SolverOptions,
+    *,
+    time_limit_s: float | None = None,
+) -> highspy.Highs:
+    """A fresh HiGHS instance holding the reduced programme and its standing bound rows."""
+    h = highspy.Highs()  # type: ignore[no-untyped-call]  # highspy stubs leave __init__ untyped
+    h.silent()
+    h.setOptionValue("mip_rel_gap", float(opts.mip_gap))
+    h.setOptionValue("solver", AUTO_METHOD if opts.method == "auto" else opts.method)
+    if not integer.any():
+        # HiGHS's presolve finds little to remove after ``reduce`` and cost more than it
+        # saved: first solve of the bench LP at 10,000 candidates 0.25 s CPU without it
+        # against 0.35 s with it (0.30 / 0.63 s without aggregation); same at 1,000 and
+        # 20,000. A MILP keeps presolve: branch and bound leans on it.
+        h.setOptionValue("presolve", "off")
+    if time_limit_s is not None:
+        h.setOptionValue("time_limit", float(time_limit_s))
+    h.passModel(reduced_lp(red, integer))
+    _add_vub_rows(h, red, red.base_vub)
+    return h
 
 
 def _add_vub_rows(h: highspy.Highs, red: Reduction, k: IntArray) -> IntArray:

@@ -27,7 +27,7 @@ from model.allocator.arrays import FloatArray, curve, normalised_slopes, objecti
 from model.allocator.build import SPEND_TIE_BREAK, build_model
 from model.allocator.lp import BuiltModel
 from model.allocator.reduce import Reduction, reduce
-from model.allocator.resolve import AUTO_METHOD, reduced_lp
+from model.allocator.resolve import new_highs
 from model.allocator.scenario import MEASURES, Scenario
 from model.uncertainty.sampling import SampleSet
 
@@ -104,25 +104,7 @@ def objective_vector(built: BuiltModel, per_unit: FloatArray) -> FloatArray:
 
 def _highs(red: Reduction, integer: np.ndarray, built: BuiltModel) -> highspy.Highs:
     opts = built.scenario.solver
-    h = highspy.Highs()  # type: ignore[no-untyped-call]  # highspy stubs leave __init__ untyped
-    h.silent()
-    h.setOptionValue("mip_rel_gap", float(opts.mip_gap))
-    h.setOptionValue("solver", AUTO_METHOD if opts.method == "auto" else opts.method)
-    h.setOptionValue("time_limit", float(opts.time_limit_s))
-    h.passModel(reduced_lp(red, integer))
-    k = red.base_vub
-    if len(k):
-        start, index, value = red.vub_rows(k)
-        h.addRows(
-            len(k),
-            np.full(len(k), -np.inf),
-            np.zeros(len(k)),
-            len(value),
-            start.astype(np.int32),
-            index.astype(np.int32),
-            value,
-        )
-    return h
+    return new_highs(red, integer, opts, time_limit_s=opts.time_limit_s)
 
 
 def _read(h: highspy.Highs, red: Reduction, mip: bool) -> FloatArray | None:
