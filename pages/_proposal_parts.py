@@ -21,6 +21,7 @@ from model.screening.proposals import (
 from model.screening.rules import usd
 from model.screening.store import start_monitoring
 from model.screening.tables import FUNDING_COLOURS, badge
+from pages._shared import md
 
 FUNDING_FILLS = {
     "funded": "C6EFCE",
@@ -34,11 +35,6 @@ FUNDING_FILLS = {
 def funding_fill(status: object) -> str:
     fill = FUNDING_FILLS.get(str(status))
     return f"background-color: #{fill}" if fill else ""
-
-
-def md(text: str) -> str:
-    """Text for st.markdown: a bare $ would start LaTeX and eat the amounts."""
-    return text.replace("$", "\\$")
 
 
 def manual_entry(eng: Engine, user: User) -> None:

@@ -98,6 +98,31 @@ def datasets(url: str) -> list[str]:
     return repository.list_datasets(_engine_for(url))
 
 
+def md(text: str) -> str:
+    """Text for st.markdown: two "US$" in one line would otherwise be rendered as LaTeX."""
+    return text.replace("$", "\\$")
+
+
+def show_flash(key: str) -> None:
+    """Show, once, the message a write left in session state before its st.rerun()."""
+    message = st.session_state.pop(key, None)
+    if message:
+        st.success(md(str(message)), icon=":material/check_circle:")
+
+
+def may_write(user: User, action: str, doing: str) -> bool:
+    """Whether ``user`` may perform ``action``; if not, say how to get the right.
+
+    The model checks the role again on every write: this only spares a viewer the
+    buttons that would be refused.
+    """
+    if auth.can(user, action):
+        return True
+    roles = " or ".join(sorted(auth.PERMISSIONS[action] - {"admin"})) or "an admin"
+    st.info(f"You are viewing read-only: sign in as {roles} (sidebar) to {doing}.")
+    return False
+
+
 def clear_data_caches() -> None:
     """After a write, drop every cached read so all pages (Evidence too) show the new rows."""
     st.cache_data.clear()

@@ -18,6 +18,7 @@ from pages._shared import (
     evidence_frame,
     programmes_frame,
     regions_frame,
+    show_flash,
 )
 
 PROBLEMS_LISTED = 25
@@ -91,9 +92,7 @@ with tab_cand:
             st.dataframe(regions_frame(url, ds), hide_index=True, width="stretch")
 
 with tab_import:
-    flash = st.session_state.pop("data_import_flash", None)
-    if flash:
-        st.success(flash)
+    show_flash("data_import_flash")
     st.markdown(
         "Upload a **CSV** (UTF-8) or **Excel .xlsx** file of programmes, evidence, regions "
         "or candidates. The whole file is checked first: if any row is wrong, nothing is "

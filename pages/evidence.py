@@ -32,7 +32,7 @@ from model.costbenefit.views import (
 )
 from model.repository import load_evidence_dataset
 from pages import _charts
-from pages._shared import engine
+from pages._shared import engine, md
 
 NOMINAL = "nominal"
 DEFAULT_DISCOUNT_PCT = 5.0
@@ -71,11 +71,6 @@ def _metrics(
 ) -> list[ProgrammeMetrics]:
     # The same call `fomento evidence` makes, so page and CLI agree on every figure.
     return compute_programme_metrics(_dataset(url, _eng), price_year, discount_rate, horizon)
-
-
-def _md(text: str) -> str:
-    # A pair of "US$" in one line would otherwise be rendered as LaTeX math.
-    return text.replace("$", "\\$")
 
 
 st.title("Evidence")
@@ -161,7 +156,7 @@ notes = mix_notes(shown)
 if notes:
     st.warning(
         "**Not averaged.** This selection mixes figures that cannot be pooled; rows marked "
-        f"{WARNING_MARK} say why:\n" + "\n".join(f"- {_md(n)}" for n in notes),
+        f"{WARNING_MARK} say why:\n" + "\n".join(f"- {md(n)}" for n in notes),
         icon=":material/warning:",
     )
 
@@ -266,7 +261,7 @@ for pm in with_metrics:
     mark = f" {WARNING_MARK}" if pm.warnings else ""
     with st.expander(f"{pm.programme_id}: {pm.name} ({len(pm.metrics)} metrics){mark}"):
         for w in pm.warnings:
-            st.warning(_md(w), icon=":material/warning:")
+            st.warning(md(w), icon=":material/warning:")
         if not pm.metrics:
             st.write("No metric can be computed from the stated figures.")
         for ex in explain(pm, records):
@@ -277,10 +272,10 @@ for pm in with_metrics:
                 for i in ex.inputs
             )
             lines = [
-                _md(f"**{ex.label}: {ex.shown}** ({ex.unit})"),
+                md(f"**{ex.label}: {ex.shown}** ({ex.unit})"),
                 f"- Formula: `{ex.formula}`",  # a code span shows "$" as it is
-                _md(f"- Inputs: {inputs}"),
-                _md("- Sources: " + "; ".join(ex.citations)),
-                *(_md(f"- {WARNING_MARK} {w}") for w in ex.warnings),
+                md(f"- Inputs: {inputs}"),
+                md("- Sources: " + "; ".join(ex.citations)),
+                *(md(f"- {WARNING_MARK} {w}") for w in ex.warnings),
             ]
             st.markdown("\n".join(lines))

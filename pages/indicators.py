@@ -6,7 +6,7 @@ from dataclasses import asdict
 import pandas as pd
 import streamlit as st
 
-from model.auth import PermissionDenied, can
+from model.auth import PermissionDenied
 from model.screening.forms import FormInvalid, indicators_with_actuals
 from model.screening.indicators import (
     AT_RISK_RATIO,
@@ -20,8 +20,7 @@ from model.screening.indicators import (
 from model.screening.proposals import HORIZON_LABELS, HORIZONS
 from model.screening.store import fetch_project_indicators, save_project_indicators
 from model.screening.tables import STATUS_COLOURS, badge, monitoring_rows
-from pages._proposal_parts import md
-from pages._shared import current_user, engine
+from pages._shared import current_user, engine, may_write, md, show_flash
 
 
 def status_fill(status: object) -> str:
@@ -41,12 +40,8 @@ st.caption(
 )
 eng = engine()
 user = current_user()
-may_write = can(user, "indicator.write")
-if not may_write:
-    st.info("You are viewing read-only: sign in as a screener (sidebar) to record actuals.")
-flash = st.session_state.pop("indicators_flash", None)
-if flash:
-    st.success(flash)
+writer = may_write(user, "indicator.write", "record actuals")
+show_flash("indicators_flash")
 
 indicators = fetch_project_indicators(eng)
 if not indicators:
@@ -101,7 +96,7 @@ for h in HORIZONS:
         key=f"indicators_table_{h}",
     )
 
-if may_write:
+if writer:
     st.subheader("Record actuals")
     st.caption(
         "Type the measured value (in the indicator's unit) and the share of the planned "

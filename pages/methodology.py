@@ -9,6 +9,7 @@ import streamlit as st
 
 from model.allocator.lp import FAMILIES
 from model.costbenefit.documents import DOCUMENT_TITLES
+from pages._shared import md
 
 # (family key, what it says, constraint names in results, the evidence behind it)
 RULE_FAMILIES: tuple[tuple[str, str, str, str], ...] = (
@@ -107,11 +108,6 @@ SOURCES: tuple[tuple[str, str], ...] = (
 )
 
 
-def _md(text: str) -> str:
-    # A pair of "US$" in one line would otherwise be rendered as LaTeX math.
-    return text.replace("$", "\\$")
-
-
 st.title("Methodology")
 st.caption(
     "How Fomento's numbers are made, what they can and cannot say, and the source documents "
@@ -197,7 +193,7 @@ st.dataframe(
 )
 for key, words, names, evidence in RULE_FAMILIES:
     with st.expander(FAMILIES[key]):
-        st.markdown(_md(f"{words}\n\n- Constraint names: `{names}`\n- Evidence: {evidence}"))
+        st.markdown(md(f"{words}\n\n- Constraint names: `{names}`\n- Evidence: {evidence}"))
 
 st.subheader("Shadow prices")
 st.markdown(

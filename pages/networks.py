@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from model import DATA_DIR
-from model.auth import PermissionDenied, can
+from model.auth import PermissionDenied
 from model.importer import ImportRejected
 from model.screening.forms import FormInvalid, assessment_from_grid
 from model.screening.net import (
@@ -33,9 +33,8 @@ from model.screening.net_io import (
     parse_net_assessments,
     save_net_assessments,
 )
-from pages._proposal_parts import md
 from pages._screening_charts import benchmark_chart, net_heatmap, net_history_chart
-from pages._shared import current_user, engine
+from pages._shared import current_user, engine, may_write, md, show_flash
 
 EXAMPLE = DATA_DIR / "net_example.csv"
 DEFAULT_YEARS = 4
@@ -65,12 +64,8 @@ st.caption(
 )
 eng = engine()
 user = current_user()
-may_write = can(user, "net.write")
-if not may_write:
-    st.info("You are viewing read-only: sign in as a screener (sidebar) to record assessments.")
-flash = st.session_state.pop("networks_flash", None)
-if flash:
-    st.success(flash)
+writer = may_write(user, "net.write", "record assessments")
+show_flash("networks_flash")
 
 assessments = fetch_net_assessments(eng)
 
@@ -88,7 +83,7 @@ with st.expander("Import assessments (CSV or Excel)", expanded=not assessments):
     )
     upload = st.file_uploader("NET file", type=["csv", "xlsx"], key="networks_upload")
     if (
-        may_write
+        writer
         and not assessments
         and st.button("Load the example assessments", key="networks_load_example")
     ):
@@ -104,7 +99,7 @@ with st.expander("Import assessments (CSV or Excel)", expanded=not assessments):
             )
         else:
             st.success(f"{upload.name} is valid: {len(parsed)} assessment(s).")
-            if may_write and st.button("Import these assessments", key="networks_go"):
+            if writer and st.button("Import these assessments", key="networks_go"):
                 import_and_rerun(upload.name, payload)
 
 if not assessments:
@@ -203,7 +198,7 @@ st.caption(
     + f". Source: {FEE_SOURCE}."
 )
 
-if may_write:
+if writer:
     st.subheader("Record an assessment")
     with st.form("networks_form"):
         c1, c2, c3 = st.columns(3)

@@ -45,7 +45,7 @@ from model.planner import (
 from model.scenario_store import StaleScenario, get_scenario, save_scenario
 from pages import _charts, _plan_charts
 from pages._plan_controls import clear_commitments, controls, put_inputs
-from pages._shared import ILLUSTRATIVE_NOTE, _engine_for, current_user, datasets, engine
+from pages._shared import ILLUSTRATIVE_NOTE, _engine_for, current_user, datasets, engine, md
 
 ss = st.session_state
 CHARTS = ("By kind and year", "By region", "Benefit vs cost", "Binding rules")
@@ -194,12 +194,12 @@ if solved.model_dump() != scenario.model_dump():
 summary = summary_sentence(result, solved)
 st.subheader("Result")
 if result.objective is None:
-    st.error(summary.replace("$", "\\$"), icon=":material/block:")
+    st.error(md(summary), icon=":material/block:")
     if result.relaxation:
         st.markdown("**Rules to relax** (the smallest changes that make the plan feasible):")
         for i, step in enumerate(result.relaxation):
             c1, c2 = st.columns([4, 1])
-            c1.markdown(f"- *{step.family}*: {step.sentence}".replace("$", "\\$"))
+            c1.markdown(md(f"- *{step.family}*: {step.sentence}"))
             c2.button(
                 "Apply this relaxation",
                 key=f"plan_relax_{i}",
@@ -215,7 +215,7 @@ if result.objective is None:
             args=(list(range(len(result.relaxation))),),
         )
 else:
-    st.success(summary.replace("$", "\\$"), icon=":material/check_circle:")
+    st.success(md(summary), icon=":material/check_circle:")
     m1, m2, m3, m4 = st.columns(4)
     m1.metric("Public money allocated", f"US${result.total_public:,.0f}")
     m2.metric("Enterprises reached", f"{result.outcomes.get('enterprises', 0):,.0f}")
@@ -223,7 +223,7 @@ else:
     rpd = result.return_per_public_dollar
     m4.metric("Benefit per public dollar", "n/a" if rpd is None else f"US${rpd:,.2f}")
     if result.greedy is not None:
-        st.caption(result.greedy.sentence.replace("$", "\\$"))
+        st.caption(md(result.greedy.sentence))
     if result.duals_note:
         st.caption(result.duals_note)
 

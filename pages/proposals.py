@@ -32,8 +32,16 @@ from model.screening.tables import (
     rubric_with_weights,
     sensitivity_rows,
 )
-from pages._proposal_parts import manual_entry, md, show_outcome
-from pages._shared import clear_data_caches, current_user, datasets, engine
+from pages._proposal_parts import manual_entry, show_outcome
+from pages._shared import (
+    clear_data_caches,
+    current_user,
+    datasets,
+    engine,
+    may_write,
+    md,
+    show_flash,
+)
 
 EXAMPLE = DATA_DIR / "proposals_example.csv"
 DEFAULT_BUDGET = 5_000_000.0  # US$ over the horizon
@@ -47,16 +55,9 @@ st.caption(
 eng = engine()
 url = db.database_url()
 user = current_user()
-may_write = can(user, "proposal.write")
+writer = may_write(user, "proposal.write", "import, review or hand over proposals")
 may_review = can(user, "review.write")
-if not may_write:
-    st.info(
-        "You are viewing read-only: sign in as a screener (sidebar) to import, review "
-        "or hand over proposals."
-    )
-flash = st.session_state.pop("proposals_flash", None)
-if flash:
-    st.success(md(flash))
+show_flash("proposals_flash")
 
 proposals = fetch_proposals(eng)
 titles = {p.proposal_id: p.title for p in proposals}
@@ -106,7 +107,7 @@ with tab_in:
                 hide_index=True,
                 width="stretch",
             )
-            if may_write and st.button(
+            if writer and st.button(
                 "Import these proposals", type="primary", key="proposals_import_go"
             ):
                 try:
@@ -118,7 +119,7 @@ with tab_in:
                         f"Imported {upload.name}: {report.summary()}."
                     )
                     st.rerun()
-    if may_write:
+    if writer:
         with st.expander("Enter one proposal by hand"):
             manual_entry(eng, user)
 
@@ -319,7 +320,7 @@ with tab_plan:
         horizon = c3.number_input(
             "Horizon (years)", 1, 10, DEFAULT_HORIZON, key="proposals_plan_horizon"
         )
-        if may_write and st.button(
+        if writer and st.button(
             "Send eligible proposals to a plan and solve",
             type="primary",
             key="proposals_plan_go",

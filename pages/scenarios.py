@@ -40,7 +40,7 @@ from model.scenario_views import (
     totals_chart,
 )
 from pages import _charts
-from pages._shared import ILLUSTRATIVE_NOTE, current_user, engine
+from pages._shared import ILLUSTRATIVE_NOTE, current_user, engine, md, show_flash
 
 PLAN_PAGE = "pages/plan.py"
 PLAN_OPEN_KEY = "plan_open_scenario_id"  # the Plan page pops it and loads the scenario
@@ -54,10 +54,6 @@ def _solve(inputs_json: str) -> AllocationResult:
     # Keyed by the whole scenario; used for scenarios saved without a result.
     data: dict[str, Any] = json.loads(inputs_json)
     return allocate(parse_scenario(data))
-
-
-def _md(text: str) -> str:
-    return text.replace("$", "\\$")  # two "$" in one line would render as LaTeX
 
 
 def _compared(s: SavedScenario) -> Compared:
@@ -106,9 +102,7 @@ st.caption(
 )
 eng = engine()
 user = current_user()
-flash = ss.pop("scenarios_flash", None)
-if flash:
-    st.success(_md(flash), icon=":material/check_circle:")
+show_flash("scenarios_flash")
 
 saved = list_scenarios(eng)
 if not saved:
@@ -134,7 +128,7 @@ st.dataframe(
     },
 )
 if any(s.dataset == "demo" for s in saved):
-    st.caption(_md(ILLUSTRATIVE_NOTE))
+    st.caption(md(ILLUSTRATIVE_NOTE))
 
 # --- one scenario: reopen, solve, export, duplicate, rename, delete -------------------------
 st.subheader("One scenario")
@@ -149,7 +143,7 @@ sid: int = st.selectbox(
 sel = by_id[sid]
 base_version = seen.get(sid, sel.version)
 if sel.notes:
-    st.write(f"*{_md(sel.notes)}*")
+    st.write(f"*{md(sel.notes)}*")
 can_write = auth.can(user, "scenario.save")
 if not can_write:
     st.info(
@@ -291,8 +285,8 @@ except ValueError as exc:
     st.error(f"Cannot compare: {exc}")
     st.stop()
 for note in comparison.notes:
-    st.warning(_md(note), icon=":material/info:")
-st.markdown(f"**Difference table** (Δ = scenario minus '{_md(comparison.names[0])}')")
+    st.warning(md(note), icon=":material/info:")
+st.markdown(f"**Difference table** (Δ = scenario minus '{md(comparison.names[0])}')")
 st.table(pd.DataFrame(metric_records(comparison)).set_index("Figure"))
 
 tabs = st.tabs(["What moved", "By instrument", "By region", "By plan year"])
