@@ -105,11 +105,6 @@ class EvidenceRecord(BaseModel):
             raise ValueError("period_start is after period_end")
         return self
 
-    @property
-    def point(self) -> float | None:
-        """The stated point value, or None when the source gives only a range."""
-        return self.value
-
 
 class Deflator(BaseModel):
     """A price index value for one year (US CPI-U, 1982-84 = 100)."""

@@ -91,9 +91,6 @@ class BuiltModel:
     def is_mip(self) -> bool:
         return bool(self.integer.any())
 
-    def col_name(self, j: int) -> str:
-        return _find(self.col_blocks, j).name(j)
-
     def row_name(self, i: int) -> str:
         return _find(self.row_blocks, i).name(i)
 
@@ -128,11 +125,6 @@ class BuiltModel:
             row_of, weights=self.a_value * values[self.a_index], minlength=self.num_row
         ).astype(np.float64)
         return out
-
-    def candidate_x(self, i: int) -> IntArray:
-        """Columns x[c,t] of candidate i (plan years it operates in the horizon)."""
-        row: IntArray = self.x_col[i]
-        return row[row >= 0]
 
 
 def _find(blocks: tuple[Block, ...], i: int) -> Block:
