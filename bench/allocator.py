@@ -83,9 +83,9 @@ def reference_seconds(built: Any, method: str) -> tuple[float, float, float]:
     """highspy straight from the arrays: (reduced LP s, builder LP s, objective)."""
     import highspy
 
-    from model.allocator.reduce import reduce
-    from model.allocator.resolve import _add_vub_rows, reduced_lp
-    from model.allocator.solve import highs_lp
+    from model.allocator.solve.reduce import reduce
+    from model.allocator.solve.resolve import _add_vub_rows, reduced_lp
+    from model.allocator.solve.solver import highs_lp
 
     t0 = time.perf_counter()
     red = reduce(built, built.col_lower, built.col_upper, all_rows=True)
@@ -109,8 +109,8 @@ def one(n: int, method: str) -> dict[str, Any]:
     from dataclasses import replace
 
     from model.allocator.api import read_out
-    from model.allocator.build import build_model
-    from model.allocator.solve import AUTO_METHOD, solve
+    from model.allocator.build.builder import build_model
+    from model.allocator.solve.solver import AUTO_METHOD, solve
 
     sc = random_scenario(n)
     if method != "auto":

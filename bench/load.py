@@ -53,10 +53,10 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from model import db, migrate, seed  # noqa: E402
-from model.orm import AuditEventRow, ScenarioRow  # noqa: E402
-from model.plan_readout import millions  # noqa: E402
-from model.scenario_store import duplicate_scenario  # noqa: E402
+from model.planning.readout import millions  # noqa: E402
+from model.store import db, migrate, seed  # noqa: E402
+from model.store.orm import AuditEventRow, ScenarioRow  # noqa: E402
+from model.store.scenarios import duplicate_scenario  # noqa: E402
 from tests.browser import CHROMIUM_ARGS, chromium_path, free_port  # noqa: E402
 
 DEFAULT_SERVER_URL = os.environ.get(

@@ -1,4 +1,4 @@
-"""Altair charts of the Plan page (UI side); rows come from ``model.plan_readout``."""
+"""Altair charts of the Plan page (UI side); rows come from ``model.planning.readout``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 
 from model.allocator.result import ConstraintReport
-from model.plan_readout import SweepCurve
+from model.planning.readout import SweepCurve
 
 SCHEME: Final = "tableau10"
 WIDTH_PX = 560

@@ -14,8 +14,8 @@ import streamlit as st
 
 from model.allocator.result import AllocationResult
 from model.allocator.scenario import MEASURES, SOLVERS, ObjectiveKind
-from model.candidates import KIND_LABELS, KINDS, Candidate
-from model.planner import PerYearMode, PlanInputs, locked_from_funding
+from model.domain.candidates import KIND_LABELS, KINDS, Candidate
+from model.planning.inputs import PerYearMode, PlanInputs, locked_from_funding
 
 OBJECTIVES = {
     "benefit": "Most benefit (US$)",

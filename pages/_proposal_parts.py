@@ -8,10 +8,8 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from model.auth import PermissionDenied, User, can
+from model.accounts.auth import PermissionDenied, User, can
 from model.screening.forms import FormInvalid, build_proposal
-from model.screening.plan import PlanOutcome
-from model.screening.proposal_io import StaleProposal, save_proposals
 from model.screening.proposals import (
     ENTITY_TYPE_LABELS,
     HORIZONS,
@@ -19,8 +17,10 @@ from model.screening.proposals import (
     INCLUSION_LABELS,
 )
 from model.screening.rules import usd
-from model.screening.store import start_monitoring
 from model.screening.tables import FUNDING_COLOURS, badge
+from model.store.handover import PlanOutcome
+from model.store.proposal_files import StaleProposal, save_proposals
+from model.store.screening import start_monitoring
 from pages._shared import md
 
 FUNDING_FILLS = {

@@ -10,9 +10,10 @@ import streamlit as st
 from sqlalchemy import Engine
 from streamlit.runtime.pages_manager import PagesManager
 
-from model import auth, db, migrate, repository
-from model.auth import User
-from model.candidates import KIND_LABELS
+from model.accounts import auth
+from model.accounts.auth import User
+from model.domain.candidates import KIND_LABELS
+from model.store import db, migrate, repository
 
 
 def ensure_app_navigation() -> None:

@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from model import auth
-from model.audit import audit_table, fetch_audit
-from model.exporter import csv_bytes, xlsx_bytes
+from model.accounts import auth
+from model.accounts.audit import audit_table, fetch_audit
+from model.store.exporter import csv_bytes, xlsx_bytes
 from pages._shared import current_user, engine
 
 AUDIT_LIMIT = 2000

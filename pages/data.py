@@ -3,11 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from model import db
-from model.auth import PermissionDenied, can
-from model.candidates import KIND_LABELS
-from model.exporter import csv_bytes, export_all, xlsx_bytes
-from model.importer import SPECS_BY_NAME, ImportRejected, import_file
+from model.accounts.auth import PermissionDenied, can
+from model.domain.candidates import KIND_LABELS
+from model.store import db
+from model.store.exporter import csv_bytes, export_all, xlsx_bytes
+from model.store.importer import SPECS_BY_NAME, ImportRejected, import_file
 from pages._shared import (
     ILLUSTRATIVE_NOTE,
     candidates_frame,

@@ -4,7 +4,6 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from model import db
 from model.costbenefit import (
     EvidenceDataset,
     ProgrammeMetrics,
@@ -30,7 +29,8 @@ from model.costbenefit.views import (
     selected_ids,
     warning_flag,
 )
-from model.repository import load_evidence_dataset
+from model.store import db
+from model.store.repository import load_evidence_dataset
 from pages import _charts
 from pages._shared import engine, md
 

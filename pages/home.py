@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from model import db, repository
+from model.store import db, repository
 from pages._shared import engine
 
 st.title("Fomento")

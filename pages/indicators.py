@@ -6,7 +6,7 @@ from dataclasses import asdict
 import pandas as pd
 import streamlit as st
 
-from model.auth import PermissionDenied
+from model.accounts.auth import PermissionDenied
 from model.screening.forms import FormInvalid, indicators_with_actuals
 from model.screening.indicators import (
     AT_RISK_RATIO,
@@ -18,8 +18,8 @@ from model.screening.indicators import (
     status_summary,
 )
 from model.screening.proposals import HORIZON_LABELS, HORIZONS
-from model.screening.store import fetch_project_indicators, save_project_indicators
 from model.screening.tables import STATUS_COLOURS, badge, monitoring_rows
+from model.store.screening import fetch_project_indicators, save_project_indicators
 from pages._shared import current_user, engine, may_write, md, show_flash
 
 

@@ -7,7 +7,7 @@ Static text; every statement follows the code in ``model/costbenefit/`` and
 import pandas as pd
 import streamlit as st
 
-from model.allocator.lp import FAMILIES
+from model.allocator.build.lp import FAMILIES
 from model.costbenefit.documents import DOCUMENT_TITLES
 from pages._shared import md
 

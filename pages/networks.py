@@ -7,8 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from model import DATA_DIR
-from model.auth import PermissionDenied
-from model.importer import ImportRejected
+from model.accounts.auth import PermissionDenied
 from model.screening.forms import FormInvalid, assessment_from_grid
 from model.screening.net import (
     DEFAULT_FEE_SHARES,
@@ -27,7 +26,8 @@ from model.screening.net import (
     latest,
     matrix_cells,
 )
-from model.screening.net_io import (
+from model.store.importer import ImportRejected
+from model.store.net_files import (
     fetch_net_assessments,
     import_net_assessments,
     parse_net_assessments,

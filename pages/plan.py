@@ -8,8 +8,8 @@ are used while its dataset stays selected), shows "Editing saved scenario '<name
 (version N)" and the stored result if there is one, and offers "Save changes"
 (``scenario_id`` + ``base_version``) next to "Save as new".
 
-All session-state keys start with ``plan_``. The logic lives in ``model.planner`` and
-``model.plan_readout``; this script gathers input and shows results.
+All session-state keys start with ``plan_``. The logic lives in ``model.planning.inputs`` and
+``model.planning.readout``; this script gathers input and shows results.
 """
 
 from __future__ import annotations
@@ -20,13 +20,19 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from model import db, repository
+from model.accounts.auth import PermissionDenied
 from model.allocator.api import SweepPoint, allocate, sweep_budget
 from model.allocator.result import AllocationResult, result_from_json, result_to_json
 from model.allocator.scenario import Scenario, parse_scenario
-from model.auth import PermissionDenied
-from model.candidates import Candidate, Region
-from model.plan_readout import (
+from model.domain.candidates import Candidate, Region
+from model.planning.inputs import (
+    PlanInputs,
+    apply_all,
+    build_scenario,
+    default_inputs,
+    inputs_from_scenario,
+)
+from model.planning.readout import (
     SWEEP_FACTORS,
     allocation_rows,
     binding_rules,
@@ -35,14 +41,8 @@ from model.plan_readout import (
     summary_sentence,
     sweep_curve,
 )
-from model.planner import (
-    PlanInputs,
-    apply_all,
-    build_scenario,
-    default_inputs,
-    inputs_from_scenario,
-)
-from model.scenario_store import StaleScenario, get_scenario, save_scenario
+from model.store import db, repository
+from model.store.scenarios import StaleScenario, get_scenario, save_scenario
 from pages import _charts, _plan_charts
 from pages._plan_controls import clear_commitments, controls, put_inputs
 from pages._shared import ILLUSTRATIVE_NOTE, _engine_for, current_user, datasets, engine, md

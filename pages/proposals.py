@@ -4,16 +4,8 @@ them, and hand the eligible ones over to a plan that the allocator solves."""
 import pandas as pd
 import streamlit as st
 
-from model import DATA_DIR, db
-from model.auth import PermissionDenied, can
-from model.importer import ImportRejected
-from model.screening.plan import SUFFIX, send_to_plan, solve_plan
-from model.screening.proposal_io import (
-    fetch_proposals,
-    import_proposals,
-    parse_proposals,
-    proposal_statuses,
-)
+from model import DATA_DIR
+from model.accounts.auth import PermissionDenied, can
 from model.screening.rubric import (
     DEFAULT_RUBRIC,
     DISAGREEMENT_POINTS,
@@ -25,13 +17,22 @@ from model.screening.rubric import (
 )
 from model.screening.rules import screen_all
 from model.screening.sensitivity import profiles_from_scores, weight_sensitivity
-from model.screening.store import fetch_reviews, save_review
 from model.screening.tables import (
     eligibility_rows,
     ranking_rows,
     rubric_with_weights,
     sensitivity_rows,
 )
+from model.store import db
+from model.store.handover import SUFFIX, send_to_plan, solve_plan
+from model.store.importer import ImportRejected
+from model.store.proposal_files import (
+    fetch_proposals,
+    import_proposals,
+    parse_proposals,
+    proposal_statuses,
+)
+from model.store.screening import fetch_reviews, save_review
 from pages._proposal_parts import manual_entry, show_outcome
 from pages._shared import (
     clear_data_caches,

@@ -3,7 +3,7 @@ export them (Excel workbook, JSON for `fomento allocate`, a printable one-page b
 
 Saving happens on the Plan page. Reopen hands over through
 ``st.session_state["plan_open_scenario_id"]`` (the Plan page's contract). Every write
-passes the current user to ``model.scenario_store``, which checks the role.
+passes the current user to ``model.store.scenarios``, which checks the role.
 """
 
 from __future__ import annotations
@@ -15,29 +15,29 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from model import auth
+from model.accounts import auth
+from model.accounts.auth import PermissionDenied
 from model.allocator.api import allocate
 from model.allocator.result import AllocationResult, result_to_json
 from model.allocator.scenario import parse_scenario
-from model.auth import PermissionDenied
-from model.scenario_brief import brief_html
-from model.scenario_compare import Compared, TotalGroup, compare, prepare
-from model.scenario_export import ScenarioDocument, file_stem, scenario_json, workbook
-from model.scenario_store import (
-    SavedScenario,
-    delete_scenario,
-    duplicate_scenario,
-    list_scenarios,
-    rename_scenario,
-    save_scenario,
-)
-from model.scenario_views import (
+from model.planning.brief import brief_html
+from model.planning.charts import (
     candidate_records,
-    list_records,
     metric_records,
     moved_chart,
     rule_records,
     totals_chart,
+)
+from model.planning.compare import Compared, TotalGroup, compare, prepare
+from model.planning.workbook import ScenarioDocument, file_stem, scenario_json, workbook
+from model.store.scenarios import (
+    SavedScenario,
+    delete_scenario,
+    duplicate_scenario,
+    list_records,
+    list_scenarios,
+    rename_scenario,
+    save_scenario,
 )
 from pages import _charts
 from pages._shared import ILLUSTRATIVE_NOTE, current_user, engine, md, show_flash

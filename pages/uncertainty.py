@@ -16,10 +16,10 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from model.accounts.auth import PermissionDenied
 from model.allocator.scenario import Scenario, load_scenario, parse_scenario
-from model.auth import PermissionDenied
-from model.planner import DEMO_SCENARIO
-from model.scenario_store import get_scenario, list_scenarios, save_scenario
+from model.planning.inputs import DEMO_SCENARIO
+from model.store.scenarios import get_scenario, list_scenarios, save_scenario
 from model.uncertainty.frontier import frontier_scenario, inclusion_frontier, unique_name
 from model.uncertainty.montecarlo import MonteCarloResult, run_monte_carlo
 from model.uncertainty.parallel import Progress

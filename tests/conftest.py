@@ -20,8 +20,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import Engine
 
-from model import db, migrate
-from model.seed import seed, seed_baseline
+from model.store import db, migrate
+from model.store.seed import seed, seed_baseline
 
 # The browser fixtures (server, browser, page) live with the browser harness.
 pytest_plugins = ["tests.browser"]

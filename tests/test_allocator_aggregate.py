@@ -18,11 +18,11 @@ import pytest
 from hypothesis import given
 
 from bench.allocator import random_scenario
-from model.allocator import aggregate as aggregate_mod
 from model.allocator import build_model
-from model.allocator.aggregate import aggregate
-from model.allocator.resolve import ReSolver
+from model.allocator.build import aggregate as aggregate_mod
+from model.allocator.build.aggregate import aggregate
 from model.allocator.scenario import Scenario
+from model.allocator.solve.resolve import ReSolver
 from tests import test_allocator_rules
 from tests.allocator_fixtures import cand, scenario
 from tests.test_allocator_properties import PROPS, scenarios

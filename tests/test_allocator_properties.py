@@ -14,8 +14,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from model.allocator import allocate, build_model, check_plan, solve
+from model.allocator import allocate, build_model, check_plan
 from model.allocator.scenario import Scenario
+from model.allocator.solve.solver import solve
 from tests.allocator_fixtures import SOLVERS, cand, scenario
 
 # The objective scale is US$1e3-1e6; compare with this relative slack.

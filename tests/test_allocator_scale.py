@@ -17,15 +17,15 @@ import pytest
 from hypothesis import given
 
 from bench.allocator import random_scenario
-from model.allocator import build_model, solve
-from model.allocator import greedy as greedy_mod
-from model.allocator.greedy import greedy_plan
-from model.allocator.lp import BuiltModel
-from model.allocator.reduce import reduce
-from model.allocator.resolve import ReSolver
+from model.allocator import build_model
+from model.allocator.build.lp import BuiltModel
+from model.allocator.explain import greedy as greedy_mod
+from model.allocator.explain.greedy import greedy_plan
 from model.allocator.scenario import Scenario
-from model.allocator.solution import Solution
-from model.allocator.solve import highs_lp
+from model.allocator.solve.reduce import reduce
+from model.allocator.solve.resolve import ReSolver
+from model.allocator.solve.solution import Solution
+from model.allocator.solve.solver import highs_lp, solve
 from tests.test_allocator_properties import PROPS, scenarios
 
 REL = 1e-6

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Engine, select
 
-from model.auth import (
+from model.accounts.auth import (
     LOCKOUT_MINUTES,
     MAX_FAILED_LOGINS,
     PERMISSIONS,
@@ -23,8 +23,8 @@ from model.auth import (
     require,
 )
 from model.cli import main
-from model.db import transaction
-from model.orm import AuditEventRow, UserRow
+from model.store.db import transaction
+from model.store.orm import AuditEventRow, UserRow
 
 PASSWORD = "correct horse battery"
 T0 = datetime(2026, 1, 1, 9, 0, tzinfo=UTC)

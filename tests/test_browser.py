@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from model import DATA_DIR
-from model.importer import parse_file
+from model.store.importer import parse_file
 from tests.browser import wait_for_app
 
 pytestmark = pytest.mark.browser

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from model import DATA_DIR
-from model.costbenefit.dataset import DEFLATORS_FILE, load_deflators
+from model.store.evidence_files import DEFLATORS_FILE, load_deflators
 from tests.browser import wait_for_app
 
 pytestmark = pytest.mark.browser

@@ -13,8 +13,8 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
-from model.scenario_export import SHEETS
-from model.seed import BASELINE_NAME
+from model.planning.workbook import SHEETS
+from model.store.seed import BASELINE_NAME
 from tests.browser import wait_for_app
 
 pytestmark = pytest.mark.browser

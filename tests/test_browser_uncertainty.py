@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from model.cli import main
-from model.planner import DEMO_SCENARIO
+from model.planning.inputs import DEMO_SCENARIO
 from tests.browser import wait_for_app
 
 pytestmark = pytest.mark.browser

@@ -12,11 +12,11 @@ from model import DATA_DIR, cli
 from model.costbenefit import (
     EvidenceDataset,
     compute_programme_metrics,
-    load_csv_dataset,
     metrics_table,
     npv,
 )
-from model.evidence import Deflator, EvidenceRecord, Programme
+from model.domain.evidence import Deflator, EvidenceRecord, Programme
+from model.store.evidence_files import load_csv_dataset
 
 REL = 1e-9
 IRR_ABS = 1e-7
@@ -168,13 +168,13 @@ def test_loader_rejects_unknown_programme(tmp_path: Path) -> None:
 
 
 def test_evidence_command_is_registered() -> None:
-    assert "model.costbenefit.cli" in cli.COMMAND_MODULES
+    assert "model.cli.evidence" in cli.COMMAND_MODULES
 
 
 @pytest.fixture
 def only_evidence_command(monkeypatch: pytest.MonkeyPatch) -> None:
     # Other modules' commands are not under test here and may need a database.
-    monkeypatch.setattr(cli, "COMMAND_MODULES", ("model.costbenefit.cli",))
+    monkeypatch.setattr(cli, "COMMAND_MODULES", ("model.cli.evidence",))
 
 
 @pytest.mark.usefixtures("only_evidence_command")

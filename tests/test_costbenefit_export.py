@@ -29,7 +29,7 @@ from model.costbenefit.views import (
     selected_ids,
     warning_flag,
 )
-from model.evidence import Deflator, EvidenceRecord, Programme
+from model.domain.evidence import Deflator, EvidenceRecord, Programme
 
 REL = 1e-9
 SEED = "002_190a6727378b83c7.txt"

@@ -21,7 +21,7 @@ from model.costbenefit import (
     public_share_path,
     return_per_dollar,
 )
-from model.evidence import Deflator
+from model.domain.evidence import Deflator
 
 REL = 1e-9
 # IRR comes from bisection; this is well above its stopping width.

@@ -12,8 +12,8 @@ from model.costbenefit import (
     ComputedMetric,
     ProgrammeMetrics,
     compute_programme_metrics,
-    load_csv_dataset,
 )
+from model.store.evidence_files import load_csv_dataset
 
 REL = 1e-9
 # Mexico PII's thirds are stored as 0.3333, so sums miss 1 by 1e-4.

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from model.costbenefit import EvidenceDataset, Range, compute_programme_metrics
 from model.costbenefit.results import ComputedMetric
-from model.evidence import Deflator, EvidenceRecord, Programme
+from model.domain.evidence import Deflator, EvidenceRecord, Programme
 
 # Relative tolerance for comparing a scaled run with the original; IRR is a
 # bisection result, so rates get an absolute tolerance well above its width.

@@ -19,8 +19,8 @@ import pytest
 from pydantic import BaseModel
 
 from model import DATA_DIR, PROJECT_ROOT
-from model.candidates import KINDS, Candidate, Region
-from model.evidence import SEED_FILES, EvidenceRecord, Programme
+from model.domain.candidates import KINDS, Candidate, Region
+from model.domain.evidence import SEED_FILES, EvidenceRecord, Programme
 
 SEEDS_DIR = Path(os.environ.get("FOMENTO_SEEDS_DIR", PROJECT_ROOT.parent / "shared" / "seeds"))
 LIST_FIELDS = ("cost_by_year", "fee_schedule")

@@ -10,13 +10,13 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-import model.orm
-from model import db, migrate
-from model.db import Base, transaction
-from model.orm import ScenarioRow
-from model.repository import fetch_candidates, fetch_evidence, table_counts
-from model.scenario_store import list_scenarios
-from model.seed import seed, seed_baseline, shipped_tables
+import model.store.orm
+from model.store import db, migrate
+from model.store.db import Base, transaction
+from model.store.orm import ScenarioRow
+from model.store.repository import fetch_candidates, fetch_evidence, table_counts
+from model.store.scenarios import list_scenarios
+from model.store.seed import seed, seed_baseline, shipped_tables
 
 EXPECTED_TABLES = {
     "programmes",
@@ -102,7 +102,7 @@ def test_stale_scenario_save_is_refused(engine: Engine) -> None:
 def test_candidate_check_constraint_guards_the_database(engine: Engine) -> None:
     with pytest.raises(sa.exc.IntegrityError), transaction(engine) as s:
         s.add(
-            model.orm.CandidateRow(
+            model.store.orm.CandidateRow(
                 dataset="x",
                 candidate_id="c1",
                 name="bad",

@@ -9,15 +9,16 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from model import DATA_DIR, db
+from model import DATA_DIR
+from model.accounts.auth import User
 from model.allocator.api import allocate
 from model.allocator.scenario import parse_scenario
-from model.auth import User
-from model.importer import ImportRejected, import_file
-from model.plan_readout import summary_sentence
-from model.repository import table_counts
-from model.scenario_store import list_scenarios, save_scenario
-from model.tabular import MAX_UPLOAD_BYTES
+from model.planning.readout import summary_sentence
+from model.store import db
+from model.store.importer import ImportRejected, import_file
+from model.store.repository import table_counts
+from model.store.scenarios import list_scenarios, save_scenario
+from model.store.tabular import MAX_UPLOAD_BYTES
 from tests.test_pages import APP, TIMEOUT_S
 
 UNREACHABLE = "postgresql+psycopg://postgres@127.0.0.1:1/none?connect_timeout=2"

@@ -21,14 +21,14 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import Engine, func, select
 
 from model import DATA_DIR
+from model.accounts.auth import User
 from model.allocator.scenario import parse_scenario
-from model.auth import User
-from model.candidates import Candidate, Region
-from model.db import Base
-from model.evidence import EvidenceRecord, Programme
-from model.importer import ImportRejected, import_file
-from model.screening.net_io import import_net_assessments
-from model.screening.proposal_io import import_proposals
+from model.domain.candidates import Candidate, Region
+from model.domain.evidence import EvidenceRecord, Programme
+from model.store.db import Base
+from model.store.importer import ImportRejected, import_file
+from model.store.net_files import import_net_assessments
+from model.store.proposal_files import import_proposals
 
 EXAMPLES = 1000
 TABLES = tuple(Base.metadata.sorted_tables)

@@ -9,11 +9,11 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import Engine
 
-from model.auth import VIEWER, PermissionDenied, User
+from model.accounts.auth import VIEWER, PermissionDenied, User
 from model.cli import main
-from model.exporter import csv_bytes, export_all, export_directory, xlsx_bytes
-from model.importer import ImportRejected, import_file
-from model.repository import fetch_candidates, fetch_evidence, fetch_programmes, table_counts
+from model.store.exporter import csv_bytes, export_all, export_directory, xlsx_bytes
+from model.store.importer import ImportRejected, import_file
+from model.store.repository import fetch_candidates, fetch_evidence, fetch_programmes, table_counts
 
 ADMIN = User("root", "admin")
 PROGRAMMES_CSV = (

@@ -7,8 +7,7 @@ from datetime import date
 import pytest
 
 from model import DATA_DIR
-from model.candidates import Candidate
-from model.importer import ImportRejected
+from model.domain.candidates import Candidate
 from model.screening.net import (
     INDICATORS,
     STAGES,
@@ -22,7 +21,8 @@ from model.screening.net import (
     matrix_cells,
     with_network_fees,
 )
-from model.screening.net_io import assessment_row_codes, parse_net_assessments
+from model.store.importer import ImportRejected
+from model.store.net_files import assessment_row_codes, parse_net_assessments
 
 SCORE_TOL = 1e-9
 STATUS_OF = {"A": "achieved", "P": "partly", "N": "not"}

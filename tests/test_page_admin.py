@@ -6,7 +6,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from model import auth, db
+from model.accounts import auth
+from model.store import db
 from tests.test_pages import APP, TIMEOUT_S
 
 PASSWORD = "a long enough password"

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from model import DATA_DIR, db
-from model.auth import LOCAL_USER, VIEWER, PermissionDenied, create_user
-from model.screening.proposal_io import import_proposals
-from model.screening.store import (
+from model import DATA_DIR
+from model.accounts.auth import LOCAL_USER, VIEWER, PermissionDenied, create_user
+from model.store import db
+from model.store.proposal_files import import_proposals
+from model.store.screening import (
     fetch_project_indicators,
     save_project_indicators,
     start_monitoring,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from model.allocator.lp import FAMILIES
+from model.allocator.build.lp import FAMILIES
 from model.costbenefit.documents import DOCUMENT_TITLES
 from tests.test_pages import open_page
 

@@ -6,9 +6,10 @@ import json
 
 import pytest
 
-from model import DATA_DIR, db
-from model.auth import LOCAL_USER, VIEWER, PermissionDenied, create_user
-from model.screening.net_io import fetch_net_assessments, import_net_assessments
+from model import DATA_DIR
+from model.accounts.auth import LOCAL_USER, VIEWER, PermissionDenied, create_user
+from model.store import db
+from model.store.net_files import fetch_net_assessments, import_net_assessments
 from tests.test_pages import open_page
 
 PAGE = "pages/networks.py"

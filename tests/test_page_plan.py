@@ -6,9 +6,9 @@ from __future__ import annotations
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from model import db
-from model.plan_readout import SWEEP_FACTORS
-from model.scenario_store import list_scenarios
+from model.planning.readout import SWEEP_FACTORS
+from model.store import db
+from model.store.scenarios import list_scenarios
 from tests.test_pages import open_page
 
 PAGE = "pages/plan.py"

@@ -11,12 +11,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Button
 
-from model import DATA_DIR, db
-from model.auth import LOCAL_USER, VIEWER, PermissionDenied, create_user
-from model.repository import fetch_candidates
-from model.screening.proposal_io import import_proposals, proposal_statuses
+from model import DATA_DIR
+from model.accounts.auth import LOCAL_USER, VIEWER, PermissionDenied, create_user
 from model.screening.rubric import DEFAULT_RUBRIC, CriterionScore, Review
-from model.screening.store import fetch_reviews, save_review
+from model.store import db
+from model.store.proposal_files import import_proposals, proposal_statuses
+from model.store.repository import fetch_candidates
+from model.store.screening import fetch_reviews, save_review
 from tests.test_pages import open_page
 
 PAGE = "pages/proposals.py"

@@ -11,12 +11,12 @@ import pytest
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
-from model import db
+from model.accounts.auth import LOCAL_USER, create_user
 from model.allocator.api import allocate
 from model.allocator.result import result_to_json
 from model.allocator.scenario import parse_scenario
-from model.auth import LOCAL_USER, create_user
-from model.scenario_store import (
+from model.store import db
+from model.store.scenarios import (
     SavedScenario,
     duplicate_scenario,
     get_scenario,
@@ -24,7 +24,7 @@ from model.scenario_store import (
     rename_scenario,
     save_scenario,
 )
-from model.seed import BASELINE_FILE, BASELINE_NAME
+from model.store.seed import BASELINE_FILE, BASELINE_NAME
 from tests.test_pages import open_page
 
 PAGE = "pages/scenarios.py"

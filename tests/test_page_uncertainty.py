@@ -8,12 +8,12 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from model import db
+from model.accounts.auth import create_user
 from model.allocator.scenario import load_scenario
-from model.auth import create_user
 from model.cli import main
-from model.planner import DEMO_SCENARIO
-from model.scenario_store import list_scenarios
+from model.planning.inputs import DEMO_SCENARIO
+from model.store import db
+from model.store.scenarios import list_scenarios
 from model.uncertainty.report import report_json
 from tests.test_pages import APP, TIMEOUT_S, open_page
 

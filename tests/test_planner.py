@@ -7,7 +7,6 @@ from dataclasses import replace
 import pytest
 
 from model.allocator.api import SweepPoint, allocate
-from model.allocator.demo_scenario import demo_rows
 from model.allocator.result import (
     AllocationResult,
     RelaxationStep,
@@ -15,16 +14,8 @@ from model.allocator.result import (
     result_to_json,
 )
 from model.allocator.scenario import LockedAmount, Scenario, load_scenario
-from model.candidates import Candidate, Region
-from model.plan_readout import (
-    FLAT_PER_DOLLAR,
-    allocation_rows,
-    binding_rules,
-    funded_counts,
-    summary_sentence,
-    sweep_curve,
-)
-from model.planner import (
+from model.domain.candidates import Candidate, Region
+from model.planning.inputs import (
     DEMO_SCENARIO,
     PlanInputs,
     apply_all,
@@ -36,6 +27,15 @@ from model.planner import (
     lock_current_spending,
     locked_from_funding,
 )
+from model.planning.readout import (
+    FLAT_PER_DOLLAR,
+    allocation_rows,
+    binding_rules,
+    funded_counts,
+    summary_sentence,
+    sweep_curve,
+)
+from model.store.seed import demo_rows
 from tests.allocator_fixtures import OBJ_TOL, SOLVERS, cand
 
 INFEASIBLE = DEMO_SCENARIO.parent / "infeasible.json"

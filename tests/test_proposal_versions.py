@@ -7,9 +7,9 @@ import threading
 import pytest
 
 from model import DATA_DIR
-from model.auth import User
-from model.db import make_engine
-from model.screening.proposal_io import (
+from model.accounts.auth import User
+from model.store.db import make_engine
+from model.store.proposal_files import (
     StaleProposal,
     fetch_proposals,
     parse_proposals,

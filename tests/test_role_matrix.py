@@ -13,17 +13,17 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from model import DATA_DIR
-from model.audit import fetch_audit
-from model.auth import VIEWER, PermissionDenied, Role, User, create_user
-from model.db import Base, transaction
-from model.importer import import_file
-from model.scenario_store import delete_scenario, list_scenarios, save_scenario
+from model.accounts.audit import fetch_audit
+from model.accounts.auth import VIEWER, PermissionDenied, Role, User, create_user
 from model.screening.indicators import ProjectIndicator
-from model.screening.net_io import import_net_assessments
-from model.screening.plan import send_to_plan
-from model.screening.proposal_io import fetch_proposals, import_proposals
 from model.screening.rubric import CriterionScore, Review
-from model.screening.store import save_project_indicators, save_review, start_monitoring
+from model.store.db import Base, transaction
+from model.store.handover import send_to_plan
+from model.store.importer import import_file
+from model.store.net_files import import_net_assessments
+from model.store.proposal_files import fetch_proposals, import_proposals
+from model.store.scenarios import delete_scenario, list_scenarios, save_scenario
+from model.store.screening import save_project_indicators, save_review, start_monitoring
 
 ADMIN = User("root", "admin")
 USERS: dict[Role, User] = {

@@ -11,8 +11,8 @@ from model import DATA_DIR
 from model.allocator.api import allocate
 from model.allocator.result import result_from_json, result_to_json
 from model.allocator.scenario import parse_scenario
-from model.scenario_compare import Compared, compare, prepare
-from model.scenario_views import candidate_records, metric_records
+from model.planning.charts import candidate_records, metric_records
+from model.planning.compare import Compared, compare, prepare
 
 HAND = json.loads((DATA_DIR / "scenarios" / "hand.json").read_text(encoding="utf-8"))
 HAND_OPTIMUM = 1_040_000.0  # benefit, stated and derived in hand.json's description

@@ -14,8 +14,8 @@ from openpyxl import load_workbook
 from model import DATA_DIR, cli
 from model.allocator.api import allocate
 from model.allocator.scenario import parse_scenario
-from model.scenario_brief import ILLUSTRATIVE, brief_html
-from model.scenario_export import (
+from model.planning.brief import ILLUSTRATIVE, brief_html
+from model.planning.workbook import (
     SHEETS,
     ScenarioDocument,
     file_stem,

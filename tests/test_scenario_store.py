@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from model import DATA_DIR
-from model.auth import VIEWER, PermissionDenied, User
-from model.db import make_engine, transaction
-from model.orm import AuditEventRow, ScenarioRow
-from model.scenario_store import (
+from model.accounts.auth import VIEWER, PermissionDenied, User
+from model.store.db import make_engine, transaction
+from model.store.orm import AuditEventRow, ScenarioRow
+from model.store.scenarios import (
     StaleScenario,
     delete_scenario,
     duplicate_scenario,

@@ -12,10 +12,10 @@ from openpyxl import Workbook
 
 from model import DATA_DIR
 from model.cli import main
-from model.importer import ImportRejected
-from model.screening.proposal_io import parse_proposals
 from model.screening.proposals import Proposal, format_entities, format_indicators
 from model.screening.rules import DEFAULT_RULES, ScreeningRules, screen
+from model.store.importer import ImportRejected
+from model.store.proposal_files import parse_proposals
 
 EXAMPLE = DATA_DIR / "proposals_example.csv"
 GOOD: dict[str, Any] = {

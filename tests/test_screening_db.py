@@ -10,21 +10,21 @@ import sqlalchemy as sa
 from sqlalchemy import Engine
 
 from model import DATA_DIR
-from model.auth import VIEWER, PermissionDenied, User
-from model.db import transaction
-from model.importer import ImportRejected
-from model.orm import AuditEventRow, NetAssessmentRow, ProposalReviewRow, ProposalRow
+from model.accounts.auth import VIEWER, PermissionDenied, User
 from model.screening.indicators import ProjectIndicator
 from model.screening.net import history
-from model.screening.net_io import fetch_net_assessments, import_net_assessments
-from model.screening.proposal_io import (
+from model.screening.rubric import CriterionScore, Review
+from model.store.db import transaction
+from model.store.importer import ImportRejected
+from model.store.net_files import fetch_net_assessments, import_net_assessments
+from model.store.orm import AuditEventRow, NetAssessmentRow, ProposalReviewRow, ProposalRow
+from model.store.proposal_files import (
     fetch_proposals,
     import_proposals,
     parse_proposals,
     proposal_statuses,
 )
-from model.screening.rubric import CriterionScore, Review
-from model.screening.store import (
+from model.store.screening import (
     fetch_project_indicators,
     fetch_reviews,
     hand_over,

@@ -11,10 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy import Engine
 
 from model import DATA_DIR
-from model.auth import VIEWER, PermissionDenied, User
-from model.db import transaction
-from model.orm import CandidateRow, RegionRow
-from model.repository import fetch_candidates, fetch_regions
+from model.accounts.auth import VIEWER, PermissionDenied, User
 from model.screening.forms import (
     FormInvalid,
     assessment_from_grid,
@@ -23,13 +20,6 @@ from model.screening.forms import (
 )
 from model.screening.indicators import ProjectIndicator
 from model.screening.net import INDICATORS, STAGES
-from model.screening.plan import plan_dataset_name, send_to_plan, solve_plan
-from model.screening.proposal_io import (
-    fetch_proposals,
-    import_proposals,
-    parse_proposals,
-    proposal_statuses,
-)
 from model.screening.rubric import DEFAULT_RUBRIC, CriterionScore, Review, score_all
 from model.screening.rules import screen_all
 from model.screening.sensitivity import profiles_from_scores, weight_sensitivity
@@ -42,6 +32,16 @@ from model.screening.tables import (
     rubric_with_weights,
     sensitivity_rows,
 )
+from model.store.db import transaction
+from model.store.handover import plan_dataset_name, send_to_plan, solve_plan
+from model.store.orm import CandidateRow, RegionRow
+from model.store.proposal_files import (
+    fetch_proposals,
+    import_proposals,
+    parse_proposals,
+    proposal_statuses,
+)
+from model.store.repository import fetch_candidates, fetch_regions
 
 EXAMPLE = DATA_DIR / "proposals_example.csv"
 SCREENER = User(username="sam", role="screener")

@@ -13,7 +13,7 @@ import pytest
 
 from model.allocator.api import allocate
 from model.allocator.scenario import Scenario, load_scenario, parse_scenario
-from model.planner import DEMO_SCENARIO
+from model.planning.inputs import DEMO_SCENARIO
 from model.uncertainty.drawsolve import solve_samples
 from model.uncertainty.montecarlo import monte_carlo_to_json, run_monte_carlo
 from model.uncertainty.robust import robust_allocation

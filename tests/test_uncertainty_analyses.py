@@ -9,7 +9,7 @@ import pytest
 from model.allocator.api import allocate
 from model.allocator.scenario import parse_scenario
 from model.cli import main
-from model.planner import DEMO_SCENARIO
+from model.planning.inputs import DEMO_SCENARIO
 from model.uncertainty.frontier import frontier_scenario, inclusion_frontier, unique_name
 from model.uncertainty.sampling import CostRange
 from model.uncertainty.tornado import tornado

@@ -1,15 +1,18 @@
 """The allocator: provably optimal public funding of SME programmes, explained.
 
-Layers you can test apart: ``build_model`` (scenario -> named programme),
-``solve`` (HiGHS or CBC), ``read_out`` (plan, totals, shadow prices,
-unfunded reasons, greedy baseline, diagnosis); ``allocate`` runs all three.
+Three steps you can test apart, one subpackage each: ``build`` (scenario ->
+named programme, ``build.builder.build_model``), ``solve`` (HiGHS or CBC,
+``solve.solver.solve``; warm re-solves in ``solve.resolve``) and ``explain``
+(plan, totals, shadow prices, unfunded reasons, greedy baseline, diagnosis).
+``api.allocate`` runs all three; ``scenario`` and ``result`` are the typed
+input and output. The package imports only ``model.domain``: never storage,
+accounts, the command line or Streamlit (an import contract checks it).
 """
 
 from model.allocator.api import SweepPoint, allocate, read_out, sweep_budget
-from model.allocator.build import build_model
+from model.allocator.build.builder import build_model
+from model.allocator.build.lp import BuiltModel
 from model.allocator.check import Violation, check_plan, plan_objective
-from model.allocator.lp import BuiltModel
-from model.allocator.pulp_model import export_model
 from model.allocator.result import AllocationResult, result_to_json
 from model.allocator.scenario import (
     Scenario,
@@ -18,7 +21,8 @@ from model.allocator.scenario import (
     scenario_from_candidates,
     scenario_json_schema,
 )
-from model.allocator.solve import Solution, solve
+from model.allocator.solve.pulp_model import export_model
+from model.allocator.solve.solution import Solution
 
 __all__ = [
     "AllocationResult",
@@ -38,6 +42,5 @@ __all__ = [
     "result_to_json",
     "scenario_from_candidates",
     "scenario_json_schema",
-    "solve",
     "sweep_budget",
 ]

@@ -10,22 +10,22 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, replace
 
-from model.allocator.arrays import curve
-from model.allocator.build import build_model
-from model.allocator.explain import (
+from model.allocator.build.arrays import curve
+from model.allocator.build.builder import build_model
+from model.allocator.build.lp import BuiltModel
+from model.allocator.explain.greedy import greedy_plan
+from model.allocator.explain.relax import diagnose
+from model.allocator.explain.reports import (
     constraint_reports,
     read_plan,
     totals,
     unfunded_reports,
 )
-from model.allocator.greedy import greedy_plan
-from model.allocator.lp import BuiltModel
-from model.allocator.relax import diagnose
-from model.allocator.resolve import ReSolver
+from model.allocator.explain.wording import amount, money
 from model.allocator.result import AllocationResult, Baseline
 from model.allocator.scenario import Budget, Scenario
-from model.allocator.solve import Solution, solve
-from model.allocator.wording import amount, money
+from model.allocator.solve.resolve import ReSolver
+from model.allocator.solve.solver import Solution, solve
 
 MIP_DUALS_NOTE = (
     "This is a MILP: shadow prices are those of the LP with the go/no-go decisions "

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from model.allocator.scenario import ObjectiveKind, Scenario
-from model.candidates import Candidate
+from model.domain.candidates import Candidate
 
 # US$ tolerance: solvers work to ~1e-7 relative; money below a cent is noise.
 ABS_TOL = 1e-2

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from model.allocator.build.lp import PORTFOLIO_RULES
+
 
 @dataclass(frozen=True)
 class ConstraintReport:
@@ -27,6 +29,9 @@ class ConstraintReport:
     shadow_price: float
     binding: bool
     sentence: str
+    rule: str = ""  # the builder's row prefix, e.g. "budget_year"
+    index: str = ""  # the builder's row label, e.g. "1" or "C-01,2" ("" when none)
+    portfolio: bool = False  # a rule on the whole portfolio, not on one candidate
 
 
 @dataclass(frozen=True)
@@ -201,10 +206,7 @@ def result_from_json(data: Mapping[str, Any]) -> AllocationResult:
                 data.get("return_per_public_dollar"), "return_per_public_dollar"
             ),
             fee_revenue=_float(data.get("fee_revenue", 0.0), "fee_revenue"),
-            constraints=tuple(
-                ConstraintReport(**{**c, **{k: _float(c[k], f"constraints.{k}") for k in _C_NUMS}})
-                for c in data["constraints"]
-            ),
+            constraints=tuple(_constraint(c) for c in data["constraints"]),
             constraints_omitted=int(data.get("constraints_omitted", 0)),
             unfunded=tuple(UnfundedReport(**_known(UnfundedReport, u)) for u in data["unfunded"]),
             greedy=None
@@ -228,3 +230,17 @@ def result_from_json(data: Mapping[str, Any]) -> AllocationResult:
 
 
 _C_NUMS = ("rhs", "activity", "slack", "shadow_price")
+
+
+def _constraint(c: Mapping[str, Any]) -> ConstraintReport:
+    values = {
+        **_known(ConstraintReport, c),
+        **{k: _float(c[k], f"constraints.{k}") for k in _C_NUMS},
+    }
+    if "rule" not in c:
+        # Saved before reports carried the builder's rule and index: the one place
+        # that still reads them from the row name.
+        name = str(c["name"])
+        rule, _, rest = name.partition("[")
+        values |= {"rule": rule, "index": rest[:-1], "portfolio": rule in PORTFOLIO_RULES}
+    return ConstraintReport(**values)

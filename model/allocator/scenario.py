@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from model.candidates import KINDS, MAX_HORIZON_YEARS, Candidate, Kind, Region
+from model.domain.candidates import KINDS, MAX_HORIZON_YEARS, Candidate, Kind, Region
 
 SolverName = Literal["highs", "cbc"]
 SOLVERS: tuple[SolverName, ...] = ("highs", "cbc")

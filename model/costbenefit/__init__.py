@@ -1,11 +1,12 @@
 """The cost-benefit engine: metrics with ranges, formulas and sources per programme.
 
-Entry points: ``load_csv_dataset`` (or the database layer) gives an
+Entry points: ``model.store.evidence_files.load_csv_dataset`` (or the database
+layer) gives an
 ``EvidenceDataset``; ``compute_programme_metrics`` turns it into
 ``ProgrammeMetrics``; ``metrics_table`` flattens those for the page and the CLI.
 """
 
-from model.costbenefit.dataset import EvidenceDataset, load_csv_dataset
+from model.costbenefit.dataset import EvidenceDataset
 from model.costbenefit.engine import compute_programme_metrics
 from model.costbenefit.formulas import (
     annualise,
@@ -48,7 +49,6 @@ __all__ = [
     "deflate_factor",
     "irr",
     "leverage",
-    "load_csv_dataset",
     "metrics_table",
     "npv",
     "npv_range",

@@ -22,7 +22,7 @@ from model.costbenefit.ratios import Found, cost_ratios, cost_records, multiplie
 from model.costbenefit.results import ComputedMetric, ProgrammeMetrics
 from model.costbenefit.shares import cost_split, public_money, returns
 from model.costbenefit.terms import Context
-from model.evidence import Programme
+from model.domain.evidence import Programme
 
 MAX_HORIZON_YEARS = 100
 

@@ -3,7 +3,7 @@
 The ``metrics`` sheet has the same columns and rows as ``fomento evidence
 --format csv`` (``metrics_table``); numbers stay numbers so a donor can sort and
 sum, and text cells are neutralised against formula injection exactly as the
-data export does (``model.exporter.neutralise``).
+data export does (``model.store.exporter.neutralise``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from model.costbenefit.documents import document_title
 from model.costbenefit.results import ProgrammeMetrics
 from model.costbenefit.table import COLUMNS, metrics_table
-from model.exporter import neutralise
+from model.formatting.cells import neutralise
 
 SOURCE_COLUMNS: tuple[str, ...] = (
     "programme_id",

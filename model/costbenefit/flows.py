@@ -29,7 +29,7 @@ from model.costbenefit.terms import (
     plain,
     share,
 )
-from model.evidence import EvidenceRecord
+from model.domain.evidence import EvidenceRecord
 
 GROWTH_METRICS: tuple[str, ...] = (
     "sales_growth",

@@ -12,7 +12,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 
 from model.costbenefit.ranges import Range, as_range
-from model.evidence import Deflator
+from model.domain.evidence import Deflator
 
 # Bisection on the IRR stops once the bracket is narrower than this (a rate).
 IRR_TOLERANCE = 1e-10

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from model.evidence import EvidenceRecord
+from model.domain.evidence import EvidenceRecord
 
 # Interval checks tolerate float rounding in bounds built from the same inputs.
 _ORDER_TOLERANCE = 1e-9

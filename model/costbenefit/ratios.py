@@ -19,7 +19,7 @@ from model.costbenefit.terms import (
     period_of,
     plain,
 )
-from model.evidence import EvidenceRecord
+from model.domain.evidence import EvidenceRecord
 
 Found = tuple[list[ComputedMetric], list[str]]
 

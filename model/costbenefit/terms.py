@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from model.costbenefit.formulas import deflate_factor
 from model.costbenefit.ranges import Range
 from model.costbenefit.results import ComputedMetric, Source, fmt_range
-from model.evidence import EvidenceRecord, Programme
+from model.domain.evidence import EvidenceRecord, Programme
 
 
 @dataclass(frozen=True)

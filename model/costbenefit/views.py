@@ -12,14 +12,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypedDict
 
-from model.candidates import KIND_LABELS
 from model.costbenefit.documents import cite
 from model.costbenefit.flows import BASIS_LABELS
 from model.costbenefit.ranges import Range
 from model.costbenefit.results import ComputedMetric, ProgrammeMetrics, fmt_range
 from model.costbenefit.table import MetricRow, metrics_table, shown_value
 from model.costbenefit.terms import fmt_period
-from model.evidence import EvidenceRecord, Programme
+from model.domain.candidates import KIND_LABELS
+from model.domain.evidence import EvidenceRecord, Programme
 
 WARNING_MARK = "⚠"
 # Chart contents: (metric keys, in legend order).

@@ -9,7 +9,7 @@ imports Streamlit):
 - ``rubric`` and ``sensitivity``: weighted reviewer scoring, disagreement, and how
   the ranking moves when one weight moves by +/-20 %;
 - ``desk``: the desk score, the rubric applied to what a proposal file alone shows;
-- ``handover``: eligible proposals as ``model.candidates.Candidate`` matching grants,
+- ``handover``: eligible proposals as ``model.domain.candidates.Candidate`` matching grants,
   and the funded / not funded explanation of a plan;
 - ``net`` and ``net_io``: the UNIDO Network Evaluation Tool (7 indicators x 5 stages),
   score, stage, benchmark, the stage's expected fee share; its file format and table;

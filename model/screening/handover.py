@@ -1,6 +1,6 @@
 """Hand-over: screened proposals become matching-grant candidates of a plan.
 
-Mapping of one proposal to a ``model.candidates.Candidate`` (kind
+Mapping of one proposal to a ``model.domain.candidates.Candidate`` (kind
 ``matching_grant``), in US$:
 
 - ``cost_by_year``: the full cost (grant requested + partner match) spread
@@ -35,7 +35,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from model.candidates import Candidate
+from model.domain.candidates import Candidate
 from model.screening.proposals import Proposal
 from model.screening.rules import DEFAULT_RULES, Screening, ScreeningRules, screen, usd
 

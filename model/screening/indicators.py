@@ -30,7 +30,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from model.candidates import ID_PATTERN
+from model.domain.candidates import ID_PATTERN
 from model.screening.proposals import HORIZON_LABELS, HORIZONS, Horizon, Proposal
 
 IndicatorStatus = Literal["on track", "at risk", "off track", "not yet measured"]

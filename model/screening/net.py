@@ -36,7 +36,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from model.candidates import ID_PATTERN, MAX_HORIZON_YEARS, Candidate
+from model.domain.candidates import ID_PATTERN, MAX_HORIZON_YEARS, Candidate
 
 Status = Literal["achieved", "partly", "not"]
 STATUSES: tuple[Status, ...] = ("achieved", "partly", "not")

@@ -4,7 +4,7 @@ Units: money in US$ (nominal), duration in months, indicator baselines and
 targets in the indicator's own unit (count, share 0-1, US$...).
 
 The text forms below are the proposal CSV/Excel cell formats (see
-``model.screening.proposal_io``):
+``model.store.proposal_files``):
 
 - entities: ``Name|type; Name|type`` with a type from ``ENTITY_TYPES``;
 - inclusion: ``women;indigenous`` with groups from ``INCLUSION_GROUPS``;
@@ -20,7 +20,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from model.candidates import ID_PATTERN
+from model.domain.candidates import ID_PATTERN
 
 EntityType = Literal[
     "business_enterprise",
@@ -66,7 +66,7 @@ HORIZON_LABELS: dict[str, str] = {
     "medium": "medium run (at its end)",
     "long": "long run (three years after)",
 }
-MAX_DURATION_MONTHS = 120  # the planner's horizon is at most 10 years (model.candidates)
+MAX_DURATION_MONTHS = 120  # the planner's horizon is at most 10 years (model.domain.candidates)
 
 
 class _Frozen(BaseModel):

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from model.candidates import ID_PATTERN
+from model.domain.candidates import ID_PATTERN
 
 MIN_SCORE = 0
 MAX_SCORE = 5

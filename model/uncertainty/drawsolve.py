@@ -1,7 +1,7 @@
 """Solve one built model for many draws, each from the same start (so order never matters).
 
 Return draws change only the objective: one ``DrawSolver`` holds the allocator's
-reduced programme (``model.allocator.reduce`` with every variable-bound row, so no
+reduced programme (``model.allocator.solve.reduce`` with every variable-bound row, so no
 lazy rows accumulate) in HiGHS, solves the central scenario once, and for each
 draw sets the new objective, clears HiGHS's state and restarts from that central
 basis. Every draw is then a function of its own numbers only: serial, process-pool
@@ -23,12 +23,12 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 
-from model.allocator.arrays import FloatArray, curve, normalised_slopes, objective_weights
-from model.allocator.build import SPEND_TIE_BREAK, build_model
-from model.allocator.lp import BuiltModel
-from model.allocator.reduce import Reduction, reduce
-from model.allocator.resolve import new_highs
+from model.allocator.build.arrays import FloatArray, curve, normalised_slopes, objective_weights
+from model.allocator.build.builder import SPEND_TIE_BREAK, build_model
+from model.allocator.build.lp import BuiltModel
 from model.allocator.scenario import MEASURES, Scenario
+from model.allocator.solve.reduce import Reduction, reduce
+from model.allocator.solve.resolve import new_highs
 from model.uncertainty.sampling import SampleSet
 
 # A candidate counts as funded in a draw above this scale (0-1): solver noise is ~1e-9.

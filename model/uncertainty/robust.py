@@ -24,11 +24,11 @@ from dataclasses import dataclass, replace
 import highspy
 import numpy as np
 
-from model.allocator.arrays import FloatArray, curve, normalised_slopes
-from model.allocator.build import build_model
-from model.allocator.lp import BuiltModel
+from model.allocator.build.arrays import FloatArray, curve, normalised_slopes
+from model.allocator.build.builder import build_model
+from model.allocator.build.lp import BuiltModel
 from model.allocator.scenario import Scenario
-from model.allocator.solve import highs_lp
+from model.allocator.solve.solver import highs_lp
 from model.uncertainty.drawsolve import (
     DrawSolver,
     check_objective,

@@ -22,7 +22,7 @@ from typing import Literal
 
 import numpy as np
 
-from model.allocator.arrays import FloatArray
+from model.allocator.build.arrays import FloatArray
 from model.allocator.scenario import MEASURES, Measure, Scenario
 
 Distribution = Literal["triangular", "uniform"]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.allocator.arrays import FloatArray
+from model.allocator.build.arrays import FloatArray
 from model.allocator.scenario import MEASURES, Budget, Measure, Scenario
 from model.uncertainty.drawsolve import check_objective, solve_samples
 from model.uncertainty.parallel import Executor, Progress, run_draws

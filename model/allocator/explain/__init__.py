@@ -1,0 +1,1 @@
+"""Explain: shadow prices, unfunded reasons, relaxations, the greedy baseline and the wording."""

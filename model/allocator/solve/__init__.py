@@ -1,0 +1,1 @@
+"""Solve: the reduced programme in HiGHS or CBC, warm re-solves, solution records."""

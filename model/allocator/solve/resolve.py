@@ -1,0 +1,276 @@
+"""HiGHS solves of a built programme, kept warm for re-solves: ``ReSolver``.
+
+``solve`` uses it once per call. The planner's budget sweep and Monte Carlo runs
+use it to re-solve *one* built model many times::
+
+    rs = ReSolver(build_model(scenario))
+    base = rs.solve()
+    more = rs.solve(row_upper=up)          # e.g. a bigger budget_year[2]
+    other = rs.solve(objective=cost)       # new outcome values (internal, maximised)
+
+Each call returns the same ``Solution`` as a fresh ``solve`` of the built model
+with those numbers (tests check it), but HiGHS restarts from the last basis and
+keeps the lazy variable-bound rows it already added (``reduce``), which stay
+valid whatever the objective or right-hand sides. HiGHS sees the programme with
+its dense portfolio rows routed through group spend columns (``aggregate``);
+values and duals come back on the built model's own rows and columns. Changes to the matrix (e.g.
+candidate costs) need a new ``build_model``; changing a band row's bounds or an
+x column's bounds makes the re-solver reduce again (a cold start).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+import highspy
+import numpy as np
+
+from model.allocator.build.aggregate import Aggregation, aggregate
+from model.allocator.build.arrays import BoolArray, FloatArray, IntArray
+from model.allocator.build.lp import BuiltModel
+from model.allocator.scenario import SolverOptions
+from model.allocator.solve.highs_model import lp_from_arrays
+from model.allocator.solve.reduce import Reduction, reduce
+from model.allocator.solve.solution import Solution, Status, empty
+
+# "auto" picks dual simplex: after the reduction (see reduce) dual simplex solved the
+# bench LP at 10,000 candidates in about 1 s; interior point took 5-20 s and primal
+# simplex 15 s there (bench/README.md), the dense budget and policy-mix rows hurting both.
+AUTO_METHOD = "simplex"
+# A re-solve that adds lazy rows more often than this adds all of them (a safety net:
+# the bench needs 2-3 rounds).
+MAX_ROUNDS = 25
+
+
+class ReSolver:
+    """One HiGHS instance on the reduced programme of ``built`` (see module docstring).
+
+    ``lower``/``upper``/``integer`` override the built column bounds and integrality
+    (``solve`` uses them to fix go/no-go binaries for the duals of a MILP);
+    ``aggregate_rows=False`` hands HiGHS the dense rows as they are (tests compare).
+    """
+
+    def __init__(
+        self,
+        built: BuiltModel,
+        *,
+        lower: FloatArray | None = None,
+        upper: FloatArray | None = None,
+        integer: BoolArray | None = None,
+        aggregate_rows: bool = True,
+    ) -> None:
+        self.built = built
+        self.agg: Aggregation | None = aggregate(built) if aggregate_rows else None
+        # What HiGHS sees before the reduction: the built model or its aggregated form.
+        self.model = built if self.agg is None else self.agg.model
+        self._lower = built.col_lower if lower is None else lower
+        self._upper = built.col_upper if upper is None else upper
+        self._integer = built.integer if integer is None else integer
+        self._cost = built.col_cost
+        self._row_lower = built.row_lower
+        self._row_upper = built.row_upper
+        self._start()
+
+    @property
+    def mip(self) -> bool:
+        return bool(self._integer.any())
+
+    def _start(self) -> None:
+        """(Re)build the reduced programme and a fresh HiGHS instance (cold)."""
+        b = replace(
+            self.model,
+            col_cost=self._col(self._cost, 0.0),
+            row_lower=self._row(self._row_lower),
+            row_upper=self._row(self._row_upper),
+        )
+        lower, upper = self._col(self._lower, -np.inf), self._col(self._upper, np.inf)
+        self.red: Reduction = reduce(b, lower, upper, all_rows=self.mip)
+        integer = self._integer if self.agg is None else self.agg.pad_integer(self._integer)
+        self.h = new_highs(self.red, integer, b.scenario.solver)
+        self.rows = self.red.base_vub
+        self.done = np.zeros(len(self.red.sub), np.bool_)
+        self.done[self.rows] = True
+
+    def solve(
+        self,
+        *,
+        objective: FloatArray | None = None,
+        row_lower: FloatArray | None = None,
+        row_upper: FloatArray | None = None,
+        col_lower: FloatArray | None = None,
+        col_upper: FloatArray | None = None,
+    ) -> Solution:
+        """Solve with the given changes (internal, maximised objective; full-length arrays
+        on the built model's rows and columns); unchanged values stay as last set."""
+        t0 = time.perf_counter()
+        red = self.red
+        cold = False
+        if row_lower is not None or row_upper is not None:
+            lo = self._row_lower if row_lower is None else np.asarray(row_lower, np.float64)
+            up = self._row_upper if row_upper is None else np.asarray(row_upper, np.float64)
+            dropped = np.ones(self.built.num_row, np.bool_)
+            dropped[red.keep[red.keep < self.built.num_row]] = False
+            cold = bool(
+                (lo[dropped] != self._row_lower[dropped]).any()
+                or (up[dropped] != self._row_upper[dropped]).any()
+            )
+            self._row_lower, self._row_upper = lo, up
+            if not cold:
+                k = len(red.keep)
+                rows = np.arange(k, dtype=np.int32)
+                # changeRowsBounds exists in highspy but is missing from its stubs.
+                change = self.h.changeRowsBounds  # type: ignore[attr-defined]
+                change(k, rows, self._row(lo)[red.keep], self._row(up)[red.keep])
+        if col_lower is not None or col_upper is not None:
+            self._lower = self._lower if col_lower is None else np.asarray(col_lower, np.float64)
+            self._upper = self._upper if col_upper is None else np.asarray(col_upper, np.float64)
+            bounds = red.bounds(self._col(self._lower, -np.inf), self._col(self._upper, np.inf))
+            if bounds is None:
+                cold = True
+            elif not cold:
+                n = len(bounds[0])
+                self.h.changeColsBounds(n, np.arange(n, dtype=np.int32), *bounds)
+        if objective is not None:
+            self._cost = np.asarray(objective, np.float64)
+            if not cold:
+                cost = -red.cost(self._col(self._cost, 0.0))
+                n = len(cost)
+                self.h.changeColsCost(n, np.arange(n, dtype=np.int32), cost)
+        if cold:
+            self._start()
+        sol = self._run(float(self.built.scenario.solver.time_limit_s))
+        return replace(sol, seconds=time.perf_counter() - t0)
+
+    def _col(self, v: FloatArray, fill: float) -> FloatArray:
+        """A built-model column vector on HiGHS's columns (group columns get ``fill``)."""
+        return v if self.agg is None else self.agg.pad_col(v, fill)
+
+    def _row(self, v: FloatArray) -> FloatArray:
+        """A built-model row-bound vector on HiGHS's rows (group rows are ``= 0``)."""
+        return v if self.agg is None else self.agg.pad_row(v)
+
+    def _run(self, limit_s: float) -> Solution:
+        h, red = self.h, self.red
+        S = highspy.HighsModelStatus
+        deadline = time.perf_counter() + limit_s
+        for rounds in range(MAX_ROUNDS + 1):
+            h.setOptionValue("time_limit", max(deadline - time.perf_counter(), 1e-3))
+            h.run()
+            ms = h.getModelStatus()
+            if ms != S.kOptimal or self.mip:
+                break
+            values = np.asarray(h.getSolution().col_value, np.float64)
+            more = red.violated(values, self.done)
+            if len(more) == 0:
+                break
+            if rounds == MAX_ROUNDS - 1:
+                more = np.flatnonzero(~self.done & np.isfinite(red.span))
+            self.done[more] = True
+            self.rows = np.concatenate([self.rows, _add_vub_rows(h, red, more)])
+        return self._solution(ms)
+
+    def _solution(self, ms: highspy.HighsModelStatus) -> Solution:
+        h = self.h
+        S = highspy.HighsModelStatus
+        info = h.getInfo()
+        has_sol = info.primal_solution_status == 2  # kSolutionStatusFeasible
+        status: Status
+        if ms == S.kOptimal:
+            status = "optimal"
+        elif ms == S.kInfeasible:
+            status = "infeasible"
+        elif ms in (S.kUnbounded, S.kUnboundedOrInfeasible):
+            # HiGHS may not tell the two apart after presolve; the builder bounds every
+            # candidate's scale, so an LP here is unbounded only through a bug.
+            status = "infeasible" if ms == S.kUnboundedOrInfeasible else "unbounded"
+        elif ms == S.kTimeLimit and has_sol and self.mip:
+            # An LP stopped early may still break a lazy row: only a MILP's incumbent counts.
+            status = "time_limit"
+        else:
+            return empty("error", "highs", h.modelStatusToString(ms))
+        if status in ("infeasible", "unbounded"):
+            return empty(status, "highs", h.modelStatusToString(ms))
+        s = h.getSolution()
+        gap = float(info.mip_gap) if self.mip else 0.0
+        # HiGHS minimised minus our objective: flip to d(max objective)/d(rhs).
+        values, row_dual, col_dual = self.red.to_original(
+            np.asarray(s.col_value, np.float64),
+            -np.asarray(s.row_dual, np.float64),
+            -np.asarray(s.col_dual, np.float64),
+            self.rows,
+            self._col(self._cost, 0.0),
+        )
+        if self.agg is not None:
+            values, row_dual, col_dual = self.agg.to_original(
+                values, row_dual, self.built, self._cost
+            )
+        return Solution(
+            status=status,
+            solver="highs",
+            values=values,
+            row_activity=self.built.activity(values),
+            row_dual=row_dual,
+            col_dual=col_dual,
+            objective=-float(info.objective_function_value),
+            gap=gap if np.isfinite(gap) else None,
+            seconds=0.0,
+            duals_from_fixed_lp=False,
+            message=h.modelStatusToString(ms),
+        )
+
+
+def reduced_lp(red: Reduction, integer: BoolArray) -> highspy.HighsLp:
+    """The reduced programme (``reduce.Reduction``) as a ``HighsLp`` (minimisation)."""
+    return lp_from_arrays(
+        col_cost=red.col_cost,
+        col_lower=red.col_lower,
+        col_upper=red.col_upper,
+        row_lower=red.row_lower,
+        row_upper=red.row_upper,
+        a_start=red.a_start,
+        a_index=red.a_index,
+        a_value=red.a_value,
+        integer=integer,
+    )
+
+
+def new_highs(
+    red: Reduction,
+    integer: BoolArray,
+    opts: SolverOptions,
+    *,
+    time_limit_s: float | None = None,
+) -> highspy.Highs:
+    """A fresh HiGHS instance holding the reduced programme and its standing bound rows."""
+    h = highspy.Highs()  # type: ignore[no-untyped-call]  # highspy stubs leave __init__ untyped
+    h.silent()
+    h.setOptionValue("mip_rel_gap", float(opts.mip_gap))
+    h.setOptionValue("solver", AUTO_METHOD if opts.method == "auto" else opts.method)
+    if not integer.any():
+        # HiGHS's presolve finds little to remove after ``reduce`` and cost more than it
+        # saved: first solve of the bench LP at 10,000 candidates 0.25 s CPU without it
+        # against 0.35 s with it (0.30 / 0.63 s without aggregation); same at 1,000 and
+        # 20,000. A MILP keeps presolve: branch and bound leans on it.
+        h.setOptionValue("presolve", "off")
+    if time_limit_s is not None:
+        h.setOptionValue("time_limit", float(time_limit_s))
+    h.passModel(reduced_lp(red, integer))
+    _add_vub_rows(h, red, red.base_vub)
+    return h
+
+
+def _add_vub_rows(h: highspy.Highs, red: Reduction, k: IntArray) -> IntArray:
+    """Add the variable-bound rows of substitutions ``k`` to ``h``; returns ``k``."""
+    if len(k):
+        start, index, value = red.vub_rows(k)
+        h.addRows(
+            len(k),
+            np.full(len(k), -np.inf),
+            np.zeros(len(k)),
+            len(value),
+            start.astype(np.int32),
+            index.astype(np.int32),
+            value,
+        )
+    return k

@@ -1,0 +1,127 @@
+"""Solve step: run HiGHS (in-process, from the arrays) or CBC (through PuLP).
+
+Both solvers receive the same minimisation (minus the internal objective), and
+``Solution`` normalises what they return: ``row_dual[i]`` is the change of the
+*internal maximised* objective per unit increase of row i's right-hand side
+(its active bound), ``col_dual[j]`` the same per unit of column j. That makes
+the sign and meaning identical whichever solver ran; tests check both against
+finite differences. For a MILP the duals come from the LP with the integer
+columns fixed at their optimal values (``duals_from_fixed_lp``).
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+
+import highspy
+import numpy as np
+import pulp
+
+from model.allocator.build.arrays import BoolArray, FloatArray
+from model.allocator.build.lp import BuiltModel
+from model.allocator.scenario import SOLVERS
+from model.allocator.solve.highs_model import lp_from_arrays
+from model.allocator.solve.pulp_model import to_pulp
+from model.allocator.solve.resolve import AUTO_METHOD, ReSolver
+from model.allocator.solve.solution import Solution, Status, empty
+
+__all__ = ["AUTO_METHOD", "Solution", "Status", "solve"]
+
+
+def solve(built: BuiltModel, solver: str | None = None) -> Solution:
+    """Solve with ``solver`` (``highs`` or ``cbc``; default: the scenario's)."""
+    name = solver or built.scenario.solver.solver
+    if name not in SOLVERS:
+        raise ValueError(f"solver: {name!r} is not one of {', '.join(SOLVERS)}")
+    run = _solve_highs if name == "highs" else _solve_cbc
+    t0 = time.perf_counter()
+    sol = run(built, built.col_lower, built.col_upper, built.integer)
+    if sol.status in ("optimal", "time_limit") and built.integer.any() and len(sol.values):
+        fixed = np.where(built.integer, np.round(sol.values), 0.0)
+        lo = np.where(built.integer, fixed, built.col_lower)
+        up = np.where(built.integer, fixed, built.col_upper)
+        lp = run(built, lo, up, np.zeros_like(built.integer))
+        if lp.status == "optimal":
+            sol = Solution(
+                status=sol.status,
+                solver=sol.solver,
+                values=sol.values,
+                row_activity=sol.row_activity,
+                row_dual=lp.row_dual,
+                col_dual=lp.col_dual,
+                objective=sol.objective,
+                gap=sol.gap,
+                seconds=0.0,
+                duals_from_fixed_lp=True,
+                message=sol.message,
+            )
+    return _with_time(sol, time.perf_counter() - t0)
+
+
+def _with_time(sol: Solution, seconds: float) -> Solution:
+    return Solution(**{**sol.__dict__, "seconds": seconds})
+
+
+def highs_lp(
+    built: BuiltModel, lower: FloatArray, upper: FloatArray, integer: BoolArray
+) -> highspy.HighsLp:
+    """The programme as a ``HighsLp`` (row-wise matrix, minimisation)."""
+    return lp_from_arrays(
+        col_cost=built.col_cost,
+        col_lower=lower,
+        col_upper=upper,
+        row_lower=built.row_lower,
+        row_upper=built.row_upper,
+        a_start=built.a_start,
+        a_index=built.a_index,
+        a_value=built.a_value,
+        integer=integer,
+    )
+
+
+def _solve_highs(
+    built: BuiltModel, lower: FloatArray, upper: FloatArray, integer: BoolArray
+) -> Solution:
+    return ReSolver(built, lower=lower, upper=upper, integer=integer).solve()
+
+
+def _solve_cbc(
+    built: BuiltModel, lower: FloatArray, upper: FloatArray, integer: BoolArray
+) -> Solution:
+    opts = built.scenario.solver
+    prob, xs, cons = to_pulp(built, lower, upper, integer)
+    with warnings.catch_warnings():
+        # PuLP 3.3 deprecates its bundled CBC for 4.0; the bundled binary is the one we ship.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        cmd = pulp.PULP_CBC_CMD(
+            msg=False, timeLimit=float(opts.time_limit_s), gapRel=float(opts.mip_gap)
+        )
+    prob.solve(cmd)
+    st = prob.status
+    if st == pulp.LpStatusInfeasible:
+        return empty("infeasible", "cbc", "infeasible")
+    if st == pulp.LpStatusUnbounded:
+        return empty("unbounded", "cbc", "unbounded")
+    if st != pulp.LpStatusOptimal:
+        return empty("error", "cbc", pulp.LpStatus.get(st, str(st)))
+    stopped = prob.sol_status == pulp.LpSolutionIntegerFeasible
+    values = np.array([v.varValue or 0.0 for v in xs], np.float64)
+    mip = bool(integer.any())
+    # PuLP leaves pi/dj as None for a MILP; the caller re-solves the fixed LP for duals.
+    row_dual = np.array([0.0 if c.pi is None else -c.pi for c in cons], np.float64)
+    col_dual = np.array([0.0 if v.dj is None else -v.dj for v in xs], np.float64)
+    return Solution(
+        status="time_limit" if stopped else "optimal",
+        solver="cbc",
+        values=values,
+        row_activity=built.activity(values),
+        row_dual=row_dual,
+        col_dual=col_dual,
+        objective=float(built.col_cost @ values),
+        # PuLP does not hand back CBC's bound: report the requested gap as the bound.
+        gap=(None if stopped else float(opts.mip_gap)) if mip else 0.0,
+        seconds=0.0,
+        duals_from_fixed_lp=False,
+        message="stopped at time limit" if stopped else "optimal",
+    )

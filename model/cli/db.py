@@ -1,0 +1,95 @@
+"""``fomento db upgrade|seed|status``, ``fomento import FILE`` and ``fomento export DIR``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from model.accounts.auth import User
+from model.store import db, migrate
+from model.store.exporter import export_directory
+from model.store.importer import SPECS_BY_NAME, import_file
+from model.store.repository import table_counts
+from model.store.seed import BASELINE_NAME, seed, seed_baseline
+
+# Whoever runs the command line holds the database credentials already.
+CLI_USER = User(username="cli", role="admin")
+
+
+def register(sub: Any) -> None:
+    p_db = sub.add_parser("db", help="create, migrate and seed the database")
+    db_sub = p_db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    p = db_sub.add_parser("upgrade", help="apply migrations up to the latest")
+    p.set_defaults(func=_upgrade)
+    p = db_sub.add_parser("seed", help="load the shipped evidence and demo data (idempotent)")
+    p.set_defaults(func=_seed)
+    p = db_sub.add_parser("status", help="show the database URL, revision and row counts")
+    p.set_defaults(func=_status)
+
+    p = sub.add_parser("import", help="import a CSV or Excel file (all rows or none)")
+    p.add_argument("file", type=Path)
+    p.add_argument("--table", choices=sorted(SPECS_BY_NAME), help="default: detect")
+    p.add_argument("--dataset", default="demo", help="planning dataset for regions/candidates")
+    p.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
+    p.set_defaults(func=_import)
+
+    p = sub.add_parser("export", help="export every table to a folder")
+    p.add_argument("directory", type=Path)
+    p.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    p.add_argument("--dataset", default=None, help="only this planning dataset")
+    p.set_defaults(func=_export)
+
+
+def _upgrade(args: argparse.Namespace) -> int:
+    engine = db.default_engine()
+    migrate.upgrade(engine)
+    print(f"database at revision {migrate.current_revision(engine)} ({_safe_url(engine)})")
+    return 0
+
+
+def _seed(args: argparse.Namespace) -> int:
+    engine = db.default_engine()
+    report = seed(engine)
+    print(f"seed {report.summary()}")
+    added = seed_baseline(engine)
+    print(f"scenario '{BASELINE_NAME}': {'saved' if added else 'present already'}")
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    engine = db.default_engine()
+    print(f"url: {_safe_url(engine)}")
+    print(f"revision: {migrate.current_revision(engine)} (head {migrate.head_revision(engine)})")
+    if migrate.is_up_to_date(engine):
+        for name, n in table_counts(engine).items():
+            print(f"{name}: {n} rows")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    path: Path = args.file
+    if not path.is_file():
+        raise ValueError(f"{path}: no such file")
+    report = import_file(
+        db.default_engine(),
+        path.read_bytes(),
+        path.name,
+        table=args.table,
+        dataset=args.dataset,
+        dry_run=args.dry_run,
+        user=CLI_USER,
+    )
+    print(f"{path.name}: {report.summary()}")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    written = export_directory(db.default_engine(), args.directory, args.format, args.dataset)
+    for path in written:
+        print(path)
+    return 0
+
+
+def _safe_url(engine: Any) -> str:
+    return str(engine.url.render_as_string(hide_password=True))

@@ -1,0 +1,123 @@
+"""``fomento screen PROPOSALS.csv [--format table|json]``: eligibility, reasons, desk scores.
+
+The file is read with the same validation as the import (a bad file exits 2
+with its row/column problems); nothing is written to the database. The score
+printed is the *desk score* (``model.screening.desk``), not a reviewer score.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from model.screening.desk import DESK_LABEL, DeskScore, desk_score
+from model.screening.proposals import Proposal
+from model.screening.rubric import DEFAULT_RUBRIC, Rubric
+from model.screening.rules import DEFAULT_RULES, Screening, ScreeningRules, screen, usd
+from model.store.proposal_files import parse_proposals
+
+FORMATS: tuple[str, ...] = ("table", "json")
+
+
+@dataclass(frozen=True)
+class ScreenedProposal:
+    """A proposal with its gate results and desk score."""
+
+    proposal: Proposal
+    screening: Screening
+    desk: DeskScore
+
+
+def screen_proposals(
+    proposals: Sequence[Proposal],
+    rules: ScreeningRules = DEFAULT_RULES,
+    rubric: Rubric = DEFAULT_RUBRIC,
+) -> list[ScreenedProposal]:
+    """Gates and desk score for each proposal, in file order."""
+    return [ScreenedProposal(p, screen(p, rules), desk_score(p, rubric)) for p in proposals]
+
+
+def to_json(items: Sequence[ScreenedProposal]) -> str:
+    """Machine-readable screening results (money US$, desk score 0-5)."""
+    out: list[dict[str, Any]] = []
+    for it in items:
+        out.append(
+            {
+                "proposal_id": it.proposal.proposal_id,
+                "title": it.proposal.title,
+                "amount_requested": it.proposal.amount_requested,
+                "partner_match": it.proposal.partner_match,
+                "eligible": it.screening.eligible,
+                "reasons": list(it.screening.reasons),
+                "fixes": list(it.screening.fixes),
+                "gates": [
+                    {
+                        "gate": g.gate,
+                        "label": g.label,
+                        "passed": g.passed,
+                        "reason": g.reason,
+                        "fix": g.fix,
+                        "source": g.source,
+                    }
+                    for g in it.screening.gates
+                ],
+                "desk_score": round(it.desk.score, 4),
+                "desk_score_label": DESK_LABEL,
+                "desk_parts": {p.criterion: round(p.score, 4) for p in it.desk.parts},
+            }
+        )
+    return json.dumps(out, indent=2, ensure_ascii=False)
+
+
+def to_text(items: Sequence[ScreenedProposal]) -> str:
+    """A plain-text report, one block per proposal."""
+    lines = [f"{DESK_LABEL}: 0-5", ""]
+    for it in items:
+        p, s = it.proposal, it.screening
+        lines.append(f"{p.proposal_id}  {p.title}")
+        lines.append(
+            f"  eligible: {'yes' if s.eligible else 'no'}; request "
+            f"{usd(p.amount_requested)}, match {usd(p.partner_match)}; desk score "
+            f"{it.desk.score:.2f}"
+        )
+        for reason in s.reasons:
+            lines.append(f"  - why not: {reason}")
+        for fix in s.fixes:
+            lines.append(f"  - to fix: {fix}")
+        parts = ", ".join(f"{d.criterion} {d.score:.1f}" for d in it.desk.parts)
+        lines.append(f"  desk parts: {parts}")
+        lines.append("")
+    n_ok = sum(1 for it in items if it.screening.eligible)
+    lines.append(f"{n_ok} of {len(items)} proposal(s) eligible")
+    return "\n".join(lines) + "\n"
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``screen`` subcommand to the ``fomento`` parser."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "screen",
+        help="check proposals against the matching-grant eligibility gates",
+        description=(
+            "Read a proposals CSV or Excel file, apply the eligibility gates of MIF 004 "
+            "section V (entities, environment, match, amount) and print each proposal's "
+            "verdict, reasons, what would make it eligible and its desk score."
+        ),
+    )
+    parser.add_argument("file", type=Path)
+    parser.add_argument("--format", choices=FORMATS, default="table")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    path: Path = args.file
+    if not path.is_file():
+        raise ValueError(f"{path}: no such file")
+    items = screen_proposals(parse_proposals(path.read_bytes(), path.name))
+    print(to_json(items) if args.format == "json" else to_text(items), end="")
+    if args.format == "json":
+        print()
+    return 0

@@ -1,0 +1,1 @@
+"""Domain records: evidence, programmes, candidates and regions (pydantic, no I/O)."""

@@ -1,0 +1,310 @@
+"""Compare two or more saved scenarios: headline figures, funding per candidate, totals, rules.
+
+Every difference (delta) is taken against the *first* scenario given, the
+reference, so "Δ" always reads "this scenario minus the reference".
+
+Units: money in US$ of each scenario's price year (a note warns when price
+years differ); enterprises and jobs are counts at the plan's scale; return per
+public dollar is US$ of benefit per public US$; plan years 1..H.
+
+A stored result is the dict ``result_to_json`` wrote; ``result_from_json``
+turns it back into an ``AllocationResult``. A scenario saved without a result
+is solved on the fly (``prepare``) and marked ``solved_now``: it is not saved.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from model.allocator.api import allocate
+from model.allocator.result import AllocationResult, result_from_json
+from model.allocator.scenario import Scenario, parse_scenario
+from model.domain.candidates import KIND_LABELS, KINDS
+
+# A candidate with less public money than this over the horizon counts as not funded, and
+# a change smaller than this is solver rounding, not a move (US$).
+FUNDED_MIN_USD = 1.0
+MOVED_MIN_USD = 1.0
+
+OBJECTIVE_UNIT: dict[str, str] = {
+    "benefit": "US$ of benefit",
+    "enterprises": "enterprises",
+    "jobs": "jobs",
+    "weighted": "weighted units",
+    "min_cost": "US$ of public cost",
+}
+TotalGroup = Literal["kind", "region", "year", "source"]
+
+
+@dataclass(frozen=True)
+class Compared:
+    """One scenario in a comparison: its saved name, inputs and result.
+
+    ``solved_now``: the result was computed for this comparison and not saved.
+    """
+
+    name: str
+    scenario: Scenario
+    result: AllocationResult
+    solved_now: bool = False
+
+
+def prepare(name: str, inputs: Mapping[str, Any], result: Mapping[str, Any] | None) -> Compared:
+    """A saved scenario ready to compare; one saved without a result is solved now (not
+    saved). ``ValueError`` if the inputs or the stored result are malformed."""
+    scenario = parse_scenario(inputs)
+    if result is None:
+        return Compared(name, scenario, allocate(scenario), solved_now=True)
+    return Compared(name, scenario, result_from_json(result))
+
+
+@dataclass(frozen=True)
+class MetricRow:
+    """A headline figure per scenario; ``deltas[i]`` = value i minus value 0 (None if either
+    is missing)."""
+
+    key: str
+    label: str
+    unit: str
+    values: tuple[float | None, ...]
+    deltas: tuple[float | None, ...]
+
+
+@dataclass(frozen=True)
+class CandidateRow:
+    """Public funding (US$ over the horizon) of one candidate in each scenario; None where the
+    scenario does not have the candidate (counted as 0 in the deltas)."""
+
+    id: str
+    name: str
+    kind: str
+    region: str
+    funding: tuple[float | None, ...]
+    deltas: tuple[float, ...]
+
+    @property
+    def largest_move(self) -> float:
+        """The largest absolute change against the reference (US$)."""
+        return max((abs(d) for d in self.deltas), default=0.0)
+
+
+@dataclass(frozen=True)
+class TotalRow:
+    """Public funding (US$) of one kind, region, plan year or source in each scenario."""
+
+    group: TotalGroup
+    key: str
+    values: tuple[float, ...]
+    deltas: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class RuleRow:
+    """A rule (constraint) that binds with a non-zero shadow price in at least one scenario.
+
+    ``shadow_price``: change of the objective per unit more of the rule's limit, None where
+    the scenario does not have the rule; ``sentence`` from the first scenario it binds in.
+    """
+
+    name: str
+    family: str
+    portfolio: bool
+    binding: tuple[bool, ...]
+    shadow_price: tuple[float | None, ...]
+    sentence: str
+
+    @property
+    def changed(self) -> bool:
+        return len(set(self.binding)) > 1
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Everything that differs between the scenarios; the first is the reference."""
+
+    names: tuple[str, ...]
+    metrics: tuple[MetricRow, ...]
+    candidates: tuple[CandidateRow, ...]
+    totals: tuple[TotalRow, ...]
+    rules: tuple[RuleRow, ...]
+    notes: tuple[str, ...]
+
+    def metric(self, key: str) -> MetricRow:
+        for m in self.metrics:
+            if m.key == key:
+                return m
+        raise KeyError(key)
+
+    def moved(self) -> tuple[CandidateRow, ...]:
+        """Candidates whose funding changed by at least ``MOVED_MIN_USD``, largest first."""
+        return tuple(c for c in self.candidates if c.largest_move >= MOVED_MIN_USD)
+
+
+def _delta(values: Sequence[float | None]) -> tuple[float | None, ...]:
+    ref = values[0]
+    return tuple(None if v is None or ref is None else v - ref for v in values)
+
+
+def _row(key: str, label: str, unit: str, values: Sequence[float | None]) -> MetricRow:
+    clean = tuple(None if v is None or math.isnan(v) else v for v in values)
+    return MetricRow(key, label, unit, clean, _delta(clean))
+
+
+def funded_count(result: AllocationResult, scenario: Scenario, kind: str | None = None) -> int:
+    """Candidates (of ``kind``, or all) with at least ``FUNDED_MIN_USD`` of public money."""
+    kinds = {c.id: c.kind for c in scenario.candidates}
+    return sum(
+        1
+        for cid, row in result.funding.items()
+        if sum(row) >= FUNDED_MIN_USD and (kind is None or kinds.get(cid) == kind)
+    )
+
+
+def _metrics(items: Sequence[Compared]) -> tuple[MetricRow, ...]:
+    res = [c.result for c in items]
+    kinds = {r.objective_kind for r in res}
+    unit = OBJECTIVE_UNIT.get(res[0].objective_kind, "") if len(kinds) == 1 else "differs"
+    rows = [
+        _row("objective", "Objective", unit, [r.objective for r in res]),
+        _row("budget_available", "Budget available", "US$", [r.budget_available for r in res]),
+        _row("total_public", "Money used (public)", "US$", [r.total_public for r in res]),
+        _row("unallocated", "Unallocated", "US$", [r.unallocated for r in res]),
+        _row(
+            "return_per_public_dollar",
+            "Return per public dollar",
+            "US$ of benefit per US$",
+            [r.return_per_public_dollar for r in res],
+        ),
+        _row("benefit", "Benefit", "US$", [r.outcomes.get("benefit") for r in res]),
+        _row(
+            "enterprises",
+            "Enterprises reached",
+            "count",
+            [r.outcomes.get("enterprises") for r in res],
+        ),
+        _row("jobs", "Jobs", "count", [r.outcomes.get("jobs") for r in res]),
+        _row("fee_revenue", "Fee revenue", "US$", [r.fee_revenue for r in res]),
+        _row(
+            "funded",
+            "Candidates funded",
+            "count",
+            [float(funded_count(c.result, c.scenario)) for c in items],
+        ),
+    ]
+    for kind in KINDS:
+        counts = [float(funded_count(c.result, c.scenario, kind)) for c in items]
+        rows.append(_row(f"funded_{kind}", f"Funded: {KIND_LABELS[kind]}", "count", counts))
+    return tuple(rows)
+
+
+def _candidates(items: Sequence[Compared]) -> tuple[CandidateRow, ...]:
+    info: dict[str, tuple[str, str, str]] = {}
+    for c in items:
+        for cand in c.scenario.candidates:
+            info.setdefault(cand.id, (cand.name, cand.kind, cand.region))
+    rows = []
+    for cid, (name, kind, region) in info.items():
+        funding: list[float | None] = []
+        for c in items:
+            has = any(cand.id == cid for cand in c.scenario.candidates)
+            funding.append(float(sum(c.result.funding.get(cid, ()))) if has else None)
+        ref = funding[0] or 0.0
+        deltas = tuple((v or 0.0) - ref for v in funding)
+        rows.append(CandidateRow(cid, name, kind, region, tuple(funding), deltas))
+    rows.sort(key=lambda r: (-round(r.largest_move, 2), r.id))
+    return tuple(rows)
+
+
+def _totals(items: Sequence[Compared]) -> tuple[TotalRow, ...]:
+    res = [c.result for c in items]
+    groups: list[tuple[TotalGroup, list[dict[str, float]]]] = [
+        ("kind", [r.totals_by_kind for r in res]),
+        ("region", [r.totals_by_region for r in res]),
+        (
+            "year",
+            [{f"Year {t}": v for t, v in enumerate(r.totals_by_year, start=1)} for r in res],
+        ),
+        ("source", [r.totals_by_source for r in res]),
+    ]
+    rows = []
+    for group, maps in groups:
+        keys: list[str] = list(KINDS) if group == "kind" else []
+        for m in maps:
+            keys += [k for k in m if k not in keys]
+        for key in keys:
+            values = tuple(m.get(key, 0.0) for m in maps)
+            rows.append(TotalRow(group, key, values, tuple(v - values[0] for v in values)))
+    return tuple(rows)
+
+
+def _rules(items: Sequence[Compared]) -> tuple[RuleRow, ...]:
+    by_name = [{c.name: c for c in it.result.constraints} for it in items]
+    names: list[str] = []
+    for reports in by_name:
+        names += [n for n, c in reports.items() if c.binding and c.shadow_price != 0]
+    rows = []
+    for name in dict.fromkeys(names):
+        found = [m.get(name) for m in by_name]
+        first = next(c for c in found if c is not None and c.binding and c.shadow_price != 0)
+        rows.append(
+            RuleRow(
+                name=name,
+                family=first.family,
+                portfolio=first.portfolio,
+                binding=tuple(c is not None and c.binding and c.shadow_price != 0 for c in found),
+                shadow_price=tuple(None if c is None else c.shadow_price for c in found),
+                sentence=first.sentence,
+            )
+        )
+    rows.sort(key=lambda r: (not r.portfolio, not r.changed))
+    return tuple(rows)
+
+
+def _notes(items: Sequence[Compared]) -> tuple[str, ...]:
+    notes = []
+    ref = items[0]
+    kinds = {c.result.objective_kind for c in items}
+    if len(kinds) > 1:
+        notes.append(
+            "The objectives differ (" + ", ".join(sorted(kinds)) + "): compare money used, "
+            "enterprises and jobs rather than the objective values."
+        )
+    years = {c.scenario.price_year for c in items}
+    if len(years) > 1:
+        notes.append(
+            "Money is in US$ of different price years ("
+            + ", ".join(map(str, sorted(years)))
+            + "); the differences mix price levels."
+        )
+    for c in items:
+        if c.solved_now:
+            notes.append(
+                f"'{c.name}' was saved without a result: solved now for this comparison, not saved."
+            )
+        if c.result.objective is None:
+            notes.append(
+                f"'{c.name}' has no feasible plan ({c.result.status}); its figures are blank."
+            )
+    if any(c.scenario.horizon_years != ref.scenario.horizon_years for c in items):
+        notes.append("The horizons differ: compare totals over the horizon, not year by year.")
+    return tuple(notes)
+
+
+def compare(items: Sequence[Compared]) -> Comparison:
+    """Compare two or more scenarios; the first is the reference of every delta."""
+    if len(items) < 2:
+        raise ValueError("scenarios: pick at least two scenarios to compare")
+    names = [c.name for c in items]
+    if len(set(names)) != len(names):
+        raise ValueError("scenarios: each scenario may appear only once in a comparison")
+    return Comparison(
+        names=tuple(names),
+        metrics=_metrics(items),
+        candidates=_candidates(items),
+        totals=_totals(items),
+        rules=_rules(items),
+        notes=_notes(items),
+    )

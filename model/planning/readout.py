@@ -1,0 +1,233 @@
+"""The Plan page's read-out without Streamlit: a result in words, table rows and curves.
+
+``summary_sentence`` says what a plan funds, reaches and returns and which rules bind;
+``allocation_rows``, ``funding_long`` and ``candidate_points`` are the table's and
+charts' rows; ``sweep_curve`` adds the marginal return to a budget sweep and finds
+where it flattens; ``result_from_json`` reads a saved result back.
+
+Units: money US$ (the scenario's price year); scale 0-1 of full scale; plan years 1..H;
+marginal return in objective units per US$.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from model.allocator.api import SweepPoint
+from model.allocator.build.arrays import candidate_arrays, curve
+from model.allocator.explain.reports import SCALE_FUNDED
+from model.allocator.explain.wording import describe, money
+from model.allocator.result import (
+    AllocationResult,
+    ConstraintReport,
+)
+from model.allocator.scenario import ObjectiveKind, Scenario
+from model.domain.candidates import KIND_LABELS, KINDS
+
+SWEEP_FACTORS: tuple[float, ...] = (0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
+# The curve "flattens" where one more dollar buys less than this share of what the
+# first dollars bought, or (for a benefit objective) less than US$1 of benefit.
+FLAT_SHARE = 0.10
+FLAT_PER_DOLLAR = 1.0
+MARGINAL_NOISE = 1e-9  # objective units per US$
+PLURAL = {
+    "cluster_initiative": "cluster initiatives",
+    "broker_programme": "broker programmes",
+    "matching_grant": "matching grants",
+}
+
+
+def millions(v: float) -> str:
+    """US$ in millions with one decimal from US$1 M up (``US$5.0 M``)."""
+    return f"US${v / 1e6:,.1f} M" if abs(v) >= 1e6 else money(v)
+
+
+def funded_counts(result: AllocationResult, scenario: Scenario) -> dict[str, int]:
+    """How many candidates of each kind are funded (scale above zero)."""
+    out: dict[str, int] = dict.fromkeys(KINDS, 0)
+    for c in scenario.candidates:
+        if result.scale.get(c.id, 0.0) > SCALE_FUNDED:
+            out[c.kind] += 1
+    return out
+
+
+def binding_rules(result: AllocationResult, limit: int = 15) -> list[ConstraintReport]:
+    """Binding rows with a non-zero shadow price, portfolio-wide rules first, then by size."""
+    rows = [c for c in result.constraints if c.binding and c.shadow_price != 0]
+    rows.sort(key=lambda c: (not c.portfolio, -abs(c.shadow_price)))
+    return rows[:limit]
+
+
+def _and(words: Sequence[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def summary_sentence(result: AllocationResult, scenario: Scenario) -> str:
+    """One plain paragraph: budget, what is funded, reach, return, binding rules, money left."""
+    years = f"{scenario.horizon_years} year{'s' if scenario.horizon_years != 1 else ''}"
+    avail = result.budget_available
+    head = f"With {millions(avail)} over {years}" if avail is not None else f"Over {years}"
+    if result.objective is None:
+        return f"{head} the plan cannot be solved ({result.status}): " + (
+            f"{len(result.relaxation)} rule(s) must give way; see the relaxations below."
+            if result.relaxation
+            else (result.message or "no relaxation of the rules makes it feasible.")
+        )
+    counts = funded_counts(result, scenario)
+    funded = [
+        f"{n:,} {PLURAL[k] if n != 1 else KIND_LABELS[k].lower()}" for k, n in counts.items() if n
+    ]
+    parts = [_and(funded) if funded else "nothing is funded"]
+    parts.append(f"{result.outcomes.get('enterprises', 0.0):,.0f} enterprises reached")
+    parts.append(f"{result.outcomes.get('jobs', 0.0):,.0f} jobs")
+    rpd = result.return_per_public_dollar
+    if rpd is not None:
+        parts.append(f"US${rpd:,.2f} of benefit per public dollar")
+    names = [describe(c.name)[0] for c in binding_rules(result, 99) if c.portfolio]
+    if names:
+        more = f" and {len(names) - 4} more" if len(names) > 4 else ""
+        verb = "binds" if len(names) == 1 else "bind"
+        parts.append(f"{_and(names[:4])}{more} {verb}")
+    else:
+        parts.append("no portfolio-wide rule binds")
+    text = f"{head}: {'; '.join(parts)}."
+    if result.status == "time_limit":
+        gap = f" (optimality gap {result.gap:.1%})" if result.gap is not None else ""
+        text = (
+            f"Best plan found before the {scenario.solver.time_limit_s:g} s time limit, "
+            f"not proven optimal{gap}. " + text
+        )
+    if result.unallocated_sentence:
+        text += " " + result.unallocated_sentence
+    return text
+
+
+def allocation_rows(result: AllocationResult, scenario: Scenario) -> list[dict[str, Any]]:
+    """One row per funded candidate: funding per plan year (US$), total, scale, outcomes."""
+    arr = candidate_arrays(scenario)
+    scale = [result.scale.get(c, 0.0) for c in arr.ids]
+    reach = curve(scenario, np.asarray(scale, dtype=np.float64))
+    rows = []
+    for i, c in enumerate(scenario.candidates):
+        if scale[i] <= SCALE_FUNDED:
+            continue
+        years = result.funding.get(c.id, ())
+        row: dict[str, Any] = {
+            "candidate": c.id,
+            "name": c.name,
+            "kind": KIND_LABELS[c.kind],
+            "region": c.region,
+        }
+        row.update({f"year {t}": v for t, v in enumerate(years, start=1)})
+        row.update(
+            total=float(sum(years)),
+            scale=scale[i],
+            enterprises=float(arr.outcome["enterprises"][i] * reach[i]),
+            jobs=float(arr.outcome["jobs"][i] * reach[i]),
+            benefit=float(arr.outcome["benefit"][i] * reach[i]),
+        )
+        rows.append(row)
+    return rows
+
+
+def funding_long(result: AllocationResult, scenario: Scenario) -> list[dict[str, Any]]:
+    """Funding per candidate and plan year, one row each (for stacked bar charts)."""
+    return [
+        {
+            "candidate": c.id,
+            "kind": KIND_LABELS[c.kind],
+            "region": c.region,
+            "year": t,
+            "amount": v,
+        }
+        for c in scenario.candidates
+        for t, v in enumerate(result.funding.get(c.id, ()), start=1)
+        if v > 0
+    ]
+
+
+def candidate_points(result: AllocationResult, scenario: Scenario) -> list[dict[str, Any]]:
+    """Every candidate's full-scale cost and benefit (US$), and whether it is funded."""
+    return [
+        {
+            "candidate": c.id,
+            "name": c.name,
+            "kind": KIND_LABELS[c.kind],
+            "cost": c.total_cost,
+            "benefit": c.benefit,
+            "enterprises": c.enterprises,
+            "scale": result.scale.get(c.id, 0.0),
+            "status": "funded" if result.scale.get(c.id, 0.0) > SCALE_FUNDED else "not funded",
+        }
+        for c in scenario.candidates
+    ]
+
+
+@dataclass(frozen=True)
+class SweepRow:
+    """One budget level: budget (US$), objective, money used (US$), and the marginal
+    return of the money added since the previous feasible level (objective per US$)."""
+
+    factor: float
+    budget: float
+    status: str
+    objective: float | None
+    spent: float
+    marginal: float | None
+
+
+@dataclass(frozen=True)
+class SweepCurve:
+    """The budget-outcome curve and the budget (US$) after which it flattens (None: never)."""
+
+    rows: tuple[SweepRow, ...]
+    flattens_at: float | None
+    threshold: float | None
+    rule: str = ""
+
+
+def sweep_curve(
+    points: Sequence[SweepPoint], base_budget: float, objective: ObjectiveKind
+) -> SweepCurve:
+    """Marginal return between consecutive feasible levels and where it flattens.
+
+    It flattens at the start of the first step whose marginal return is below
+    ``FLAT_SHARE`` of the first step's, or (benefit objective) below ``FLAT_PER_DOLLAR``.
+    """
+    if base_budget <= 0:
+        raise ValueError("budget: the sweep needs a positive budget (rule a on, total set)")
+    rows: list[SweepRow] = []
+    prev: SweepRow | None = None
+    for p in sorted(points, key=lambda q: q.factor):
+        budget = p.factor * base_budget
+        marginal = None
+        if p.objective is not None:
+            if prev is None or prev.objective is None:
+                marginal = p.objective / budget if budget > 0 else None
+            elif budget > prev.budget:
+                marginal = (p.objective - prev.objective) / (budget - prev.budget)
+        if marginal is not None and abs(marginal) < MARGINAL_NOISE:
+            marginal = 0.0  # solver round-off on equal objectives, not a loss
+        row = SweepRow(p.factor, budget, p.status, p.objective, p.total_public, marginal)
+        rows.append(row)
+        if p.objective is not None:
+            prev = row
+    if objective == "min_cost":
+        return SweepCurve(tuple(rows), None, None, "a minimum-cost plan has no return curve")
+    first = next((r.marginal for r in rows if r.marginal is not None), None)
+    if first is None or first <= 0:
+        return SweepCurve(tuple(rows), None, None, "no feasible level adds anything")
+    threshold = FLAT_SHARE * first
+    rule = f"below {100 * FLAT_SHARE:.0f} % of the first step's return"
+    if objective == "benefit" and threshold < FLAT_PER_DOLLAR:
+        threshold, rule = FLAT_PER_DOLLAR, f"below US${FLAT_PER_DOLLAR:.2f} of benefit per dollar"
+    feasible = [r for r in rows if r.objective is not None]
+    for before, r in itertools.pairwise(feasible):
+        if r.marginal is not None and r.marginal < threshold:
+            return SweepCurve(tuple(rows), before.budget, threshold, rule)
+    return SweepCurve(tuple(rows), None, threshold, rule)

@@ -1,0 +1,425 @@
+"""Validate CSV/Excel tables against the declared schemas and write them all or nothing.
+
+A file is checked whole before anything is written: every problem is reported
+with its table, spreadsheet row, column and what is wrong, and if there is one
+problem nothing reaches the database. Valid rows are upserted by their key in a
+single transaction and the import is recorded in the audit log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import Engine, select
+
+from model.accounts.auth import User, require
+from model.domain.candidates import Candidate, Region
+from model.domain.evidence import EvidenceRecord, Programme
+from model.formatting.cells import INJECTION_PREFIXES
+from model.store.db import Base, transaction
+from model.store.orm import AuditEventRow, CandidateRow, EvidenceRow, ProgrammeRow, RegionRow
+from model.store.tabular import FileRejected, RawTable, read_tables
+
+Mode = Literal["upsert", "insert_missing"]
+MAX_PROBLEMS_SHOWN = 200
+DEFAULT_DATASET = "demo"
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """How one importable table maps to its schema and its database rows."""
+
+    name: str
+    label: str
+    schema: type[BaseModel]
+    orm: type[Base]
+    key: tuple[str, ...]
+    list_fields: tuple[str, ...] = ()
+    renames: dict[str, str] = field(default_factory=dict)  # schema field -> ORM column
+    per_dataset: bool = False
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return tuple(self.schema.model_fields)
+
+    def orm_column(self, schema_field: str) -> str:
+        return self.renames.get(schema_field, schema_field)
+
+
+PROGRAMMES = TableSpec("programmes", "Programmes", Programme, ProgrammeRow, ("programme_id",))
+EVIDENCE = TableSpec("evidence", "Evidence records", EvidenceRecord, EvidenceRow, ("evidence_id",))
+REGIONS = TableSpec("regions", "Regions", Region, RegionRow, ("name",), per_dataset=True)
+CANDIDATES = TableSpec(
+    "candidates",
+    "Planning candidates",
+    Candidate,
+    CandidateRow,
+    ("id",),
+    list_fields=("cost_by_year", "fee_schedule"),
+    renames={"id": "candidate_id"},
+    per_dataset=True,
+)
+# Dependency order: a row may only refer to tables earlier in this list.
+SPECS: tuple[TableSpec, ...] = (PROGRAMMES, EVIDENCE, REGIONS, CANDIDATES)
+SPECS_BY_NAME = {s.name: s for s in SPECS}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the file, located as precisely as possible."""
+
+    table: str
+    row: int | None
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = [self.table]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column {self.column}")
+        return f"{', '.join(where)}: {self.message}"
+
+
+class ImportRejected(ValueError):
+    """The file was rejected; nothing was written. ``problems`` lists every reason."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems = tuple(problems)
+        shown = "\n".join(f"  - {p}" for p in self.problems[:MAX_PROBLEMS_SHOWN])
+        more = len(self.problems) - MAX_PROBLEMS_SHOWN
+        tail = f"\n  ... and {more} more" if more > 0 else ""
+        super().__init__(
+            f"rejected, nothing was written ({len(self.problems)} problem(s)):\n{shown}{tail}"
+        )
+
+
+@dataclass(frozen=True)
+class ValidTable:
+    """Validated records of one table; ``row_numbers`` locate them in the file."""
+
+    spec: TableSpec
+    dataset: str
+    records: tuple[BaseModel, ...]
+    row_numbers: tuple[int, ...] = ()
+
+    def rows(self) -> tuple[int | None, ...]:
+        if len(self.row_numbers) == len(self.records):
+            return self.row_numbers
+        return (None,) * len(self.records)
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import wrote (or would write, for a dry run), per table."""
+
+    inserted: dict[str, int]
+    updated: dict[str, int]
+    unchanged: dict[str, int]
+    tables: tuple[ValidTable, ...]
+    dry_run: bool
+
+    def summary(self) -> str:
+        parts = []
+        for t in self.tables:
+            n = t.spec.name
+            parts.append(
+                f"{t.spec.label}: {self.inserted.get(n, 0)} new, {self.updated.get(n, 0)} "
+                f"updated, {self.unchanged.get(n, 0)} unchanged"
+            )
+        verb = "would write" if self.dry_run else "wrote"
+        return f"{verb}: " + "; ".join(parts)
+
+
+def detect_spec(table: RawTable, table_hint: str | None = None) -> TableSpec:
+    """Which table a sheet holds: the hint, else the sheet name, else its key column."""
+    if table_hint:
+        if table_hint not in SPECS_BY_NAME:
+            raise FileRejected(
+                f"unknown table '{table_hint}'; choose one of {', '.join(SPECS_BY_NAME)}"
+            )
+        return SPECS_BY_NAME[table_hint]
+    if table.name.lower() in SPECS_BY_NAME:
+        return SPECS_BY_NAME[table.name.lower()]
+    cols = set(table.header)
+    if "evidence_id" in cols:
+        return EVIDENCE
+    if "programme_id" in cols and "instrument" in cols:
+        return PROGRAMMES
+    if {"id", "kind"} <= cols or "cost_by_year" in cols:
+        return CANDIDATES
+    if "lagging" in cols:
+        return REGIONS
+    raise FileRejected(
+        f"'{table.name}': cannot tell which table this is from its columns; the header needs "
+        "evidence_id (evidence), programme_id and instrument (programmes), id, kind and "
+        "cost_by_year (candidates), or name and lagging (regions)"
+    )
+
+
+def _strip_injection_guard(text: str) -> str:
+    # Exports prefix formula-like text with a quote; take it off so round trips are exact.
+    if text.startswith("'") and text[1:2] in INJECTION_PREFIXES:
+        return text[1:]
+    return text
+
+
+def _cell_to_input(spec: TableSpec, column: str, text: str) -> Any:
+    text = _strip_injection_guard(text)
+    if column in spec.list_fields:
+        return [p.strip() for p in text.split(";") if p.strip()] if text else []
+    if text == "":
+        return None
+    annotation = str(spec.schema.model_fields[column].annotation)
+    if "bool" in annotation:
+        lowered = text.lower()
+        if lowered in ("true", "yes", "1", "y"):
+            return True
+        if lowered in ("false", "no", "0", "n"):
+            return False
+    return text
+
+
+def validate_table(
+    table: RawTable, spec: TableSpec, dataset: str, problems: list[Problem]
+) -> list[BaseModel]:
+    """Typed records of one table; every problem found is appended to ``problems``."""
+    known = set(spec.columns)
+    extra_ok = {"dataset"} if spec.per_dataset else set()
+    for col in table.header:
+        if col not in known and col not in extra_ok:
+            problems.append(Problem(spec.name, 1, col, "unknown column (check its spelling)"))
+    required = [
+        name
+        for name, f in spec.schema.model_fields.items()
+        if f.is_required() and name not in table.header
+    ]
+    for col in required:
+        problems.append(Problem(spec.name, 1, col, "required column is missing"))
+    if required:
+        return []
+    records: list[BaseModel] = []
+    seen: dict[tuple[str, ...], int] = {}
+    idx = {c: i for i, c in enumerate(table.header)}
+    for cells, row_no in zip(table.rows, table.row_numbers, strict=True):
+        row_dataset = cells[idx["dataset"]] if "dataset" in idx else ""
+        if row_dataset and row_dataset != dataset:
+            problems.append(
+                Problem(
+                    spec.name,
+                    row_no,
+                    "dataset",
+                    f"row belongs to dataset '{row_dataset}' but the import is into '{dataset}'",
+                )
+            )
+            continue
+        data: dict[str, Any] = {}
+        for col in table.header:
+            if col in known:
+                value = _cell_to_input(spec, col, cells[idx[col]])
+                if value is not None:
+                    data[col] = value
+        try:
+            rec = spec.schema.model_validate(data)
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = err.get("loc", ())
+                column = str(loc[0]) if loc else ""
+                shown = cells[idx[column]] if column in idx else ""
+                detail = err["msg"].removeprefix("Value error, ")
+                if len(loc) > 1 and isinstance(loc[1], int):
+                    detail = f"item {loc[1] + 1}: {detail}"
+                if shown:
+                    detail = f"{detail} (found '{shown[:60]}')"
+                problems.append(Problem(spec.name, row_no, column, detail))
+            continue
+        key = tuple(str(getattr(rec, k)) for k in spec.key)
+        if key in seen:
+            problems.append(
+                Problem(
+                    spec.name,
+                    row_no,
+                    spec.key[0],
+                    f"duplicate id '{'/'.join(key)}' (first seen in row {seen[key]})",
+                )
+            )
+            continue
+        seen[key] = row_no
+        records.append(rec)
+    return records
+
+
+def _check_references(engine: Engine, tables: list[ValidTable], problems: list[Problem]) -> None:
+    """Evidence must name a known programme; candidates a known region of their dataset."""
+    records = [(t.dataset, r) for t in tables for r in t.records]
+    file_programmes = {r.programme_id for _, r in records if isinstance(r, Programme)}
+    file_regions = {(d, r.name) for d, r in records if isinstance(r, Region)}
+    needs_programmes = any(t.spec is EVIDENCE for t in tables)
+    needs_regions = any(t.spec is CANDIDATES for t in tables)
+    with transaction(engine) as s:
+        db_programmes = (
+            set(s.scalars(select(ProgrammeRow.programme_id))) if needs_programmes else set()
+        )
+        db_regions = (
+            {(d, n) for d, n in s.execute(select(RegionRow.dataset, RegionRow.name))}
+            if needs_regions
+            else set()
+        )
+    programmes = file_programmes | db_programmes
+    regions = file_regions | db_regions
+    for t in tables:
+        rows = t.rows()
+        if t.spec is EVIDENCE:
+            for rec, row in zip(t.records, rows, strict=True):
+                assert isinstance(rec, EvidenceRecord)
+                pid = rec.programme_id
+                if pid not in programmes:
+                    problems.append(
+                        Problem(
+                            t.spec.name,
+                            row,
+                            "programme_id",
+                            f"unknown programme '{pid}' (import it in the programmes table first)",
+                        )
+                    )
+        if t.spec is CANDIDATES:
+            known = sorted(n for d, n in regions if d == t.dataset)
+            for rec, row in zip(t.records, rows, strict=True):
+                assert isinstance(rec, Candidate)
+                region = rec.region
+                if (t.dataset, region) not in regions:
+                    hint = f"known: {', '.join(known)}" if known else "the dataset has no regions"
+                    problems.append(
+                        Problem(
+                            t.spec.name,
+                            row,
+                            "region",
+                            f"unknown region '{region}' in dataset '{t.dataset}' ({hint})",
+                        )
+                    )
+
+
+def to_orm_values(spec: TableSpec, rec: BaseModel, dataset: str) -> dict[str, Any]:
+    """Column values for the ORM row of a validated record."""
+    values: dict[str, Any] = {}
+    for name, value in rec.model_dump().items():
+        values[spec.orm_column(name)] = list(value) if isinstance(value, tuple) else value
+    if spec.per_dataset:
+        values["dataset"] = dataset
+    return values
+
+
+def _orm_key(spec: TableSpec, values: dict[str, Any]) -> tuple[Any, ...]:
+    cols = (["dataset"] if spec.per_dataset else []) + [spec.orm_column(k) for k in spec.key]
+    return tuple(values[c] for c in cols)
+
+
+def parse_file(
+    data: bytes, filename: str, *, table: str | None = None, dataset: str = DEFAULT_DATASET
+) -> list[ValidTable]:
+    """Read and validate a file without touching the database (raises ImportRejected)."""
+    try:
+        raw_tables = read_tables(data, filename)
+    except FileRejected as exc:
+        raise ImportRejected([Problem("file", None, "", str(exc))]) from None
+    problems: list[Problem] = []
+    out: list[ValidTable] = []
+    for raw in raw_tables:
+        try:
+            spec = detect_spec(raw, table if len(raw_tables) == 1 else None)
+        except FileRejected as exc:
+            problems.append(Problem(raw.name, None, "", str(exc)))
+            continue
+        before = len(problems)
+        records = validate_table(raw, spec, dataset, problems)
+        if len(problems) == before:
+            # With no problems every data row became exactly one record, in order.
+            out.append(ValidTable(spec, dataset, tuple(records), raw.row_numbers))
+    if problems:
+        raise ImportRejected(problems)
+    out.sort(key=lambda t: SPECS.index(t.spec))
+    return out
+
+
+def import_file(
+    engine: Engine,
+    data: bytes,
+    filename: str,
+    *,
+    table: str | None = None,
+    dataset: str = DEFAULT_DATASET,
+    mode: Mode = "upsert",
+    dry_run: bool = False,
+    user: User,
+) -> ImportReport:
+    """Validate ``data`` whole, then write it in one transaction (or not at all).
+
+    Only an admin may import (``PermissionDenied`` otherwise, checked before reading).
+    """
+    if not dry_run:
+        require(user, "data.import")
+    tables = parse_file(data, filename, table=table, dataset=dataset)
+    problems: list[Problem] = []
+    _check_references(engine, tables, problems)
+    if problems:
+        raise ImportRejected(problems)
+    return write_tables(
+        engine, tables, mode=mode, dry_run=dry_run, actor=user.username, source=filename
+    )
+
+
+def write_tables(
+    engine: Engine,
+    tables: Iterable[ValidTable],
+    *,
+    mode: Mode = "upsert",
+    dry_run: bool = False,
+    actor: str = "",
+    source: str = "",
+) -> ImportReport:
+    """Upsert validated tables in dependency order in one transaction."""
+    tables = sorted(tables, key=lambda t: SPECS.index(t.spec))
+    inserted: dict[str, int] = {}
+    updated: dict[str, int] = {}
+    unchanged: dict[str, int] = {}
+    with transaction(engine) as s:
+        for t in tables:
+            n_new = n_upd = n_same = 0
+            for rec in t.records:
+                values = to_orm_values(t.spec, rec, t.dataset)
+                existing = s.get(t.spec.orm, _orm_key(t.spec, values))
+                if existing is None:
+                    n_new += 1
+                    if not dry_run:
+                        s.add(t.spec.orm(**values))
+                elif mode == "insert_missing" or all(
+                    getattr(existing, k) == v for k, v in values.items()
+                ):
+                    n_same += 1
+                else:
+                    n_upd += 1
+                    if not dry_run:
+                        for k, v in values.items():
+                            setattr(existing, k, v)
+            inserted[t.spec.name] = n_new
+            updated[t.spec.name] = n_upd
+            unchanged[t.spec.name] = n_same
+        report = ImportReport(inserted, updated, unchanged, tuple(tables), dry_run)
+        if dry_run:
+            return report
+        s.flush()
+        s.add(
+            AuditEventRow(
+                actor=actor,
+                action="import",
+                entity=",".join(t.spec.name for t in tables),
+                entity_key=source,
+                before=None,
+                after={"inserted": inserted, "updated": updated, "unchanged": unchanged},
+            )
+        )
+    return report

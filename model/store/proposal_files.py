@@ -1,0 +1,277 @@
+"""Read proposals from CSV/Excel and write them to ``proposals`` all or nothing.
+
+The file format is one row per proposal with the columns of
+``model.screening.proposals.Proposal``; the cells for entities, inclusion and
+indicators use the text forms documented there. Validation follows
+``model.store.importer``: the whole file is checked first, every problem names its
+row and column, and one problem means nothing is written (``ImportRejected``).
+Writing needs the ``proposal.write`` permission (screener or admin), checked here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from model.accounts.auth import User, require
+from model.screening.proposals import (
+    Proposal,
+    parse_entities,
+    parse_inclusion,
+    parse_indicators,
+)
+from model.store.db import transaction
+from model.store.importer import ImportRejected, Problem
+from model.store.orm import AuditEventRow, ProposalRow
+from model.store.tabular import FileRejected, RawTable, read_tables
+
+TABLE = "proposals"
+COLUMNS: tuple[str, ...] = tuple(Proposal.model_fields)
+REQUIRED: tuple[str, ...] = tuple(n for n, f in Proposal.model_fields.items() if f.is_required())
+BOOL_COLUMNS = ("environmental_compliance", "regulatory_compliance")
+_PARSERS: dict[str, Callable[[str], Any]] = {
+    "entities": parse_entities,
+    "inclusion": parse_inclusion,
+    "indicators": parse_indicators,
+}
+_TRUE = ("true", "yes", "y", "1")
+_FALSE = ("false", "no", "n", "0")
+
+
+@dataclass(frozen=True)
+class ProposalImportReport:
+    """What an import wrote: proposal ids inserted, updated and unchanged."""
+
+    inserted: tuple[str, ...]
+    updated: tuple[str, ...]
+    unchanged: tuple[str, ...]
+
+    def summary(self) -> str:
+        return (
+            f"proposals: {len(self.inserted)} new, {len(self.updated)} updated, "
+            f"{len(self.unchanged)} unchanged"
+        )
+
+
+def parse_proposals(data: bytes, filename: str) -> list[Proposal]:
+    """Validated proposals of a CSV or .xlsx file (sheet ``proposals`` or the first sheet).
+
+    Raises ``ImportRejected`` listing every problem by row and column.
+    """
+    try:
+        tables = read_tables(data, filename)
+    except FileRejected as exc:
+        raise ImportRejected([Problem("file", None, "", str(exc))]) from None
+    named = [t for t in tables if t.name.lower() == TABLE]
+    problems: list[Problem] = []
+    proposals = validate_proposal_table(named[0] if named else tables[0], problems)
+    if problems:
+        raise ImportRejected(problems)
+    return proposals
+
+
+def validate_proposal_table(table: RawTable, problems: list[Problem]) -> list[Proposal]:
+    """Typed proposals of one table; every problem found is appended to ``problems``."""
+    for col in table.header:
+        if col not in COLUMNS:
+            problems.append(Problem(TABLE, 1, col, "unknown column (check its spelling)"))
+    missing = [c for c in REQUIRED if c not in table.header]
+    for col in missing:
+        problems.append(Problem(TABLE, 1, col, "required column is missing"))
+    if missing:
+        return []
+    idx = {c: i for i, c in enumerate(table.header) if c in COLUMNS}
+    out: list[Proposal] = []
+    seen: dict[str, int] = {}
+    for cells, row_no in zip(table.rows, table.row_numbers, strict=True):
+        before = len(problems)
+        data: dict[str, Any] = {}
+        for col, i in idx.items():
+            text = cells[i]
+            try:
+                value = _cell_input(col, text)
+            except ValueError as exc:
+                problems.append(Problem(TABLE, row_no, col, str(exc)))
+                continue
+            if value is not None:
+                data[col] = value
+        if len(problems) > before:
+            continue
+        try:
+            proposal = Proposal.model_validate(data)
+        except ValidationError as exc:
+            problems.extend(_problems_of(exc, row_no, cells, idx))
+            continue
+        if proposal.proposal_id in seen:
+            problems.append(
+                Problem(
+                    TABLE,
+                    row_no,
+                    "proposal_id",
+                    f"duplicate id '{proposal.proposal_id}' (first seen in row "
+                    f"{seen[proposal.proposal_id]})",
+                )
+            )
+            continue
+        seen[proposal.proposal_id] = row_no
+        out.append(proposal)
+    return out
+
+
+def _cell_input(column: str, text: str) -> Any:
+    # Exports quote formula-like text; take the quote off so round trips are exact.
+    if text.startswith("'") and text[1:2] in ("=", "+", "-", "@"):
+        text = text[1:]
+    if column in _PARSERS:
+        return _PARSERS[column](text) if text else []
+    if text == "":
+        return None
+    if column in BOOL_COLUMNS:
+        lowered = text.lower()
+        if lowered in _TRUE:
+            return True
+        if lowered in _FALSE:
+            return False
+        raise ValueError(f"'{text[:60]}' is not yes/no (use true or false)")
+    return text
+
+
+def _problems_of(
+    exc: ValidationError, row_no: int, cells: tuple[str, ...], idx: dict[str, int]
+) -> list[Problem]:
+    out = []
+    for err in exc.errors():
+        loc = err.get("loc", ())
+        column = str(loc[0]) if loc else ""
+        detail = err["msg"].removeprefix("Value error, ")
+        if len(loc) > 1 and isinstance(loc[1], int):
+            field = f" {loc[2]}" if len(loc) > 2 else ""
+            detail = f"item {loc[1] + 1}{field}: {detail}"
+        shown = cells[idx[column]] if column in idx else ""
+        if shown and column not in _PARSERS:
+            detail = f"{detail} (found '{shown[:60]}')"
+        out.append(Problem(TABLE, row_no, column, detail))
+    return out
+
+
+def proposal_values(p: Proposal) -> dict[str, Any]:
+    """Column values of the ``proposals`` row for a proposal (JSON lists for the lists)."""
+    values = p.model_dump(mode="json")
+    values["entities"] = [dict(e) for e in values["entities"]]
+    values["inclusion"] = list(values["inclusion"])
+    values["indicators"] = [dict(i) for i in values["indicators"]]
+    return values
+
+
+def proposal_from_row(row: ProposalRow) -> Proposal:
+    return Proposal.model_validate({c: getattr(row, c) for c in COLUMNS})
+
+
+class StaleProposal(ValueError):
+    """A proposal changed (or appeared) since the user opened it; nothing was written."""
+
+
+def save_proposals(
+    engine: Engine,
+    proposals: Iterable[Proposal],
+    *,
+    user: User,
+    source: str = "",
+    expected_versions: Mapping[str, int | None] | None = None,
+) -> ProposalImportReport:
+    """Upsert proposals by ``proposal_id`` in one transaction, with one audit event.
+
+    A new proposal gets status ``submitted``; an update keeps the stored status.
+    ``expected_versions`` guards edits: for each id listed, the stored version must be
+    the one given (``None``: the proposal must not exist yet), else ``StaleProposal``
+    and nothing is written. Imports pass none and update by id.
+    Raises ``PermissionDenied`` unless ``user`` may write proposals.
+    """
+    require(user, "proposal.write")
+    inserted: list[str] = []
+    updated: list[str] = []
+    unchanged: list[str] = []
+    expected = expected_versions or {}
+    try:
+        with transaction(engine) as s:
+            for p in proposals:
+                _save_one(s, p, expected, inserted, updated, unchanged)
+            s.flush()
+            s.add(
+                AuditEventRow(
+                    actor=user.username,
+                    action="import" if source else "save",
+                    entity=TABLE,
+                    entity_key=source[:200],
+                    before=None,
+                    after={"inserted": inserted, "updated": updated, "unchanged": unchanged},
+                )
+            )
+    except (StaleDataError, IntegrityError):
+        raise StaleProposal(
+            "another user saved the same proposal at the same moment; nothing was written. "
+            "Reload it and reapply your edits."
+        ) from None
+    return ProposalImportReport(tuple(inserted), tuple(updated), tuple(unchanged))
+
+
+def _save_one(
+    s: Session,
+    p: Proposal,
+    expected: Mapping[str, int | None],
+    inserted: list[str],
+    updated: list[str],
+    unchanged: list[str],
+) -> None:
+    values = proposal_values(p)
+    row = s.scalars(
+        select(ProposalRow).where(ProposalRow.proposal_id == p.proposal_id)
+    ).one_or_none()
+    if p.proposal_id in expected:
+        want = expected[p.proposal_id]
+        have = None if row is None else row.version
+        if want != have:
+            what = "exists already" if want is None else "was changed by someone else"
+            raise StaleProposal(
+                f"proposal {p.proposal_id} {what} (stored version {have}, yours {want}); "
+                "nothing was written. Your entries are kept: reload and reapply them."
+            )
+    if row is None:
+        s.add(ProposalRow(**values, status="submitted"))
+        inserted.append(p.proposal_id)
+    elif all(getattr(row, k) == v for k, v in values.items()):
+        unchanged.append(p.proposal_id)
+    else:
+        for k, v in values.items():
+            setattr(row, k, v)
+        updated.append(p.proposal_id)
+
+
+def import_proposals(
+    engine: Engine, data: bytes, filename: str, *, user: User
+) -> ProposalImportReport:
+    """Validate a proposal file whole, then upsert it (raises ``ImportRejected``)."""
+    require(user, "proposal.write")
+    proposals = parse_proposals(data, filename)
+    return save_proposals(engine, proposals, user=user, source=filename)
+
+
+def fetch_proposals(engine: Engine) -> list[Proposal]:
+    """Every stored proposal, by id."""
+    with transaction(engine) as s:
+        rows = s.scalars(select(ProposalRow).order_by(ProposalRow.proposal_id)).all()
+        return [proposal_from_row(r) for r in rows]
+
+
+def proposal_statuses(engine: Engine) -> dict[str, str]:
+    """Stored status (``submitted``, ``handed_over``...) per proposal id."""
+    with transaction(engine) as s:
+        rows = s.execute(select(ProposalRow.proposal_id, ProposalRow.status))
+        return {pid: status for pid, status in rows}

@@ -1,0 +1,254 @@
+"""Saved funding scenarios: save, list, reopen, rename, duplicate, delete, all or nothing.
+
+Every write checks the user's role here (not only in the UI), is validated
+before anything is written, records an audit event with the record before and
+after, and carries a version: a save based on a stale version is refused with
+``StaleScenario`` and writes nothing, so the caller can keep the user's edits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from model.accounts.auth import User, require
+from model.allocator.scenario import parse_scenario
+from model.store.db import transaction
+from model.store.orm import AuditEventRow, ScenarioRow
+
+MAX_NAME = 200
+
+
+class StaleScenario(ValueError):
+    """Someone saved the scenario after this user opened it; nothing was written."""
+
+
+@dataclass(frozen=True)
+class SavedScenario:
+    """A scenario as stored: inputs (scenario JSON), last result (result JSON) and version."""
+
+    id: int
+    name: str
+    notes: str
+    dataset: str
+    inputs: dict[str, Any]
+    result: dict[str, Any] | None
+    version: int
+    created_by: str
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def objective(self) -> float | None:
+        if self.result is None:
+            return None
+        value = self.result.get("objective")
+        return float(value) if isinstance(value, int | float) else None
+
+
+def _saved(row: ScenarioRow) -> SavedScenario:
+    return SavedScenario(
+        id=row.id,
+        name=row.name,
+        notes=row.notes,
+        dataset=row.dataset,
+        inputs=row.inputs,
+        result=row.result,
+        version=row.version,
+        created_by=row.created_by,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _summary(row: ScenarioRow) -> dict[str, Any]:
+    return {"name": row.name, "notes": row.notes, "version": row.version}
+
+
+def _clean_name(name: str) -> str:
+    name = name.strip()
+    if not name:
+        raise ValueError("name: give the scenario a name")
+    if len(name) > MAX_NAME:
+        raise ValueError(f"name: at most {MAX_NAME} characters")
+    return name
+
+
+def save_scenario(
+    engine: Engine,
+    user: User,
+    *,
+    name: str,
+    inputs: dict[str, Any],
+    result: dict[str, Any] | None = None,
+    notes: str = "",
+    dataset: str = "demo",
+    scenario_id: int | None = None,
+    base_version: int | None = None,
+) -> SavedScenario:
+    """Create (``scenario_id=None``) or update a scenario; refused if stale or invalid."""
+    require(user, "scenario.save")
+    name = _clean_name(name)
+    parse_scenario(inputs)  # validate before anything is written (raises ValueError)
+    if result is not None and not isinstance(result.get("objective"), int | float):
+        raise ValueError("result: needs a numeric 'objective'")
+    try:
+        with transaction(engine) as s:
+            clash = s.scalar(select(ScenarioRow).where(ScenarioRow.name == name))
+            if clash is not None and clash.id != scenario_id:
+                raise ValueError(f"name: a scenario named '{name}' exists already")
+            if scenario_id is None:
+                row = ScenarioRow(
+                    name=name,
+                    notes=notes,
+                    dataset=dataset,
+                    inputs=inputs,
+                    result=result,
+                    created_by=user.username,
+                )
+                s.add(row)
+                s.flush()
+                before = None
+                action = "create"
+            else:
+                found = s.get(ScenarioRow, scenario_id)
+                if found is None:
+                    raise ValueError(f"scenario {scenario_id} does not exist (deleted?)")
+                row = found
+                _check_version(row, base_version)
+                before = _summary(row)
+                row.name, row.notes, row.dataset = name, notes, dataset
+                row.inputs, row.result = inputs, result
+                s.flush()
+                action = "update"
+            s.add(
+                AuditEventRow(
+                    actor=user.username,
+                    action=action,
+                    entity="scenario",
+                    entity_key=str(row.id),
+                    before=before,
+                    after=_summary(row),
+                )
+            )
+            return _saved(row)
+    except StaleDataError:
+        raise StaleScenario(
+            f"'{name}' was saved by someone else while you were saving; nothing was "
+            "written. Reopen it and reapply your edits."
+        ) from None
+    except IntegrityError:
+        raise ValueError(f"name: a scenario named '{name}' exists already") from None
+
+
+def _check_version(row: ScenarioRow, base_version: int | None) -> None:
+    if base_version is None:
+        raise ValueError("base_version: give the version you opened, to detect conflicts")
+    if row.version != base_version:
+        raise StaleScenario(
+            f"'{row.name}' was changed by someone else (now version {row.version}, you "
+            f"opened version {base_version}); nothing was written. Your edits are kept: "
+            "reopen the scenario and reapply them."
+        )
+
+
+def list_scenarios(engine: Engine) -> list[SavedScenario]:
+    with transaction(engine) as s:
+        return [_saved(r) for r in s.scalars(select(ScenarioRow).order_by(ScenarioRow.name))]
+
+
+def get_scenario(engine: Engine, scenario_id: int) -> SavedScenario:
+    with transaction(engine) as s:
+        row = s.get(ScenarioRow, scenario_id)
+        if row is None:
+            raise ValueError(f"scenario {scenario_id} does not exist (deleted?)")
+        return _saved(row)
+
+
+def rename_scenario(
+    engine: Engine, user: User, scenario_id: int, new_name: str, base_version: int
+) -> SavedScenario:
+    current = get_scenario(engine, scenario_id)
+    return save_scenario(
+        engine,
+        user,
+        name=new_name,
+        inputs=current.inputs,
+        result=current.result,
+        notes=current.notes,
+        dataset=current.dataset,
+        scenario_id=scenario_id,
+        base_version=base_version,
+    )
+
+
+def duplicate_scenario(
+    engine: Engine, user: User, scenario_id: int, new_name: str
+) -> SavedScenario:
+    current = get_scenario(engine, scenario_id)
+    return save_scenario(
+        engine,
+        user,
+        name=new_name,
+        inputs=current.inputs,
+        result=current.result,
+        notes=current.notes,
+        dataset=current.dataset,
+    )
+
+
+def delete_scenario(engine: Engine, user: User, scenario_id: int, base_version: int) -> None:
+    require(user, "scenario.delete")
+    try:
+        with transaction(engine) as s:
+            row = s.get(ScenarioRow, scenario_id)
+            if row is None:
+                raise ValueError(f"scenario {scenario_id} does not exist (deleted already?)")
+            _check_version(row, base_version)
+            s.add(
+                AuditEventRow(
+                    actor=user.username,
+                    action="delete",
+                    entity="scenario",
+                    entity_key=str(row.id),
+                    before=_summary(row),
+                    after=None,
+                )
+            )
+            s.delete(row)
+    except StaleDataError:
+        raise StaleScenario("the scenario changed while deleting; nothing was deleted") from None
+
+
+def list_records(saved: Sequence[SavedScenario]) -> list[dict[str, object]]:
+    """The saved scenarios as rows: name, notes, dataset, objective, budget (US$), version,
+    last update and author."""
+    rows: list[dict[str, object]] = []
+    for s in saved:
+        budget = s.inputs.get("budget") or {}
+        total = budget.get("total")
+        per_year = budget.get("per_year")
+        if total is None and per_year:
+            total = float(sum(per_year))
+        objective = (s.inputs.get("objective") or {}).get("kind", "benefit")
+        rows.append(
+            {
+                "Name": s.name,
+                "Notes": s.notes,
+                "Dataset": s.dataset,
+                "Objective": objective,
+                "Objective value": s.objective,
+                "Budget (US$)": total,
+                "Solved": s.result is not None,
+                "Version": s.version,
+                "Updated": s.updated_at,
+                "By": s.created_by,
+            }
+        )
+    return rows

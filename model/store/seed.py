@@ -1,0 +1,75 @@
+"""Load the shipped evidence and demo planning data (idempotent: existing rows are kept)."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import Engine, select
+
+from model import DATA_DIR
+from model.accounts.auth import User
+from model.domain.candidates import Candidate, Region
+from model.store.db import transaction
+from model.store.importer import ImportReport, ValidTable, parse_file, write_tables
+from model.store.orm import ScenarioRow
+
+DEMO_DATASET = "demo"
+BASELINE_NAME = "Demo baseline"
+BASELINE_FILE = DATA_DIR / "scenarios" / "demo.json"
+SYSTEM_USER = User(username="system", role="admin")
+# (file, table); order matters: evidence refers to programmes, candidates to regions.
+SHIPPED_FILES: tuple[tuple[str, str], ...] = (
+    ("programmes.csv", "programmes"),
+    ("evidence.csv", "evidence"),
+    ("demo_regions.csv", "regions"),
+    ("demo_candidates.csv", "candidates"),
+)
+
+
+def shipped_tables() -> list[ValidTable]:
+    """The shipped CSV files, validated like any import (raises ImportRejected)."""
+    tables: list[ValidTable] = []
+    for filename, table in SHIPPED_FILES:
+        path = DATA_DIR / filename
+        tables += parse_file(path.read_bytes(), filename, table=table, dataset=DEMO_DATASET)
+    return tables
+
+
+def demo_rows() -> tuple[list[Candidate], list[Region]]:
+    """The shipped demo candidates and regions, validated exactly as an import would be."""
+    tables = {t.spec.name: t.records for t in shipped_tables()}
+    cands = [c for c in tables["candidates"] if isinstance(c, Candidate)]
+    regions = [r for r in tables["regions"] if isinstance(r, Region)]
+    return cands, regions
+
+
+def seed(engine: Engine) -> ImportReport:
+    """Insert the shipped rows that are missing; rows already present are left as they are."""
+    return write_tables(
+        engine, shipped_tables(), mode="insert_missing", actor="system", source="seed"
+    )
+
+
+def seed_baseline(engine: Engine) -> bool:
+    """Save the solved demo scenario as "Demo baseline" unless it exists; True if added."""
+    # Imported here: the allocator's demo generator imports this module.
+    from model.allocator.api import allocate
+    from model.allocator.result import result_to_json
+    from model.allocator.scenario import parse_scenario
+    from model.store.scenarios import save_scenario
+
+    with transaction(engine) as s:
+        if s.scalar(select(ScenarioRow.id).where(ScenarioRow.name == BASELINE_NAME)):
+            return False
+    inputs = json.loads(BASELINE_FILE.read_text(encoding="utf-8"))
+    result = allocate(parse_scenario(inputs))
+    save_scenario(
+        engine,
+        SYSTEM_USER,
+        name=BASELINE_NAME,
+        inputs=inputs,
+        result=result_to_json(result),
+        notes="Shipped with the demo data (data/scenarios/demo.json); illustrative.",
+        dataset=DEMO_DATASET,
+    )
+    return True
