@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from model.allocator.api import allocate
-from model.allocator.build.arrays import candidate_arrays, curve
+from model.allocator.reoptimise import candidate_arrays, curve
 from model.allocator.scenario import Scenario
 from model.uncertainty.drawsolve import check_objective
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from model.allocator.build.arrays import FloatArray
+from model.allocator.reoptimise import FloatArray
 from model.allocator.scenario import Scenario
 from model.uncertainty.drawsolve import FUNDED_SCALE_TOL, DrawResults, check_objective
 from model.uncertainty.parallel import Executor, Progress, run_draws

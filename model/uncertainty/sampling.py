@@ -22,7 +22,7 @@ from typing import Literal
 
 import numpy as np
 
-from model.allocator.build.arrays import FloatArray
+from model.allocator.reoptimise import FloatArray
 from model.allocator.scenario import MEASURES, Measure, Scenario
 
 Distribution = Literal["triangular", "uniform"]
@@ -80,11 +80,14 @@ class SampleSet:
     """Outcome values at full scale per draw and candidate, shape (draws, candidates).
 
     ``outcome[m]``: benefit (US$), enterprises or jobs; ``cost_multiplier``: share of
-    the stated full cost (None when costs are fixed).
+    the stated full cost (None when costs are fixed); ``objective_only``: outcome targets
+    stay where the scenario states them instead of following each draw (the value of
+    information holds them at their expected values, see ``voi``).
     """
 
     outcome: dict[Measure, FloatArray]
     cost_multiplier: FloatArray | None = None
+    objective_only: bool = False
 
     def __len__(self) -> int:
         return int(self.outcome["benefit"].shape[0])
@@ -99,6 +102,7 @@ class SampleSet:
         return SampleSet(
             {m: v[start:stop] for m, v in self.outcome.items()},
             None if cm is None else cm[start:stop],
+            self.objective_only,
         )
 
 
@@ -154,6 +158,15 @@ def draw_samples(scenario: Scenario, spec: DrawSpec) -> SampleSet:
         k = spec.costs
         multiplier = quantile(rng.random((spec.draws, n)), k.low, k.mode, k.high, spec.distribution)
     return SampleSet(outcome, multiplier)
+
+
+def means(scenario: Scenario, distribution: Distribution) -> dict[Measure, FloatArray]:
+    """Each measure's expected value per candidate under ``distribution``: the triangular
+    mean (low + mode + high) / 3, or the uniform mean (low + high) / 2."""
+    out: dict[Measure, FloatArray] = {}
+    for m, (lo, mid, hi) in ranges(scenario).items():
+        out[m] = (lo + mid + hi) / 3.0 if distribution == "triangular" else (lo + hi) / 2.0
+    return out
 
 
 def central_samples(scenario: Scenario, rows: int = 1) -> SampleSet:
