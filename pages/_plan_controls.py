@@ -1,5 +1,8 @@
 """The Plan page's controls: one widget per setting, all keyed ``plan_*`` (UI side).
 
+The lock (rule b's locked amounts and "new money on top") is not a widget: it lives in the
+page's ``PlanState`` with the rest of what the page keeps between reruns.
+
 ``put_inputs`` writes a ``PlanInputs`` into the widgets' session state (defaults, a
 reopened scenario, an applied relaxation); ``controls`` draws the widgets and reads
 them back as ``PlanInputs``. Shares are shown in percent and stored 0-1 in the model.
@@ -12,10 +15,10 @@ from typing import Any, cast
 
 import streamlit as st
 
-from model.allocator.result import AllocationResult
 from model.allocator.scenario import MEASURES, SOLVERS, ObjectiveKind
 from model.domain.candidates import KIND_LABELS, KINDS, Candidate
 from model.planning.inputs import PerYearMode, PlanInputs, locked_from_funding
+from pages._plan_state import plan_state
 
 OBJECTIVES = {
     "benefit": "Most benefit (US$)",
@@ -63,8 +66,8 @@ def put_inputs(inputs: PlanInputs) -> None:
     ss["plan_committed"] = list(inputs.committed)
     ss["plan_go_no_go"] = list(inputs.go_no_go)
     ss["plan_min_viable"] = _pct(inputs.min_viable_scale)
-    ss["plan_locked"] = inputs.locked
-    ss["plan_on_top"] = inputs.budget_on_top
+    state = plan_state()
+    state.locked, state.on_top = inputs.locked, inputs.budget_on_top
     ss["plan_lock"] = bool(inputs.locked)
     avg = inputs.max_average_public_share
     ss["plan_avg_on"] = avg is not None
@@ -92,29 +95,30 @@ def clear_commitments() -> None:
     """Dataset changed: commitments and locks name the old set's candidates."""
     ss = st.session_state
     ss["plan_committed"], ss["plan_go_no_go"] = [], []
-    ss["plan_locked"], ss["plan_on_top"], ss["plan_lock"] = (), False, False
-    ss.pop("plan_result", None)
-    ss.pop("plan_sweep", None)
+    ss["plan_lock"] = False
+    state = plan_state()
+    state.locked, state.on_top = (), False
+    state.forget_result()
 
 
 def _on_lock() -> None:
     ss = st.session_state
+    state = plan_state()
     if not ss["plan_lock"]:
-        ss["plan_locked"], ss["plan_on_top"] = (), False
+        state.locked, state.on_top = (), False
         return
-    result: AllocationResult | None = ss.get("plan_result")
-    locked = locked_from_funding(result.funding) if result is not None else ()
+    locked = locked_from_funding(state.result.funding) if state.result is not None else ()
     if not locked:
         ss["plan_lock"] = False
-        ss["plan_lock_msg"] = "Solve (or reopen a saved scenario) first: nothing is funded yet."
+        state.lock_msg = "Solve (or reopen a saved scenario) first: nothing is funded yet."
         return
-    ss["plan_locked"], ss["plan_on_top"] = locked, True
+    state.locked, state.on_top = locked, True
 
 
 def _budget(c: Any) -> None:
-    ss = st.session_state
-    locked = sum(lk.amount for lk in ss.get("plan_locked", ()))
-    on_top = ss.get("plan_on_top", False) and locked > 0
+    state = plan_state()
+    locked = sum(lk.amount for lk in state.locked)
+    on_top = state.on_top and locked > 0
     c.number_input(
         f"New money on top of US${locked:,.0f} locked (US$)" if on_top else "Total budget (US$)",
         min_value=0.0,
@@ -186,7 +190,8 @@ def controls(cands: Sequence[Candidate]) -> PlanInputs:
             help="Rule b `mandatory`: these must reach full scale, e.g. networks already "
             "promised support.",
         )
-        msg = ss.pop("plan_lock_msg", None)
+        state = plan_state()
+        msg, state.lock_msg = state.lock_msg, None
         if msg:
             st.warning(msg)
         st.toggle(
@@ -197,9 +202,9 @@ def controls(cands: Sequence[Candidate]) -> PlanInputs:
             "candidate and year by year (rule b `locked`), and adds the budget above on top "
             "of those amounts as new money; the optimiser places only the new money.",
         )
-        if ss.get("plan_locked"):
-            n = len({lk.candidate for lk in ss["plan_locked"]})
-            st.caption(f"{len(ss['plan_locked'])} amounts of {n} candidates are locked.")
+        if state.locked:
+            n = len({lk.candidate for lk in state.locked})
+            st.caption(f"{len(state.locked)} amounts of {n} candidates are locked.")
         st.multiselect(
             "Go/no-go candidates (funded at their minimum viable size or not at all)",
             ids,
@@ -322,8 +327,8 @@ def controls(cands: Sequence[Candidate]) -> PlanInputs:
         committed=tuple(ss["plan_committed"]),
         go_no_go=tuple(ss["plan_go_no_go"]),
         min_viable_scale=ss["plan_min_viable"] / 100,
-        locked=tuple(ss.get("plan_locked", ())),
-        budget_on_top=bool(ss.get("plan_on_top", False)),
+        locked=plan_state().locked,
+        budget_on_top=plan_state().on_top,
         max_average_public_share=ss["plan_avg_share"] / 100 if avg_on else None,
         min_fee_revenue=float(ss["plan_min_fee"]),
         existing_networks=float(ss["plan_networks"]),

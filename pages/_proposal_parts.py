@@ -21,6 +21,7 @@ from model.screening.tables import FUNDING_COLOURS, badge
 from model.store.handover import PlanOutcome
 from model.store.proposal_files import StaleProposal, save_proposals
 from model.store.screening import start_monitoring
+from pages._handover import open_dataset_in_plan
 from pages._shared import md
 
 FUNDING_FILLS = {
@@ -173,6 +174,8 @@ def show_outcome(eng: Engine, user: User, dataset: str, outcome: PlanOutcome) ->
         f"Open the planning dataset `{dataset}` on the Data page to see every "
         "candidate of this plan."
     )
+    if st.button("Open this plan on the Plan page", key="proposals_open_plan"):
+        open_dataset_in_plan(dataset)
     funded = outcome.funded_ids
     if (
         funded

@@ -1,14 +1,14 @@
 """Plan: set the budget and the rules, solve, read the plan, sweep the budget, save it.
 
-Contract with the Scenarios page: it puts a saved scenario's id in
-``st.session_state["plan_open_scenario_id"]`` (an int) and calls
-``st.switch_page("pages/plan.py")``. This page then pops that key, loads the scenario
-with ``scenario_store.get_scenario`` into its controls (the candidates saved with it
-are used while its dataset stays selected), shows "Editing saved scenario '<name>'
-(version N)" and the stored result if there is one, and offers "Save changes"
-(``scenario_id`` + ``base_version``) next to "Save as new".
+Hand-overs (``pages._handover``): the Scenarios page and the Uncertainty frontier call
+``open_in_plan(id)``; this page then loads the saved scenario into its controls (the
+candidates saved with it are used while its dataset stays selected), shows "Editing saved
+scenario '<name>' (version N)" and the stored result if there is one, and offers "Save
+changes" (``scenario_id`` + ``base_version``) next to "Save as new". The Proposals page calls
+``open_dataset_in_plan(dataset)`` to select the dataset it built.
 
-All session-state keys start with ``plan_``. The logic lives in ``model.planning.inputs`` and
+What the page keeps between reruns is one ``PlanState`` (``pages._plan_state``); the
+widgets' keys start with ``plan_``. The logic lives in ``model.planning.inputs`` and
 ``model.planning.readout``; this script gathers input and shows results.
 """
 
@@ -44,10 +44,18 @@ from model.planning.readout import (
 from model.store import db, repository
 from model.store.scenarios import StaleScenario, get_scenario, save_scenario
 from pages import _charts, _plan_charts
+from pages._handover import (
+    DATASET_WIDGET_KEY,
+    show_in_scenarios,
+    take_dataset_to_open,
+    take_scenario_to_open,
+)
 from pages._plan_controls import clear_commitments, controls, put_inputs
+from pages._plan_state import OpenedScenario, PlanState, plan_state
 from pages._shared import ILLUSTRATIVE_NOTE, _engine_for, current_user, datasets, engine, md
 
 ss = st.session_state
+state: PlanState = plan_state()
 CHARTS = ("By kind and year", "By region", "Benefit vs cost", "Binding rules")
 OBJECTIVE_UNITS = {
     "benefit": "Benefit (US$)",
@@ -91,26 +99,26 @@ def _open_saved(scenario_id: int) -> None:
     except ValueError as exc:
         st.error(f"Cannot open saved scenario {scenario_id}: {exc}")
         return
-    ss["plan_base"] = sc
-    ss["plan_base_dataset"] = saved.dataset
-    ss["plan_dataset"] = saved.dataset
+    state.base, state.base_dataset = sc, saved.dataset
+    ss[DATASET_WIDGET_KEY] = saved.dataset
     put_inputs(inputs_from_scenario(sc))
-    ss["plan_opened"] = {"id": saved.id, "name": saved.name, "version": saved.version}
+    state.opened = OpenedScenario(saved.id, saved.name, saved.version)
     ss["plan_save_name"], ss["plan_save_notes"] = saved.name, saved.notes
-    ss.pop("plan_sweep", None)
     if saved.result is not None:
-        ss["plan_result"], ss["plan_scenario"] = result_from_json(saved.result), sc
+        state.keep_result(result_from_json(saved.result), sc)
     else:
-        ss.pop("plan_result", None)
+        state.forget_result()
 
 
 def _apply_relaxation(indices: list[int]) -> None:
     """Button callback: edit the inputs as the diagnosis proposes, then re-solve."""
-    result: AllocationResult = ss["plan_result"]
-    new = apply_all(ss["plan_scenario"], [result.relaxation[i] for i in indices])
-    ss["plan_base"], ss["plan_base_dataset"] = new, ss["plan_dataset"]
+    result, solved = state.result, state.scenario
+    if result is None or solved is None:  # a stale button from a page whose plan was dropped
+        return
+    new = apply_all(solved, [result.relaxation[i] for i in indices])
+    state.base, state.base_dataset = new, ss[DATASET_WIDGET_KEY]
     put_inputs(inputs_from_scenario(new))
-    ss["plan_solve_now"] = True
+    state.solve_now = True
 
 
 def _run_solve(sc: Scenario) -> None:
@@ -121,8 +129,7 @@ def _run_solve(sc: Scenario) -> None:
         bar.progress(100, text="Explained: shadow prices, unfunded reasons, greedy baseline")
         secs = result.seconds.get("total", 0.0)
         status.update(label=f"Solved: {result.status} ({secs:.2f} s)", state="complete")
-    ss["plan_result"], ss["plan_scenario"] = result, sc
-    ss.pop("plan_sweep", None)
+    state.keep_result(result, sc)
 
 
 # --- page -----------------------------------------------------------------------------
@@ -133,21 +140,25 @@ st.caption(
 )
 eng = engine()
 url = db.database_url()
-opened = ss.pop("plan_open_scenario_id", None)
+opened = take_scenario_to_open()
 if opened is not None:
-    _open_saved(int(opened))
+    _open_saved(opened)
 if "plan_total" not in ss:
     put_inputs(default_inputs())
-if ss.get("plan_opened"):
-    o = ss["plan_opened"]
+if state.opened is not None:
     st.info(
-        f"Editing saved scenario '{o['name']}' (version {o['version']})", icon=":material/edit:"
+        f"Editing saved scenario '{state.opened.name}' (version {state.opened.version})",
+        icon=":material/edit:",
     )
 
 names = datasets(url)
-base: Scenario | None = ss.get("plan_base")
-if base is not None and ss.get("plan_base_dataset") not in names:
-    names = [*names, ss["plan_base_dataset"]]
+handed = take_dataset_to_open()
+if handed is not None and handed in names and handed != ss.get(DATASET_WIDGET_KEY):
+    ss[DATASET_WIDGET_KEY] = handed
+    clear_commitments()
+base: Scenario | None = state.base
+if base is not None and state.base_dataset is not None and state.base_dataset not in names:
+    names = [*names, state.base_dataset]
 if not names:
     st.info("No planning candidates yet: run `fomento db seed` or import them on the Data page.")
     st.stop()
@@ -155,11 +166,11 @@ dataset = st.selectbox(
     "Candidate set",
     names,
     format_func=lambda n: f"{n} (illustrative)" if n == "demo" else n,
-    key="plan_dataset",
+    key=DATASET_WIDGET_KEY,
     on_change=clear_commitments,
     help="Planning datasets in the database; import your own on the Data page.",
 )
-if base is not None and ss.get("plan_base_dataset") == dataset:
+if base is not None and state.base_dataset == dataset:
     cands, regions = base.candidates, base.regions
     st.caption(f"Using the {len(cands)} candidates saved with the scenario.")
 else:
@@ -179,11 +190,12 @@ except ValueError as exc:
     st.stop()
 
 solve_clicked = st.button("Solve", type="primary", key="plan_solve", icon=":material/play_arrow:")
-if solve_clicked or ss.pop("plan_solve_now", False):
+if solve_clicked or state.solve_now:
+    state.solve_now = False
     _run_solve(scenario)
 
-result: AllocationResult | None = ss.get("plan_result")
-solved: Scenario | None = ss.get("plan_scenario")
+result: AllocationResult | None = state.result
+solved: Scenario | None = state.scenario
 if result is None or solved is None:
     st.info("Set the budget and rules, then press **Solve**.")
     st.stop()
@@ -305,10 +317,10 @@ else:
             try:
                 levels = _sweep(solved.model_dump_json(), SWEEP_FACTORS, solved.solver.solver)
                 avail = result.budget_available or 0.0
-                ss["plan_sweep"] = sweep_curve(levels, avail, solved.objective.kind)
+                state.sweep = sweep_curve(levels, avail, solved.objective.kind)
             except ValueError as exc:
                 st.error(f"Cannot sweep: {exc}")
-    curve = ss.get("plan_sweep")
+    curve = state.sweep
     if curve is not None:
         unit = OBJECTIVE_UNITS[solved.objective.kind]
         _charts.show(_plan_charts.sweep(curve, unit), f"{stem}-sweep", "plan_sweep_chart")
@@ -334,7 +346,7 @@ else:
 
 # --- save ----------------------------------------------------------------------------------
 st.subheader("Save scenario")
-opened_meta = ss.get("plan_opened")
+opened_meta = state.opened
 with st.form("plan_save_form"):
     name = st.text_input("Name", key="plan_save_name", max_chars=200)
     notes = st.text_area("Notes", key="plan_save_notes", help="Why this scenario; for the reader.")
@@ -356,8 +368,8 @@ if save_new or save_changes:
             result=result_to_json(result) if result.objective is not None else None,
             notes=notes,
             dataset=dataset,
-            scenario_id=None if target is None else target["id"],
-            base_version=None if target is None else target["version"],
+            scenario_id=None if target is None else target.id,
+            base_version=None if target is None else target.version,
         )
     except PermissionDenied as exc:
         st.error(f"Not saved: {exc}. Sign in as an analyst or admin; your inputs are kept.")
@@ -366,5 +378,9 @@ if save_new or save_changes:
     except ValueError as exc:
         st.error(f"Not saved: {exc}")
     else:
-        ss["plan_opened"] = {"id": saved.id, "name": saved.name, "version": saved.version}
+        state.opened = OpenedScenario(saved.id, saved.name, saved.version)
         st.success(f"Saved '{saved.name}' (version {saved.version}).")
+if state.opened is not None and st.button(
+    "Show on the Scenarios page", key="plan_show_saved", icon=":material/list:"
+):
+    show_in_scenarios(state.opened.id)

@@ -1,9 +1,9 @@
 """Scenarios: list the saved funding scenarios, reopen, duplicate, rename, delete, compare and
 export them (Excel workbook, JSON for `fomento allocate`, a printable one-page brief).
 
-Saving happens on the Plan page. Reopen hands over through
-``st.session_state["plan_open_scenario_id"]`` (the Plan page's contract). Every write
-passes the current user to ``model.store.scenarios``, which checks the role.
+Saving happens on the Plan page. Reopen hands over through ``pages._handover.open_in_plan``
+(the Plan page's contract). Every write passes the current user to
+``model.store.scenarios``, which checks the role.
 """
 
 from __future__ import annotations
@@ -40,10 +40,9 @@ from model.store.scenarios import (
     save_scenario,
 )
 from pages import _charts
+from pages._handover import open_in_plan, select_in_scenarios, take_scenario_to_select
 from pages._shared import ILLUSTRATIVE_NOTE, current_user, engine, md, show_flash
 
-PLAN_PAGE = "pages/plan.py"
-PLAN_OPEN_KEY = "plan_open_scenario_id"  # the Plan page pops it and loads the scenario
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_COMPARE = 6  # more columns than this stop fitting a screen
 ss = st.session_state
@@ -133,8 +132,9 @@ if any(s.dataset == "demo" for s in saved):
 # --- one scenario: reopen, solve, export, duplicate, rename, delete -------------------------
 st.subheader("One scenario")
 # A write asks for the next selection here: a widget's state cannot change once it is drawn.
-if "scenarios_select_next" in ss:
-    ss["scenarios_selected"] = ss.pop("scenarios_select_next")
+handed, next_id = take_scenario_to_select()
+if handed:
+    ss["scenarios_selected"] = next_id
 if ss.get("scenarios_selected") not in by_id:
     ss.pop("scenarios_selected", None)
 sid: int = st.selectbox(
@@ -154,9 +154,8 @@ if not can_write:
 
 a1, a2, _ = st.columns([1, 1.4, 2])
 if a1.button("Reopen in Plan", icon=":material/open_in_new:", key="scenarios_reopen"):
-    ss[PLAN_OPEN_KEY] = sid
     try:
-        st.switch_page(PLAN_PAGE)
+        open_in_plan(sid)
     except StreamlitAPIException:
         st.error("The Plan page is not available in this installation.")
 if sel.result is None:
@@ -241,7 +240,7 @@ with w1.container(border=True):
         except (PermissionDenied, ValueError) as exc:
             _refused(exc, "copied")
         else:
-            ss["scenarios_select_next"] = new.id
+            select_in_scenarios(new.id)
             _done(f"Copied '{sel.name}' as '{new.name}'.")
 with w2.container(border=True):
     new_name = st.text_input("New name", key="scenarios_new_name", placeholder=sel.name)
@@ -263,7 +262,7 @@ with w3.container(border=True):
             except (PermissionDenied, ValueError) as exc:
                 _refused(exc, "deleted")
             else:
-                ss["scenarios_select_next"] = None
+                select_in_scenarios(None)
                 _done(f"Deleted '{sel.name}'.")
 
 # --- compare --------------------------------------------------------------------------------
@@ -289,18 +288,21 @@ for note in comparison.notes:
 st.markdown(f"**Difference table** (Δ = scenario minus '{md(comparison.names[0])}')")
 st.table(pd.DataFrame(metric_records(comparison)).set_index("Figure"))
 
-tabs = st.tabs(["What moved", "By instrument", "By region", "By plan year"])
-with tabs[0]:
-    if comparison.moved():
-        _charts.show(moved_chart(comparison), "fomento-compare-moved", "scenarios_moved")
-    else:
-        st.info("No candidate's funding changed by US\\$1 or more.")
-groups: tuple[TotalGroup, ...] = ("kind", "region", "year")
-for tab, group in zip(tabs[1:], groups, strict=True):
-    with tab:
-        _charts.show(
-            totals_chart(comparison, group), f"fomento-compare-{group}", f"scenarios_{group}"
-        )
+# One chart at a time: Vega charts drawn inside hidden tabs came out empty or squashed.
+views: dict[str, TotalGroup | None] = {
+    "What moved": None,
+    "By instrument": "kind",
+    "By region": "region",
+    "By plan year": "year",
+}
+view = st.radio("Chart", list(views), horizontal=True, key="scenarios_chart")
+group = views[view]
+if group is not None:
+    _charts.show(totals_chart(comparison, group), f"fomento-compare-{group}", f"scenarios_{group}")
+elif comparison.moved():
+    _charts.show(moved_chart(comparison), "fomento-compare-moved", "scenarios_moved")
+else:
+    st.info("No candidate's funding changed by US\\$1 or more.")
 
 st.markdown("**Funding per candidate** (public US\\$ over the horizon, Δ vs the reference)")
 only_moved = st.toggle(

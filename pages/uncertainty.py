@@ -1,9 +1,9 @@
 """Uncertainty: Monte Carlo over the evidence ranges, robust plan, inclusion frontier, tornado.
 
-The scenario is the Plan page's last solved one (``plan_scenario``) when there is one,
-else the demo scenario or a saved one. "Open as scenario" saves a frontier point with
-the current user's rights and hands it to the Plan page through its contract
-(``plan_open_scenario_id``). All session-state keys start with ``uncertainty_``; the
+The scenario is the Plan page's last solved one (``pages._handover.plan_scenario``) when
+there is one, else the demo scenario or a saved one. "Open as scenario" saves a frontier
+point with the current user's rights and hands it to the Plan page through its contract
+(``pages._handover.open_in_plan``). All session-state keys start with ``uncertainty_``; the
 logic lives in ``model.uncertainty`` and gives the same seeded numbers as
 ``fomento uncertainty ... --format json``.
 """
@@ -29,10 +29,10 @@ from model.uncertainty.sampling import DISTRIBUTIONS, CostRange, DrawSpec, draw_
 from model.uncertainty.tornado import tornado
 from pages import _charts
 from pages import _uncertainty_charts as charts
+from pages._handover import open_in_plan, plan_scenario
 from pages._shared import current_user, engine
 
 ss = st.session_state
-PLAN_PAGE = "pages/plan.py"
 FROM_PLAN, DEMO, SAVED = "Plan page's current scenario", "Demo scenario", "A saved scenario"
 UNITS = {
     "benefit": "Benefit (US$)",
@@ -60,13 +60,13 @@ st.caption(
 eng = engine()
 
 # --- scenario -------------------------------------------------------------------------
-sources = ([FROM_PLAN] if ss.get("plan_scenario") is not None else []) + [DEMO, SAVED]
+from_plan = plan_scenario()
+sources = ([FROM_PLAN] if from_plan is not None else []) + [DEMO, SAVED]
 source = st.radio("Scenario", sources, horizontal=True, key="uncertainty_source")
 scenario: Scenario
 dataset = "demo"
-if source == FROM_PLAN:
-    scenario = ss["plan_scenario"]
-    dataset = str(ss.get("plan_dataset", "demo"))
+if source == FROM_PLAN and from_plan is not None:
+    scenario, dataset = from_plan
 elif source == DEMO:
     scenario = load_scenario(DEMO_SCENARIO)
 else:
@@ -263,8 +263,7 @@ if points:
         except ValueError as exc:
             st.error(f"Not opened: {exc}")
         else:
-            ss["plan_open_scenario_id"] = saved_row.id
-            st.switch_page(PLAN_PAGE)
+            open_in_plan(saved_row.id)
 
 # --- tornado ---------------------------------------------------------------------------
 st.subheader("What matters most")

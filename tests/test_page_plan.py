@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 from model.planning.readout import SWEEP_FACTORS
 from model.store import db
 from model.store.scenarios import list_scenarios
+from pages._handover import OPEN_SCENARIO_KEY
 from tests.test_pages import open_page
 
 PAGE = "pages/plan.py"
@@ -87,7 +88,7 @@ def test_save_then_reopen_restores_the_budget(app_db: str) -> None:
 
     again = AppTest.from_file(at._script_path, default_timeout=60)
     again.run()
-    again.session_state["plan_open_scenario_id"] = row.id
+    again.session_state[OPEN_SCENARIO_KEY] = row.id
     again.switch_page(PAGE)
     again.run()
     assert not again.exception, [e.value for e in again.exception]
@@ -98,3 +99,22 @@ def test_save_then_reopen_restores_the_budget(app_db: str) -> None:
     assert again.success[0].value.startswith("With US\\$3.0 M")  # the stored result
     labels = [b.label for b in again.button]
     assert "Save changes" in labels and "Save as new" in labels
+
+    # Plan -> Scenarios: the saved scenario is the one selected there.
+    again.button(key="plan_show_saved").click().run()
+    assert not again.exception, [e.value for e in again.exception]
+    assert again.title[0].value == "Scenarios"
+    assert again.selectbox(key="scenarios_selected").value == row.id
+
+
+def test_lock_needs_a_plan_then_locks_its_amounts(app_db: str) -> None:
+    at = open_page(PAGE)
+    at.toggle(key="plan_lock").set_value(True).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.toggle(key="plan_lock").value is False
+    assert any("Solve (or reopen a saved scenario) first" in w.value for w in at.warning)
+    solve(at)
+    at.toggle(key="plan_lock").set_value(True).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("candidates are locked" in c.value for c in at.caption)
+    assert at.number_input(key="plan_total").label.startswith("New money on top of US$")

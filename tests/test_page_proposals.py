@@ -18,6 +18,7 @@ from model.store import db
 from model.store.proposal_files import import_proposals, proposal_statuses
 from model.store.repository import fetch_candidates
 from model.store.screening import fetch_reviews, save_review
+from pages._handover import OPEN_DATASET_KEY
 from tests.test_pages import open_page
 
 PAGE = "pages/proposals.py"
@@ -116,6 +117,17 @@ def test_hand_over_solves_and_explains_funding(imported: str) -> None:
     assert [c.id for c in plan] == sorted([c.id for c in base] + list(ELIGIBLE))
     assert proposal_statuses(eng)["P-002"] == "ineligible"
     assert proposal_statuses(eng)["P-001"] == "handed_over"
+
+
+def test_open_the_handed_over_plan_on_the_plan_page(imported: str) -> None:
+    at = open_page(PAGE)
+    at.button(key="proposals_plan_go").click().run()
+    at.button(key="proposals_open_plan").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "Plan"
+    assert at.selectbox(key="plan_dataset").value == "demo+proposals"
+    # The Plan page took the hand-over: reloading does not select the dataset again.
+    assert OPEN_DATASET_KEY not in at.session_state
 
 
 def test_viewer_sees_no_write_buttons_and_the_model_refuses(imported: str) -> None:

@@ -25,6 +25,7 @@ from model.store.scenarios import (
     save_scenario,
 )
 from model.store.seed import BASELINE_FILE, BASELINE_NAME
+from pages._handover import OPEN_SCENARIO_KEY
 from tests.test_pages import open_page
 
 PAGE = "pages/scenarios.py"
@@ -137,8 +138,8 @@ def test_compare_two_shows_the_difference_table(eng: Engine) -> None:
 def test_reopen_hands_the_scenario_to_the_plan_page(eng: Engine) -> None:
     at = open_page(PAGE)
     ok(at.button(key="scenarios_reopen").click().run())
-    # The Plan page pops plan_open_scenario_id and says which scenario it opened.
-    assert "plan_open_scenario_id" not in at.session_state
+    # The Plan page takes the hand-over once and says which scenario it opened.
+    assert OPEN_SCENARIO_KEY not in at.session_state
     assert any(f"Editing saved scenario '{BASELINE_NAME}'" in i.value for i in at.info)
 
 

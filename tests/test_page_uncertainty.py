@@ -15,6 +15,7 @@ from model.planning.inputs import DEMO_SCENARIO
 from model.store import db
 from model.store.scenarios import list_scenarios
 from model.uncertainty.report import report_json
+from pages._plan_state import STATE_KEY, PlanState
 from tests.test_pages import APP, TIMEOUT_S, open_page
 
 PAGE = "pages/uncertainty.py"
@@ -53,7 +54,7 @@ def test_seeded_page_run_equals_the_cli(app_db: str, capsys: pytest.CaptureFixtu
 
 def test_uses_the_plan_pages_scenario(app_db: str) -> None:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
-    at.session_state["plan_scenario"] = load_scenario("data/scenarios/hand.json")
+    at.session_state[STATE_KEY] = PlanState(scenario=load_scenario("data/scenarios/hand.json"))
     at.run()
     at.switch_page(PAGE)
     at.run()
