@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import argparse
 import json
+import math
+import subprocess
+import sys
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import jsonschema
+import numpy as np
 import pytest
 
 from model.allocator import (
@@ -17,6 +24,7 @@ from model.allocator import (
     result_to_json,
     scenario_json_schema,
 )
+from model.allocator.result import result_json_bytes
 from model.cli import main
 from tests.allocator_fixtures import OBJ_TOL, SOLVERS
 
@@ -68,9 +76,103 @@ def test_cli_optimal_writes_json(
     assert code == 0
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["objective"] == pytest.approx(1_040_000, rel=OBJ_TOL)
+    assert capsys.readouterr().out == ""  # with --out the result is written once, not printed
+    assert main(["allocate", str(HAND), "--solver", solver]) == 0
     text = capsys.readouterr().out
     assert "adds US$4.00 of benefit" in text
     assert "US$10,000 of the US$200,000 budget is left unallocated" in text
+
+
+def _same_but_timings(a: dict[str, Any], b: dict[str, Any]) -> None:
+    assert {k: v for k, v in a.items() if k != "seconds"} == {
+        k: v for k, v in b.items() if k != "seconds"
+    }
+    assert set(a["seconds"]) == set(b["seconds"])
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+@pytest.mark.parametrize("fmt", ["table", "json"])
+def test_out_file_is_the_result_json(
+    path: Path, fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The --out file is result_to_json of the same run, whatever --format; stdout stays empty."""
+    out = tmp_path / "r.json"
+    code = main(["allocate", str(path), "--out", str(out), "--format", fmt])
+    assert capsys.readouterr().out == ""
+    written = json.loads(out.read_bytes())
+    expected = result_to_json(allocate(load_scenario(path)))
+    assert code == (0 if expected["objective"] is not None else 1)
+    _same_but_timings(written, expected)
+    assert out.read_bytes().endswith(b"}\n")
+
+
+def test_json_format_prints_the_same_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["allocate", str(HAND), "--format", "json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    _same_but_timings(printed, result_to_json(allocate(load_scenario(HAND))))
+
+
+def test_fast_json_writes_non_finite_numbers_as_null() -> None:
+    """result_json_bytes keeps result_to_json's contract: NaN and infinities become null,
+    numpy numbers become plain numbers, and nothing else changes."""
+    r = allocate(load_scenario(HAND))
+    odd = replace(
+        r,
+        objective=math.nan,
+        gap=math.inf,
+        totals_by_year=(np.float64(1.5), -math.inf),
+        scale={**r.scale, "C1": np.float64(math.nan)},
+        constraints=tuple(replace(c, shadow_price=math.nan) for c in r.constraints[:2]),
+    )
+    data = json.loads(result_json_bytes(odd))
+    assert data == result_to_json(odd)
+    assert data["objective"] is None and data["gap"] is None
+    assert data["totals_by_year"] == [1.5, None]
+    assert data["scale"]["C1"] is None
+    assert [c["shadow_price"] for c in data["constraints"][:2]] == [None, None]
+    assert json.loads(result_json_bytes(r, indent=False)) == json.loads(result_json_bytes(r))
+
+
+def test_allocator_package_names_resolve() -> None:
+    import model.allocator as pkg
+
+    for name in pkg.__all__:
+        assert getattr(pkg, name) is not None
+    with pytest.raises(AttributeError):
+        _ = pkg.no_such_name
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> argparse._SubParsersAction[Any]:
+    return next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+
+
+def test_command_table_matches_the_modules() -> None:
+    """The light command table (help without imports) says what the modules register, and
+    ``build_parser(name)`` registers that command's module for real."""
+    from model import cli
+
+    sub = _subcommands(cli.build_parser())
+    helps = {c.dest: c.help for c in sub._choices_actions}
+    assert helps == {name: text for name, (_, text) in cli.COMMANDS.items()}
+    for name, (module, _) in cli.COMMANDS.items():
+        choices = _subcommands(cli.build_parser(name)).choices
+        assert list(choices) == list(cli.COMMANDS)
+        real = {c for c, p in choices.items() if p._subparsers or p.get_default("func")}
+        assert real == {c for c, (m, _) in cli.COMMANDS.items() if m == module}
+
+
+def test_allocate_start_up_imports_no_storage() -> None:
+    """`fomento allocate` imports neither the database, Excel nor PuLP machinery."""
+    code = (
+        "import sys; from model.cli import build_parser; build_parser('allocate'); "
+        "import model.cli.allocate; "
+        "print(sorted(m for m in ('sqlalchemy', 'openpyxl', 'alembic', 'pulp', "
+        "'model.store', 'model.accounts') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout
+    assert out.strip() == "[]"
 
 
 @pytest.mark.parametrize("solver", SOLVERS)

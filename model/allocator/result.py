@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+import orjson
+
 from model.allocator.build.lp import PORTFOLIO_RULES
 
 
@@ -143,6 +145,19 @@ def result_to_json(result: AllocationResult) -> dict[str, Any]:
     """A JSON-ready dict with a top-level numeric ``objective`` (null when infeasible)."""
     out: dict[str, Any] = _clean(asdict(result))
     return out
+
+
+# orjson encodes the dataclasses as they are (no ``asdict`` deep copy, no ``_clean`` walk) and
+# writes non-finite floats as null, as ``_clean`` does; numpy scalars and non-str keys too.
+_ORJSON_OPTIONS = orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS
+
+
+def result_json_bytes(result: AllocationResult, *, indent: bool = True) -> bytes:
+    """``result_to_json(result)`` as UTF-8 JSON text (2-space indent, final newline),
+    encoded in one pass: at 10,000 candidates 0.07 s against 1.1 s for ``json.dumps``
+    of ``result_to_json`` (bench/README.md). A test checks both give the same JSON."""
+    option = _ORJSON_OPTIONS | (orjson.OPT_INDENT_2 if indent else 0)
+    return orjson.dumps(result, option=option) + b"\n"
 
 
 # Reading a stored result back (the inverse of result_to_json).

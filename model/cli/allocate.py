@@ -8,7 +8,6 @@ with its gap printed); 1 infeasible or unsolved (the diagnosis is printed);
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any, TextIO
@@ -16,9 +15,8 @@ from typing import Any, TextIO
 from model.allocator.api import allocate
 from model.allocator.build.builder import build_model
 from model.allocator.explain.wording import money
-from model.allocator.result import AllocationResult, result_to_json
+from model.allocator.result import AllocationResult, result_json_bytes
 from model.allocator.scenario import SOLVERS, load_scenario
-from model.allocator.solve.pulp_model import export_model
 
 TABLE_CANDIDATE_ROWS = 10
 
@@ -32,8 +30,19 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("scenario", type=Path, metavar="SCENARIO.json")
     p.add_argument("--solver", choices=SOLVERS, default=None, help="default: the scenario's")
-    p.add_argument("--out", type=Path, metavar="RESULT.json", help="write the result as JSON")
-    p.add_argument("--format", choices=("table", "json"), default="table", dest="fmt")
+    p.add_argument(
+        "--out",
+        type=Path,
+        metavar="RESULT.json",
+        help="write the result as JSON to this file; then nothing is printed",
+    )
+    p.add_argument(
+        "--format",
+        choices=("table", "json"),
+        default="table",
+        dest="fmt",
+        help="what to print when there is no --out (default: table)",
+    )
     p.add_argument("--export-lp", type=Path, metavar="FILE", help="write the model (.lp or .mps)")
     p.set_defaults(func=run)
 
@@ -41,14 +50,15 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     if args.export_lp is not None:
+        from model.allocator.solve.pulp_model import export_model  # PuLP: only here
+
         export_model(build_model(scenario), args.export_lp)
     result = allocate(scenario, args.solver)
-    data = result_to_json(result)
+    # The JSON is encoded once, straight from the result; with --out nothing is printed.
     if args.out is not None:
-        args.out.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    if args.fmt == "json":
-        json.dump(data, sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        args.out.write_bytes(result_json_bytes(result))
+    elif args.fmt == "json":
+        sys.stdout.write(result_json_bytes(result).decode("utf-8"))
     else:
         print_table(result, sys.stdout)
     return 0 if result.status in ("optimal", "time_limit") else 1

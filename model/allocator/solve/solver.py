@@ -16,13 +16,11 @@ import warnings
 
 import highspy
 import numpy as np
-import pulp
 
 from model.allocator.build.arrays import BoolArray, FloatArray
 from model.allocator.build.lp import BuiltModel
 from model.allocator.scenario import SOLVERS
 from model.allocator.solve.highs_model import lp_from_arrays
-from model.allocator.solve.pulp_model import to_pulp
 from model.allocator.solve.resolve import AUTO_METHOD, ReSolver
 from model.allocator.solve.solution import Solution, Status, empty
 
@@ -89,6 +87,11 @@ def _solve_highs(
 def _solve_cbc(
     built: BuiltModel, lower: FloatArray, upper: FloatArray, integer: BoolArray
 ) -> Solution:
+    # PuLP is imported here: HiGHS runs (and `fomento allocate` start-up) do without it.
+    import pulp
+
+    from model.allocator.solve.pulp_model import to_pulp
+
     opts = built.scenario.solver
     prob, xs, cons = to_pulp(built, lower, upper, integer)
     with warnings.catch_warnings():
