@@ -1,4 +1,5 @@
-"""``fomento uncertainty``: Monte Carlo, robust (CVaR) plan, sensitivity and frontier.
+"""``fomento uncertainty``: the plan's own risk, the value of information (EVPI, EVPPI),
+the wait-and-see Monte Carlo, the robust (CVaR) plan, sensitivity and frontier.
 
 Exit codes: 0 done; 2 invalid input (``ValueError``, printed by ``model.cli``).
 """
@@ -15,10 +16,12 @@ from model.allocator.scenario import load_scenario
 from model.uncertainty.frontier import inclusion_frontier
 from model.uncertainty.montecarlo import run_monte_carlo
 from model.uncertainty.parallel import ENV_SCHEDULER, EXECUTORS, LOCAL_WORKERS
+from model.uncertainty.planrisk import central_positions, plan_from_json, plan_risk
 from model.uncertainty.report import print_report, report_json
 from model.uncertainty.robust import robust_allocation
 from model.uncertainty.sampling import DISTRIBUTIONS, CostRange, DrawSpec, draw_samples
 from model.uncertainty.tornado import tornado
+from model.uncertainty.voi import value_of_information
 
 DEFAULT_DRAWS = 1000
 DEFAULT_SEED = 1
@@ -28,17 +31,36 @@ def register(subparsers: Any) -> None:
     """Add the ``uncertainty`` subcommand."""
     p = subparsers.add_parser(
         "uncertainty",
-        help="Monte Carlo over the evidence ranges, robust (CVaR) plan, sensitivity",
+        help="the plan's risk, value of information, Monte Carlo, robust (CVaR) plan, sensitivity",
         description=(
             "Draw candidates' returns (benefit, enterprises, jobs) from their low-central-high "
-            "ranges, re-solve SCENARIO.json for each draw and report the optimum's P10/P50/P90 "
-            "and each candidate's probability of being funded. Candidates state no cost range: "
+            "ranges. First judge the plan (SCENARIO.json's optimum, or --plan) as it is in every "
+            "draw: P10/P50/P90 of benefit, enterprises and jobs and the chance of meeting each "
+            "target. Then the value of information: EVPI and, per candidate and instrument, "
+            "EVPPI (what an impact evaluation is worth). Then re-solve for each draw (if returns "
+            "were known before deciding) and report each candidate's probability of being "
+            "funded. Candidates state no cost range: "
             "costs are fixed unless --cost-range sets a multiplier range. Draws run in parallel "
             f"(--executor auto: a Dask cluster when {ENV_SCHEDULER} is set, else "
             f"{LOCAL_WORKERS} local processes for big runs)."
         ),
     )
     p.add_argument("scenario", type=Path, metavar="SCENARIO.json")
+    p.add_argument(
+        "--plan",
+        type=Path,
+        metavar="PLAN.json",
+        help="the plan to judge: a result of 'fomento allocate --format json' (its scale); "
+        "default: SCENARIO.json's optimum",
+    )
+    p.add_argument(
+        "--no-voi", action="store_true", help="skip the value of information (EVPI, EVPPI)"
+    )
+    p.add_argument(
+        "--evppi-regions",
+        action="store_true",
+        help="also the EVPPI of each instrument within each region",
+    )
     p.add_argument("--draws", type=int, default=DEFAULT_DRAWS, help=f"default {DEFAULT_DRAWS}")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"default {DEFAULT_SEED}")
     p.add_argument("--distribution", choices=DISTRIBUTIONS, default="triangular")
@@ -76,6 +98,20 @@ def run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     costs = CostRange(*args.cost_range)
     spec = DrawSpec(args.draws, seed=args.seed, distribution=args.distribution, costs=costs)
+    scale = None
+    if args.plan is not None:
+        try:
+            data = json.loads(args.plan.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ValueError(f"--plan {args.plan}: cannot read it ({exc})") from exc
+        scale = plan_from_json(data)
+    label = f"the plan in {args.plan.name}" if args.plan is not None else scenario.name
+    risk = plan_risk(scenario, spec, scale, label)
+    voi = None
+    if not args.no_voi:
+        voi = value_of_information(
+            scenario, spec, args.executor, workers=args.workers, by_region=args.evppi_regions
+        )
     mc = run_monte_carlo(scenario, spec, args.executor, workers=args.workers)
     robust = None
     if args.cvar is not None:
@@ -85,8 +121,9 @@ def run(args: argparse.Namespace) -> int:
     )
     front = inclusion_frontier(scenario, args.frontier) if args.frontier else None
     if args.fmt == "json":
-        json.dump(report_json(mc, robust, sens, front), sys.stdout, indent=2)
+        json.dump(report_json(mc, robust, sens, front, risk=risk, voi=voi), sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
-        print_report(sys.stdout, mc, robust, sens, front)
+        positions = central_positions(scenario, spec)
+        print_report(sys.stdout, mc, robust, sens, front, risk=risk, voi=voi, positions=positions)
     return 0

@@ -20,7 +20,7 @@ import types
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
-from typing import Literal
+from typing import Literal, TypeVar
 
 from model.allocator.scenario import Scenario
 from model.uncertainty.drawsolve import DrawResults, needs_rebuild, solve_samples
@@ -43,6 +43,7 @@ REBUILD_WEIGHT = 10
 DASK_CONNECT_TIMEOUT_S = 20
 
 Progress = Callable[[int, int], None]  # (draws done, draws in all)
+R = TypeVar("R")
 
 
 def _chunks(total: int, count: int) -> list[tuple[int, int]]:
@@ -165,3 +166,65 @@ def _run_dask(
             results[a] = fut.result()
             tick(b - a)
     return results
+
+
+def map_spans(
+    task: Callable[[int, int], R],
+    total: int,
+    executor: Executor,
+    *,
+    workers: int = LOCAL_WORKERS,
+    address: str | None = None,
+    progress: Progress | None = None,
+    serial_chunk: int = SERIAL_CHUNK_DRAWS,
+) -> list[R]:
+    """``task(start, stop)`` over ``range(total)`` in chunks, in order, on ``executor``
+    (``serial``, ``process`` or ``dask``; resolve ``auto`` with ``choose`` first).
+
+    ``task`` must be picklable (a module-level function or a ``functools.partial`` of
+    one) and a pure function of its span, so every executor gives the same answer.
+    """
+    if executor == "auto":
+        raise ValueError("executor: resolve 'auto' with choose() before map_spans")
+    done = 0
+
+    def tick(k: int) -> None:
+        nonlocal done
+        done += k
+        if progress is not None:
+            progress(done, total)
+
+    if total == 0:
+        return []
+    if executor == "serial":
+        out = []
+        for a, b in _chunks(total, math.ceil(total / serial_chunk)):
+            out.append(task(a, b))
+            tick(b - a)
+        return out
+    spans = _chunks(total, workers * CHUNKS_PER_WORKER)
+    results: dict[int, R] = {}
+    if executor == "process":
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            with _neutral_main():
+                futures = {pool.submit(task, a, b): (a, b) for a, b in spans}
+            for fut in as_completed(futures):
+                a, b = futures[fut]
+                results[a] = fut.result()
+                tick(b - a)
+        return [results[a] for a, _ in spans]
+    from distributed import Client
+
+    where = address or os.environ.get(ENV_SCHEDULER)
+    if not where:
+        raise ValueError(f"executor: dask needs a scheduler address (set {ENV_SCHEDULER})")
+    client = Client(  # type: ignore[no-untyped-call]
+        where, timeout=DASK_CONNECT_TIMEOUT_S, set_as_default=False
+    )
+    with client:
+        jobs = [client.submit(task, a, b, pure=False) for a, b in spans]
+        for job, (a, b) in zip(jobs, spans, strict=True):
+            results[a] = job.result()
+            tick(b - a)
+    return [results[a] for a, _ in spans]
