@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from model.accounts.auth import User
+from model.formatting.parsing import NUMBER_FORMATS, formats_help
 from model.store import db, migrate
 from model.store.exporter import export_directory
 from model.store.importer import SPECS_BY_NAME, import_file
@@ -32,6 +33,12 @@ def register(sub: Any) -> None:
     p.add_argument("--table", choices=sorted(SPECS_BY_NAME), help="default: detect")
     p.add_argument("--dataset", default="demo", help="planning dataset for regions/candidates")
     p.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
+    p.add_argument(
+        "--number-format",
+        choices=tuple(NUMBER_FORMATS),
+        default="auto",
+        help=f"how the file writes numbers ({formats_help()}); default auto",
+    )
     p.set_defaults(func=_import)
 
     p = sub.add_parser("export", help="export every table to a folder")
@@ -79,6 +86,7 @@ def _import(args: argparse.Namespace) -> int:
         dataset=args.dataset,
         dry_run=args.dry_run,
         user=CLI_USER,
+        number_format=args.number_format,
     )
     print(f"{path.name}: {report.summary()}")
     return 0

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from model.formatting.parsing import NUMBER_FORMATS, formats_help
 from model.screening.desk import DESK_LABEL, DeskScore, desk_score
 from model.screening.proposals import Proposal
 from model.screening.rubric import DEFAULT_RUBRIC, Rubric
@@ -109,6 +110,12 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("file", type=Path)
     parser.add_argument("--format", choices=FORMATS, default="table")
+    parser.add_argument(
+        "--number-format",
+        choices=tuple(NUMBER_FORMATS),
+        default="auto",
+        help=f"how the file writes numbers ({formats_help()}); default auto",
+    )
     parser.set_defaults(func=run)
 
 
@@ -116,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
     path: Path = args.file
     if not path.is_file():
         raise ValueError(f"{path}: no such file")
-    items = screen_proposals(parse_proposals(path.read_bytes(), path.name))
+    items = screen_proposals(parse_proposals(path.read_bytes(), path.name, args.number_format))
     print(to_json(items) if args.format == "json" else to_text(items), end="")
     if args.format == "json":
         print()

@@ -8,6 +8,8 @@ single transaction and the import is recorded in the audit log.
 
 from __future__ import annotations
 
+import types
+import typing
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -19,6 +21,7 @@ from model.accounts.auth import User, require
 from model.domain.candidates import Candidate, Region
 from model.domain.evidence import EvidenceRecord, Programme
 from model.formatting.cells import INJECTION_PREFIXES
+from model.formatting.parsing import NumberFormat, as_input, number_cell, parse_number
 from model.store.db import Base, transaction
 from model.store.orm import AuditEventRow, CandidateRow, EvidenceRow, ProgrammeRow, RegionRow
 from model.store.tabular import FileRejected, RawTable, read_tables
@@ -168,12 +171,40 @@ def _strip_injection_guard(text: str) -> str:
     return text
 
 
-def _cell_to_input(spec: TableSpec, column: str, text: str) -> Any:
+def _is_numeric(annotation: Any) -> bool:
+    """Whether a schema field holds numbers (``float``, ``int | None``, ``tuple[float, ...]``)."""
+    if annotation in (int, float):
+        return True
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType, tuple):
+        return any(_is_numeric(a) for a in typing.get_args(annotation) if a is not Ellipsis)
+    return False
+
+
+def _cell_to_input(
+    spec: TableSpec,
+    column: str,
+    text: str,
+    number_format: NumberFormat = "auto",
+    stored_number: bool = False,
+) -> Any:
+    """The model input for one cell; a number is read in ``number_format`` (ValueError
+    when it does not read, or reads two ways with no format declared), unless the
+    workbook stored it as a number (``stored_number``)."""
     text = _strip_injection_guard(text)
+    numeric = _is_numeric(spec.schema.model_fields[column].annotation)
     if column in spec.list_fields:
-        return [p.strip() for p in text.split(";") if p.strip()] if text else []
+        items = [p.strip() for p in text.split(";") if p.strip()] if text else []
+        if not numeric:
+            return items
+        return [
+            as_input(number_cell(p) if stored_number else parse_number(p, number_format))
+            for p in items
+        ]
     if text == "":
         return None
+    if numeric:
+        return as_input(number_cell(text) if stored_number else parse_number(text, number_format))
     annotation = str(spec.schema.model_fields[column].annotation)
     if "bool" in annotation:
         lowered = text.lower()
@@ -185,9 +216,16 @@ def _cell_to_input(spec: TableSpec, column: str, text: str) -> Any:
 
 
 def validate_table(
-    table: RawTable, spec: TableSpec, dataset: str, problems: list[Problem]
+    table: RawTable,
+    spec: TableSpec,
+    dataset: str,
+    problems: list[Problem],
+    number_format: NumberFormat = "auto",
 ) -> list[BaseModel]:
-    """Typed records of one table; every problem found is appended to ``problems``."""
+    """Typed records of one table; every problem found is appended to ``problems``.
+
+    Numbers in text cells are read in ``number_format`` (``model.formatting.parsing``).
+    """
     known = set(spec.columns)
     extra_ok = {"dataset"} if spec.per_dataset else set()
     for col in table.header:
@@ -218,9 +256,21 @@ def validate_table(
             )
             continue
         data: dict[str, Any] = {}
+        unread: set[str] = set()
         for col in table.header:
             if col in known:
-                value = _cell_to_input(spec, col, cells[idx[col]])
+                try:
+                    value = _cell_to_input(
+                        spec,
+                        col,
+                        cells[idx[col]],
+                        number_format,
+                        table.is_number_cell(row_no, idx[col]),
+                    )
+                except ValueError as exc:
+                    problems.append(Problem(spec.name, row_no, col, str(exc)))
+                    unread.add(col)
+                    continue
                 if value is not None:
                     data[col] = value
         try:
@@ -229,6 +279,10 @@ def validate_table(
             for err in exc.errors():
                 loc = err.get("loc", ())
                 column = str(loc[0]) if loc else ""
+                if column in unread or (unread and not column):
+                    # Reported once, by its own message; a whole-record check cannot
+                    # judge a record missing that value.
+                    continue
                 shown = cells[idx[column]] if column in idx else ""
                 detail = err["msg"].removeprefix("Value error, ")
                 if len(loc) > 1 and isinstance(loc[1], int):
@@ -236,6 +290,8 @@ def validate_table(
                 if shown:
                     detail = f"{detail} (found '{shown[:60]}')"
                 problems.append(Problem(spec.name, row_no, column, detail))
+            continue
+        if unread:
             continue
         key = tuple(str(getattr(rec, k)) for k in spec.key)
         if key in seen:
@@ -319,9 +375,18 @@ def _orm_key(spec: TableSpec, values: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def parse_file(
-    data: bytes, filename: str, *, table: str | None = None, dataset: str = DEFAULT_DATASET
+    data: bytes,
+    filename: str,
+    *,
+    table: str | None = None,
+    dataset: str = DEFAULT_DATASET,
+    number_format: NumberFormat = "auto",
 ) -> list[ValidTable]:
-    """Read and validate a file without touching the database (raises ImportRejected)."""
+    """Read and validate a file without touching the database (raises ImportRejected).
+
+    ``number_format`` is how the file writes numbers in text cells ("auto": not
+    declared, and a number that reads two ways is refused naming both readings).
+    """
     try:
         raw_tables = read_tables(data, filename)
     except FileRejected as exc:
@@ -335,7 +400,7 @@ def parse_file(
             problems.append(Problem(raw.name, None, "", str(exc)))
             continue
         before = len(problems)
-        records = validate_table(raw, spec, dataset, problems)
+        records = validate_table(raw, spec, dataset, problems, number_format)
         if len(problems) == before:
             # With no problems every data row became exactly one record, in order.
             out.append(ValidTable(spec, dataset, tuple(records), raw.row_numbers))
@@ -355,6 +420,7 @@ def import_file(
     mode: Mode = "upsert",
     dry_run: bool = False,
     user: User,
+    number_format: NumberFormat = "auto",
 ) -> ImportReport:
     """Validate ``data`` whole, then write it in one transaction (or not at all).
 
@@ -362,7 +428,7 @@ def import_file(
     """
     if not dry_run:
         require(user, "data.import")
-    tables = parse_file(data, filename, table=table, dataset=dataset)
+    tables = parse_file(data, filename, table=table, dataset=dataset, number_format=number_format)
     problems: list[Problem] = []
     _check_references(engine, tables, problems)
     if problems:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from model.accounts.auth import User, require
+from model.formatting.parsing import NumberFormat, as_input, number_cell, parse_number
 from model.screening.proposals import (
     Proposal,
     parse_entities,
@@ -41,6 +42,7 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "inclusion": parse_inclusion,
     "indicators": parse_indicators,
 }
+NUMBER_COLUMNS = ("amount_requested", "match_cash", "match_in_kind", "duration_months")
 _TRUE = ("true", "yes", "y", "1")
 _FALSE = ("false", "no", "n", "0")
 
@@ -60,9 +62,13 @@ class ProposalImportReport:
         )
 
 
-def parse_proposals(data: bytes, filename: str) -> list[Proposal]:
+def parse_proposals(
+    data: bytes, filename: str, number_format: NumberFormat = "auto"
+) -> list[Proposal]:
     """Validated proposals of a CSV or .xlsx file (sheet ``proposals`` or the first sheet).
 
+    Numbers in text cells (amounts, duration, indicator baselines and targets) are read
+    in ``number_format`` ("auto": not declared; one that reads two ways is refused).
     Raises ``ImportRejected`` listing every problem by row and column.
     """
     try:
@@ -71,13 +77,15 @@ def parse_proposals(data: bytes, filename: str) -> list[Proposal]:
         raise ImportRejected([Problem("file", None, "", str(exc))]) from None
     named = [t for t in tables if t.name.lower() == TABLE]
     problems: list[Problem] = []
-    proposals = validate_proposal_table(named[0] if named else tables[0], problems)
+    proposals = validate_proposal_table(named[0] if named else tables[0], problems, number_format)
     if problems:
         raise ImportRejected(problems)
     return proposals
 
 
-def validate_proposal_table(table: RawTable, problems: list[Problem]) -> list[Proposal]:
+def validate_proposal_table(
+    table: RawTable, problems: list[Problem], number_format: NumberFormat = "auto"
+) -> list[Proposal]:
     """Typed proposals of one table; every problem found is appended to ``problems``."""
     for col in table.header:
         if col not in COLUMNS:
@@ -91,23 +99,28 @@ def validate_proposal_table(table: RawTable, problems: list[Problem]) -> list[Pr
     out: list[Proposal] = []
     seen: dict[str, int] = {}
     for cells, row_no in zip(table.rows, table.row_numbers, strict=True):
-        before = len(problems)
         data: dict[str, Any] = {}
+        unread: set[str] = set()
         for col, i in idx.items():
             text = cells[i]
             try:
-                value = _cell_input(col, text)
+                value = _cell_input(col, text, number_format, table.is_number_cell(row_no, i))
             except ValueError as exc:
                 problems.append(Problem(TABLE, row_no, col, str(exc)))
+                unread.add(col)
                 continue
             if value is not None:
                 data[col] = value
-        if len(problems) > before:
-            continue
         try:
             proposal = Proposal.model_validate(data)
         except ValidationError as exc:
-            problems.extend(_problems_of(exc, row_no, cells, idx))
+            # A cell that did not read is reported once, by its own message.
+            found = _problems_of(exc, row_no, cells, idx)
+            problems.extend(
+                p for p in found if p.column not in unread and not (unread and not p.column)
+            )
+            continue
+        if unread:
             continue
         if proposal.proposal_id in seen:
             problems.append(
@@ -125,14 +138,20 @@ def validate_proposal_table(table: RawTable, problems: list[Problem]) -> list[Pr
     return out
 
 
-def _cell_input(column: str, text: str) -> Any:
+def _cell_input(
+    column: str, text: str, number_format: NumberFormat = "auto", stored_number: bool = False
+) -> Any:
     # Exports quote formula-like text; take the quote off so round trips are exact.
     if text.startswith("'") and text[1:2] in ("=", "+", "-", "@"):
         text = text[1:]
+    if column == "indicators":
+        return _read_indicator_numbers(parse_indicators(text), number_format) if text else []
     if column in _PARSERS:
         return _PARSERS[column](text) if text else []
     if text == "":
         return None
+    if column in NUMBER_COLUMNS:
+        return as_input(number_cell(text) if stored_number else parse_number(text, number_format))
     if column in BOOL_COLUMNS:
         lowered = text.lower()
         if lowered in _TRUE:
@@ -141,6 +160,21 @@ def _cell_input(column: str, text: str) -> Any:
             return False
         raise ValueError(f"'{text[:60]}' is not yes/no (use true or false)")
     return text
+
+
+def _read_indicator_numbers(
+    items: list[dict[str, Any]], number_format: NumberFormat
+) -> list[dict[str, Any]]:
+    """Baselines and targets read in the declared format (ValueError naming the item)."""
+    for i, item in enumerate(items, start=1):
+        for key in ("baseline", "target"):
+            text = item.get(key)
+            if isinstance(text, str) and text:
+                try:
+                    item[key] = as_input(parse_number(text, number_format))
+                except ValueError as exc:
+                    raise ValueError(f"indicator {i} {key}: {exc}") from None
+    return items
 
 
 def _problems_of(
@@ -255,11 +289,16 @@ def _save_one(
 
 
 def import_proposals(
-    engine: Engine, data: bytes, filename: str, *, user: User
+    engine: Engine,
+    data: bytes,
+    filename: str,
+    *,
+    user: User,
+    number_format: NumberFormat = "auto",
 ) -> ProposalImportReport:
     """Validate a proposal file whole, then upsert it (raises ``ImportRejected``)."""
     require(user, "proposal.write")
-    proposals = parse_proposals(data, filename)
+    proposals = parse_proposals(data, filename, number_format)
     return save_proposals(engine, proposals, user=user, source=filename)
 
 

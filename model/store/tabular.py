@@ -10,7 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -32,6 +33,13 @@ class RawTable:
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     row_numbers: tuple[int, ...]
+    # (spreadsheet row, column index) of the cells a workbook stores as numbers: they
+    # are numbers already and are not read by a number format (model.formatting.parsing).
+    number_cells: frozenset[tuple[int, int]] = frozenset()
+
+    def is_number_cell(self, row_no: int, column: int) -> bool:
+        """Whether the workbook stored this cell as a number (never true for a CSV)."""
+        return (row_no, column) in self.number_cells
 
 
 def read_tables(data: bytes, filename: str) -> list[RawTable]:
@@ -87,15 +95,27 @@ def read_xlsx(data: bytes, filename: str) -> list[RawTable]:
     tables: list[RawTable] = []
     try:
         for ws in wb.worksheets:
-            records = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+            numeric: set[tuple[int, int]] = set()
+            records = [
+                _row_text(row, row_no, numeric)
+                for row_no, row in enumerate(ws.iter_rows(values_only=True), start=1)
+            ]
             if not any(any(c for c in r) for r in records):
                 continue
-            tables.append(_to_table(ws.title, records, first_row=1, filename=filename))
+            table = _to_table(ws.title, records, first_row=1, filename=filename)
+            tables.append(replace(table, number_cells=frozenset(numeric)))
     finally:
         wb.close()
     if not tables:
         raise FileRejected(f"{filename}: the workbook has no data")
     return tables
+
+
+def _row_text(row: Sequence[object], row_no: int, numeric: set[tuple[int, int]]) -> list[str]:
+    for i, v in enumerate(row):
+        if isinstance(v, int | float) and not isinstance(v, bool):
+            numeric.add((row_no, i))
+    return [_cell_text(v) for v in row]
 
 
 def _cell_text(v: object) -> str:
