@@ -11,12 +11,16 @@ import pandas as pd
 
 from model.uncertainty.frontier import FrontierPoint
 from model.uncertainty.montecarlo import MonteCarloResult
+from model.uncertainty.planrisk import PlanRisk
 from model.uncertainty.robust import RobustResult
 from model.uncertainty.tornado import Tornado
 
 WIDTH_PX = 560
 HEIGHT_PX = 260
 BAR_HEIGHT_PX = 18
+FUNDED_BAR_PX = 20  # one label per bar at 11 px type
+PCT_COLOUR = "#d62728"
+CENTRAL_COLOUR = "#2ca02c"
 HIST_BINS = 30
 FUNDED_ROWS = 40  # the funded-probability chart shows the least certain candidates first
 # Under Streamlit's theme a single chart is autosized to "fit" and its plot squashed;
@@ -28,12 +32,12 @@ PLAN_COLOURS: Final = alt.Scale(
 END_COLOURS: Final = alt.Scale(domain=["low", "high"], range=["#d62728", "#2ca02c"])
 
 
-def histogram(mc: MonteCarloResult, unit: str) -> alt.LayerChart | alt.FacetChart:
-    """The optimum over the feasible draws, with P10, P50 and P90 rules."""
-    values = mc.draws.objective[mc.draws.ok]
-    df = pd.DataFrame({"value": values})
+def _histogram(
+    values: np.ndarray, marks: pd.DataFrame, unit: str, title: str
+) -> alt.LayerChart | alt.FacetChart:
+    """Draws binned, with a labelled rule per row of ``marks`` (label, value, colour)."""
     bars = (
-        alt.Chart(df)
+        alt.Chart(pd.DataFrame({"value": values}))
         .mark_bar(opacity=0.8)
         .encode(
             x=alt.X(
@@ -46,30 +50,66 @@ def histogram(mc: MonteCarloResult, unit: str) -> alt.LayerChart | alt.FacetChar
             tooltip=[alt.Tooltip("count():Q", title="Draws")],
         )
     )
-    o = mc.objective
-    marks = pd.DataFrame(
-        {"label": ["P10", "P50", "P90"], "value": [o.p10, o.p50, o.p90]},
-    )
+    colour = alt.Color("colour:N", scale=None, legend=None)
     rules = (
         alt.Chart(marks)
-        .mark_rule(color="#d62728", strokeWidth=2, strokeDash=[4, 3])
+        .mark_rule(strokeWidth=2, strokeDash=[4, 3])
         .encode(
             x="value:Q",
+            color=colour,
             tooltip=[
-                alt.Tooltip("label:N", title="Percentile"),
+                alt.Tooltip("label:N", title="Mark"),
                 alt.Tooltip("value:Q", title=unit, format=",.0f"),
             ],
         )
     )
     text = (
         alt.Chart(marks)
-        .mark_text(align="left", dx=4, dy=-6, color="#d62728")
-        .encode(x="value:Q", y=alt.value(8), text="label:N")
+        .mark_text(align="left", dx=4)
+        .encode(x="value:Q", y=alt.Y("y:Q", axis=None), text="label:N", color=colour)
     )
-    chart: alt.LayerChart | alt.FacetChart = alt.layer(bars, rules, text).properties(
-        title=f"Optimum over {mc.feasible} draws", width=WIDTH_PX, height=HEIGHT_PX, autosize=PAD
+    chart: alt.LayerChart | alt.FacetChart = (
+        alt.layer(bars, rules, text)
+        .resolve_scale(y="independent")
+        .properties(title=title, width=WIDTH_PX, height=HEIGHT_PX, autosize=PAD)
     )
     return chart
+
+
+def _marks(p10: float, p50: float, p90: float, central: float | None) -> pd.DataFrame:
+    rows = [
+        ("P10", p10, PCT_COLOUR, 0.95),
+        ("P50", p50, PCT_COLOUR, 0.95),
+        ("P90", p90, PCT_COLOUR, 0.95),
+    ]
+    if central is not None:
+        rows.append(("plan at central returns", central, CENTRAL_COLOUR, 0.85))
+    return pd.DataFrame(rows, columns=["label", "value", "colour", "y"])
+
+
+def plan_histogram(r: PlanRisk, unit: str) -> alt.LayerChart | alt.FacetChart:
+    """The fixed plan's objective in every draw, with P10, P50, P90 and its central value."""
+    s = r.objective_summary
+    return _histogram(
+        r.objective,
+        _marks(s.p10, s.p50, s.p90, r.objective_central),
+        unit,
+        f"The plan as it is, in each of {len(r.objective)} draws",
+    )
+
+
+def histogram(
+    mc: MonteCarloResult, unit: str, central: float | None = None
+) -> alt.LayerChart | alt.FacetChart:
+    """The re-optimised optimum over the feasible draws, with P10, P50 and P90 rules and
+    (``central``) the plan's value at the central returns."""
+    o = mc.objective
+    return _histogram(
+        mc.draws.objective[mc.draws.ok],
+        _marks(o.p10, o.p50, o.p90, central),
+        unit,
+        f"Re-optimised in each of {mc.feasible} draws (returns known before deciding)",
+    )
 
 
 def funded(mc: MonteCarloResult) -> alt.Chart:
@@ -85,7 +125,13 @@ def funded(mc: MonteCarloResult) -> alt.Chart:
         alt.Chart(df)
         .mark_bar()
         .encode(
-            y=alt.Y("candidate:N", title=None, sort=None),
+            # Every candidate labelled: Vega would otherwise drop labels it thinks overlap.
+            y=alt.Y(
+                "candidate:N",
+                title=None,
+                sort=None,
+                axis=alt.Axis(labelOverlap=False, labelLimit=200, labelFontSize=11),
+            ),
             x=alt.X(
                 "probability:Q",
                 title="Share of draws in which it is funded",
@@ -101,7 +147,7 @@ def funded(mc: MonteCarloResult) -> alt.Chart:
         .properties(
             title="Probability of being funded (least certain first)",
             width=WIDTH_PX,
-            height=alt.Step(BAR_HEIGHT_PX),
+            height=alt.Step(FUNDED_BAR_PX),
             autosize=PAD,
         )
     )

@@ -1,5 +1,6 @@
-"""The Uncertainty page through AppTest: a seeded run equals the CLI's JSON, the Plan
-page's scenario is picked up, the frontier opens a point on Plan, the tornado draws."""
+"""The Uncertainty page through AppTest: a seeded run equals the CLI's JSON with the plan's
+own risk first, the Plan page's plan is picked up and labelled (edited or not), the
+frontier opens a point on Plan, the tornado draws."""
 
 from __future__ import annotations
 
@@ -29,6 +30,18 @@ def run(at: AppTest) -> AppTest:
     return at
 
 
+def page_json(at: AppTest) -> dict[str, object]:
+    ss = at.session_state
+    data = report_json(
+        ss["uncertainty_result"],
+        ss["uncertainty_robust"],
+        risk=ss["uncertainty_risk"],
+        voi=ss["uncertainty_voi"],
+    )
+    out: dict[str, object] = json.loads(json.dumps(data))
+    return out
+
+
 def test_seeded_page_run_equals_the_cli(app_db: str, capsys: pytest.CaptureFixture[str]) -> None:
     at = open_page(PAGE)
     assert at.title[0].value == "Uncertainty"
@@ -38,18 +51,36 @@ def test_seeded_page_run_equals_the_cli(app_db: str, capsys: pytest.CaptureFixtu
     at.radio(key="uncertainty_distribution").set_value("uniform")
     at.slider(key="uncertainty_alpha").set_value(0.25)
     run(at)
-    page = json.loads(json.dumps(report_json(at.session_state["uncertainty_result"],
-                                             at.session_state["uncertainty_robust"])))  # fmt: skip
+    page = page_json(at)
     code = main(
         ["uncertainty", str(DEMO_SCENARIO), "--draws", str(DRAWS), "--seed", str(SEED),
          "--distribution", "uniform", "--cvar", "0.25", "--format", "json"]
     )  # fmt: skip
     assert code == 0
     assert page == json.loads(capsys.readouterr().out)
+    # The plan's own risk is the headline: the first subheader and the first metrics.
+    assert at.subheader[0].value == "The plan's own risk"
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["P50"] == f"{page['objective']['p50']:,.0f}"
-    assert len(at.dataframe) >= 1
-    assert any("Robust plan" in h.value for h in at.subheader)
+    risk = page["plan_risk"]
+    assert isinstance(risk, dict)
+    assert metrics["P10 (Benefit (US$))"] == f"{risk['objective']['p10']:,.0f}"
+    assert metrics["At the central returns"] == f"{risk['objective']['central']:,.0f}"
+    voi = page["value_of_information"]
+    assert isinstance(voi, dict)
+    assert metrics["Expected value of perfect information (EVPI)"] == f"US${voi['evpi']:,.0f}"
+    top = voi["groups"][0]
+    assert any(top["label"] in m.value and "worth up to" in m.value for m in at.markdown)
+    headers = [h.value for h in at.subheader]
+    assert headers.index("The plan's own risk") < headers.index("What better evidence is worth")
+    assert "If returns were known before deciding (wait-and-see)" in headers
+    assert any("Robust plan" in h for h in headers)
+    cvar = page["cvar"]
+    assert isinstance(cvar, dict)
+    tables = [d.value for d in at.dataframe if "Robust plan (US$)" in d.value.columns]
+    assert len(tables) == (1 if cvar["funding_changes"] else 0)
+    for t in tables:  # headers in words, whole dollars
+        assert all(float(v).is_integer() for v in t["Robust plan (US$)"])
+        assert not any("_" in c for c in t.columns)
 
 
 def test_uses_the_plan_pages_scenario(app_db: str) -> None:
@@ -59,11 +90,28 @@ def test_uses_the_plan_pages_scenario(app_db: str) -> None:
     at.switch_page(PAGE)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    assert at.radio(key="uncertainty_source").value == "Plan page's current scenario"
-    assert any("Hand-checkable" in c.value for c in at.caption)
+    assert at.radio(key="uncertainty_source").value == "Plan page's current plan"
+    assert any("Plan page's current plan (from Hand-checkable" in c.value for c in at.caption)
     at.number_input(key="uncertainty_draws").set_value(20)
     run(at)
     assert at.session_state["uncertainty_result"].scenario.startswith("Hand-checkable")
+
+
+def test_an_edited_demo_plan_is_not_called_the_demo(app_db: str) -> None:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
+    demo = load_scenario(DEMO_SCENARIO)
+    budget = demo.budget.model_copy(update={"total": (demo.budget.total or 5e6) * 0.9})
+    at.session_state[STATE_KEY] = PlanState(scenario=demo.model_copy(update={"budget": budget}))
+    at.run()
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(f"(edited from {demo.name})" in c.value for c in at.caption)
+    at.number_input(key="uncertainty_draws").set_value(20)
+    at.checkbox(key="uncertainty_voi_on").uncheck()
+    at.checkbox(key="uncertainty_cvar_on").uncheck()
+    run(at)
+    assert "edited from" in at.session_state["uncertainty_risk"].label
 
 
 def test_frontier_point_opens_on_the_plan_page_and_tornado_draws(app_db: str) -> None:
