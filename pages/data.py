@@ -8,6 +8,7 @@ from model.domain.candidates import KIND_LABELS
 from model.store import db
 from model.store.exporter import csv_bytes, export_all, xlsx_bytes
 from model.store.importer import SPECS_BY_NAME, ImportRejected, import_file
+from pages._i18n import number_format_select
 from pages._shared import (
     ILLUSTRATIVE_NOTE,
     candidates_frame,
@@ -99,7 +100,7 @@ with tab_import:
         "written and every problem is listed with its row and column. Rows whose id already "
         "exists are updated."
     )
-    c1, c2 = st.columns(2)
+    c1, c2, c3 = st.columns(3)
     table_choice = c1.selectbox(
         "Table",
         ["(detect from columns)", *SPECS_BY_NAME],
@@ -112,6 +113,8 @@ with tab_import:
         key="data_import_dataset",
         help="Candidates and regions belong to a named dataset, e.g. one per country.",
     )
+    with c3:
+        number_format = number_format_select("data_import_number_format")
     upload = st.file_uploader("File to import", type=["csv", "xlsx"], key="data_import_file")
     if upload is not None:
         table = None if table_choice.startswith("(") else table_choice
@@ -125,6 +128,7 @@ with tab_import:
                 dataset=dataset_name,
                 dry_run=True,
                 user=user,
+                number_format=number_format,
             )
         except ImportRejected as exc:
             shown = exc.problems[:PROBLEMS_LISTED]
@@ -166,7 +170,13 @@ with tab_import:
             elif st.button("Import these rows", type="primary", key="data_import_go"):
                 try:
                     report = import_file(
-                        eng, payload, upload.name, table=table, dataset=dataset_name, user=user
+                        eng,
+                        payload,
+                        upload.name,
+                        table=table,
+                        dataset=dataset_name,
+                        user=user,
+                        number_format=number_format,
                     )
                 except ImportRejected as exc:
                     st.error(str(exc))

@@ -33,6 +33,7 @@ from model.store.proposal_files import (
     proposal_statuses,
 )
 from model.store.screening import fetch_reviews, save_review
+from pages._i18n import number_format_select
 from pages._proposal_parts import manual_entry, show_outcome
 from pages._shared import (
     clear_data_caches,
@@ -88,11 +89,12 @@ with tab_in:
         mime="text/csv",
         key="proposals_example_dl",
     )
+    number_format = number_format_select("proposals_number_format") if writer else "auto"
     upload = st.file_uploader("Proposals file", type=["csv", "xlsx"], key="proposals_upload")
     if upload is not None:
         payload = upload.getvalue()
         try:
-            parsed = parse_proposals(payload, upload.name)
+            parsed = parse_proposals(payload, upload.name, number_format)
         except ImportRejected as exc:
             st.error(
                 md(
@@ -112,7 +114,9 @@ with tab_in:
                 "Import these proposals", type="primary", key="proposals_import_go"
             ):
                 try:
-                    report = import_proposals(eng, payload, upload.name, user=user)
+                    report = import_proposals(
+                        eng, payload, upload.name, user=user, number_format=number_format
+                    )
                 except (ImportRejected, PermissionDenied) as exc:
                     st.error(md(f"Not imported: {exc}"))
                 else:

@@ -37,6 +37,7 @@ from model.store.importer import ImportRejected, import_file
 from model.store.orm import ProposalRow
 from model.store.proposal_files import import_proposals, parse_proposals
 from model.store.repository import fetch_candidates, fetch_evidence, table_counts
+from tests.test_pages import open_page
 
 ADMIN = User("root", "admin")
 PROGRAMMES_CSV = (
@@ -376,3 +377,41 @@ def test_fomento_screen_takes_a_number_format(
     assert "column amount_requested: '250.000' reads two ways" in capsys.readouterr().err
     assert main(["screen", str(path), "--number-format", "es", "--format", "json"]) == 0
     assert '"amount_requested": 250000.0' in capsys.readouterr().out
+
+
+# --- the upload pages ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("page", "uploader", "select", "go", "text"),
+    [
+        (
+            "pages/proposals.py",
+            "proposals_upload",
+            "proposals_number_format",
+            "proposals_import_go",
+            PROPOSAL_HEADER + proposal_row("250.000"),
+        ),
+        (
+            "pages/data.py",
+            "data_import_file",
+            "data_import_number_format",
+            "data_import_go",
+            EVIDENCE_HEADER + evidence_row("250.000"),
+        ),
+    ],
+)
+def test_upload_pages_refuse_ambiguous_numbers_until_the_format_is_declared(
+    app_db: str, page: str, uploader: str, select: str, go: str, text: str
+) -> None:
+    at = open_page(page)
+    assert at.selectbox(key=select).value == "auto"
+    at.file_uploader(key=uploader).set_value(("upload.csv", text.encode(), "text/csv")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    errors = " ".join(e.value for e in at.error)
+    assert "row 2, column" in errors and "'250.000' reads two ways" in errors
+    assert "250000 (read as 1.234,56)" in errors and "250 (read as 1,234.56" in errors
+    assert not any(b.key == go for b in at.button), "no import button for a refused file"
+    at.selectbox(key=select).set_value("es").run()
+    assert not at.exception and not at.error
+    assert any("is valid" in s.value for s in at.success)

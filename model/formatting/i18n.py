@@ -1,0 +1,120 @@
+"""The interface's language: gettext catalogs (``model/locale``) through Babel.
+
+Messages are marked in the code with ``_()`` / ``ngettext()`` (English source text as
+the message id) and translated in ``model/locale/<lang>/LC_MESSAGES/fomento.po``, a file
+a Spanish speaker can correct without reading Python. ``make install`` compiles each
+``.po`` to ``.mo`` (``pybabel compile``); when a ``.mo`` is missing or older than its
+``.po`` (a fresh clone, a just-edited catalog) the ``.po`` is compiled in memory, so the
+text shown is always the catalog's. Plural forms follow the catalog's Plural-Forms
+header ("1 candidato", "3 candidatos").
+
+Which language and which number locale: ``LANGUAGES`` are the interface languages;
+``NUMBER_LOCALES`` the locales numbers can be written in for each, because Spanish
+speakers do not agree (es_MX writes 1,234.56, es_CO 1.234,56). ``choose_locale`` picks
+one from a browser's language tag. Pure: reads the catalogs, nothing else; no Streamlit.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import io
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Final
+
+from babel import Locale, UnknownLocaleError
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+LOCALE_DIR: Final = Path(__file__).resolve().parent.parent / "locale"
+DOMAIN: Final = "fomento"
+DEFAULT_LANGUAGE: Final = "en"
+#: Interface languages, each named in itself (what a picker shows).
+LANGUAGES: dict[str, str] = {"en": "English", "es": "Español"}
+#: Number locales per language, the first being the default when the browser says
+#: only "es". Mexico and Peru write 1,234.56; Colombia, Argentina, Chile, Spain 1.234,56.
+NUMBER_LOCALES: dict[str, tuple[str, ...]] = {
+    "en": ("en_US", "en_GB"),
+    "es": ("es_CO", "es_MX", "es_AR", "es_CL", "es_PE", "es_ES"),
+}
+
+
+@dataclass(frozen=True)
+class Translator:
+    """gettext for one language, with the number locale figures are written in."""
+
+    language: str
+    number_locale: str
+    catalog: _gettext.NullTranslations
+
+    def gettext(self, message: str) -> str:
+        """``message`` in this language (the English text if the catalog lacks it)."""
+        return self.catalog.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        """The form for ``n`` items, by the language's plural rule (``%(n)s`` unfilled)."""
+        return self.catalog.ngettext(singular, plural, n)
+
+
+def po_path(language: str) -> Path:
+    return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@cache
+def catalog(language: str) -> _gettext.NullTranslations:
+    """The compiled catalog of ``language`` (English: the source text itself)."""
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown language '{language}'; choose one of {', '.join(LANGUAGES)}")
+    po = po_path(language)
+    if not po.is_file():
+        return _gettext.NullTranslations()
+    mo = po.with_suffix(".mo")
+    if mo.is_file() and mo.stat().st_mtime >= po.stat().st_mtime:
+        with mo.open("rb") as fh:
+            return _gettext.GNUTranslations(fh)
+    # No compiled catalog (fresh clone) or an edited .po: compile it in memory.
+    with po.open("rb") as fh:
+        messages = read_po(fh, locale=language, domain=DOMAIN)
+    buf = io.BytesIO()
+    write_mo(buf, messages)
+    buf.seek(0)
+    return _gettext.GNUTranslations(buf)
+
+
+def translator(language: str = DEFAULT_LANGUAGE, number_locale: str | None = None) -> Translator:
+    """The translator for ``language``; numbers in ``number_locale`` or its first locale."""
+    locales = NUMBER_LOCALES.get(language)
+    if locales is None:
+        raise ValueError(f"unknown language '{language}'; choose one of {', '.join(LANGUAGES)}")
+    chosen = number_locale if number_locale in locales else locales[0]
+    return Translator(language, chosen, catalog(language))
+
+
+def choose_locale(tag: str | None) -> tuple[str, str]:
+    """(language, number locale) for a browser language tag such as ``es-MX``.
+
+    An exact locale we offer wins (``es-MX`` -> es_MX); else its language's default
+    (``es-VE`` -> es_CO); an unknown or missing tag gives English.
+    """
+    if tag:
+        try:
+            loc = Locale.parse(tag.replace("-", "_"))
+        except (ValueError, UnknownLocaleError):
+            loc = None
+        if loc is not None and loc.language in NUMBER_LOCALES:
+            offered = NUMBER_LOCALES[loc.language]
+            wanted = f"{loc.language}_{loc.territory}" if loc.territory else ""
+            return loc.language, wanted if wanted in offered else offered[0]
+    return DEFAULT_LANGUAGE, NUMBER_LOCALES[DEFAULT_LANGUAGE][0]
+
+
+def locale_label(number_locale: str) -> str:
+    """A locale named in its own language, e.g. "español (Colombia)" for es_CO."""
+    return str(Locale.parse(number_locale).display_name)
+
+
+# ``N_`` marks text for extraction where it is defined (a module-level label) and is
+# translated where it is shown, with the reader's language.
+def N_(message: str) -> str:
+    return message

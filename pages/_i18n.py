@@ -1,0 +1,98 @@
+"""The reader's language in a Streamlit session: ``_()``, the picker, the number locale.
+
+The choice is one locale (``es_CO``, ``es_MX``, ``en_US``...) kept in the session under
+``LOCALE_KEY``: its language picks the catalog (``model.formatting.i18n``) and the
+locale itself how figures are written. Until the reader picks, the browser's language
+(``st.context.locale``) decides.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from babel.numbers import format_decimal
+
+from model.formatting.i18n import (
+    NUMBER_LOCALES,
+    Translator,
+    choose_locale,
+    locale_label,
+    translator,
+)
+from model.formatting.parsing import NUMBER_FORMATS, NumberFormat
+
+LOCALE_KEY = "i18n_locale"
+FORMAT_CHOICES: tuple[NumberFormat, ...] = tuple(NUMBER_FORMATS)
+OFFERED: tuple[str, ...] = tuple(loc for locs in NUMBER_LOCALES.values() for loc in locs)
+
+
+def _browser_tag() -> str | None:
+    try:
+        return st.context.locale
+    except Exception:  # no browser context (a bare script run): English
+        return None
+
+
+def current_locale() -> str:
+    """The number locale chosen in the sidebar, else the browser's, else en_US."""
+    chosen = st.session_state.get(LOCALE_KEY)
+    if isinstance(chosen, str) and chosen in OFFERED:
+        return chosen
+    return choose_locale(_browser_tag())[1]
+
+
+def tr() -> Translator:
+    """The translator for this session's language and number locale."""
+    loc = current_locale()
+    return translator(loc.split("_")[0], loc)
+
+
+def _(message: str) -> str:
+    """``message`` in the reader's language."""
+    return tr().gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The plural form for ``n`` in the reader's language (``%(n)s`` left to fill)."""
+    return tr().ngettext(singular, plural, n)
+
+
+def number_locale() -> str:
+    """The locale figures are written in (pass it to ``model.formatting.numbers``)."""
+    return current_locale()
+
+
+def language_picker() -> None:
+    """The sidebar's language and number-format choice (shown on every page)."""
+    if LOCALE_KEY not in st.session_state:
+        st.session_state[LOCALE_KEY] = current_locale()
+    st.sidebar.selectbox(
+        _("Language and numbers"),
+        OFFERED,
+        format_func=lambda loc: f"{locale_label(loc)} · {format_decimal(1234567.5, locale=loc)}",
+        key=LOCALE_KEY,
+        help=_("The interface language, and how figures are written (1,234.5 or 1.234,5)."),
+    )
+
+
+def number_format_select(key: str) -> NumberFormat:
+    """How an uploaded file writes its numbers; undeclared by default, so a value such as
+    "250.000" (250 or 250000?) is refused instead of guessed."""
+    labels = {
+        "auto": _("Not declared: refuse numbers that read two ways"),
+        "en": _("1,234.56 (comma groups thousands)"),
+        "es": _("1.234,56 (point groups thousands)"),
+        "space": _("1 234,56 (space groups thousands)"),
+        "plain": _("1234.56 (no thousands separator)"),
+    }
+    choice = st.selectbox(
+        _("Numbers in the file are written as"),
+        FORMAT_CHOICES,
+        format_func=labels.__getitem__,
+        key=key,
+        help=_(
+            'In "250.000" the point may group thousands (two hundred and fifty thousand) '
+            "or mark decimals (two hundred and fifty). Declare the file's convention, or "
+            "leave it undeclared and any number that reads two ways is refused."
+        ),
+    )
+    return choice or "auto"
