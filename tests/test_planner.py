@@ -10,6 +10,7 @@ from model.allocator.api import SweepPoint, allocate
 from model.allocator.result import (
     AllocationResult,
     RelaxationStep,
+    RuleEdit,
     result_from_json,
     result_to_json,
 )
@@ -119,7 +120,7 @@ def test_applying_the_diagnosis_makes_the_plan_feasible(solver: str) -> None:
     res = allocate(sc, solver)
     assert res.status == "infeasible"
     steps = {s.rule: s for s in res.relaxation}
-    assert steps["budget_year[1]"].target == "budget.per_year[0]"
+    assert steps["budget_year[1]"].edits == (RuleEdit("budget_year", 120_000.0, year=1),)
     assert steps["budget_year[1]"].new_value == pytest.approx(120_000.0, abs=1.0)
     floor = steps["region_floor[Altiplano]"]
     assert floor.new_value == pytest.approx(120_000 / 220_000, abs=SHARE_TOL)
@@ -131,8 +132,10 @@ def test_applying_the_diagnosis_makes_the_plan_feasible(solver: str) -> None:
 
 def test_a_candidate_data_step_cannot_be_applied() -> None:
     sc = load_scenario(INFEASIBLE)
-    step = RelaxationStep("subsidy_floor[C1,1]", "c. subsidy band", 1.0, "lower it")
-    with pytest.raises(ValueError, match="candidate data"):
+    step = RelaxationStep(
+        "eligible[C1]", "e. matching grants", 1.0, "admit it", why_not="a screening decision"
+    )
+    with pytest.raises(ValueError, match="cannot be applied here: a screening decision"):
         apply_relaxation(sc, step)
 
 

@@ -14,7 +14,7 @@ from model.allocator.build.arrays import curve
 from model.allocator.build.builder import build_model
 from model.allocator.build.lp import BuiltModel
 from model.allocator.explain.greedy import greedy_plan
-from model.allocator.explain.relax import diagnose
+from model.allocator.explain.relax import diagnosis
 from model.allocator.explain.reports import (
     constraint_reports,
     read_plan,
@@ -88,8 +88,10 @@ def read_out(
         message=sol.message,
     )
     if not sol.ok:
-        steps = diagnose(built, sol.solver) if sol.status == "infeasible" else ()
-        return replace(empty, relaxation=steps)
+        if sol.status != "infeasible":
+            return empty
+        found = diagnosis(built, sol.solver)
+        return replace(empty, relaxation=found.steps, relaxation_note=found.note)
     plan = read_plan(built, sol.values)
     arr = built.arrays
     spend = float(plan.x.sum())

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any
+from typing import Any, Literal, get_args
 
 import orjson
 
@@ -53,24 +53,100 @@ class UnfundedReport:
     sentence: str
 
 
+# Who can make a relaxation happen: the planner's own rules apply in one click;
+# partners (more match, more broker networks) must be asked; a candidate's own terms
+# (public-share band, fee schedule, grant cap) are changed in the candidate data.
+Lever = Literal["planner", "partners", "candidate data"]
+LEVERS: tuple[Lever, ...] = ("planner", "partners", "candidate data")
+
+# The numbers a relaxation can change. Scenario rules: budget_total, budget_year (year),
+# kind_min/kind_max (key: kind), region_min/region_max (key: region name, free text),
+# lagging_min_share, source_min/source_max/source_amount (key: source name),
+# max_average_public_share, mandatory/go_no_go/min_funding/max_funding (key: candidate
+# id), locked (key: candidate id, year), min_fee_revenue, existing_networks, target (key:
+# measure). Candidate data (key: candidate id): partner_match, public_share_floor,
+# public_share_ceiling, grant_cap, fee_share (year: the plan year whose fee changes).
+EditField = Literal[
+    "budget_total",
+    "budget_year",
+    "kind_min",
+    "kind_max",
+    "region_min",
+    "region_max",
+    "lagging_min_share",
+    "source_min",
+    "source_max",
+    "source_amount",
+    "max_average_public_share",
+    "mandatory",
+    "go_no_go",
+    "min_funding",
+    "max_funding",
+    "locked",
+    "min_fee_revenue",
+    "existing_networks",
+    "target",
+    "partner_match",
+    "public_share_floor",
+    "public_share_ceiling",
+    "grant_cap",
+    "fee_share",
+]
+EDIT_FIELDS: tuple[str, ...] = get_args(EditField)
+
+
+@dataclass(frozen=True)
+class RuleEdit:
+    """One number of a scenario to change: ``field`` (see ``EditField``), the ``key`` it
+    belongs to as written in the scenario (a region name, kind, source name, candidate id
+    or measure; "" when none), the plan ``year`` (1..H; 0 when none) and the new ``value``
+    in the field's unit (US$, share 0-1, scale 0-1, networks, or the target's unit)."""
+
+    field: EditField
+    value: float
+    key: str = ""
+    year: int = 0
+
+    @property
+    def path(self) -> str:
+        """A readable locator for people (never parsed back; keys are shown quoted)."""
+        k = f"[{self.key!r}]" if self.key else ""
+        y = f"[year {self.year}]" if self.year else ""
+        return f"{self.field}{k}{y}"
+
+
 @dataclass(frozen=True)
 class RelaxationStep:
     """One rule to relax to make an infeasible scenario feasible, and by how much.
 
-    ``target`` is the scenario field to change, as a JSON path (``budget.per_year[0]``,
-    ``rules.policy_mix.lagging_min_share``, ``rules.candidate_limits.locked[C-01,2]``),
-    and ``new_value`` its relaxed value in that field's unit (US$, share 0-1, scale
-    0-1, networks, or the target's unit). Both are empty when the rule is a
-    candidate's own data (subsidy band, fees, grant terms, eligibility): those are
-    changed in the candidate table, not in the scenario's rules.
+    ``edits`` are the structured changes that relax it (usually one; empty when no number
+    can: ``why_not`` then says why, e.g. an eligibility decision). ``lever`` says who can
+    make them: the planner (one click), partners (a request to them) or the candidate
+    data (the Data page). ``amount`` is the give of the row in its own unit (US$ for money
+    rows, scale or networks otherwise).
     """
 
     rule: str
     family: str
     amount: float  # in the row's own unit (US$ for money rows)
     sentence: str
-    target: str = ""
-    new_value: float | None = None
+    edits: tuple[RuleEdit, ...] = ()
+    lever: Lever = "planner"
+    why_not: str = ""
+
+    @property
+    def applicable(self) -> bool:
+        """Whether the planner can apply it in one click."""
+        return bool(self.edits) and self.lever == "planner"
+
+    @property
+    def target(self) -> str:
+        """Readable locator of the first edit ("" without one)."""
+        return self.edits[0].path if self.edits else ""
+
+    @property
+    def new_value(self) -> float | None:
+        return self.edits[0].value if self.edits else None
 
 
 @dataclass(frozen=True)
@@ -116,6 +192,7 @@ class AllocationResult:
     gap: float | None
     duals_note: str
     relaxation: tuple[RelaxationStep, ...]
+    relaxation_note: str = ""  # what still binds after every step, or "" when they suffice
     seconds: dict[str, float] = field(default_factory=dict)
     message: str = ""
 
@@ -232,9 +309,8 @@ def result_from_json(data: Mapping[str, Any]) -> AllocationResult:
             is_mip=bool(data["is_mip"]),
             gap=_opt(data.get("gap"), "gap"),
             duals_note=str(data.get("duals_note", "")),
-            relaxation=tuple(
-                RelaxationStep(**_known(RelaxationStep, s)) for s in data.get("relaxation", ())
-            ),
+            relaxation=tuple(_step(s) for s in data.get("relaxation", ())),
+            relaxation_note=str(data.get("relaxation_note", "")),
             seconds=_money_map(data.get("seconds", {}), "seconds"),
             message=str(data.get("message", "")),
         )
@@ -259,3 +335,60 @@ def _constraint(c: Mapping[str, Any]) -> ConstraintReport:
         rule, _, rest = name.partition("[")
         values |= {"rule": rule, "index": rest[:-1], "portfolio": rule in PORTFOLIO_RULES}
     return ConstraintReport(**values)
+
+
+def _step(s: Mapping[str, Any]) -> RelaxationStep:
+    values = _known(RelaxationStep, s)
+    if "edits" in s:
+        values["edits"] = tuple(RuleEdit(**_known(RuleEdit, e)) for e in s["edits"])
+    else:
+        # Saved before steps carried structured edits: read the old JSON path once.
+        edit = _edit_from_path(str(s.get("target", "")), s.get("new_value"))
+        values["edits"] = () if edit is None else (edit,)
+        if edit is None:
+            values["lever"] = "candidate data"
+            values["why_not"] = "a candidate's own data: change it on the Data page"
+    return RelaxationStep(**values)
+
+
+# Old paths: fixed prefixes and suffixes around a free-text key (a region name may hold
+# dots, brackets or commas, so the key is what lies between them, never a split part).
+_OLD_PATHS: tuple[tuple[str, str, str], ...] = (
+    ("rules.policy_mix.kind_shares.", ".min", "kind_min"),
+    ("rules.policy_mix.kind_shares.", ".max", "kind_max"),
+    ("rules.policy_mix.region_shares.", ".min", "region_min"),
+    ("rules.policy_mix.region_shares.", ".max", "region_max"),
+    ("rules.policy_mix.sources[", "].share.min", "source_min"),
+    ("rules.policy_mix.sources[", "].share.max", "source_max"),
+    ("rules.policy_mix.sources[", "].amount", "source_amount"),
+    ("rules.candidate_limits.mandatory.", "", "mandatory"),
+    ("rules.candidate_limits.go_no_go.", "", "go_no_go"),
+    ("rules.candidate_limits.min_funding.", "", "min_funding"),
+    ("rules.candidate_limits.max_funding.", "", "max_funding"),
+    ("objective.targets.", "", "target"),
+)
+_OLD_FIXED: dict[str, str] = {
+    "budget.total": "budget_total",
+    "rules.policy_mix.lagging_min_share": "lagging_min_share",
+    "rules.subsidy_band.max_average_public_share": "max_average_public_share",
+    "rules.cost_recovery.min_fee_revenue": "min_fee_revenue",
+    "rules.broker_capacity.existing_networks": "existing_networks",
+}
+
+
+def _edit_from_path(path: str, value: Any) -> RuleEdit | None:
+    if not path or value is None:
+        return None
+    v = _float(value, "relaxation.new_value")
+    if path in _OLD_FIXED:
+        return RuleEdit(_OLD_FIXED[path], v)  # type: ignore[arg-type]  # a known field name
+    if path.startswith("budget.per_year[") and path.endswith("]"):
+        return RuleEdit("budget_year", v, year=int(path[16:-1]) + 1)
+    if path.startswith("rules.candidate_limits.locked[") and path.endswith("]"):
+        cid, _, year = path[30:-1].rpartition(",")
+        return RuleEdit("locked", v, key=cid, year=int(year))
+    for head, tail, name in _OLD_PATHS:
+        if path.startswith(head) and path.endswith(tail) and len(path) > len(head) + len(tail):
+            key = path[len(head) : len(path) - len(tail)]
+            return RuleEdit(name, v, key=key)  # type: ignore[arg-type]  # a known field name
+    return None

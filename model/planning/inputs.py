@@ -13,15 +13,13 @@ plan years 1..horizon.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from model import DATA_DIR
-from model.allocator.result import (
-    RelaxationStep,
-)
+from model.allocator.explain.edits import apply_edits
+from model.allocator.result import Lever, RelaxationStep
 from model.allocator.scenario import (
     Budget,
     LockedAmount,
@@ -255,52 +253,21 @@ def lock_current_spending(
     return replace(inputs, locked=locked_from_funding(funding), budget_on_top=True)
 
 
-_PATH_PART = re.compile(r"([^.\[\]]+)(?:\[([^\]]+)\])?")
-
-
 def apply_relaxation(scenario: Scenario, step: RelaxationStep) -> Scenario:
-    """The scenario with ``step.target`` set to ``step.new_value`` (``ValueError`` if the
-    step names a candidate's own data, which the scenario's rules cannot change)."""
-    if not step.target or step.new_value is None:
-        raise ValueError(
-            f"{step.rule}: this rule comes from the candidate data; change it on the Data page"
-        )
-    data = scenario.model_dump(mode="json")
-    parts = [(m.group(1), m.group(2)) for m in _PATH_PART.finditer(step.target)]
-    node: Any = data
-    for k, (key, index) in enumerate(parts):
-        last = k == len(parts) - 1
-        if index is None:
-            if last:
-                node[key] = step.new_value
-            else:
-                node = node.setdefault(key, {})
-            continue
-        seq = node[key]
-        if key == "per_year":
-            seq[int(index)] = step.new_value
-        elif key == "locked":
-            cid, year = index.rsplit(",", 1)
-            hit = [d for d in seq if d["candidate"] == cid and d["year"] == int(year)]
-            if not hit:
-                raise ValueError(f"{step.target}: no such locked amount")
-            hit[0]["amount"] = step.new_value
-        elif key == "sources":
-            node = next((d for d in seq if d["name"] == index), None)
-            if node is None:
-                raise ValueError(f"{step.target}: no funding source {index!r}")
-            continue
-        else:
-            raise ValueError(f"{step.target}: cannot apply this relaxation")
-    if step.target.startswith("budget.per_year") and data["budget"]["total"] is not None:
-        # Raising one year must not be undone by a total that the years already exhausted.
-        data["budget"]["total"] = max(data["budget"]["total"], sum(data["budget"]["per_year"]))
-    return parse_scenario(data)
+    """The scenario with the step's structured edits applied (``ValueError`` when the step
+    has none, saying why: e.g. an eligibility decision, which no number can change)."""
+    if not step.edits:
+        raise ValueError(f"{step.rule}: cannot be applied here: {step.why_not or 'no edit'}")
+    return apply_edits(scenario, step.edits)
 
 
-def apply_all(scenario: Scenario, steps: Iterable[RelaxationStep]) -> Scenario:
-    """Every applicable relaxation step, in order (candidate-data steps are skipped)."""
-    for s in steps:
-        if s.target and s.new_value is not None:
-            scenario = apply_relaxation(scenario, s)
-    return scenario
+def apply_all(
+    scenario: Scenario,
+    steps: Iterable[RelaxationStep],
+    levers: Iterable[Lever] = ("planner",),
+) -> Scenario:
+    """Every step whose lever is in ``levers`` (default: the planner's own rules, what the
+    Plan page applies in one click), in order; steps without edits are skipped."""
+    allowed = set(levers)
+    edits = [e for s in steps if s.lever in allowed for e in s.edits]
+    return apply_edits(scenario, edits) if edits else scenario

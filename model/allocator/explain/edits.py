@@ -1,0 +1,104 @@
+"""Apply structured relaxation edits (``RuleEdit``) to a scenario.
+
+An edit names a field, the key it belongs to exactly as the scenario writes it (a
+region name is free text: "St. Ann" or "a.b[c],d" are keys, never paths to split) and
+the plan year where one applies. ``apply_edits`` returns a new, validated scenario;
+``ValueError`` names the edit that does not fit (an unknown key, a value outside its
+field's domain).
+
+Units: money US$, shares 0-1, scale 0-1, networks, targets in their measure's unit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from model.allocator.result import RuleEdit
+from model.allocator.scenario import Scenario, parse_scenario
+
+_SHARES = {"kind_min": ("kind_shares", "min"), "kind_max": ("kind_shares", "max")}
+_SHARES |= {"region_min": ("region_shares", "min"), "region_max": ("region_shares", "max")}
+_LIMITS = ("mandatory", "go_no_go", "min_funding", "max_funding")
+_CANDIDATE = ("partner_match", "public_share_floor", "public_share_ceiling", "grant_cap")
+
+
+def apply_edits(scenario: Scenario, edits: Iterable[RuleEdit]) -> Scenario:
+    """``scenario`` with every edit applied in order (``ValueError`` names a bad edit)."""
+    data = scenario.model_dump(mode="json")
+    for e in edits:
+        _apply(data, e)
+    return parse_scenario(data)
+
+
+def _apply(data: dict[str, Any], e: RuleEdit) -> None:
+    rules = data["rules"]
+    pm = rules["policy_mix"]
+    v = float(e.value)
+    where = f"relaxation {e.path}"
+    if e.field == "budget_total":
+        data["budget"]["total"] = v
+    elif e.field == "budget_year":
+        years = data["budget"]["per_year"]
+        if years is None or not 1 <= e.year <= len(years):
+            raise ValueError(f"{where}: the scenario has no budget for plan year {e.year}")
+        years[e.year - 1] = v
+        if data["budget"]["total"] is not None:
+            # Raising one year must not be undone by a total the years already exhaust.
+            data["budget"]["total"] = max(data["budget"]["total"], sum(years))
+    elif e.field in _SHARES:
+        group, side = _SHARES[e.field]
+        bounds = pm[group].setdefault(e.key, {"min": 0.0, "max": 1.0})
+        bounds[side] = v
+    elif e.field == "lagging_min_share":
+        pm["lagging_min_share"] = v
+    elif e.field in ("source_min", "source_max", "source_amount"):
+        src = next((s for s in pm["sources"] if s["name"] == e.key), None)
+        if src is None:
+            raise ValueError(f"{where}: no funding source {e.key!r}")
+        if e.field == "source_amount":
+            src["amount"] = v
+        else:
+            src["share"]["min" if e.field == "source_min" else "max"] = v
+    elif e.field == "max_average_public_share":
+        rules["subsidy_band"]["max_average_public_share"] = v
+    elif e.field in _LIMITS:
+        rules["candidate_limits"][e.field][e.key] = v
+    elif e.field == "locked":
+        hit = [
+            d
+            for d in rules["candidate_limits"]["locked"]
+            if d["candidate"] == e.key and d["year"] == e.year
+        ]
+        if not hit:
+            raise ValueError(f"{where}: no amount is locked for {e.key} in year {e.year}")
+        hit[0]["amount"] = v
+    elif e.field == "min_fee_revenue":
+        rules["cost_recovery"]["min_fee_revenue"] = v
+    elif e.field == "existing_networks":
+        rules["broker_capacity"]["existing_networks"] = v
+    elif e.field == "target":
+        data["objective"]["targets"][e.key] = v
+    elif e.field in _CANDIDATE or e.field == "fee_share":
+        cand = next((c for c in data["candidates"] if c["id"] == e.key), None)
+        if cand is None:
+            raise ValueError(f"{where}: no candidate {e.key!r}")
+        if e.field == "fee_share":
+            _set_fee(cand, e, v, where)
+        else:
+            cand[e.field] = v
+    else:  # pragma: no cover - EditField is a closed Literal
+        raise ValueError(f"{where}: cannot apply this relaxation")
+
+
+def _set_fee(cand: dict[str, Any], e: RuleEdit, v: float, where: str) -> None:
+    """Set the fee share of one plan year; the schedule is written out to that year so
+    the change does not leak into later years (the last share holds after a schedule)."""
+    k = e.year - int(cand["start_year"]) + 1  # year of operation
+    sched = list(cand["fee_schedule"])
+    if k < 1 or k > len(cand["cost_by_year"]) or not sched:
+        raise ValueError(f"{where}: {e.key} charges no fee in plan year {e.year}")
+    while len(sched) < len(cand["cost_by_year"]):
+        sched.append(sched[-1])
+    sched[k - 1] = v
+    cand["fee_schedule"] = sched
