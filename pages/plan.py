@@ -209,23 +209,32 @@ if result.objective is None:
     st.error(md(summary), icon=":material/block:")
     if result.relaxation:
         st.markdown("**Rules to relax** (the smallest changes that make the plan feasible):")
+        mine = [i for i, step in enumerate(result.relaxation) if step.applicable]
         for i, step in enumerate(result.relaxation):
             c1, c2 = st.columns([4, 1])
-            c1.markdown(md(f"- *{step.family}*: {step.sentence}"))
-            c2.button(
-                "Apply this relaxation",
-                key=f"plan_relax_{i}",
+            if step.applicable:
+                c1.markdown(md(f"- *{step.family}*: {step.sentence}"))
+                c2.button(
+                    "Apply this relaxation",
+                    key=f"plan_relax_{i}",
+                    on_click=_apply_relaxation,
+                    args=([i],),
+                )
+            elif step.lever == "partners":
+                # Only partners can make this happen: a request, not a button.
+                c1.markdown(md(f"- *{step.family}*: **request to partners**: {step.sentence}"))
+            else:
+                why = step.why_not or "a candidate's own terms: change them on the Data page"
+                c1.markdown(md(f"- *{step.family}*: {step.sentence} (not applied here: {why})"))
+        if mine:
+            st.button(
+                "Apply the planner's changes and solve",
+                key="plan_relax_all",
                 on_click=_apply_relaxation,
-                args=([i],),
-                disabled=not step.target,
-                help=None if step.target else "A candidate's own data: change it on the Data page.",
+                args=(mine,),
             )
-        st.button(
-            "Apply all relaxations and solve",
-            key="plan_relax_all",
-            on_click=_apply_relaxation,
-            args=(list(range(len(result.relaxation))),),
-        )
+    if result.relaxation_note:
+        st.warning(md(result.relaxation_note), icon=":material/info:")
 else:
     st.success(md(summary), icon=":material/check_circle:")
     m1, m2, m3, m4 = st.columns(4)
