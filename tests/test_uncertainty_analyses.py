@@ -85,10 +85,16 @@ def test_cli_json_is_seeded_and_complete(capsys: pytest.CaptureFixture[str]) -> 
     first = json.loads(capsys.readouterr().out)
     assert main([*args, "--cvar", "0.25", "--tornado", "3", "--frontier", "3"]) == 0
     assert json.loads(capsys.readouterr().out) == first
-    assert first["draws"] == 20 and first["feasible_draws"] == 20
-    o = first["objective"]
+    ws = first["wait_and_see"]
+    assert ws["draws"] == 20 and ws["feasible_draws"] == 20
+    o = ws["objective"]
     assert o["p10"] <= o["p50"] <= o["p90"]
-    assert set(first["funded_probability"]) == {c.id for c in demo().candidates}
+    assert set(ws["funded_probability"]) == {c.id for c in demo().candidates}
+    risk = first["plan_risk"]["objective"]
+    assert risk["p10"] <= risk["p50"] <= risk["p90"]
+    # A fixed plan can never beat the best plan for the same draws on average.
+    assert risk["mean"] <= o["mean"] + 1e-6 * o["mean"]
+    assert first["value_of_information"]["evpi"] >= 0
     assert first["cvar"]["alpha"] == 0.25 and first["cvar"]["cvar_gain"] >= 0
     assert len(first["tornado"]["bars"]) == 3 and len(first["frontier"]) >= 3
 
