@@ -225,6 +225,21 @@ class ColSet:
         self.count += m
         return idx
 
+    def _block(self, idx: IntArray) -> int:
+        """Position of the block that ``add`` returned ``idx`` for."""
+        start = int(idx.ravel()[0])
+        return next(k for k, b in enumerate(self.blocks) if b.start == start and b.labels)
+
+    def set_cost(self, idx: IntArray, cost: FloatArray | float) -> None:
+        """Objective coefficients (maximised) of the columns ``add`` returned as ``idx``."""
+        if idx.size:
+            self.cost[self._block(idx)][:] = np.ravel(cost)
+
+    def set_integer(self, idx: IntArray) -> None:
+        """Mark the columns ``add`` returned as ``idx`` integer."""
+        if idx.size:
+            self.integer[self._block(idx)][:] = True
+
 
 def sum_rows(
     rows: RowSet,

@@ -200,7 +200,7 @@ def _run(elastic: BuiltModel, solver: str | None) -> FloatArray | None:
         sol = solve(elastic, solver)
         return sol.values if sol.ok else None
     opts = elastic.scenario.solver
-    h = highspy.Highs()
+    h = highspy.Highs()  # type: ignore[no-untyped-call]  # highspy stubs leave __init__ untyped
     h.setOptionValue("output_flag", False)
     h.setOptionValue("time_limit", float(opts.time_limit_s))
     h.setOptionValue("mip_rel_gap", float(opts.mip_gap))
