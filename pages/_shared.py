@@ -5,6 +5,9 @@ Cache decorators live here, never in ``model/`` (STYLE.md habit 9).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
@@ -12,6 +15,7 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from model.accounts import auth
 from model.accounts.auth import User
+from model.allocator.scenario import Scenario
 from model.domain.candidates import KIND_LABELS
 from model.store import db, migrate, repository
 
@@ -206,3 +210,12 @@ def account_sidebar() -> None:
                     st.error(str(exc))
                 else:
                     st.rerun()
+
+
+def _scenario_key(scenario: Scenario) -> str:
+    return scenario.model_dump_json()
+
+
+# ``st.cache_data(hash_funcs=BY_CONTENT)``: a scenario argument is keyed by its whole content,
+# so no session ever sees another scenario's result.
+BY_CONTENT: dict[str | type[Any], Callable[[Any], Any]] = {Scenario: _scenario_key}

@@ -14,16 +14,13 @@ widgets' keys start with ``plan_``. The logic lives in ``model.planning.inputs``
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import pandas as pd
 import streamlit as st
 
 from model.accounts.auth import PermissionDenied
 from model.allocator.api import SweepPoint, allocate, sweep_budget
-from model.allocator.result import AllocationResult, result_from_json, result_to_json
-from model.allocator.scenario import Scenario, parse_scenario
+from model.allocator.result import AllocationResult
+from model.allocator.scenario import Scenario
 from model.domain.candidates import Candidate, Region
 from model.planning.inputs import (
     PlanInputs,
@@ -52,7 +49,15 @@ from pages._handover import (
 )
 from pages._plan_controls import clear_commitments, controls, put_inputs
 from pages._plan_state import OpenedScenario, PlanState, plan_state
-from pages._shared import ILLUSTRATIVE_NOTE, _engine_for, current_user, datasets, engine, md
+from pages._shared import (
+    BY_CONTENT,
+    ILLUSTRATIVE_NOTE,
+    _engine_for,
+    current_user,
+    datasets,
+    engine,
+    md,
+)
 
 ss = st.session_state
 state: PlanState = plan_state()
@@ -75,27 +80,21 @@ def _candidate_set(url: str, dataset: str) -> tuple[tuple[Candidate, ...], tuple
     )
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def _solve(scenario_json: str, solver: str) -> AllocationResult:
-    # Keyed by the whole scenario, so no session ever sees another scenario's result.
-    return allocate(parse_scenario(_loads(scenario_json)), solver)
+@st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_CONTENT)
+def _solve(scenario: Scenario, solver: str) -> AllocationResult:
+    return allocate(scenario, solver)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def _sweep(scenario_json: str, factors: tuple[float, ...], solver: str) -> list[SweepPoint]:
-    return sweep_budget(parse_scenario(_loads(scenario_json)), list(factors), solver)
-
-
-def _loads(text: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(text)
-    return data
+@st.cache_data(max_entries=16, show_spinner=False, hash_funcs=BY_CONTENT)
+def _sweep(scenario: Scenario, factors: tuple[float, ...], solver: str) -> list[SweepPoint]:
+    return sweep_budget(scenario, list(factors), solver)
 
 
 def _open_saved(scenario_id: int) -> None:
     """Load a saved scenario (the Scenarios page's hand-over) into the controls."""
     try:
         saved = get_scenario(engine(), scenario_id)
-        sc = parse_scenario(saved.inputs)
+        sc, stored = saved.scenario, saved.result
     except ValueError as exc:
         st.error(f"Cannot open saved scenario {scenario_id}: {exc}")
         return
@@ -104,8 +103,8 @@ def _open_saved(scenario_id: int) -> None:
     put_inputs(inputs_from_scenario(sc))
     state.opened = OpenedScenario(saved.id, saved.name, saved.version)
     ss["plan_save_name"], ss["plan_save_notes"] = saved.name, saved.notes
-    if saved.result is not None:
-        state.keep_result(result_from_json(saved.result), sc)
+    if stored is not None:
+        state.keep_result(stored, sc)
     else:
         state.forget_result()
 
@@ -125,7 +124,7 @@ def _run_solve(sc: Scenario) -> None:
     with st.status("Solving…", expanded=False) as status:
         st.write(f"{len(sc.candidates)} candidates over {sc.horizon_years} years")
         bar = st.progress(10, text=f"Building and solving with {sc.solver.solver.upper()}")
-        result = _solve(sc.model_dump_json(), sc.solver.solver)
+        result = _solve(sc, sc.solver.solver)
         bar.progress(100, text="Explained: shadow prices, unfunded reasons, greedy baseline")
         secs = result.seconds.get("total", 0.0)
         status.update(label=f"Solved: {result.status} ({secs:.2f} s)", state="complete")
@@ -199,7 +198,7 @@ solved: Scenario | None = state.scenario
 if result is None or solved is None:
     st.info("Set the budget and rules, then press **Solve**.")
     st.stop()
-if solved.model_dump() != scenario.model_dump():
+if solved != scenario:
     st.caption(":orange[The inputs changed since this plan was solved; press Solve to update.]")
 
 # --- results -----------------------------------------------------------------------------
@@ -324,7 +323,7 @@ else:
     if st.button("Run the budget sweep", key="plan_sweep_run", icon=":material/show_chart:"):
         with st.spinner("Re-solving at each budget level…"):
             try:
-                levels = _sweep(solved.model_dump_json(), SWEEP_FACTORS, solved.solver.solver)
+                levels = _sweep(solved, SWEEP_FACTORS, solved.solver.solver)
                 avail = result.budget_available or 0.0
                 state.sweep = sweep_curve(levels, avail, solved.objective.kind)
             except ValueError as exc:
@@ -370,11 +369,9 @@ if save_new or save_changes:
         saved = save_scenario(
             eng,
             current_user(),
+            solved.model_copy(update={"name": name.strip() or solved.name}),
             name=name,
-            inputs=solved.model_copy(update={"name": name.strip() or solved.name}).model_dump(
-                mode="json"
-            ),
-            result=result_to_json(result) if result.objective is not None else None,
+            result=result,
             notes=notes,
             dataset=dataset,
             scenario_id=None if target is None else target.id,

@@ -8,9 +8,6 @@ Saving happens on the Plan page. Reopen hands over through ``pages._handover.ope
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
@@ -18,8 +15,8 @@ from streamlit.errors import StreamlitAPIException
 from model.accounts import auth
 from model.accounts.auth import PermissionDenied
 from model.allocator.api import allocate
-from model.allocator.result import AllocationResult, result_to_json
-from model.allocator.scenario import parse_scenario
+from model.allocator.result import AllocationResult
+from model.allocator.scenario import Scenario
 from model.planning.brief import brief_html
 from model.planning.charts import (
     candidate_records,
@@ -28,7 +25,7 @@ from model.planning.charts import (
     rule_records,
     totals_chart,
 )
-from model.planning.compare import Compared, TotalGroup, compare, prepare
+from model.planning.compare import Compared, TotalGroup, compare
 from model.planning.workbook import ScenarioDocument, file_stem, scenario_json, workbook
 from model.store.scenarios import (
     SavedScenario,
@@ -41,26 +38,26 @@ from model.store.scenarios import (
 )
 from pages import _charts
 from pages._handover import open_in_plan, select_in_scenarios, take_scenario_to_select
-from pages._shared import ILLUSTRATIVE_NOTE, current_user, engine, md, show_flash
+from pages._shared import BY_CONTENT, ILLUSTRATIVE_NOTE, current_user, engine, md, show_flash
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_COMPARE = 6  # more columns than this stop fitting a screen
 ss = st.session_state
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def _solve(inputs_json: str) -> AllocationResult:
+@st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_CONTENT)
+def _solve(scenario: Scenario) -> AllocationResult:
     # Keyed by the whole scenario; used for scenarios saved without a result.
-    data: dict[str, Any] = json.loads(inputs_json)
-    return allocate(parse_scenario(data))
+    return allocate(scenario)
 
 
 def _compared(s: SavedScenario) -> Compared:
-    if s.result is not None:
-        return prepare(s.name, s.inputs, s.result)
+    """``ValueError`` when the stored inputs or result no longer parse."""
+    result = s.result
+    if result is not None:
+        return Compared(s.name, s.scenario, result)
     # Solved through the page's cache so reruns do not solve again; never saved from here.
-    result = _solve(json.dumps(s.inputs, sort_keys=True))
-    return Compared(s.name, parse_scenario(s.inputs), result, solved_now=True)
+    return Compared(s.name, s.scenario, _solve(s.scenario), solved_now=True)
 
 
 def _document(s: SavedScenario) -> ScenarioDocument:
@@ -158,7 +155,7 @@ if a1.button("Reopen in Plan", icon=":material/open_in_new:", key="scenarios_reo
         open_in_plan(sid)
     except StreamlitAPIException:
         st.error("The Plan page is not available in this installation.")
-if sel.result is None:
+if not sel.solved:
     st.warning(
         "Saved without a result. **Solve now and save** solves it with its saved inputs and "
         "stores the result (your rights apply); comparisons and exports meanwhile use a "
@@ -166,7 +163,7 @@ if sel.result is None:
         icon=":material/pending:",
     )
     if a2.button("Solve now and save", icon=":material/play_arrow:", key="scenarios_solve"):
-        result = _solve(json.dumps(sel.inputs, sort_keys=True))
+        result = _solve(sel.scenario)
         if result.objective is None:
             st.error(
                 f"No feasible plan ({result.status}): reopen it in Plan to see which rules to "
@@ -177,9 +174,9 @@ if sel.result is None:
                 save_scenario(
                     eng,
                     user,
+                    sel.scenario,
                     name=sel.name,
-                    inputs=sel.inputs,
-                    result=result_to_json(result),
+                    result=result,
                     notes=sel.notes,
                     dataset=sel.dataset,
                     scenario_id=sid,

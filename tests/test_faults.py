@@ -29,7 +29,7 @@ HAND = json.loads((DATA_DIR / "scenarios" / "hand.json").read_text())
 def test_unreachable_database_is_a_clear_message() -> None:
     eng = db.make_engine(UNREACHABLE)
     with pytest.raises(db.DatabaseUnavailable, match=r"unreachable or busy.*nothing was written"):
-        save_scenario(eng, ANALYST, name="x", inputs=HAND)
+        save_scenario(eng, ANALYST, parse_scenario(HAND), name="x")
 
 
 def test_pages_say_the_database_is_unreachable(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -48,7 +48,7 @@ def test_locked_sqlite_database_refuses_the_write_whole(app_db: str, tmp_path: P
     holder.execute("BEGIN EXCLUSIVE")  # another process holds the write lock
     try:
         with pytest.raises(db.DatabaseUnavailable, match="database is locked"):
-            save_scenario(eng, ANALYST, name="while locked", inputs=HAND)
+            save_scenario(eng, ANALYST, parse_scenario(HAND), name="while locked")
     finally:
         holder.rollback()
         holder.close()

@@ -84,7 +84,7 @@ def test_save_then_reopen_restores_the_budget(app_db: str) -> None:
     finally:
         eng.dispose()
     row = saved["Three million test"]
-    assert row.inputs["budget"]["total"] == 3_000_000.0 and row.result is not None
+    assert row.scenario.budget.total == 3_000_000.0 and row.result is not None
 
     again = AppTest.from_file(at._script_path, default_timeout=60)
     again.run()

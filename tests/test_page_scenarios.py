@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from typing import Any
 
 import pandas as pd
 import pytest
@@ -13,8 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from model.accounts.auth import LOCAL_USER, create_user
 from model.allocator.api import allocate
-from model.allocator.result import result_to_json
-from model.allocator.scenario import parse_scenario
+from model.allocator.scenario import Budget, Scenario, load_scenario
 from model.store import db
 from model.store.scenarios import (
     SavedScenario,
@@ -44,10 +41,10 @@ def baseline(eng: Engine) -> SavedScenario:
     return found
 
 
-def tight_inputs() -> dict[str, Any]:
-    inputs: dict[str, Any] = json.loads(BASELINE_FILE.read_text(encoding="utf-8"))
-    inputs["budget"] = {"total": TIGHT_BUDGET, "per_year": [TIGHT_BUDGET / 4] * 4}
-    return inputs
+def tight_scenario() -> Scenario:
+    base = load_scenario(BASELINE_FILE)
+    budget = Budget(total=TIGHT_BUDGET, per_year=(TIGHT_BUDGET / 4,) * 4)
+    return base.model_copy(update={"budget": budget})
 
 
 def frame(at: AppTest, column: str) -> pd.DataFrame:
@@ -111,14 +108,8 @@ def test_delete_needs_confirmation_then_the_scenario_is_gone(eng: Engine) -> Non
 
 
 def test_compare_two_shows_the_difference_table(eng: Engine) -> None:
-    inputs = tight_inputs()
-    tight = save_scenario(
-        eng,
-        LOCAL_USER,
-        name="Tight",
-        inputs=inputs,
-        result=result_to_json(allocate(parse_scenario(inputs))),
-    )
+    scenario = tight_scenario()
+    tight = save_scenario(eng, LOCAL_USER, scenario, name="Tight", result=allocate(scenario))
     at = open_page(PAGE)
     ok(at.multiselect(key="scenarios_compare").set_value([baseline(eng).id, tight.id]).run())
     table = at.table[0].value
@@ -131,8 +122,13 @@ def test_compare_two_shows_the_difference_table(eng: Engine) -> None:
     assert "Funded: Matching grant" in table.index
     moved = frame(at, "Candidate")
     assert len(moved) > 0 and (moved["Δ Tight"] != 0).all()
-    # What moved, and totals by instrument, region and year: four charts with downloads.
-    assert [b.label for b in at.download_button].count("SVG") == 4
+    # What moved, and totals by instrument, region and year: one chart at a time, each
+    # with its downloads.
+    views = at.radio(key="scenarios_chart").options
+    assert len(views) == 4
+    for view in views:
+        ok(at.radio(key="scenarios_chart").set_value(view).run())
+        assert [b.label for b in at.download_button].count("SVG") == 1, view
 
 
 def test_reopen_hands_the_scenario_to_the_plan_page(eng: Engine) -> None:
@@ -163,11 +159,11 @@ def test_viewer_is_told_to_sign_in_and_nothing_is_written(eng: Engine) -> None:
 
 
 def test_scenario_saved_without_result_can_be_solved_and_saved(eng: Engine) -> None:
-    bare = save_scenario(eng, LOCAL_USER, name="Bare", inputs=tight_inputs())
+    bare = save_scenario(eng, LOCAL_USER, tight_scenario(), name="Bare")
     at = select(open_page(PAGE), bare.id)
     assert any("Saved without a result" in w.value for w in at.warning)
     ok(at.button(key="scenarios_solve").click().run())
     assert "Solved and saved the result of 'Bare'" in at.success[0].value
     stored = get_scenario(eng, bare.id)
     assert stored.version == 2 and stored.result is not None
-    assert stored.result["budget_available"] == TIGHT_BUDGET
+    assert stored.result.budget_available == TIGHT_BUDGET

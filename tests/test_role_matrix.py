@@ -15,6 +15,7 @@ from sqlalchemy import Engine, func, select
 from model import DATA_DIR
 from model.accounts.audit import fetch_audit
 from model.accounts.auth import VIEWER, PermissionDenied, Role, User, create_user
+from model.allocator.scenario import parse_scenario
 from model.screening.indicators import ProjectIndicator
 from model.screening.rubric import CriterionScore, Review
 from model.store.db import Base, transaction
@@ -76,7 +77,7 @@ def _delete_baseline(engine: Engine, user: User) -> None:
 # action name -> (call, roles allowed besides admin)
 ACTIONS: dict[str, tuple[Action, set[str]]] = {
     "save scenario": (
-        lambda e, u: save_scenario(e, u, name="RM scenario", inputs=HAND),
+        lambda e, u: save_scenario(e, u, parse_scenario(HAND), name="RM scenario"),
         {"analyst"},
     ),
     "delete scenario": (_delete_baseline, {"analyst"}),

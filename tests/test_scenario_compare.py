@@ -20,6 +20,13 @@ USD_TOL = 1e-6  # hand-made figures are exact; solver figures to a micro-dollar
 SOLVER_REL = 1e-6
 
 
+def prepared(name: str, inputs: dict[str, Any], stored: dict[str, Any] | None) -> Compared:
+    """A saved scenario as the store gives it back: typed scenario and result."""
+    return prepare(
+        name, parse_scenario(inputs), None if stored is None else result_from_json(stored)
+    )
+
+
 def constraint(name: str, binding: bool, shadow: float) -> dict[str, Any]:
     return {
         "name": name,
@@ -94,7 +101,7 @@ RESULT_B = result(
 
 @pytest.fixture
 def pair() -> tuple[Compared, Compared]:
-    return prepare("A", HAND, RESULT_A), prepare("B", HAND, RESULT_B)
+    return prepared("A", HAND, RESULT_A), prepared("B", HAND, RESULT_B)
 
 
 def test_headline_deltas_are_b_minus_a(pair: tuple[Compared, Compared]) -> None:
@@ -155,7 +162,7 @@ def test_difference_table_text_has_signed_deltas(pair: tuple[Compared, Compared]
 
 def test_three_scenarios_each_against_the_first(pair: tuple[Compared, Compared]) -> None:
     a, b = pair
-    c = compare([b, a, prepare("A again", HAND, RESULT_A)])
+    c = compare([b, a, prepared("A again", HAND, RESULT_A)])
     assert c.metric("total_public").deltas == (0.0, 60_000.0, 60_000.0)
 
 
@@ -170,7 +177,7 @@ def test_differing_objectives_and_unsolved_scenarios_are_noted(
     pair: tuple[Compared, Compared],
 ) -> None:
     jobs = {**HAND, "objective": {"kind": "jobs"}}
-    solved_now = prepare("Jobs, unsaved result", jobs, None)
+    solved_now = prepared("Jobs, unsaved result", jobs, None)
     assert solved_now.solved_now and solved_now.result.objective_kind == "jobs"
     c = compare([pair[0], solved_now])
     assert any("objectives differ" in n for n in c.notes)
@@ -181,7 +188,7 @@ def test_differing_objectives_and_unsolved_scenarios_are_noted(
 def test_stored_result_round_trips_and_unsaved_one_is_solved() -> None:
     solved = allocate(parse_scenario(HAND))
     assert result_from_json(json.loads(json.dumps(result_to_json(solved)))) == solved
-    fresh = prepare("hand", HAND, None)
+    fresh = prepared("hand", HAND, None)
     assert fresh.solved_now
     assert fresh.result.objective == pytest.approx(HAND_OPTIMUM, rel=SOLVER_REL)
 

@@ -23,7 +23,7 @@ from model.allocator.explain.reports import (
 )
 from model.allocator.explain.wording import amount, money
 from model.allocator.result import AllocationResult, Baseline
-from model.allocator.scenario import Budget, Scenario
+from model.allocator.scenario import Budget, Scenario, budget_available
 from model.allocator.solve.resolve import ReSolver
 from model.allocator.solve.solver import Solution, solve
 
@@ -71,7 +71,7 @@ def read_out(
         totals_by_year=(),
         totals_by_source={},
         total_public=0.0,
-        budget_available=_available(sc),
+        budget_available=budget_available(sc),
         unallocated=None,
         unallocated_sentence="",
         outcomes={},
@@ -102,7 +102,7 @@ def read_out(
     reach = curve(sc, plan.f)
     outcomes: dict[str, float] = {m: float((arr.outcome[m] * reach).sum()) for m in arr.outcome}
     by_kind, by_region = totals(built, plan)
-    avail = _available(sc)
+    avail = budget_available(sc)
     unalloc = None if avail is None else max(avail - spend, 0.0)
     sentence = (
         "No budget limit is set."
@@ -133,15 +133,6 @@ def read_out(
         greedy=greedy,
         duals_note=MIP_DUALS_NOTE if built.is_mip and sol.duals_from_fixed_lp else "",
     )
-
-
-def _available(sc: Scenario) -> float | None:
-    """Public money available over the horizon (US$), or None without a budget."""
-    b = sc.budget
-    if not sc.rules.budget.enabled:
-        return None
-    limits = [v for v in (b.total, sum(b.per_year) if b.per_year else None) if v is not None]
-    return min(limits) if limits else None
 
 
 def _baseline(built: BuiltModel, objective: float) -> Baseline:

@@ -11,11 +11,21 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
 import orjson
+from pydantic import BeforeValidator, TypeAdapter, ValidationError
 
 from model.allocator.build.lp import PORTFOLIO_RULES
+
+
+def _null_is_nan(value: Any) -> Any:
+    return math.nan if value is None else value  # result_to_json writes non-finite as null
+
+
+# A float field of a result: reading stored JSON back, null is a non-finite number.
+Real = Annotated[float, BeforeValidator(_null_is_nan)]
+
 
 
 @dataclass(frozen=True)
@@ -170,20 +180,20 @@ class AllocationResult:
     solver: str
     objective_kind: str
     objective: float | None
-    funding: dict[str, tuple[float, ...]]
-    scale: dict[str, float]
-    funding_by_source: dict[str, dict[str, float]]
-    totals_by_kind: dict[str, float]
-    totals_by_region: dict[str, float]
-    totals_by_year: tuple[float, ...]
-    totals_by_source: dict[str, float]
-    total_public: float
+    funding: dict[str, tuple[Real, ...]]
+    scale: dict[str, Real]
+    funding_by_source: dict[str, dict[str, Real]]
+    totals_by_kind: dict[str, Real]
+    totals_by_region: dict[str, Real]
+    totals_by_year: tuple[Real, ...]
+    totals_by_source: dict[str, Real]
+    total_public: Real
     budget_available: float | None
     unallocated: float | None
     unallocated_sentence: str
-    outcomes: dict[str, float]
+    outcomes: dict[str, Real]
     return_per_public_dollar: float | None
-    fee_revenue: float
+    fee_revenue: Real
     constraints: tuple[ConstraintReport, ...]
     constraints_omitted: int
     unfunded: tuple[UnfundedReport, ...]
@@ -248,16 +258,6 @@ def _float(value: Any, field: str) -> float:
     return float(value)
 
 
-def _opt(value: Any, field: str) -> float | None:
-    return None if value is None else _float(value, field)
-
-
-def _money_map(data: Any, field: str) -> dict[str, float]:
-    if not isinstance(data, Mapping):
-        raise ValueError(f"result.{field}: expected an object")
-    return {str(k): _float(v, f"{field}.{k}") for k, v in data.items()}
-
-
 def _known(cls: type[Any], data: Mapping[str, Any]) -> dict[str, Any]:
     # Results saved by an older version lack newer fields (they have defaults) and newer
     # ones may carry fields this version does not know: keep what the dataclass takes.
@@ -265,55 +265,39 @@ def _known(cls: type[Any], data: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k in names}
 
 
+# pydantic reads the JSON back into the dataclasses (lists to tuples, unknown keys of a newer
+# version ignored, ``Real`` fields null to NaN); only the legacy fills below are by hand.
+_RESULT = TypeAdapter(AllocationResult)
+# Results saved by an older version may lack these; they read as their empty value.
+_OLD_DEFAULTS: dict[str, Any] = {
+    "objective": None,
+    "budget_available": None,
+    "unallocated": None,
+    "unallocated_sentence": "",
+    "return_per_public_dollar": None,
+    "fee_revenue": 0.0,
+    "constraints_omitted": 0,
+    "greedy": None,
+    "gap": None,
+    "duals_note": "",
+    "relaxation": (),
+}
+
+
 def result_from_json(data: Mapping[str, Any]) -> AllocationResult:
     """Rebuild an ``AllocationResult`` from its stored JSON form (``ValueError`` names the
     field that does not fit)."""
+    if not isinstance(data, Mapping):
+        raise ValueError("result: expected an object")
+    values = {**_OLD_DEFAULTS, **data}
     try:
-        greedy = data.get("greedy")
-        return AllocationResult(
-            scenario=str(data["scenario"]),
-            status=str(data["status"]),
-            solver=str(data["solver"]),
-            objective_kind=str(data["objective_kind"]),
-            objective=_opt(data.get("objective"), "objective"),
-            funding={
-                str(k): tuple(_float(x, f"funding.{k}") for x in v)
-                for k, v in data["funding"].items()
-            },
-            scale=_money_map(data["scale"], "scale"),
-            funding_by_source={
-                str(k): _money_map(v, f"funding_by_source.{k}")
-                for k, v in data["funding_by_source"].items()
-            },
-            totals_by_kind=_money_map(data["totals_by_kind"], "totals_by_kind"),
-            totals_by_region=_money_map(data["totals_by_region"], "totals_by_region"),
-            totals_by_year=tuple(_float(v, "totals_by_year") for v in data["totals_by_year"]),
-            totals_by_source=_money_map(data["totals_by_source"], "totals_by_source"),
-            total_public=_float(data["total_public"], "total_public"),
-            budget_available=_opt(data.get("budget_available"), "budget_available"),
-            unallocated=_opt(data.get("unallocated"), "unallocated"),
-            unallocated_sentence=str(data.get("unallocated_sentence", "")),
-            outcomes=_money_map(data["outcomes"], "outcomes"),
-            return_per_public_dollar=_opt(
-                data.get("return_per_public_dollar"), "return_per_public_dollar"
-            ),
-            fee_revenue=_float(data.get("fee_revenue", 0.0), "fee_revenue"),
-            constraints=tuple(_constraint(c) for c in data["constraints"]),
-            constraints_omitted=int(data.get("constraints_omitted", 0)),
-            unfunded=tuple(UnfundedReport(**_known(UnfundedReport, u)) for u in data["unfunded"]),
-            greedy=None
-            if greedy is None
-            else Baseline(
-                **_known(Baseline, {**greedy, "violations": tuple(greedy["violations"])})
-            ),
-            is_mip=bool(data["is_mip"]),
-            gap=_opt(data.get("gap"), "gap"),
-            duals_note=str(data.get("duals_note", "")),
-            relaxation=tuple(_step(s) for s in data.get("relaxation", ())),
-            relaxation_note=str(data.get("relaxation_note", "")),
-            seconds=_money_map(data.get("seconds", {}), "seconds"),
-            message=str(data.get("message", "")),
-        )
+        values["constraints"] = tuple(_constraint(c) for c in values["constraints"])
+        values["relaxation"] = tuple(_step(s) for s in values["relaxation"])
+        return _RESULT.validate_python(values)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ValueError(f"result.{where}: {first['msg']}") from None
     except KeyError as exc:
         raise ValueError(f"result: missing field {exc.args[0]!r}") from None
     except (TypeError, AttributeError) as exc:

@@ -7,21 +7,20 @@ Units: money in US$ of each scenario's price year (a note warns when price
 years differ); enterprises and jobs are counts at the plan's scale; return per
 public dollar is US$ of benefit per public US$; plan years 1..H.
 
-A stored result is the dict ``result_to_json`` wrote; ``result_from_json``
-turns it back into an ``AllocationResult``. A scenario saved without a result
-is solved on the fly (``prepare``) and marked ``solved_now``: it is not saved.
+The scenario store gives typed scenarios and results. A scenario saved without a
+result is solved on the fly (``prepare``) and marked ``solved_now``: it is not saved.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from model.allocator.api import allocate
-from model.allocator.result import AllocationResult, result_from_json
-from model.allocator.scenario import Scenario, parse_scenario
+from model.allocator.result import AllocationResult
+from model.allocator.scenario import Scenario
 from model.domain.candidates import KIND_LABELS, KINDS
 
 # A candidate with less public money than this over the horizon counts as not funded, and
@@ -52,13 +51,12 @@ class Compared:
     solved_now: bool = False
 
 
-def prepare(name: str, inputs: Mapping[str, Any], result: Mapping[str, Any] | None) -> Compared:
+def prepare(name: str, scenario: Scenario, result: AllocationResult | None) -> Compared:
     """A saved scenario ready to compare; one saved without a result is solved now (not
-    saved). ``ValueError`` if the inputs or the stored result are malformed."""
-    scenario = parse_scenario(inputs)
+    saved)."""
     if result is None:
         return Compared(name, scenario, allocate(scenario), solved_now=True)
-    return Compared(name, scenario, result_from_json(result))
+    return Compared(name, scenario, result)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from openpyxl import Workbook
 from model.allocator.build.lp import FAMILIES
 from model.allocator.explain.wording import OBJECTIVE_UNITS, money
 from model.allocator.result import AllocationResult
-from model.allocator.scenario import Rules, Scenario
+from model.allocator.scenario import Rules, Scenario, budget_available
 from model.domain.candidates import Candidate
 from model.formatting.cells import neutralise
 from model.planning.compare import funded_count
@@ -72,12 +72,6 @@ def scenario_json(doc: ScenarioDocument) -> bytes:
     return (json.dumps(sc.model_dump(mode="json"), indent=2) + "\n").encode("utf-8")
 
 
-def _available(sc: Scenario) -> float | None:
-    b = sc.budget
-    limits = [v for v in (b.total, sum(b.per_year) if b.per_year else None) if v is not None]
-    return min(limits) if limits and sc.rules.budget.enabled else None
-
-
 def summary_sentence(doc: ScenarioDocument) -> str:
     """One sentence a minister can read: money, reach and return of the plan."""
     sc, r = doc.scenario, doc.result
@@ -85,7 +79,7 @@ def summary_sentence(doc: ScenarioDocument) -> str:
         fixes = "; ".join(s.sentence.rstrip(".") for s in r.relaxation[:2])
         tail = f" To make it feasible: {fixes}." if fixes else ""
         return f"No feasible plan ({r.status}) under these rules.{tail}"
-    budget = _available(sc)
+    budget = budget_available(sc)
     start = "With no budget limit" if budget is None else f"With {money(budget)}"
     reach = (
         f"reaches {r.outcomes.get('enterprises', 0.0):,.0f} enterprises, "

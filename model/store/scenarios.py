@@ -1,5 +1,11 @@
 """Saved funding scenarios: save, list, reopen, rename, duplicate, delete, all or nothing.
 
+The store takes and gives typed values: a ``Scenario`` in and out, and the
+``AllocationResult`` that solves it (kept only when it is a plan: a result without an
+objective, infeasible or failed, is never stored, so every stored result is one to show).
+The JSON forms are the store's business (``Scenario.model_dump``, ``result_to_json`` and
+pydantic's ``result_from_json``); pages never serialise or parse them.
+
 Every write checks the user's role here (not only in the UI), is validated
 before anything is written, records an audit event with the record before and
 after, and carries a version: a save based on a stale version is refused with
@@ -9,8 +15,9 @@ after, and carries a version: a save based on a stale version is refused with
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -18,7 +25,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from model.accounts.auth import User, require
-from model.allocator.scenario import parse_scenario
+from model.allocator.result import AllocationResult, result_from_json, result_to_json
+from model.allocator.scenario import Scenario, budget_available, parse_scenario
 from model.store.db import transaction
 from model.store.orm import AuditEventRow, ScenarioRow
 
@@ -29,26 +37,50 @@ class StaleScenario(ValueError):
     """Someone saved the scenario after this user opened it; nothing was written."""
 
 
+def storable(result: AllocationResult | None) -> bool:
+    """Whether a result is kept with its scenario: only a plan (a result with an objective).
+    The one place that rule lives; ``save_scenario`` applies it."""
+    return result is not None and result.objective is not None
+
+
 @dataclass(frozen=True)
 class SavedScenario:
-    """A scenario as stored: inputs (scenario JSON), last result (result JSON) and version."""
+    """A scenario as stored: its inputs, its last plan (if solved) and its version.
+
+    ``scenario`` and ``result`` are parsed on first use (``ValueError`` names the field
+    when a stored row no longer fits), so listing many scenarios parses none of them.
+    """
 
     id: int
     name: str
     notes: str
     dataset: str
-    inputs: dict[str, Any]
-    result: dict[str, Any] | None
     version: int
     created_by: str
     created_at: datetime
     updated_at: datetime
+    inputs_json: dict[str, Any] = field(repr=False)
+    result_json: dict[str, Any] | None = field(repr=False)
+
+    @cached_property
+    def scenario(self) -> Scenario:
+        return parse_scenario(self.inputs_json)
+
+    @cached_property
+    def result(self) -> AllocationResult | None:
+        return None if self.result_json is None else result_from_json(self.result_json)
+
+    @property
+    def solved(self) -> bool:
+        """Saved with its plan (a result)."""
+        return self.result_json is not None
 
     @property
     def objective(self) -> float | None:
-        if self.result is None:
+        """The stored plan's objective, read without parsing the whole result."""
+        if self.result_json is None:
             return None
-        value = self.result.get("objective")
+        value = self.result_json.get("objective")
         return float(value) if isinstance(value, int | float) else None
 
 
@@ -58,8 +90,8 @@ def _saved(row: ScenarioRow) -> SavedScenario:
         name=row.name,
         notes=row.notes,
         dataset=row.dataset,
-        inputs=row.inputs,
-        result=row.result,
+        inputs_json=row.inputs,
+        result_json=row.result,
         version=row.version,
         created_by=row.created_by,
         created_at=row.created_at,
@@ -83,21 +115,48 @@ def _clean_name(name: str) -> str:
 def save_scenario(
     engine: Engine,
     user: User,
+    scenario: Scenario,
     *,
     name: str,
-    inputs: dict[str, Any],
-    result: dict[str, Any] | None = None,
+    result: AllocationResult | None = None,
     notes: str = "",
     dataset: str = "demo",
     scenario_id: int | None = None,
     base_version: int | None = None,
 ) -> SavedScenario:
-    """Create (``scenario_id=None``) or update a scenario; refused if stale or invalid."""
+    """Create (``scenario_id=None``) or update a scenario; refused if stale or invalid.
+
+    ``result`` is stored only when it is a plan (``storable``); otherwise the scenario is
+    saved without one, as an unsolved scenario."""
+    stored = result_to_json(result) if result is not None and storable(result) else None
+    return _write(
+        engine,
+        user,
+        name=name,
+        inputs=scenario.model_dump(mode="json"),
+        result=stored,
+        notes=notes,
+        dataset=dataset,
+        scenario_id=scenario_id,
+        base_version=base_version,
+    )
+
+
+def _write(
+    engine: Engine,
+    user: User,
+    *,
+    name: str,
+    inputs: dict[str, Any],
+    result: dict[str, Any] | None,
+    notes: str,
+    dataset: str,
+    scenario_id: int | None = None,
+    base_version: int | None = None,
+) -> SavedScenario:
     require(user, "scenario.save")
     name = _clean_name(name)
     parse_scenario(inputs)  # validate before anything is written (raises ValueError)
-    if result is not None and not isinstance(result.get("objective"), int | float):
-        raise ValueError("result: needs a numeric 'objective'")
     try:
         with transaction(engine) as s:
             clash = s.scalar(select(ScenarioRow).where(ScenarioRow.name == name))
@@ -175,12 +234,12 @@ def rename_scenario(
     engine: Engine, user: User, scenario_id: int, new_name: str, base_version: int
 ) -> SavedScenario:
     current = get_scenario(engine, scenario_id)
-    return save_scenario(
+    return _write(  # the stored JSON as it is: renaming changes no input
         engine,
         user,
         name=new_name,
-        inputs=current.inputs,
-        result=current.result,
+        inputs=current.inputs_json,
+        result=current.result_json,
         notes=current.notes,
         dataset=current.dataset,
         scenario_id=scenario_id,
@@ -192,12 +251,12 @@ def duplicate_scenario(
     engine: Engine, user: User, scenario_id: int, new_name: str
 ) -> SavedScenario:
     current = get_scenario(engine, scenario_id)
-    return save_scenario(
+    return _write(
         engine,
         user,
         name=new_name,
-        inputs=current.inputs,
-        result=current.result,
+        inputs=current.inputs_json,
+        result=current.result_json,
         notes=current.notes,
         dataset=current.dataset,
     )
@@ -227,16 +286,16 @@ def delete_scenario(engine: Engine, user: User, scenario_id: int, base_version: 
 
 
 def list_records(saved: Sequence[SavedScenario]) -> list[dict[str, object]]:
-    """The saved scenarios as rows: name, notes, dataset, objective, budget (US$), version,
-    last update and author."""
+    """The saved scenarios as rows: name, notes, dataset, objective, budget available (US$,
+    blank without a budget rule), version, last update and author."""
     rows: list[dict[str, object]] = []
     for s in saved:
-        budget = s.inputs.get("budget") or {}
-        total = budget.get("total")
-        per_year = budget.get("per_year")
-        if total is None and per_year:
-            total = float(sum(per_year))
-        objective = (s.inputs.get("objective") or {}).get("kind", "benefit")
+        total: float | None = None
+        objective = "?"  # a row an older version wrote that no longer parses: still listed
+        try:
+            total, objective = budget_available(s.scenario), s.scenario.objective.kind
+        except ValueError:
+            pass
         rows.append(
             {
                 "Name": s.name,
@@ -245,7 +304,7 @@ def list_records(saved: Sequence[SavedScenario]) -> list[dict[str, object]]:
                 "Objective": objective,
                 "Objective value": s.objective,
                 "Budget (US$)": total,
-                "Solved": s.result is not None,
+                "Solved": s.solved,
                 "Version": s.version,
                 "Updated": s.updated_at,
                 "By": s.created_by,

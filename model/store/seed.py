@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from sqlalchemy import Engine, select
 
 from model import DATA_DIR
@@ -54,21 +52,19 @@ def seed_baseline(engine: Engine) -> bool:
     """Save the solved demo scenario as "Demo baseline" unless it exists; True if added."""
     # Imported here: the allocator's demo generator imports this module.
     from model.allocator.api import allocate
-    from model.allocator.result import result_to_json
-    from model.allocator.scenario import parse_scenario
+    from model.allocator.scenario import load_scenario
     from model.store.scenarios import save_scenario
 
     with transaction(engine) as s:
         if s.scalar(select(ScenarioRow.id).where(ScenarioRow.name == BASELINE_NAME)):
             return False
-    inputs = json.loads(BASELINE_FILE.read_text(encoding="utf-8"))
-    result = allocate(parse_scenario(inputs))
+    scenario = load_scenario(BASELINE_FILE)
     save_scenario(
         engine,
         SYSTEM_USER,
+        scenario,
         name=BASELINE_NAME,
-        inputs=inputs,
-        result=result_to_json(result),
+        result=allocate(scenario),
         notes="Shipped with the demo data (data/scenarios/demo.json); illustrative.",
         dataset=DEMO_DATASET,
     )
