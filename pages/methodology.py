@@ -231,6 +231,61 @@ st.markdown(
     "return or, for benefit, below US\\$1 of benefit per dollar."
 )
 
+st.subheader("Uncertainty and the value of information (Uncertainty page)")
+st.markdown(
+    "**What the draws assume.** Each candidate states benefit (US\\$), enterprises "
+    "reached and jobs as low, central and high values at full scale. A draw takes one "
+    "quantile per candidate and reads all three measures at it (a candidate that does well "
+    "does well on every measure); candidates are drawn independently of each other. The "
+    "distribution is triangular with the central value as its most likely value (mode), or "
+    "uniform over the range. Costs are as stated unless a cost multiplier range is set; "
+    "that range affects only the wait-and-see view. Draws are seeded, so a run can be "
+    "repeated exactly (`fomento uncertainty` gives the same numbers).\n\n"
+    "**Where the central values sit.** With a triangular range the mean is "
+    "(low + central + high) / 3. When the central value sits near the low end (a long "
+    "upside), the mean is above it, so a plan's average over the draws is above its value "
+    "at the central returns. The page lists each candidate's position in its range.\n\n"
+    "**The plan's own risk (here-and-now).** The plan is fixed (the Plan page's plan, a "
+    "saved scenario's optimum, or a plan file) and judged in every draw with no "
+    "re-optimisation: its P10, P50 and P90 of benefit, enterprises and jobs and the share "
+    "of draws that meet each target. This is the risk of signing that plan.\n\n"
+    "**Wait-and-see.** The allocator re-optimises each draw as if its returns were known "
+    "before deciding. No plan signed today reaches that spread; its mean minus the mean of "
+    "the best plan chosen on expected values is the EVPI.\n\n"
+    "**EVPI** (expected value of perfect information) = E[max over plans of the outcome] "
+    "- E[outcome of the plan chosen on expected values]. Because a plan's outcome is "
+    "linear in the returns, the plan chosen on expected values is the optimum at the mean "
+    "returns. EVPI is the most that better evidence could add, on average, to this "
+    "decision; it is shown with its Monte Carlo standard error (the standard deviation of "
+    "the per-draw differences over the square root of the number of draws).\n\n"
+    "**EVPPI** (partial EVPI) of a group of inputs (one candidate's returns; all returns of "
+    "one instrument, such as every cluster initiative; optionally one instrument in one "
+    "region) = E over the group's values of [max over plans of the expected outcome given "
+    "them] - E[outcome of the plan chosen on expected values]: what learning those returns "
+    "exactly, e.g. through an impact evaluation, is worth before deciding. Estimator: "
+    "since the outcome is linear in independently drawn returns, the inner expectation is "
+    "exact (the other returns at their means), so one Monte Carlo loop over the group's "
+    "draws suffices (Brennan, Kharroubi, O'Hagan and Chilcott 2007, the linear case). For "
+    "one candidate the optimum is a convex, piecewise-linear function of its return, found "
+    "exactly by a few parametric re-solves over its range. Each estimate comes with its "
+    "standard error; EVPPI is never above EVPI beyond that error, and the EVPPI of all "
+    "inputs together is the EVPI. Outcome targets, if any, are held at their expected "
+    "values in these two estimates.\n\n"
+    "**Robust plan (CVaR).** The plan that maximises the conditional value at risk, the "
+    "mean outcome of the worst alpha share of the draws, over one linear programme with a "
+    "row per draw (Rockafellar and Uryasev 2000), every rule kept. When it is as good as "
+    "the expected-value plan in both the bad cases and on average, the page says it is a "
+    "tie.\n\n"
+    "References: Raiffa and Schlaifer (1961), *Applied Statistical Decision Theory* (EVPI); "
+    'Madansky (1960), "Inequalities for stochastic linear programming problems", '
+    "*Management Science* 6(2) (here-and-now and wait-and-see); Brennan, Kharroubi, "
+    "O'Hagan and Chilcott (2007), \"Calculating partial expected value of perfect "
+    'information via Monte Carlo sampling algorithms", *Medical Decision Making* 27(4): '
+    "448-470 (EVPPI); Strong, Oakley and Brennan (2014), *Medical Decision Making* 34(3): "
+    '311-326 (the regression alternative); Rockafellar and Uryasev (2000), "Optimization '
+    'of conditional value-at-risk", *Journal of Risk* 2(3): 21-41 (CVaR).'
+)
+
 st.header("3. Limits of the evidence")
 st.markdown(
     "- **Small samples**: most figures come from a handful of programmes and, within "

@@ -150,3 +150,13 @@ def test_viewer_cannot_open_a_frontier_point(app_db: str) -> None:
         assert [s.name for s in list_scenarios(eng)] == before
     finally:
         eng.dispose()
+
+
+def test_methodology_explains_the_uncertainty_analyses(app_db: str) -> None:
+    at = open_page("pages/methodology.py")
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Uncertainty and the value of information" in h.value for h in at.subheader)
+    text = " ".join(m.value for m in at.markdown)
+    for needle in ("here-and-now", "Wait-and-see", "EVPI", "EVPPI", "Brennan", "CVaR",
+                   "Rockafellar", "independently", "triangular", "standard error"):  # fmt: skip
+        assert needle in text, needle
