@@ -17,6 +17,7 @@ from pages._shared import (
     datasets,
     engine,
     evidence_frame,
+    may_write,
     programmes_frame,
     regions_frame,
     show_flash,
@@ -115,7 +116,12 @@ with tab_import:
     )
     with c3:
         number_format = number_format_select("data_import_number_format")
-    upload = st.file_uploader("File to import", type=["csv", "xlsx"], key="data_import_file")
+    # Reading an upload costs the server memory and time: only a role that may import it may.
+    upload = (
+        st.file_uploader("File to import", type=["csv", "xlsx"], key="data_import_file")
+        if may_write(user, "data.import", "check and import a file")
+        else None
+    )
     if upload is not None:
         table = None if table_choice.startswith("(") else table_choice
         payload = upload.getvalue()

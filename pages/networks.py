@@ -81,7 +81,12 @@ with st.expander("Import assessments (CSV or Excel)", expanded=not assessments):
         mime="text/csv",
         key="networks_example_dl",
     )
-    upload = st.file_uploader("NET file", type=["csv", "xlsx"], key="networks_upload")
+    # Reading an upload costs the server memory and time: only a role that may import it may.
+    upload = (
+        st.file_uploader("NET file", type=["csv", "xlsx"], key="networks_upload")
+        if writer
+        else None
+    )
     if (
         writer
         and not assessments

@@ -90,7 +90,12 @@ with tab_in:
         key="proposals_example_dl",
     )
     number_format = number_format_select("proposals_number_format") if writer else "auto"
-    upload = st.file_uploader("Proposals file", type=["csv", "xlsx"], key="proposals_upload")
+    # Reading an upload costs the server memory and time: only a role that may import it may.
+    upload = (
+        st.file_uploader("Proposals file", type=["csv", "xlsx"], key="proposals_upload")
+        if writer
+        else None
+    )
     if upload is not None:
         payload = upload.getvalue()
         try:

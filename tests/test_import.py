@@ -210,7 +210,7 @@ def test_only_admins_import(base: Engine, role: str) -> None:
     before = table_counts(base)
     with pytest.raises(PermissionDenied):
         import_file(base, EVIDENCE_CSV.encode(), "evidence.csv", user=user)
-    # A dry run (validation report) is open to everyone; it writes nothing either way.
-    report = import_file(base, EVIDENCE_CSV.encode(), "evidence.csv", user=user, dry_run=True)
-    assert report.inserted == {"evidence": 2}
+    # A dry run (the preview) reads the file too: it needs the role as well (issue 17).
+    with pytest.raises(PermissionDenied):
+        import_file(base, EVIDENCE_CSV.encode(), "evidence.csv", user=user, dry_run=True)
     assert table_counts(base) == before

@@ -424,10 +424,11 @@ def import_file(
 ) -> ImportReport:
     """Validate ``data`` whole, then write it in one transaction (or not at all).
 
-    Only an admin may import (``PermissionDenied`` otherwise, checked before reading).
+    Only an admin may import (``PermissionDenied`` otherwise, checked before reading),
+    and only an admin may have a file checked (``dry_run``): reading an upload costs the
+    server memory and time, so a viewer's upload is never parsed.
     """
-    if not dry_run:
-        require(user, "data.import")
+    require(user, "data.import")
     tables = parse_file(data, filename, table=table, dataset=dataset, number_format=number_format)
     problems: list[Problem] = []
     _check_references(engine, tables, problems)
