@@ -9,10 +9,11 @@ import pytest
 
 from model import DATA_DIR
 from model.allocator.api import allocate
-from model.allocator.result import result_from_json, result_to_json
-from model.allocator.scenario import parse_scenario
+from model.allocator.result import SCALE_FUNDED, result_from_json, result_to_json
+from model.allocator.scenario import load_scenario, parse_scenario
 from model.planning.charts import candidate_records, metric_records
-from model.planning.compare import Compared, compare, prepare
+from model.planning.compare import Compared, compare, funded_count, prepare
+from model.planning.readout import allocation_rows, funded_counts
 
 HAND = json.loads((DATA_DIR / "scenarios" / "hand.json").read_text(encoding="utf-8"))
 HAND_OPTIMUM = 1_040_000.0  # benefit, stated and derived in hand.json's description
@@ -199,3 +200,15 @@ def test_malformed_result_names_the_field() -> None:
         result_from_json(broken)
     with pytest.raises(ValueError, match="objective"):
         result_from_json({**RESULT_A, "objective": "lots"})
+
+
+def test_one_definition_of_funded_across_compare_readout_and_the_result() -> None:
+    sc = load_scenario(DATA_DIR / "scenarios" / "demo.json")
+    r = allocate(sc)
+    funded = {c.id for c in sc.candidates if r.scale[c.id] > SCALE_FUNDED}
+    assert 0 < len(funded) < len(sc.candidates)  # the demo funds some, not all
+    assert {c.id for c in sc.candidates if r.is_funded(c.id)} == funded
+    assert funded_count(r, sc) == len(funded) == sum(funded_counts(r, sc).values())
+    for kind in {c.kind for c in sc.candidates}:
+        assert funded_count(r, sc, kind) == funded_counts(r, sc)[kind]
+    assert {row["candidate"] for row in allocation_rows(r, sc)} == funded

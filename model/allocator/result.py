@@ -171,6 +171,13 @@ class Baseline:
     sentence: str
 
 
+# The one definition of "funded": a candidate whose scale (share 0-1 of full scale) is
+# above this. Below it is solver round-off (a scale of 1e-6 of a US$100,000 candidate is
+# US$0.10). Explain, the Monte Carlo draws, compare, the read-out, the brief and the pages
+# all use it, through ``AllocationResult.is_funded`` or this constant.
+SCALE_FUNDED = 1e-6
+
+
 @dataclass(frozen=True)
 class AllocationResult:
     """Everything an allocation run returns (see module docstring for units)."""
@@ -209,6 +216,10 @@ class AllocationResult:
     @property
     def optimal(self) -> bool:
         return self.status == "optimal"
+
+    def is_funded(self, candidate: str) -> bool:
+        """Whether ``candidate`` gets money in this plan (scale above ``SCALE_FUNDED``)."""
+        return self.scale.get(candidate, 0.0) > SCALE_FUNDED
 
     def constraint(self, name: str) -> ConstraintReport:
         """The report of the constraint called ``name`` (KeyError if not reported)."""

@@ -86,7 +86,7 @@ def print_table(r: AllocationResult, out: TextIO) -> None:
         w(f"Return per public dollar: US${r.return_per_public_dollar:,.2f} of benefit\n")
     w("\nFunding by candidate (US$ per plan year):\n")
     for cid, row in r.funding.items():
-        if sum(row) > 0:
+        if r.is_funded(cid):
             years = "  ".join(f"{v:>12,.0f}" for v in row)
             w(f"  {cid:<16} scale {r.scale[cid]:>6.1%}  {years}\n")
     w("\nTotals by kind: " + ", ".join(f"{k} {money(v)}" for k, v in r.totals_by_kind.items()))

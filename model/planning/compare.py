@@ -23,9 +23,8 @@ from model.allocator.result import AllocationResult
 from model.allocator.scenario import Scenario
 from model.domain.candidates import KIND_LABELS, KINDS
 
-# A candidate with less public money than this over the horizon counts as not funded, and
-# a change smaller than this is solver rounding, not a move (US$).
-FUNDED_MIN_USD = 1.0
+# A change of a candidate's funding smaller than this is solver rounding, not a move (US$).
+# "Funded" is the allocator's one definition (AllocationResult.is_funded).
 MOVED_MIN_USD = 1.0
 
 OBJECTIVE_UNIT: dict[str, str] = {
@@ -152,12 +151,11 @@ def _row(key: str, label: str, unit: str, values: Sequence[float | None]) -> Met
 
 
 def funded_count(result: AllocationResult, scenario: Scenario, kind: str | None = None) -> int:
-    """Candidates (of ``kind``, or all) with at least ``FUNDED_MIN_USD`` of public money."""
-    kinds = {c.id: c.kind for c in scenario.candidates}
+    """Candidates (of ``kind``, or all) the plan funds (``AllocationResult.is_funded``)."""
     return sum(
         1
-        for cid, row in result.funding.items()
-        if sum(row) >= FUNDED_MIN_USD and (kind is None or kinds.get(cid) == kind)
+        for c in scenario.candidates
+        if result.is_funded(c.id) and (kind is None or c.kind == kind)
     )
 
 

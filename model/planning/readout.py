@@ -20,7 +20,6 @@ import numpy as np
 
 from model.allocator.api import SweepPoint
 from model.allocator.build.arrays import candidate_arrays, curve
-from model.allocator.explain.reports import SCALE_FUNDED
 from model.allocator.explain.wording import describe, money
 from model.allocator.result import (
     AllocationResult,
@@ -51,7 +50,7 @@ def funded_counts(result: AllocationResult, scenario: Scenario) -> dict[str, int
     """How many candidates of each kind are funded (scale above zero)."""
     out: dict[str, int] = dict.fromkeys(KINDS, 0)
     for c in scenario.candidates:
-        if result.scale.get(c.id, 0.0) > SCALE_FUNDED:
+        if result.is_funded(c.id):
             out[c.kind] += 1
     return out
 
@@ -114,7 +113,7 @@ def allocation_rows(result: AllocationResult, scenario: Scenario) -> list[dict[s
     reach = curve(scenario, np.asarray(scale, dtype=np.float64))
     rows = []
     for i, c in enumerate(scenario.candidates):
-        if scale[i] <= SCALE_FUNDED:
+        if not result.is_funded(c.id):
             continue
         years = result.funding.get(c.id, ())
         row: dict[str, Any] = {
@@ -162,7 +161,7 @@ def candidate_points(result: AllocationResult, scenario: Scenario) -> list[dict[
             "benefit": c.benefit,
             "enterprises": c.enterprises,
             "scale": result.scale.get(c.id, 0.0),
-            "status": "funded" if result.scale.get(c.id, 0.0) > SCALE_FUNDED else "not funded",
+            "status": "funded" if result.is_funded(c.id) else "not funded",
         }
         for c in scenario.candidates
     ]

@@ -18,7 +18,7 @@ from model.allocator.build.arrays import BoolArray, FloatArray, IntArray, outcom
 from model.allocator.build.lp import FAMILIES, BuiltModel
 from model.allocator.explain.greedy import min_public
 from model.allocator.explain.wording import amount, money, pct, shadow_sentence
-from model.allocator.result import ConstraintReport, UnfundedReport
+from model.allocator.result import SCALE_FUNDED, ConstraintReport, UnfundedReport
 from model.allocator.solve.solver import Solution
 from model.domain.candidates import KINDS
 
@@ -26,7 +26,6 @@ from model.domain.candidates import KINDS
 # rows are reported one by one (sentences for 100k rows help nobody).
 FULL_REPORT_ROWS = 5_000
 TOP_CANDIDATE_ROWS = 200
-SCALE_FUNDED = 1e-6
 
 
 @dataclass(frozen=True)
