@@ -1,29 +1,45 @@
-# Quick start: `make run` serves the app; `make test` runs every check and test.
-# Both create (or reuse) .venv, install the pinned dependencies and prepare the database.
+# Quick start: `make run` serves the app (PORT=8502 make run if 8501 is taken); `make test`
+# runs every check and test. Both create (or reuse) .venv and install the pinned
+# dependencies: `make run` only what the app needs, `make test` the test tools as well.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+APP_STAMP := $(VENV)/.app-stamp
 PORT ?= 8501
 
-.PHONY: run test install db lint typecheck pytest bench clean
+.PHONY: run test install install-app db admin lint typecheck pytest bench clean
 
-$(STAMP): pyproject.toml
+# The app's own dependencies (about half the download of the test tools).
+$(APP_STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(APP_STAMP)
+
+# Everything, test tools included (ruff, mypy, pytest, Playwright, pypdf).
+$(STAMP): $(APP_STAMP) pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
 install: $(STAMP)
 
-db: install
+install-app: $(APP_STAMP) $(MO_FILES)
+
+db: install-app
 	$(BIN)/fomento db upgrade
 	$(BIN)/fomento db seed
 
 run: db
+	@echo "Fomento on http://127.0.0.1:$(PORT) (Ctrl-C stops it; PORT=8502 make run for another port)"
 	$(BIN)/streamlit run app.py --server.headless true --server.address 127.0.0.1 --server.port $(PORT)
+
+# The first admin account turns on sign-in (asks for a password): make admin ADMIN=ana
+ADMIN ?= admin
+admin: db
+	$(BIN)/fomento users create-admin --username $(ADMIN)
 
 lint: install
 	$(BIN)/ruff check .

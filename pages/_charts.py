@@ -1,4 +1,5 @@
-"""Altair charts of the Evidence page and their PNG/SVG downloads (UI side).
+"""Altair charts of the Evidence page, and ``show``: how every page draws a chart with its
+PNG/SVG downloads (UI side; the converters are ``model.planning.charts.svg``/``png``).
 
 The rows come from ``model.costbenefit.views``; here they only get drawn.
 Ranges are rules from low to high; a filled point marks the value only where
@@ -14,17 +15,16 @@ from typing import Any, Final
 import altair as alt
 import pandas as pd
 import streamlit as st
-import vl_convert
 
 from model.costbenefit.views import PathPoint, RangePoint
+from model.planning import charts
 
-PNG_SCALE = 2
 BAR_HEIGHT_PX = 26
 CHART_WIDTH_PX = 640
 OFFSET_STEP_PX = 16
 LABEL_LIMIT_PX = 320
 # A categorical palette with distinct hues (the default theme's blues are hard to tell apart).
-SCHEME: Final = "tableau10"
+SCHEME: Final = charts.SCHEME
 HAS_RANGE = "isValid(datum.low) && isValid(datum.high)"
 HAS_VALUE = "isValid(datum.value)"
 
@@ -140,14 +140,12 @@ def _spec(chart: alt.TopLevelMixin) -> str:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _png(spec: str) -> bytes:
-    data: bytes = vl_convert.vegalite_to_png(json.loads(spec), scale=PNG_SCALE)
-    return data
+    return charts.png(json.loads(spec))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _svg(spec: str) -> str:
-    data: str = vl_convert.vegalite_to_svg(json.loads(spec))
-    return data
+    return charts.svg(json.loads(spec))
 
 
 def show(chart: Any, name: str, key: str) -> None:
@@ -156,6 +154,7 @@ def show(chart: Any, name: str, key: str) -> None:
     The images are rendered only when a button is clicked (a callable ``data``),
     so browsing the page never waits for the converter (about 1 s the first time).
     """
+    chart = charts.finish(chart)
     # Fixed widths: stretching a faceted chart to the column clips its panels.
     st.altair_chart(chart, width="content", key=f"{key}_chart")
     spec = _spec(chart)

@@ -26,8 +26,8 @@ from model.screening.net import (
 STATUS_ORDER = ["achieved", "partly", "not"]
 STATUS_COLOURS = ["#2e7d32", "#f9a825", "#d9d9d9"]
 CELL_PX = 34
-STAGE_LABEL_PX = 110  # a stage column is ~120 px wide at the usual page width
-CHART_WIDTH_PX = 560
+STAGE_COLUMN_PX = 110  # the longest word of a stage name fits with room to spare
+CHART_WIDTH_PX = 480  # half the page at 1400 px, so two charts sit side by side
 BAR_STEP_PX = 28
 LABEL_LIMIT_PX = 320
 
@@ -41,15 +41,21 @@ def net_heatmap(cells: Sequence[NetCell], title: str) -> alt.LayerChart:
             "stage_label:N",
             sort=stage_order,
             title="Stage",
+            # One word per line under the matrix: on one line above it the stage names
+            # overlapped each other (and multi-line labels above it ran into the cells).
             axis=alt.Axis(
-                labelAngle=0, labelOverlap=False, labelLimit=LABEL_LIMIT_PX, orient="top"
+                labelAngle=0,
+                labelOverlap=False,
+                labelLimit=STAGE_COLUMN_PX,
+                labelExpr="split(datum.label, ' ')",
+                orient="bottom",
             ),
         ),
         y=alt.Y(
             "indicator_label:N",
             sort=list(dict.fromkeys(df["indicator_label"])),
             title=None,
-            axis=alt.Axis(labelLimit=LABEL_LIMIT_PX),
+            axis=alt.Axis(labelLimit=LABEL_LIMIT_PX - 100),
         ),
     )
     rect = base.mark_rect(stroke="white", strokeWidth=2).encode(
@@ -70,7 +76,9 @@ def net_heatmap(cells: Sequence[NetCell], title: str) -> alt.LayerChart:
             alt.datum.status == "achieved", alt.value("white"), alt.value("#333333")
         ),
     )
-    chart: alt.LayerChart = (rect + text).properties(height=alt.Step(CELL_PX))
+    chart: alt.LayerChart = (rect + text).properties(
+        height=alt.Step(CELL_PX), width=alt.Step(STAGE_COLUMN_PX)
+    )
     return chart
 
 
@@ -139,6 +147,6 @@ def benchmark_chart(rows: Sequence[BenchmarkRow], highlight: str, title: str) ->
                 alt.Tooltip("stage:N", title="Stage"),
             ],
         )
-        .properties(height=alt.Step(BAR_STEP_PX))
+        .properties(width=CHART_WIDTH_PX - 200, height=alt.Step(BAR_STEP_PX))
     )
     return chart

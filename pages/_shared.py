@@ -5,6 +5,7 @@ Cache decorators live here, never in ``model/`` (STYLE.md habit 9).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -56,9 +57,11 @@ def engine() -> Engine:
     try:
         ok = migrate.is_up_to_date(eng)
     except Exception as exc:  # the database may be down or unreachable
+        # Anyone can see this page: the message never carries the URL's password.
+        reason = db.redact(f"{type(exc).__name__}: {exc}", db.database_url())
         st.error(
-            f"Cannot reach the database ({type(exc).__name__}: {exc}). Check "
-            f"`{db.ENV_URL}` or run `make run` to create the default SQLite file."
+            plain(f"Cannot reach the database ({reason}). ")
+            + f"Check `{db.ENV_URL}` or run `make run` to create the default SQLite file."
         )
         st.stop()
     if not ok:
@@ -103,6 +106,16 @@ def datasets(url: str) -> list[str]:
     return repository.list_datasets(_engine_for(url))
 
 
+def plain(text: object) -> str:
+    """Stored or user-supplied text for st.markdown/st.caption/st.error, shown as it
+    is typed: every markdown and HTML character is escaped, so a note holding
+    ``![x](http://host/pixel.png)`` or a link is shown as text, never fetched or linked."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\g<0>", str(text)).replace("\n", "  \n")
+
+
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]()<>#+\-.!|~$:&]")
+
+
 def md(text: str) -> str:
     """Text for st.markdown: two "US$" in one line would otherwise be rendered as LaTeX."""
     return text.replace("$", "\\$")
@@ -112,6 +125,9 @@ def show_flash(key: str) -> None:
     """Show, once, the message a write left in session state before its st.rerun()."""
     message = st.session_state.pop(key, None)
     if message:
+        # The toast shows where the person is looking (the page keeps its scroll position
+        # after the rerun); the banner at the top stays as the record.
+        st.toast(md(str(message)), icon=":material/check_circle:", duration="long")
         st.success(md(str(message)), icon=":material/check_circle:")
 
 
@@ -176,7 +192,8 @@ def account_sidebar() -> None:
         if not auth.has_accounts(eng):
             st.caption(
                 "Single-user mode: no accounts exist, so you act as admin. "
-                "Run `fomento users create-admin` to turn on sign-in."
+                "Run `.venv/bin/fomento users create-admin` (or `make admin`) to turn on "
+                "sign-in."
             )
             return
         flash = st.session_state.pop("auth_flash", None)

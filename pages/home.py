@@ -5,6 +5,13 @@ import streamlit as st
 from model.store import db, repository
 from pages._shared import engine
 
+
+def _link(page: str, label: str, what: str, icon: str) -> None:
+    # A short link label and the description below it: long labels were cut mid-word.
+    st.page_link(page, label=label, icon=icon)
+    st.caption(what[:1].upper() + what[1:] + ".")
+
+
 st.title("Fomento")
 st.markdown(
     "Decision support for people who spend public money on small-business development: "
@@ -33,54 +40,58 @@ st.subheader("Where to go")
 c1, c2, c3 = st.columns(3)
 with c1:
     st.markdown("**Donors: compare programmes**")
-    st.page_link(
+    _link(
         "pages/evidence.py",
-        label="Evidence: return per dollar, cost per enterprise and network, with sources",
-        icon=":material/query_stats:",
+        "Evidence",
+        "return per dollar, cost per enterprise and network, with sources",
+        ":material/query_stats:",
     )
-    st.page_link(
+    _link(
         "pages/data.py",
-        label="Data: the cited figures and planning candidates; import and download",
-        icon=":material/table:",
+        "Data",
+        "the cited figures and planning candidates; import and download",
+        ":material/table:",
     )
 with c2:
     st.markdown("**Ministries: plan a budget**")
-    st.page_link(
+    _link(
         "pages/plan.py",
-        label="Plan: budget, rules and the optimal mix of clusters, brokers and grants",
-        icon=":material/tune:",
+        "Plan",
+        "budget, rules and the optimal mix of clusters, brokers and grants",
+        ":material/tune:",
     )
-    st.page_link(
+    _link(
         "pages/scenarios.py",
-        label="Scenarios: compare saved plans and export them (Excel, JSON, brief)",
-        icon=":material/compare_arrows:",
+        "Scenarios",
+        "compare saved plans and export them (Excel, JSON, brief)",
+        ":material/compare_arrows:",
     )
-    st.page_link(
+    _link(
         "pages/uncertainty.py",
-        label="Uncertainty: how sure the plan is, a robust plan, what equity costs",
-        icon=":material/casino:",
+        "Uncertainty",
+        "how sure the plan is, a robust plan, what equity costs",
+        ":material/casino:",
     )
 with c3:
     st.markdown("**MIF staff and brokers: screen and monitor**")
-    st.page_link(
+    _link(
         "pages/proposals.py",
-        label="Proposals: eligibility, review, ranking and hand-over to a plan",
-        icon=":material/fact_check:",
+        "Proposals",
+        "eligibility, review, ranking and hand-over to a plan",
+        ":material/fact_check:",
     )
-    st.page_link(
-        "pages/networks.py",
-        label="Networks (NET): network maturity over time",
-        icon=":material/hub:",
-    )
-    st.page_link(
+    _link("pages/networks.py", "Networks (NET)", "network maturity over time", ":material/hub:")
+    _link(
         "pages/indicators.py",
-        label="Indicators: IDB short, medium and long run",
-        icon=":material/monitoring:",
+        "Indicators",
+        "IDB short, medium and long run",
+        ":material/monitoring:",
     )
-st.page_link(
+_link(
     "pages/methodology.py",
-    label="Methodology: how the numbers are made and the sources they rest on",
-    icon=":material/menu_book:",
+    "Methodology",
+    "how the numbers are made and the sources they rest on",
+    ":material/menu_book:",
 )
 
 st.caption(f"Database: {db.database_url().split('://')[0]}")

@@ -8,6 +8,7 @@ import streamlit as st
 
 from model import DATA_DIR
 from model.accounts.auth import PermissionDenied
+from model.formatting import numbers
 from model.screening.forms import FormInvalid, assessment_from_grid
 from model.screening.net import (
     DEFAULT_FEE_SHARES,
@@ -33,6 +34,7 @@ from model.store.net_files import (
     parse_net_assessments,
     save_net_assessments,
 )
+from pages import _charts
 from pages._screening_charts import benchmark_chart, net_heatmap, net_history_chart
 from pages._shared import current_user, engine, may_write, md, show_flash
 
@@ -122,14 +124,20 @@ network = st.selectbox(
 mine = [a for a in assessments if a.network_id == network]
 current = last[network]
 points = history(assessments, network)
-c1, c2, c3, c4 = st.columns([2, 1, 1, 1])
+# The score column is wide enough for "+70 percentage points since first".
+c1, c2, c3, c4 = st.columns([2, 2, 1, 1])
 c1.metric("Current stage", stage_name(current.stage))
+# A change of a score (a share) is in percentage points, not per cent.
 c2.metric(
     "NET score",
-    f"{current.score:.0%}",
-    delta=f"{current.score - points[0].score:+.0%} since first" if len(points) > 1 else None,
+    numbers.share(current.score),
+    delta=(
+        f"{numbers.points(current.score - points[0].score)} since first"
+        if len(points) > 1
+        else None
+    ),
 )
-c3.metric("Expected fee share", f"{fee_share_for_stage(current.stage):.0%}")
+c3.metric("Expected fee share", numbers.share(fee_share_for_stage(current.stage)))
 c4.metric("Assessments", len(mine))
 
 shown = st.selectbox(
@@ -139,18 +147,25 @@ shown = st.selectbox(
     key="networks_date",
 )
 pick = next(a for a in mine if a.assessed_on == shown)
-st.altair_chart(
+_charts.show(
     net_heatmap(matrix_cells(pick), f"{network} on {shown.isoformat()}"),
-    key="networks_heatmap",
+    f"fomento-net-{network}-{shown.isoformat()}",
+    "networks_heatmap",
 )
 if pick.note or pick.assessor:
     st.caption(f"Assessor: {pick.assessor or 'n/a'}. {pick.note}")
-left, right = st.columns(2)
-left.altair_chart(net_history_chart(points, f"{network}: score over time"), key="networks_line")
+# One under the other: side by side, the benchmark's long network names pushed its bars
+# out of its half of the page.
+_charts.show(
+    net_history_chart(points, f"{network}: score over time"),
+    f"fomento-net-{network}-history",
+    "networks_line",
+)
 rows = benchmark(assessments)
-right.altair_chart(
+_charts.show(
     benchmark_chart(rows, network, "Latest score of each network"),
-    key="networks_bench",
+    "fomento-net-benchmark",
+    "networks_bench",
 )
 
 st.subheader("Benchmark")
@@ -162,10 +177,10 @@ st.dataframe(
                 "network": r.network_id,
                 "name": r.network_name,
                 "latest assessment": r.assessed_on.isoformat(),
-                "score": f"{r.score:.0%}",
+                "score": numbers.share(r.score),
                 "stage": stage_name(r.stage),
-                "change since first": f"{r.change_since_first:+.0%}",
-                "vs median": f"{r.vs_median:+.0%}",
+                "change since first": numbers.points(r.change_since_first),
+                "vs median": numbers.points(r.vs_median),
             }
             for r in rows
         ]
@@ -191,7 +206,9 @@ step = c2.selectbox(
 )
 schedule = fee_schedule_for_network(assessments, network, years, years_per_stage=step)
 st.dataframe(
-    pd.DataFrame({"year": list(range(1, years + 1)), "fee share": [f"{v:.0%}" for v in schedule]})
+    pd.DataFrame(
+        {"year": list(range(1, years + 1)), "fee share": [numbers.share(v) for v in schedule]}
+    )
     .set_index("year")
     .T,
     width="stretch",
@@ -199,7 +216,7 @@ st.dataframe(
 )
 st.caption(
     "Fee share by stage: "
-    + ", ".join(f"{STAGE_LABELS[s]} {DEFAULT_FEE_SHARES[s]:.0%}" for s in STAGES)
+    + ", ".join(f"{STAGE_LABELS[s]} {numbers.share(DEFAULT_FEE_SHARES[s])}" for s in STAGES)
     + f". Source: {FEE_SOURCE}."
 )
 
@@ -253,6 +270,6 @@ if writer:
         else:
             st.session_state["networks_flash"] = (
                 f"Saved {assessment.network_id} on {assessment.assessed_on}: score "
-                f"{assessment.score:.0%}, stage {stage_name(assessment.stage)}."
+                f"{numbers.share(assessment.score)}, stage {stage_name(assessment.stage)}."
             )
             st.rerun()

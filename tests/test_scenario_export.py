@@ -15,6 +15,7 @@ from model import DATA_DIR, cli
 from model.allocator.api import allocate
 from model.allocator.scenario import parse_scenario
 from model.planning.brief import ILLUSTRATIVE, brief_html
+from model.planning.readout import summary_sentence as plan_sentence
 from model.planning.workbook import (
     SHEETS,
     ScenarioDocument,
@@ -49,58 +50,63 @@ def sheet_rows(data: bytes, sheet: str) -> list[tuple[Any, ...]]:
     return [tuple(r) for r in wb[sheet].iter_rows(values_only=True)]
 
 
+def _by_first(rows: list[tuple[Any, ...]]) -> dict[Any, tuple[Any, ...]]:
+    return {r[0]: r for r in rows[1:]}
+
+
 def test_workbook_has_one_sheet_per_table_with_numbers(hand: ScenarioDocument) -> None:
     data = workbook(hand)
     assert load_workbook(io.BytesIO(data)).sheetnames == list(SHEETS)
-    summary = {(r[0], r[1]): r[2] for r in sheet_rows(data, "summary")[1:]}
-    assert summary["assumptions", "budget_year_1"] == 100_000
-    assert summary["assumptions", "horizon_years"] == 2
-    assert summary["assumptions", "rule a. budgets"] is True
-    assert summary["results", "objective"] == pytest.approx(HAND_OPTIMUM, rel=SOLVER_REL)
-    assert summary["results", "unallocated"] == pytest.approx(10_000.0, abs=USD_TOL)
-    alloc = {r[0]: r for r in sheet_rows(data, "allocation")[1:]}
+    inputs = {r[0]: r[1] for r in sheet_rows(data, "Inputs")[1:]}
+    assert inputs["Budget of year 1"] == 100_000
+    assert inputs["Horizon"] == 2
+    assert inputs["Rule: a. budgets"] == "on"
+    figures = {r[0]: r[1] for r in sheet_rows(data, "Summary") if r[0]}
+    assert figures["Objective"] == pytest.approx(HAND_OPTIMUM, rel=SOLVER_REL)
+    assert figures["Left unallocated"] == pytest.approx(10_000.0, abs=USD_TOL)
+    alloc = _by_first(sheet_rows(data, "Allocation"))
     # hand.json: C1 funded fully at its 50 % floor, US$50,000 in each year.
     assert alloc["C1"][5:8] == pytest.approx((50_000.0, 50_000.0, 100_000.0), abs=USD_TOL)
-    totals = {(r[0], r[1]): r[2] for r in sheet_rows(data, "totals")[1:]}
-    assert totals["year", "1"] == pytest.approx(100_000.0, abs=USD_TOL)
-    cons = {r[0]: r for r in sheet_rows(data, "constraints")[1:]}
-    assert cons["budget_year[1]"][7] is True
-    assert cons["budget_year[1]"][6] == pytest.approx(4.0, rel=SOLVER_REL)  # US$ per US$
-    header = sheet_rows(data, "candidates")[0]
-    assert {"id", "benefit_low", "benefit_high", "cost_op_year_1", "fee_share_op_year_2"} <= set(
-        header
-    )
-    base = {r[0]: r for r in sheet_rows(data, "baseline")[1:]}
+    totals = {(r[0], r[1]): r[2] for r in sheet_rows(data, "Totals")[1:]}
+    assert totals["Plan year", "Year 1"] == pytest.approx(100_000.0, abs=USD_TOL)
+    rules = {r[1]: r for r in sheet_rows(data, "Rules")[1:]}
+    assert rules["budget_year[1]"][0] == "The year-1 budget"
+    assert rules["budget_year[1]"][8] == "yes"
+    assert rules["budget_year[1]"][7] == pytest.approx(4.0, rel=SOLVER_REL)  # US$ per US$
+    header = sheet_rows(data, "Candidates")[0]
+    assert {"Candidate", "Benefit (low, US$)", "Cost, year 1 of operation (US$)"} <= set(header)
+    assert "Fee share, year 2 of operation" in header
+    base = _by_first(sheet_rows(data, "Baseline"))
     assert hand.result.greedy is not None
-    assert base["objective"][1] == pytest.approx(hand.result.greedy.objective, rel=SOLVER_REL)
-    assert base["objective"][2] == pytest.approx(HAND_OPTIMUM, rel=SOLVER_REL)
+    assert base["Objective"][1] == pytest.approx(hand.result.greedy.objective, rel=SOLVER_REL)
+    assert base["Objective"][2] == pytest.approx(HAND_OPTIMUM, rel=SOLVER_REL)
 
 
-def test_workbook_text_cells_are_neutralised() -> None:
-    inputs = json.loads(json.dumps(HAND))
-    inputs["candidates"][0]["name"] = INJECTION
-    inputs["candidates"][0]["sector"] = "+cmd|' /C calc'!A0"
-    doc = document(inputs, name="@risky", notes=INJECTION)
-    data = workbook(doc)
-    summary = {r[1]: r[2] for r in sheet_rows(data, "summary")[1:]}
-    assert summary["notes"] == "'" + INJECTION
-    assert summary["scenario"] == "'@risky"
-    cand = sheet_rows(data, "candidates")
-    row = dict(zip(cand[0], cand[1], strict=True))
-    assert row["name"] == "'" + INJECTION
-    assert str(row["sector"]).startswith("'+")
-    alloc = {r[0]: r for r in sheet_rows(data, "allocation")[1:]}
-    assert alloc["C1"][1] == "'" + INJECTION
-    every_text = [
-        v
-        for sheet in SHEETS
-        for r in sheet_rows(data, sheet)
-        for v in r
-        if isinstance(v, str) and v[:1] in "=+-@"
-    ]
-    # Only text that is a plain number (like "-1") may start with a formula character.
-    for v in every_text:
-        float(v)
+def test_workbook_reads_like_a_finished_report(hand: ScenarioDocument) -> None:
+    wb = load_workbook(io.BytesIO(workbook(hand)))
+    summary = [r[0] for r in wb["Summary"].iter_rows(values_only=True) if r[0]]
+    assert summary[0] == "Hand plan"
+    assert summary_sentence(hand) in summary  # the plan's one sentence, as on the Plan page
+    alloc = wb["Allocation"]
+    assert alloc.freeze_panes == "A2"
+    assert alloc["F2"].number_format == '"US$"#,##0'  # Year 1 (US$)
+    assert alloc["E2"].number_format == "0%"  # scale funded
+    assert alloc["C2"].value == "Cluster initiative"  # labels in words, not snake_case
+    assert (alloc.column_dimensions["B"].width or 0) > len("Name")
+    for ws in wb.worksheets:
+        header = [c.value for c in ws[1]]
+        assert not any(isinstance(h, str) and "_" in h and "[" not in h for h in header), header
+    assert wb["Totals"]["D2"].number_format == "0.0%"
+    # Native Excel charts: funding by instrument and plan year, and by region.
+    charts = wb["Charts"]._charts
+    assert len(charts) == 2
+    # Stacked by instrument: one series per instrument, named by its header cell.
+    refs = [s.tx.strRef.f.split("!")[1].replace("$", "") for s in charts[0].series]
+    assert refs == ["B1", "C1", "D1"]
+    assert wb["Charts"]["B1"].value == "Cluster initiative (US$)"
+    inputs = {r[0]: r for r in wb["Inputs"].iter_rows(values_only=True)}
+    assert inputs["Total budget"][1] == hand.scenario.budget.total
+    assert inputs["Objective"][1] == "Most benefit (US$)"
 
 
 def test_json_export_round_trips_and_the_cli_solves_it(
@@ -136,15 +142,16 @@ def test_brief_escapes_text_and_handles_an_infeasible_plan() -> None:
     assert doc.result.objective is None
     page = brief_html(doc)
     assert "<script>" not in page and "&lt;script&gt;" in page
-    assert "No feasible plan" in page
+    assert "cannot be solved (infeasible)" in page
+    assert "Rules to relax" in page
     assert "<svg" not in page
     assert ILLUSTRATIVE not in page  # only the demo dataset is labelled illustrative
 
 
-def test_summary_sentence_states_money_reach_and_return(hand: ScenarioDocument) -> None:
+def test_summary_sentence_is_the_plan_pages(hand: ScenarioDocument) -> None:
     text = summary_sentence(hand)
-    assert text.startswith("With US$200,000 over 2 years (US$ of 2024)")
-    assert "funds 3 of 3 candidates with US$190,000 of public money" in text
+    assert text == plan_sentence(hand.result, hand.scenario)
+    assert text.startswith("With US$200,000 over 2 years: ")
     assert "US$10,000 of the US$200,000 budget is left unallocated." in text
 
 

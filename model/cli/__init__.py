@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -20,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "model.cli.evidence",
     "model.cli.screen",
     "model.cli.uncertainty",
+    "model.cli.report",
 )
 
 
@@ -41,6 +43,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "model.cli.uncertainty",
         "Monte Carlo over the evidence ranges, robust (CVaR) plan, sensitivity",
     ),
+    "report": ("model.cli.report", "solve a scenario and write its Excel workbook or PDF brief"),
 }
 
 
@@ -77,9 +80,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.func(args)
     except ValueError as exc:
-        print(f"fomento: error: {exc}", file=sys.stderr)
+        print(f"fomento: error: {_redact(str(exc))}", file=sys.stderr)
         return 2
     except PermissionError as exc:
-        print(f"fomento: refused: {exc}", file=sys.stderr)
+        print(f"fomento: refused: {_redact(str(exc))}", file=sys.stderr)
         return 3
+    except RecursionError:
+        print("fomento: error: the input is nested too deeply to read", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        # A file or folder that cannot be read or written (missing, a directory, no right).
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"fomento: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        if not type(exc).__module__.startswith("sqlalchemy"):
+            raise
+        # A database error that escaped the store's own handling: say so, never the password.
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        print(
+            f"fomento: error: the database is unreachable or refused the request "
+            f"({_redact(reason)}); check FOMENTO_DATABASE_URL",
+            file=sys.stderr,
+        )
+        return 2
     return code
+
+
+def _redact(text: str) -> str:
+    """``text`` without the configured database URL's password (imported late: the
+    store pulls in sqlalchemy, which most commands never need)."""
+    if "FOMENTO_DATABASE_URL" not in os.environ:
+        return text
+    from model.store.db import redact
+
+    return redact(text)

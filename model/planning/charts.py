@@ -1,7 +1,9 @@
-"""How scenarios are shown: the comparison's tables, and Altair charts of what moved.
+"""Every chart of the plan and its comparison, in one place, with one colour scheme.
 
-Pure (no Streamlit): the Scenarios page draws these tables and charts, and the
-printable brief embeds the charts of one plan as SVG (``svg``). Money is public
+Pure (no Streamlit): the Plan and Scenarios pages draw these Altair specs, the brief
+embeds the small ones as SVG, the PDF as PNG, and the workbook reuses the instrument
+colours for its native Excel charts. ``finish`` is applied to every chart a page shows
+(``pages._charts.show``); ``svg`` and ``png`` are the only converters. Money is public
 US$ over the horizon in the scenario's price year.
 """
 
@@ -14,31 +16,87 @@ import altair as alt
 import pandas as pd
 import vl_convert
 
-from model.allocator.result import AllocationResult
-from model.domain.candidates import KIND_LABELS
+from model.allocator.explain.wording import describe
+from model.allocator.result import AllocationResult, ConstraintReport
+from model.domain.candidates import KIND_LABELS, KINDS
+from model.formatting import numbers
 from model.planning.compare import Comparison, TotalGroup
+from model.planning.readout import SweepCurve
 
-SCHEME: Final = "tableau10"
+# One colour per instrument, everywhere (pages, brief, PDF, workbook): tableau10's first three.
+INSTRUMENT_COLOURS: Final[dict[str, str]] = {
+    "cluster_initiative": "#4e79a7",
+    "broker_programme": "#f28e2b",
+    "matching_grant": "#59a14f",
+}
+SCHEME: Final = "tableau10"  # scenarios side by side: a categorical palette of distinct hues
+FUNDED_COLOURS = alt.Scale(domain=["funded", "not funded"], range=["#4e79a7", "#bbbbbb"])
+BAR_COLOUR: Final = "#4e79a7"
 MOVED_TOP = 20  # bars beyond this many candidates stop being readable
 CHART_WIDTH_PX = 560
+HEIGHT_PX = 260
 BAR_STEP_PX = 22
 BRIEF_WIDTH_PX = 190
 BRIEF_HEIGHT_PX = 120
 LABEL_LIMIT_PX = 260
+PNG_SCALE = 2
 GROUP_TITLES: dict[TotalGroup, str] = {
-    "kind": "Instrument",
-    "region": "Region",
-    "year": "Plan year",
-    "source": "Funding source",
+    "kind": "instrument",
+    "region": "region",
+    "year": "plan year",
+    "source": "funding source",
 }
+# Under Streamlit's theme a single chart is autosized to "fit": a legend or long labels
+# then squash the plot to a sliver (seen in Chromium). "pad" keeps the set width and height.
+PAD = alt.AutoSizeParams(type="pad")
+# SVG in the browser: crisp text, and the browser tests can count the marks drawn.
+SVG_EMBED: Final = {"embedOptions": {"renderer": "svg"}}
 
 
-def _label(key: str, group: TotalGroup) -> str:
-    return KIND_LABELS.get(key, key) if group == "kind" else key
+def instrument_scale() -> alt.Scale:
+    """The instrument colours keyed by the labels the charts show."""
+    return alt.Scale(
+        domain=[KIND_LABELS[k] for k in KINDS], range=[INSTRUMENT_COLOURS[k] for k in KINDS]
+    )
+
+
+def _kind_colour(field: str = "kind") -> alt.Color:
+    return alt.Color(
+        f"{field}:N",
+        title="Instrument",
+        scale=instrument_scale(),
+        legend=alt.Legend(orient="bottom"),
+    )
 
 
 def _legend() -> alt.Legend:
     return alt.Legend(orient="bottom", direction="vertical", labelLimit=0, title=None)
+
+
+def finish(chart: Any) -> Any:
+    """A chart ready for the page: its own size kept ("pad"), drawn as SVG."""
+    return chart.properties(autosize=PAD, usermeta=SVG_EMBED)
+
+
+def svg(chart: alt.TopLevelMixin | dict[str, Any]) -> str:
+    """The chart drawn as an SVG document (text, no browser needed)."""
+    spec = chart if isinstance(chart, dict) else chart.to_dict()
+    out: str = vl_convert.vegalite_to_svg(spec)
+    return out
+
+
+def png(chart: alt.TopLevelMixin | dict[str, Any], scale: float = PNG_SCALE) -> bytes:
+    """The chart drawn as a PNG image (``scale`` times its pixel size)."""
+    spec = chart if isinstance(chart, dict) else chart.to_dict()
+    out: bytes = vl_convert.vegalite_to_png(spec, scale=scale)
+    return out
+
+
+def _money_axis() -> alt.Axis:
+    return alt.Axis(format="~s", labelExpr="'US$' + datum.label")
+
+
+# --- comparison --------------------------------------------------------------------------
 
 
 def moved_chart(c: Comparison, top: int = MOVED_TOP) -> alt.Chart:
@@ -57,7 +115,7 @@ def moved_chart(c: Comparison, top: int = MOVED_TOP) -> alt.Chart:
     several = len(c.names) > 2
     enc: dict[str, Any] = {
         "y": alt.Y("candidate:N", sort=order, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT_PX)),
-        "x": alt.X("delta:Q", title=f"Change vs '{c.names[0]}' (US$)", axis=alt.Axis(format="~s")),
+        "x": alt.X("delta:Q", title=f"Change vs '{c.names[0]}' (US$)", axis=_money_axis()),
         "color": alt.Color("scenario:N", scale=alt.Scale(scheme=SCHEME), legend=_legend()),
         "tooltip": [
             alt.Tooltip("candidate:N", title="Candidate"),
@@ -81,10 +139,16 @@ def moved_chart(c: Comparison, top: int = MOVED_TOP) -> alt.Chart:
     return chart
 
 
+def _group_label(key: str, group: TotalGroup) -> str:
+    return KIND_LABELS.get(key, key) if group == "kind" else key
+
+
 def totals_chart(c: Comparison, group: TotalGroup) -> alt.Chart:
-    """Public funding by kind, region, year or source, the scenarios side by side (US$)."""
+    """Public funding by instrument, region, year or source, the scenarios side by side
+    (US$): horizontal bars, one band per key and one bar per scenario within it, so long
+    region names stay readable and the height grows with the number of keys."""
     rows = [
-        {"key": _label(t.key, group), "scenario": name, "amount": v}
+        {"key": _group_label(t.key, group), "scenario": name, "amount": v}
         for t in c.totals
         if t.group == group
         for name, v in zip(c.names, t.values, strict=True)
@@ -94,9 +158,9 @@ def totals_chart(c: Comparison, group: TotalGroup) -> alt.Chart:
         alt.Chart(pd.DataFrame(rows, columns=["key", "scenario", "amount"]))
         .mark_bar()
         .encode(
-            x=alt.X("key:N", sort=order, title=None, axis=alt.Axis(labelAngle=-30)),
-            xOffset=alt.XOffset("scenario:N", sort=list(c.names)),
-            y=alt.Y("amount:Q", title="Public funding (US$)", axis=alt.Axis(format="~s")),
+            y=alt.Y("key:N", sort=order, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT_PX)),
+            yOffset=alt.YOffset("scenario:N", sort=list(c.names)),
+            x=alt.X("amount:Q", title="Public funding (US$)", axis=_money_axis()),
             color=alt.Color(
                 "scenario:N",
                 sort=list(c.names),
@@ -104,36 +168,44 @@ def totals_chart(c: Comparison, group: TotalGroup) -> alt.Chart:
                 legend=_legend(),
             ),
             tooltip=[
-                alt.Tooltip("key:N", title=GROUP_TITLES[group]),
+                alt.Tooltip("key:N", title=GROUP_TITLES[group].capitalize()),
                 alt.Tooltip("scenario:N", title="Scenario"),
                 alt.Tooltip("amount:Q", title="US$", format=",.0f"),
             ],
         )
         .properties(
-            width=CHART_WIDTH_PX, height=260, title=f"Public funding by {GROUP_TITLES[group]}"
+            width=CHART_WIDTH_PX,
+            height=alt.Step(max(8, BAR_STEP_PX * 2 // len(c.names))),
+            title=f"Public funding by {GROUP_TITLES[group]}",
         )
     )
     return chart
 
 
-def _brief_bars(rows: Sequence[tuple[str, float]], title: str, horizontal: bool) -> alt.Chart:
+# --- one plan: the brief's small charts --------------------------------------------------
+
+
+def _brief_bars(
+    rows: Sequence[tuple[str, float]], title: str, horizontal: bool, colours: Sequence[str]
+) -> alt.Chart:
     data = pd.DataFrame(rows, columns=["key", "amount"])
     order = [k for k, _ in rows]
-    amount = alt.Axis(format="~s", tickCount=4)
+    amount = alt.Axis(format="~s", tickCount=4, labelExpr="'US$' + datum.label")
+    colour = alt.Color("key:N", scale=alt.Scale(domain=order, range=list(colours)), legend=None)
     if horizontal:
         enc: dict[str, Any] = {
             "y": alt.Y("key:N", sort=order, title=None, axis=alt.Axis(labelLimit=110)),
-            "x": alt.X("amount:Q", title="US$", axis=amount),
+            "x": alt.X("amount:Q", title=None, axis=amount),
         }
     else:
         enc = {
             "x": alt.X("key:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
-            "y": alt.Y("amount:Q", title="US$", axis=amount),
+            "y": alt.Y("amount:Q", title=None, axis=amount),
         }
     chart: alt.Chart = (
         alt.Chart(data)
-        .mark_bar(color="#4e79a7")
-        .encode(**enc)
+        .mark_bar()
+        .encode(color=colour, **enc)
         .properties(width=BRIEF_WIDTH_PX, height=BRIEF_HEIGHT_PX, title=title)
         # The page may draw the SVG's text in a wider font than vl_convert measured with.
         .properties(padding={"left": 12, "right": 6, "top": 4, "bottom": 4})
@@ -144,21 +216,191 @@ def _brief_bars(rows: Sequence[tuple[str, float]], title: str, horizontal: bool)
 
 
 def brief_charts(result: AllocationResult) -> list[alt.Chart]:
-    """Three small charts of one plan: public funding by instrument, region and plan year."""
-    kinds = [(KIND_LABELS.get(k, k), v) for k, v in result.totals_by_kind.items()]
+    """Three small charts of one plan: public funding (US$) by instrument (in the
+    instrument colours), by region and by plan year."""
+    kinds = [(KIND_LABELS[k], result.totals_by_kind.get(k, 0.0)) for k in KINDS]
     regions = sorted(result.totals_by_region.items(), key=lambda kv: -kv[1])
     years = [(f"Y{t}", v) for t, v in enumerate(result.totals_by_year, start=1)]
     return [
-        _brief_bars(kinds, "By instrument", horizontal=True),
-        _brief_bars(regions, "By region", horizontal=True),
-        _brief_bars(years, "By plan year", horizontal=False),
+        _brief_bars(kinds, "By instrument (US$)", True, [INSTRUMENT_COLOURS[k] for k in KINDS]),
+        _brief_bars(regions, "By region (US$)", True, [BAR_COLOUR] * len(regions)),
+        _brief_bars(years, "By plan year (US$)", False, [BAR_COLOUR] * len(years)),
     ]
 
 
-def svg(chart: alt.TopLevelMixin) -> str:
-    """The chart drawn as an SVG document (text, no browser needed)."""
-    out: str = vl_convert.vegalite_to_svg(chart.to_dict())
+# --- one plan: the Plan page's charts ----------------------------------------------------
+
+
+def funding_by_year(rows: Sequence[dict[str, Any]]) -> alt.Chart:
+    """Public funding (US$) per plan year, stacked by instrument (``readout.funding_long``)."""
+    chart: alt.Chart = (
+        alt.Chart(pd.DataFrame(rows))
+        .mark_bar()
+        .encode(
+            x=alt.X("year:O", title="Plan year", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("sum(amount):Q", title="Public funding (US$)", axis=_money_axis()),
+            color=_kind_colour(),
+            tooltip=[
+                alt.Tooltip("year:O", title="Plan year"),
+                alt.Tooltip("kind:N", title="Instrument"),
+                alt.Tooltip("sum(amount):Q", title="US$", format=",.0f"),
+            ],
+        )
+        .properties(title="Funding by instrument and year", width=CHART_WIDTH_PX, height=HEIGHT_PX)
+    )
+    return chart
+
+
+def funding_by_region(rows: Sequence[dict[str, Any]]) -> alt.Chart:
+    """Public funding (US$) over the horizon per region, stacked by instrument."""
+    chart: alt.Chart = (
+        alt.Chart(pd.DataFrame(rows))
+        .mark_bar()
+        .encode(
+            y=alt.Y("region:N", title=None, sort="-x", axis=alt.Axis(labelLimit=LABEL_LIMIT_PX)),
+            x=alt.X("sum(amount):Q", title="Public funding (US$)", axis=_money_axis()),
+            color=_kind_colour(),
+            tooltip=[
+                alt.Tooltip("region:N", title="Region"),
+                alt.Tooltip("kind:N", title="Instrument"),
+                alt.Tooltip("sum(amount):Q", title="US$", format=",.0f"),
+            ],
+        )
+        .properties(title="Funding by region", width=CHART_WIDTH_PX, height=alt.Step(BAR_STEP_PX))
+    )
+    return chart
+
+
+def benefit_vs_cost(points: Sequence[dict[str, Any]]) -> alt.Chart:
+    """Every candidate's full-scale cost and benefit (US$); size = enterprises reached."""
+    chart: alt.Chart = (
+        alt.Chart(pd.DataFrame(points))
+        .mark_point(filled=True, opacity=0.75, stroke="#333333", strokeWidth=0.5)
+        .encode(
+            x=alt.X("cost:Q", title="Full cost over its life (US$)", axis=_money_axis()),
+            y=alt.Y("benefit:Q", title="Expected benefit (US$)", axis=_money_axis()),
+            size=alt.Size("enterprises:Q", title="Enterprises", legend=alt.Legend(orient="bottom")),
+            color=alt.Color("status:N", title=None, scale=FUNDED_COLOURS),
+            shape=alt.Shape("kind:N", title="Instrument", legend=alt.Legend(orient="bottom")),
+            tooltip=[
+                alt.Tooltip("candidate:N", title="Candidate"),
+                alt.Tooltip("name:N", title="Name"),
+                alt.Tooltip("kind:N", title="Instrument"),
+                alt.Tooltip("cost:Q", title="Full cost (US$)", format=",.0f"),
+                alt.Tooltip("benefit:Q", title="Benefit (US$)", format=",.0f"),
+                alt.Tooltip("scale:Q", title="Scale funded", format=".0%"),
+            ],
+        )
+        .properties(
+            title="Benefit versus cost: funded and unfunded candidates",
+            width=CHART_WIDTH_PX,
+            height=HEIGHT_PX + 60,
+        )
+    )
+    return chart
+
+
+def rule_label(c: ConstraintReport) -> str:
+    """A binding rule in words ("The year-1 budget", "G-14's eligibility", "The Matching
+    grant ceiling")."""
+    what = describe(c.name)[0]
+    for key, label in KIND_LABELS.items():
+        what = what.replace(key, label.lower())
+    return what[:1].upper() + what[1:]
+
+
+def _rule_panel(c: ConstraintReport) -> str:
+    unit = describe(c.name)[1]
+    whose = "Rules on the whole plan" if c.portfolio else "Rules on one candidate"
+    return f"{whose}: objective gained per one more {unit} of the limit"
+
+
+def binding_rules_chart(rules: Sequence[ConstraintReport]) -> alt.FacetChart:
+    """Binding rules as bars of their shadow price, labelled in words, one panel per kind
+    of rule (whole plan or one candidate) and unit of its limit (US$1 of budget, a unit of
+    a candidate's scale): each panel has its own scale, so a candidate's price (thousands
+    or millions) never flattens the budget's price per US$ (a few units)."""
+    df = pd.DataFrame(
+        [
+            {
+                "rule": rule_label(c),
+                "panel": _rule_panel(c),
+                "shadow": c.shadow_price,
+                "shown": numbers.compact(c.shadow_price),
+                "sentence": c.sentence,
+            }
+            for c in rules
+        ]
+    )
+    bars = (
+        alt.Chart()
+        .mark_bar(color=BAR_COLOUR)
+        .encode(
+            y=alt.Y("rule:N", title=None, sort=None, axis=alt.Axis(labelLimit=LABEL_LIMIT_PX)),
+            x=alt.X(
+                "shadow:Q", title="Objective gained (shadow price)", axis=alt.Axis(format="~s")
+            ),
+            tooltip=[
+                alt.Tooltip("rule:N", title="Rule"),
+                alt.Tooltip("shown:N", title="Shadow price"),
+                alt.Tooltip("sentence:N", title="Meaning"),
+            ],
+        )
+        .properties(width=CHART_WIDTH_PX - 120, height=alt.Step(BAR_STEP_PX))
+    )
+    header = alt.Header(labelAngle=0, labelOrient="top", labelAnchor="start", labelFontSize=12)
+    chart: alt.FacetChart = (
+        alt.layer(bars, data=df)
+        .facet(row=alt.Row("panel:N", title=None, header=header, sort=None))
+        .resolve_scale(x="independent", y="independent")
+        .properties(title="Binding rules and what one more unit of each is worth")
+    )
+    return chart
+
+
+def sweep(curve: SweepCurve, unit: str) -> alt.VConcatChart:
+    """Outcome versus budget, and the marginal return below, with a rule where it flattens."""
+    df = pd.DataFrame([r.__dict__ for r in curve.rows if r.objective is not None])
+    x = alt.X("budget:Q", title="Budget (US$)", axis=_money_axis())
+    tips = [
+        alt.Tooltip("budget:Q", title="Budget (US$)", format=",.0f"),
+        alt.Tooltip("objective:Q", title=unit, format=",.0f"),
+        alt.Tooltip("spent:Q", title="Spent (US$)", format=",.0f"),
+        alt.Tooltip("marginal:Q", title="Marginal return", format=",.3f"),
+    ]
+    top: Any = (
+        alt.Chart(df)
+        .mark_line(point=True)
+        .encode(x=x, y=alt.Y("objective:Q", title=unit, axis=alt.Axis(format="~s")), tooltip=tips)
+        .properties(title="Outcome by budget level", width=CHART_WIDTH_PX, height=HEIGHT_PX - 40)
+    )
+    bottom: Any = (
+        alt.Chart(df)
+        .mark_line(point=True, interpolate="step-before", color="#e15759")
+        .encode(x=x, y=alt.Y("marginal:Q", title="Marginal return per US$"), tooltip=tips)
+        .properties(
+            title="Marginal return of the last step", width=CHART_WIDTH_PX, height=HEIGHT_PX - 80
+        )
+    )
+    if curve.flattens_at is not None:
+        mark = pd.DataFrame([{"budget": curve.flattens_at, "label": "flattens here"}])
+        rule = (
+            alt.Chart(mark)
+            .mark_rule(strokeDash=[6, 4], color="#555555")
+            .encode(x="budget:Q", tooltip=[alt.Tooltip("budget:Q", format=",.0f")])
+        )
+        text = (
+            alt.Chart(mark)
+            .mark_text(align="left", dx=4, dy=-6, color="#555555")
+            .encode(x="budget:Q", y=alt.value(8), text="label:N")
+        )
+        top = alt.layer(top, rule, text)
+        bottom = alt.layer(bottom, rule)
+    out: alt.VConcatChart = alt.vconcat(top, bottom)
     return out
+
+
+# --- comparison tables as text -----------------------------------------------------------
 
 
 def _delta_label(name: str) -> str:
@@ -167,15 +409,17 @@ def _delta_label(name: str) -> str:
 
 def figure_text(value: float | None, unit: str, signed: bool = False) -> str:
     """A figure as the difference table shows it: US$ with separators, counts whole, return
-    per dollar with cents; ``signed`` puts + before increases (for Δ columns)."""
-    if value is None:
-        return "-"
-    sign = "+" if signed and value > 0 else ""
+    per dollar with cents, missing as a dash; ``signed`` puts + before increases (Δ
+    columns). The unit is in its own column, so no "US$" here."""
     if unit.startswith("US$") and " per " in unit:
-        return f"{sign}{value:,.2f}"
+        return numbers.number(value, 2, signed=signed)
     if unit.startswith("US$") or unit in ("count", "enterprises", "jobs"):
-        return f"{sign}{value:,.0f}"
-    return f"{sign}{value:,.4g}"
+        return numbers.number(value, 0, signed=signed)
+    if numbers.is_missing(value):
+        return numbers.MISSING
+    assert value is not None
+    text = numbers.compact(value)
+    return f"+{text}" if signed and value > 0 and text != "0" else text
 
 
 def metric_records(c: Comparison) -> list[dict[str, str]]:
@@ -214,9 +458,10 @@ def rule_records(c: Comparison) -> list[dict[str, object]]:
     """Binding rules: whether each binds (with its shadow price) in each scenario."""
     out: list[dict[str, object]] = []
     for r in c.rules:
-        row: dict[str, object] = {"Rule": r.name, "Family": r.family}
+        what = describe(r.name)[0]
+        row: dict[str, object] = {"Rule": what[:1].upper() + what[1:], "Family": r.family}
         for n, b, p in zip(c.names, r.binding, r.shadow_price, strict=True):
-            row[n] = f"binds ({p:,.4g})" if b and p is not None else "-"
+            row[n] = f"binds ({numbers.compact(p)})" if b and p is not None else numbers.MISSING
         row["Meaning"] = r.sentence
         out.append(row)
     return out

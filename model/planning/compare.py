@@ -22,17 +22,15 @@ from model.allocator.api import allocate
 from model.allocator.result import AllocationResult
 from model.allocator.scenario import Scenario
 from model.domain.candidates import KIND_LABELS, KINDS
+from model.formatting import numbers
 
 # A change of a candidate's funding smaller than this is solver rounding, not a move (US$).
 # "Funded" is the allocator's one definition (AllocationResult.is_funded).
 MOVED_MIN_USD = 1.0
 
+# The objective's unit in words: one definition (model.formatting.numbers.UNIT_WORDS).
 OBJECTIVE_UNIT: dict[str, str] = {
-    "benefit": "US$ of benefit",
-    "enterprises": "enterprises",
-    "jobs": "jobs",
-    "weighted": "weighted units",
-    "min_cost": "US$ of public cost",
+    k: numbers.unit_words(k) for k in ("benefit", "enterprises", "jobs", "weighted", "min_cost")
 }
 TotalGroup = Literal["kind", "region", "year", "source"]
 

@@ -27,6 +27,7 @@ from model.allocator.result import (
 )
 from model.allocator.scenario import ObjectiveKind, Scenario
 from model.domain.candidates import KIND_LABELS, KINDS
+from model.formatting import numbers
 
 SWEEP_FACTORS: tuple[float, ...] = (0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
 # The curve "flattens" where one more dollar buys less than this share of what the
@@ -34,6 +35,7 @@ SWEEP_FACTORS: tuple[float, ...] = (0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
 FLAT_SHARE = 0.10
 FLAT_PER_DOLLAR = 1.0
 MARGINAL_NOISE = 1e-9  # objective units per US$
+BUDGET_TOL_USD = 1.0  # year budgets this close to the total are the total
 PLURAL = {
     "cluster_initiative": "cluster initiatives",
     "broker_programme": "broker programmes",
@@ -43,7 +45,7 @@ PLURAL = {
 
 def millions(v: float) -> str:
     """US$ in millions with one decimal from US$1 M up (``US$5.0 M``)."""
-    return f"US${v / 1e6:,.1f} M" if abs(v) >= 1e6 else money(v)
+    return numbers.millions(v)
 
 
 def funded_counts(result: AllocationResult, scenario: Scenario) -> dict[str, int]:
@@ -79,14 +81,16 @@ def summary_sentence(result: AllocationResult, scenario: Scenario) -> str:
         )
     counts = funded_counts(result, scenario)
     funded = [
-        f"{n:,} {PLURAL[k] if n != 1 else KIND_LABELS[k].lower()}" for k, n in counts.items() if n
+        f"{numbers.count(n)} {PLURAL[k] if n != 1 else KIND_LABELS[k].lower()}"
+        for k, n in counts.items()
+        if n
     ]
     parts = [_and(funded) if funded else "nothing is funded"]
-    parts.append(f"{result.outcomes.get('enterprises', 0.0):,.0f} enterprises reached")
-    parts.append(f"{result.outcomes.get('jobs', 0.0):,.0f} jobs")
+    parts.append(f"{numbers.count(result.outcomes.get('enterprises', 0.0))} enterprises reached")
+    parts.append(f"{numbers.count(result.outcomes.get('jobs', 0.0))} jobs")
     rpd = result.return_per_public_dollar
     if rpd is not None:
-        parts.append(f"US${rpd:,.2f} of benefit per public dollar")
+        parts.append(f"{numbers.money(rpd, cents=True)} of benefit per public dollar")
     names = [describe(c.name)[0] for c in binding_rules(result, 99) if c.portfolio]
     if names:
         more = f" and {len(names) - 4} more" if len(names) > 4 else ""
@@ -96,7 +100,7 @@ def summary_sentence(result: AllocationResult, scenario: Scenario) -> str:
         parts.append("no portfolio-wide rule binds")
     text = f"{head}: {'; '.join(parts)}."
     if result.status == "time_limit":
-        gap = f" (optimality gap {result.gap:.1%})" if result.gap is not None else ""
+        gap = f" (optimality gap {numbers.share(result.gap, 1)})" if result.gap is not None else ""
         text = (
             f"Best plan found before the {scenario.solver.time_limit_s:g} s time limit, "
             f"not proven optimal{gap}. " + text
@@ -104,6 +108,33 @@ def summary_sentence(result: AllocationResult, scenario: Scenario) -> str:
     if result.unallocated_sentence:
         text += " " + result.unallocated_sentence
     return text
+
+
+def budget_limit_note(result: AllocationResult, scenario: Scenario) -> str | None:
+    """Which budget limits the plan, when it is not the total: year budgets that add up to
+    less than the total, or a year's budget that binds while the total does not (US$).
+    None when the total is the limit, or no budget rule is on."""
+    b = scenario.budget
+    if not scenario.rules.budget.enabled or not b.per_year:
+        return None
+    binding = {c.rule: c for c in result.constraints if c.binding and c.rule.startswith("budget")}
+    years = [
+        c.index for c in result.constraints if c.rule == "budget_year" and c.binding and c.index
+    ]
+    where = ""
+    if years:
+        amounts = [f"year {t} ({money(b.per_year[int(t) - 1])})" for t in years]
+        where = f" The plan uses all of the budget of {_and(amounts)}."
+    years_sum = float(sum(b.per_year))
+    if b.total is not None and years_sum < b.total - BUDGET_TOL_USD:
+        return (
+            f"The year budgets add up to {money(years_sum)}, less than the total budget of "
+            f"{money(b.total)}: the year budgets, not the total, limit this plan, so at most "
+            f"{money(years_sum)} can be spent.{where}"
+        )
+    if years and "budget_total" not in binding:
+        return f"A year's budget, not the total, limits this plan.{where}"
+    return None
 
 
 def allocation_rows(result: AllocationResult, scenario: Scenario) -> list[dict[str, Any]]:

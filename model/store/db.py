@@ -11,9 +11,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from typing import Any
+from urllib.parse import quote, unquote
 
 from sqlalchemy import Engine, MetaData, create_engine, event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from model import PROJECT_ROOT
@@ -52,6 +54,32 @@ def normalise_url(url: str) -> str:
     return url
 
 
+def safe_url(url: str) -> str:
+    """``url`` as it may be shown or logged: the password replaced by ``***``."""
+    try:
+        return str(make_url(url).render_as_string(hide_password=True))
+    except (ArgumentError, ValueError):
+        return redact(url, url)
+
+
+def redact(text: str, url: str | None = None) -> str:
+    """``text`` (an error message, say) with the password of ``url`` (default: the
+    configured database URL) taken out, in every spelling it may appear in: as
+    typed, percent-decoded and percent-encoded."""
+    url = url if url is not None else os.environ.get(ENV_URL, "")
+    _scheme, sep, rest = url.partition("://")
+    userinfo = rest.rpartition("@")[0] if sep else ""
+    password = userinfo.partition(":")[2] if ":" in userinfo else ""
+    if not password:
+        return text
+    for spelling in sorted(
+        {password, unquote(password), quote(unquote(password), safe="")}, key=len, reverse=True
+    ):
+        if spelling:
+            text = text.replace(spelling, "***")
+    return text
+
+
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
 
@@ -80,7 +108,18 @@ def make_engine(url: str | None = None, *, busy_timeout_ms: int = SQLITE_BUSY_TI
     kwargs: dict[str, Any] = {"future": True}
     if url.startswith("postgresql"):
         kwargs["pool_pre_ping"] = True
-    engine = create_engine(url, **kwargs)
+    try:
+        engine = create_engine(url, **kwargs)
+    except (ArgumentError, ValueError) as exc:
+        # The message quotes the URL whole, password included: never show it.
+        raise DatabaseUnavailable(
+            f"the database URL {safe_url(url)} is not valid ({redact(str(exc), url)}); "
+            f"check {ENV_URL}"
+        ) from None
+    except ModuleNotFoundError as exc:
+        raise DatabaseUnavailable(
+            f"the database URL {safe_url(url)} needs a driver that is not installed ({exc.name})"
+        ) from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas(busy_timeout_ms))
     return engine
@@ -109,6 +148,7 @@ def transaction(engine: Engine) -> Iterator[Session]:
             yield session
     except OperationalError as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        reason = redact(reason, engine.url.render_as_string(hide_password=False))
         raise DatabaseUnavailable(
             f"the database is unreachable or busy ({reason}); nothing was written, try again"
         ) from exc

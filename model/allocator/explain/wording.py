@@ -9,6 +9,7 @@ unit increase of the row's right-hand side.
 from __future__ import annotations
 
 from model.allocator.scenario import ObjectiveKind
+from model.formatting import numbers
 
 OBJECTIVE_UNITS: dict[str, str] = {
     "benefit": "of benefit",
@@ -20,12 +21,8 @@ OBJECTIVE_UNITS: dict[str, str] = {
 
 
 def money(v: float) -> str:
-    """US$ with thousands separators; cents only for small amounts."""
-    sign = "-" if v < 0 else ""
-    a = abs(v)
-    if a < 1:
-        return f"{sign}US${a:.3g}"
-    return f"{sign}US${a:,.2f}" if a < 100 else f"{sign}US${a:,.0f}"
+    """US$ with thousands separators; cents only below US$100 (``model.formatting.numbers``)."""
+    return numbers.money(v, cents=None)
 
 
 def pct(v: float) -> str:
@@ -36,7 +33,9 @@ def amount(kind: ObjectiveKind, v: float) -> str:
     """An objective amount in its unit (money for benefit/min_cost, counts otherwise)."""
     if kind in ("benefit", "min_cost"):
         return f"{money(v)} {OBJECTIVE_UNITS[kind]}"
-    return f"{v:,.4g} {OBJECTIVE_UNITS[kind]}"
+    # Per-unit prices of counts are often fractions of one enterprise or job.
+    text = numbers.count(v) if abs(v) >= 100 else numbers.value_in(v, "unit")
+    return f"{text} {OBJECTIVE_UNITS[kind]}"
 
 
 def split(name: str) -> tuple[str, list[str]]:

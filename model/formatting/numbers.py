@@ -1,0 +1,235 @@
+"""Numbers as people read them: money, shares, percentage points, counts, rates and units.
+
+The one formatting module of the app: every page, export, brief and CLI line shows a
+number through these functions, so a figure reads the same everywhere. Separators come
+from Babel's CLDR data for ``locale`` (default English), so a Spanish interface later
+gets "5.000.000" (es_CO) or "5,000,000" (es_MX) by passing a locale, with no new code.
+
+Conventions (stated once, here):
+- money is public US$; whole dollars unless ``cents`` is asked for ("US$5,000,000");
+- a share is 0-1 and shows as a percentage ("45%"); a change of shares is in
+  percentage points ("+7 percentage points"), never "%";
+- counts (enterprises, jobs, candidates) are whole;
+- a rate is US$ per US$ with cents ("US$1.35 per US$");
+- a value too small to matter (solver round-off such as 1.86e-09) shows as 0, never
+  in scientific notation, and never as "-0";
+- a missing value (None or NaN) shows as ``MISSING``, a dash.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal, InvalidOperation
+from typing import Final
+
+from babel.numbers import NumberFormatError, format_decimal, format_percent, parse_decimal
+
+DEFAULT_LOCALE: Final = "en"
+MISSING: Final = "–"  # an en dash: a blank cell that is not zero and not a minus sign
+CURRENCY: Final = "US$"
+# Below these a value is solver round-off: shown as 0 (US$; count; share 0-1).
+TINY_USD: Final = 0.005
+TINY_COUNT: Final = 1e-6
+TINY_SHARE: Final = 1e-9
+
+# Units as the evidence, the candidates and the allocator name them, in words.
+UNIT_WORDS: dict[str, str] = {
+    "USD": "US$",
+    "US$": "US$",
+    "USD_per_USD": "US$ per US$",
+    "count": "count",
+    "share": "share (0-100%)",
+    "share_per_year": "share per year (0-100%)",
+    "unit": "units",
+    "years": "years",
+    "year": "year",
+    "enterprises": "enterprises",
+    "jobs": "jobs",
+    "benefit": "US$ of benefit",
+    "weighted": "weighted units",
+    "min_cost": "US$ of public cost",
+}
+
+
+def is_missing(value: float | int | None) -> bool:
+    """True for None and NaN (a missing figure, not a zero)."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _clean(value: float, tiny: float) -> float:
+    # Round-off to zero, and never a negative zero (format_decimal(-0.0) gives "-0").
+    return 0.0 if abs(value) < tiny else value
+
+
+def _pattern(decimals: int) -> str:
+    return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+
+
+def number(
+    value: float | int | None,
+    decimals: int = 0,
+    *,
+    signed: bool = False,
+    locale: str = DEFAULT_LOCALE,
+) -> str:
+    """A plain number with separators and ``decimals`` places ("1,830"); ``signed`` puts +
+    before increases."""
+    if is_missing(value):
+        return MISSING
+    assert value is not None
+    v = _clean(float(value), 0.5 * 10**-decimals)
+    text = format_decimal(v, format=_pattern(decimals), locale=locale)
+    return f"+{text}" if signed and v > 0 else text
+
+
+def money(
+    value: float | int | None,
+    *,
+    cents: bool | None = False,
+    signed: bool = False,
+    locale: str = DEFAULT_LOCALE,
+) -> str:
+    """Public money in US$ ("US$5,000,000", "-US$1,250").
+
+    ``cents``: False whole dollars (default); True two decimals; None cents only below
+    US$100, where they matter (a shadow price of US$0.35).
+    """
+    if is_missing(value):
+        return MISSING
+    assert value is not None
+    v = _clean(float(value), TINY_USD)
+    if cents is None:
+        cents = 0 < abs(v) < 100
+    text = format_decimal(abs(v), format=_pattern(2 if cents else 0), locale=locale)
+    if text.strip("0.,") == "":  # rounds to zero: no sign
+        return f"{CURRENCY}{text}"
+    sign = "-" if v < 0 else ("+" if signed and v > 0 else "")
+    return f"{sign}{CURRENCY}{text}"
+
+
+def millions(value: float | int | None, *, locale: str = DEFAULT_LOCALE) -> str:
+    """US$ in millions with one decimal from US$1 M up ("US$5.0 M"), whole US$ below."""
+    if is_missing(value):
+        return MISSING
+    assert value is not None
+    if abs(float(value)) < 1e6:
+        return money(value, locale=locale)
+    return f"{CURRENCY}{format_decimal(value / 1e6, format='#,##0.0', locale=locale)} M"
+
+
+def share(
+    value: float | int | None,
+    decimals: int = 0,
+    *,
+    locale: str = DEFAULT_LOCALE,
+) -> str:
+    """A share 0-1 as a percentage ("45%", "45.7%")."""
+    if is_missing(value):
+        return MISSING
+    assert value is not None
+    v = _clean(float(value), max(TINY_SHARE, 0.5 * 10 ** -(decimals + 2)))
+    return format_percent(v, format=_pattern(decimals) + "%", locale=locale)
+
+
+def points(
+    value: float | int | None,
+    decimals: int = 0,
+    *,
+    signed: bool = True,
+    locale: str = DEFAULT_LOCALE,
+) -> str:
+    """A change of a share (0-1 minus 0-1) in percentage points ("+7 percentage points")."""
+    if is_missing(value):
+        return MISSING
+    assert value is not None
+    text = number(100 * float(value), decimals, signed=signed, locale=locale)
+    unit = "percentage point" if text.lstrip("+-") in ("1", "1.0") else "percentage points"
+    return f"{text} {unit}"
+
+
+def count(
+    value: float | int | None,
+    *,
+    signed: bool = False,
+    locale: str = DEFAULT_LOCALE,
+) -> str:
+    """A whole count: enterprises, jobs, candidates ("1,830")."""
+    if is_missing(value):
+        return MISSING
+    assert value is not None
+    return number(_clean(float(value), TINY_COUNT), 0, signed=signed, locale=locale)
+
+
+def rate(value: float | int | None, *, locale: str = DEFAULT_LOCALE) -> str:
+    """US$ per US$ with cents ("US$1.35 per US$"): a return per public dollar."""
+    if is_missing(value):
+        return MISSING
+    return f"{money(value, cents=True, locale=locale)} per {CURRENCY}"
+
+
+def unit_words(key: str | None) -> str:
+    """A unit key in words ("USD_per_USD" -> "US$ per US$"); unknown keys lose their
+    underscores; None or "" is a dash."""
+    if not key:
+        return MISSING
+    return UNIT_WORDS.get(key, key.replace("_", " "))
+
+
+def value_in(
+    value: float | int | None,
+    unit: str | None,
+    *,
+    locale: str = DEFAULT_LOCALE,
+) -> str:
+    """A value in its own unit as the evidence and candidates state it: money for US$,
+    a percentage for shares, a rate for US$ per US$, whole counts, up to three decimals
+    otherwise ("560,000", "US$680,000", "45%")."""
+    if is_missing(value):
+        return MISSING
+    assert value is not None
+    if unit in ("USD", "US$", "benefit", "min_cost"):
+        return money(value, locale=locale)
+    if unit == "USD_per_USD":
+        return rate(value, locale=locale)
+    if unit in ("share", "share_per_year"):
+        return share(value, 1 if abs(float(value) * 100 % 1) > 1e-9 else 0, locale=locale)
+    if unit in ("count", "enterprises", "jobs"):
+        v = float(value)
+        return count(v, locale=locale) if v == round(v) or abs(v) >= 100 else number(v, 1)
+    v = _clean(float(value), 0.0005)
+    return format_decimal(v, format="#,##0.###", locale=locale)
+
+
+def parse_amount(text: str, field: str, *, locale: str = DEFAULT_LOCALE) -> float:
+    """Read a typed amount ("5,000,000", "US$ 5,000,000", "2.5") under ``locale``'s
+    separators. Grouping must be where the locale puts it, so "5.000.000" is refused in
+    English rather than read as 5; ``ValueError`` names the field."""
+    raw = text.strip().replace(CURRENCY, "").replace("$", "").replace("\u00a0", "").strip()
+    if not raw:
+        raise ValueError(f"{field}: enter an amount")
+    try:
+        value: Decimal = parse_decimal(raw, locale=locale, strict=True)
+    except (NumberFormatError, InvalidOperation) as exc:
+        raise ValueError(
+            f"{field}: '{text}' is not an amount (write it like "
+            f"{format_decimal(5000000, format='#,##0', locale=locale)})"
+        ) from exc
+    out = float(value)
+    if not math.isfinite(out):
+        raise ValueError(f"{field}: '{text}' is not a finite amount")
+    return out
+
+
+def compact(value: float | int | None, *, locale: str = DEFAULT_LOCALE) -> str:
+    """A figure of any size without scientific notation: whole from 100 up, then 2, 3 or
+    4 decimals as it gets smaller; below 0.0001 it is round-off and shows as 0
+    ("-353,000", "6.25", "0.035")."""
+    if is_missing(value):
+        return MISSING
+    assert value is not None
+    v = float(value)
+    a = abs(v)
+    if a < 0.00005:
+        return number(0, locale=locale)
+    decimals = 0 if a >= 100 else 2 if a >= 1 else 3 if a >= 0.01 else 4
+    return number(v, decimals, locale=locale)

@@ -1,0 +1,192 @@
+"""The one-page brief as a PDF a ministry can file: the same content as the HTML brief
+(``model.planning.brief``), with the three charts as PNG images.
+
+Drawn with fpdf2 (pure Python, no browser, nothing downloaded at run time); the charts
+come from ``model.planning.charts.png`` (vl_convert, already a dependency). The text
+uses the PDF's built-in Helvetica, whose encoding is Latin-1: that covers English and
+Spanish; the few typographic characters outside it (dashes, ellipsis, Δ) are replaced
+by their plain equivalents. Units: money in US$ of the scenario's price year.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import date
+from typing import Final
+
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+from model.planning.brief import (
+    assumption_items,
+    breakdown,
+    caveat,
+    figures,
+    rule_items,
+    table_rows,
+    title_line,
+)
+from model.planning.charts import brief_charts, png
+from model.planning.readout import budget_limit_note
+from model.planning.workbook import ScenarioDocument, summary_sentence
+
+MARGIN_MM: Final = 12.0
+LINE_MM: Final = 4.2
+CHART_SCALE: Final = 3  # PNG pixels per chart pixel: sharp when printed
+PLAIN: Final = str.maketrans(
+    {
+        "–": "-",
+        "—": "-",
+        "‘": "'",
+        "’": "'",
+        "“": '"',
+        "”": '"',
+        "…": "...",
+        "Δ": "change ",
+        "≥": ">=",
+        "≤": "<=",
+        "\u00a0": " ",
+        "\u202f": " ",
+    }
+)
+GREY: Final = (87, 96, 106)
+INK: Final = (31, 35, 40)
+RULE_GREY: Final = (208, 215, 222)
+
+
+def plain(text: str) -> str:
+    """Text the built-in PDF fonts can draw (Latin-1); anything else becomes "?"."""
+    return text.translate(PLAIN).encode("latin-1", "replace").decode("latin-1")
+
+
+class _Brief(FPDF):
+    def heading(self, text: str) -> None:
+        self.ln(1.5)
+        self.set_font("Helvetica", "B", 10.5)
+        self.set_text_color(*INK)
+        self.cell(0, 6, plain(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_draw_color(*RULE_GREY)
+        self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
+        self.ln(1)
+
+    def paragraph(self, text: str, size: float = 9, style: str = "") -> None:
+        self.set_font("Helvetica", style, size)
+        self.multi_cell(0, LINE_MM, plain(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def bullets(self, items: Sequence[str]) -> None:
+        self.set_font("Helvetica", "", 8.5)
+        for item in items:
+            self.set_x(self.l_margin)
+            self.cell(4, LINE_MM, "-")
+            self.multi_cell(0, LINE_MM, plain(item), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _figures(pdf: _Brief, items: Sequence[tuple[str, str]]) -> None:
+    per_row = 4
+    w = pdf.epw / per_row
+    for start in range(0, len(items), per_row):
+        y = pdf.get_y()
+        for i, (value, label) in enumerate(items[start : start + per_row]):
+            x = pdf.l_margin + i * w
+            pdf.set_draw_color(*RULE_GREY)
+            pdf.rect(x + 0.5, y, w - 1, 10)
+            pdf.set_xy(x + 2, y + 0.8)
+            pdf.set_font("Helvetica", "B", 11)
+            pdf.set_text_color(*INK)
+            pdf.cell(w - 4, 5, plain(value))
+            pdf.set_xy(x + 2, y + 5.6)
+            pdf.set_font("Helvetica", "", 7.5)
+            pdf.set_text_color(*GREY)
+            pdf.cell(w - 4, 3.5, plain(label))
+        pdf.set_text_color(*INK)
+        pdf.set_y(y + 11)
+
+
+def _table(
+    pdf: _Brief, x: float, w: float, title: str, rows: Sequence[tuple[str, str, str]]
+) -> float:
+    """A small table at (x, current y), ``w`` mm wide; returns the y below it."""
+    y = pdf.get_y()
+    cols = (w * 0.55, w * 0.28, w * 0.17)
+    pdf.set_font("Helvetica", "B", 8.5)
+    for text, cw, align in zip((title, "public US$", "share"), cols, "LRR", strict=True):
+        pdf.set_xy(x, y)
+        pdf.cell(cw, LINE_MM, plain(text), align=align)
+        x += cw
+    x -= w
+    pdf.set_font("Helvetica", "", 8.5)
+    for row in rows:
+        y += LINE_MM
+        pdf.set_draw_color(*RULE_GREY)
+        pdf.line(x, y, x + w, y)
+        cx = x
+        for text, cw, align in zip(row, cols, "LRR", strict=True):
+            pdf.set_xy(cx, y)
+            pdf.cell(cw, LINE_MM, plain(text), align=align)
+            cx += cw
+    return y + LINE_MM
+
+
+def brief_pdf(doc: ScenarioDocument, today: date | None = None) -> bytes:
+    """The one-page (A4) brief as PDF bytes."""
+    r = doc.result
+    pdf = _Brief(orientation="P", unit="mm", format="A4")
+    pdf.set_margins(MARGIN_MM, MARGIN_MM, MARGIN_MM)
+    pdf.set_auto_page_break(True, MARGIN_MM)
+    pdf.set_title(plain(f"{doc.name}: funding scenario brief"))
+    pdf.set_creator("Fomento")
+    pdf.add_page()
+    pdf.set_text_color(*INK)
+    pdf.set_font("Helvetica", "B", 15)
+    pdf.multi_cell(0, 7, plain(doc.name), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_text_color(*GREY)
+    pdf.paragraph(title_line(doc, today), size=8.5)
+    pdf.set_text_color(*INK)
+    pdf.ln(1.5)
+    pdf.paragraph(summary_sentence(doc), size=10)
+    note = budget_limit_note(r, doc.scenario)
+    if note:
+        pdf.paragraph(note, size=9, style="I")
+    if r.objective is not None:
+        pdf.ln(1.5)
+        _figures(pdf, figures(doc))
+        pdf.heading("Where the public money goes")
+        y = pdf.get_y()
+        w = (pdf.epw - 4) / 3
+        height = 0.0
+        for i, chart in enumerate(brief_charts(r)):
+            image = pdf.image(
+                io.BytesIO(png(chart, scale=CHART_SCALE)), x=pdf.l_margin + i * (w + 2), y=y, w=w
+            )
+            height = max(height, float(image.rendered_height))
+        pdf.set_y(y + height + 1)
+        kinds, regions = breakdown(r)
+        half = (pdf.epw - 6) / 2
+        top = pdf.get_y()
+        left = _table(pdf, pdf.l_margin, half, "Instrument", table_rows(kinds, r.total_public))
+        pdf.set_y(top)
+        right = _table(
+            pdf, pdf.l_margin + half + 6, half, "Region", table_rows(regions, r.total_public)
+        )
+        pdf.set_y(max(left, right) + 1)
+        pdf.heading("What limits the plan (binding rules)")
+        pdf.bullets(rule_items(r))
+    else:
+        pdf.heading("Rules to relax")
+        pdf.bullets([s.sentence for s in r.relaxation] or ["No relaxation makes it feasible."])
+    pdf.heading("Assumptions")
+    pdf.bullets(assumption_items(doc))
+    pdf.ln(2)
+    pdf.set_fill_color(255, 245, 245)
+    pdf.set_font("Helvetica", "", 8.5)
+    pdf.multi_cell(
+        0,
+        LINE_MM,
+        "**Data caveat.** " + plain(caveat(doc)).replace("**", "").replace("--", "-"),
+        fill=True,
+        markdown=True,
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
+    return bytes(pdf.output())
