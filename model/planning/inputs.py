@@ -15,20 +15,33 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import Literal
+
+from pydantic import ValidationError
 
 from model import DATA_DIR
 from model.allocator.explain.edits import apply_edits
 from model.allocator.result import Lever, RelaxationStep
 from model.allocator.scenario import (
+    BrokerCapacity,
     Budget,
+    BudgetRule,
+    CandidateLimits,
+    CostRecovery,
+    DiminishingReturns,
     LockedAmount,
+    MatchingGrants,
     Measure,
+    Objective,
     ObjectiveKind,
+    PolicyMix,
+    Rules,
     Scenario,
+    ShareBounds,
     SolverName,
+    SolverOptions,
+    SubsidyBand,
     load_scenario,
-    parse_scenario,
     scenario_from_candidates,
 )
 from model.domain.candidates import KINDS, Candidate, Kind, Region
@@ -109,6 +122,21 @@ def budget_of(inputs: PlanInputs) -> Budget:
     )
 
 
+_RULE_PATHS = {
+    "BudgetRule": "rules.budget",
+    "CandidateLimits": "rules.candidate_limits",
+    "SubsidyBand": "rules.subsidy_band",
+    "CostRecovery": "rules.cost_recovery",
+    "MatchingGrants": "rules.matching_grants",
+    "BrokerCapacity": "rules.broker_capacity",
+    "PolicyMix": "rules.policy_mix",
+    "ShareBounds": "rules.policy_mix.kind_shares",
+    "Objective": "objective",
+    "DiminishingReturns": "objective.diminishing_returns",
+    "SolverOptions": "solver",
+}
+
+
 def build_scenario(
     candidates: Sequence[Candidate],
     regions: Sequence[Region],
@@ -131,57 +159,72 @@ def build_scenario(
     # Partial mandatory scales have no control; they stay as the base scenario set them.
     mandatory = {c: v for c, v in (keep.mandatory.items() if keep else ()) if v < 1.0}
     mandatory.update({c: 1.0 for c in inputs.committed})
-    rules: dict[str, Any] = {
-        "budget": {"enabled": inputs.budget_on},
-        "candidate_limits": {
-            "enabled": inputs.limits_on,
-            "min_funding": dict(keep.min_funding) if keep else {},
-            "max_funding": dict(keep.max_funding) if keep else {},
-            "locked": [lk.model_dump() for lk in inputs.locked],
-            "mandatory": mandatory,
-            "go_no_go": {c: inputs.min_viable_scale for c in inputs.go_no_go},
-        },
-        "subsidy_band": {
-            "enabled": inputs.band_on,
-            "max_average_public_share": inputs.max_average_public_share,
-        },
-        "cost_recovery": {"enabled": inputs.recovery_on, "min_fee_revenue": inputs.min_fee_revenue},
-        "matching_grants": {"enabled": inputs.grants_on},
-        "broker_capacity": {
-            "enabled": inputs.capacity_on,
-            "existing_networks": inputs.existing_networks,
-        },
-        "policy_mix": {
-            "enabled": inputs.mix_on,
-            "lagging_min_share": inputs.lagging_min_share,
-            "kind_shares": {k: {"min": lo, "max": hi} for k, lo, hi in inputs.kind_shares},
-        },
-    }
     region_names = {r.name for r in regions}
-    if b is not None and set(b.policy_mix.region_shares) <= region_names:
-        rules["policy_mix"]["region_shares"] = {
-            k: v.model_dump() for k, v in b.policy_mix.region_shares.items()
-        }
-    if b is not None:
-        rules["policy_mix"]["sources"] = [s.model_dump() for s in b.policy_mix.sources]
-    objective: dict[str, Any] = {
-        "kind": inputs.objective,
-        "weights": dict(inputs.weights) if inputs.objective == "weighted" else {},
-        "targets": {m: v for m, v in inputs.targets if v > 0},
-        "diminishing_returns": {"enabled": inputs.diminishing_returns},
-    }
-    if base is not None:
-        dr = base.objective.diminishing_returns.model_dump()
-        objective["diminishing_returns"] = {**dr, "enabled": inputs.diminishing_returns}
-    data = scenario_from_candidates(
-        candidates, regions, budget_of(inputs), inputs.horizon, name=inputs.name,
+    try:
+        # Typed rule models, each validated once as it is made; the scenario below checks
+        # only what spans them (candidate ids, horizon), and nothing is parsed from a dict.
+        mix = PolicyMix(
+            enabled=inputs.mix_on,
+            lagging_min_share=inputs.lagging_min_share,
+            kind_shares={k: ShareBounds(min=lo, max=hi) for k, lo, hi in inputs.kind_shares},
+            region_shares=(
+                b.policy_mix.region_shares
+                if b is not None and set(b.policy_mix.region_shares) <= region_names
+                else {}
+            ),
+            sources=b.policy_mix.sources if b is not None else (),
+        )
+        rules = Rules(
+            budget=BudgetRule(enabled=inputs.budget_on),
+            candidate_limits=CandidateLimits(
+                enabled=inputs.limits_on,
+                min_funding=dict(keep.min_funding) if keep else {},
+                max_funding=dict(keep.max_funding) if keep else {},
+                locked=inputs.locked,
+                mandatory=mandatory,
+                go_no_go={c: inputs.min_viable_scale for c in inputs.go_no_go},
+            ),
+            subsidy_band=SubsidyBand(
+                enabled=inputs.band_on, max_average_public_share=inputs.max_average_public_share
+            ),
+            cost_recovery=CostRecovery(
+                enabled=inputs.recovery_on, min_fee_revenue=inputs.min_fee_revenue
+            ),
+            matching_grants=MatchingGrants(enabled=inputs.grants_on),
+            broker_capacity=BrokerCapacity(
+                enabled=inputs.capacity_on, existing_networks=inputs.existing_networks
+            ),
+            policy_mix=mix,
+        )
+        dr = base.objective.diminishing_returns if base is not None else DiminishingReturns()
+        objective = Objective(
+            kind=inputs.objective,
+            weights=dict(inputs.weights) if inputs.objective == "weighted" else {},
+            targets={m: v for m, v in inputs.targets if v > 0},
+            diminishing_returns=dr.model_copy(update={"enabled": inputs.diminishing_returns}),
+        )
+        solver = (
+            base.solver.model_copy(update={"solver": inputs.solver})
+            if base is not None
+            else SolverOptions(solver=inputs.solver)
+        )
+    except ValidationError as exc:
+        # Named by the scenario JSON path, as parse_scenario names a file's bad field.
+        head = _RULE_PATHS.get(exc.title, exc.title)
+        lines = [".".join([head, *map(str, e["loc"])]) + f": {e['msg']}" for e in exc.errors()]
+        raise ValueError("invalid scenario:\n  " + "\n  ".join(lines)) from None
+    return scenario_from_candidates(
+        candidates,
+        regions,
+        budget_of(inputs),
+        inputs.horizon,
+        name=inputs.name,
         price_year=inputs.price_year,
-    ).model_dump(mode="json")  # fmt: skip
-    data.update(rules=rules, objective=objective, solver={"solver": inputs.solver})
-    if base is not None:
-        data["solver"] = {**base.solver.model_dump(), "solver": inputs.solver}
-        data["description"] = base.description
-    return parse_scenario(data)
+        rules=rules,
+        objective=objective,
+        solver=solver,
+        description=base.description if base is not None else "",
+    )
 
 
 def inputs_from_scenario(sc: Scenario) -> PlanInputs:
