@@ -506,3 +506,15 @@ if st.button("Draw the tornado", key="uncertainty_tornado_run", icon=":material/
 sens = ss.get("uncertainty_tornado")
 if sens is not None:
     _charts.show(charts.tornado(sens, unit), f"{stem}-tornado", "uncertainty_tornado_chart")
+    no_plan = [
+        f"{b.input} at {label}"
+        for b in sens.bars
+        for label, value in ((b.low_label, b.objective_low), (b.high_label, b.objective_high))
+        if value is None
+    ]
+    if no_plan:
+        st.caption(
+            "No plan meets every rule (for example an outcome target) with "
+            + "; ".join(no_plan)
+            + ": those ends have no bar and are ranked first, as the largest swings."
+        )

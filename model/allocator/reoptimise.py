@@ -39,7 +39,7 @@ from model.allocator.build.arrays import (
 )
 from model.allocator.build.builder import SPEND_TIE_BREAK, build_model
 from model.allocator.build.lp import BuiltModel
-from model.allocator.explain.reports import SCALE_FUNDED
+from model.allocator.result import SCALE_FUNDED
 from model.allocator.scenario import Measure, Scenario
 from model.allocator.solve.reduce import Reduction, reduce
 from model.allocator.solve.resolve import new_highs
