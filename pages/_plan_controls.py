@@ -17,6 +17,7 @@ import streamlit as st
 
 from model.allocator.scenario import MEASURES, SOLVERS, ObjectiveKind
 from model.domain.candidates import KIND_LABELS, KINDS, Candidate
+from model.formatting import numbers
 from model.planning.inputs import PerYearMode, PlanInputs, locked_from_funding
 from pages._plan_state import plan_state
 
@@ -128,6 +129,8 @@ def _budget(c: Any) -> None:
         help="Public money over the whole horizon. The domain brief's question is US$5 M over "
         "4 years; MIF projects ranged from US$150,000 to over US$1.5 M (004 section 2.1).",
     )
+    # A number input cannot group digits (sprintf.js formats): the amount, readable, below it.
+    c.caption(numbers.money(st.session_state.get("plan_total")))
 
 
 def controls(cands: Sequence[Candidate]) -> PlanInputs:
@@ -178,6 +181,7 @@ def controls(cands: Sequence[Candidate]) -> PlanInputs:
                         f"Year {t} (US$)", min_value=0.0, step=50_000.0, format="%.0f", key=key
                     )
                 )
+                year_cols[(t - 1) % len(year_cols)].caption(numbers.money(ss[key]))
         st.toggle("Carry unspent money to the next year", key="plan_carry")
 
     with st.expander("b. Candidate limits and commitments"):

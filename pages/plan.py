@@ -22,6 +22,7 @@ from model.allocator.api import SweepPoint, allocate, sweep_budget
 from model.allocator.result import AllocationResult
 from model.allocator.scenario import Scenario
 from model.domain.candidates import Candidate, Region
+from model.formatting import numbers
 from model.planning.inputs import (
     PlanInputs,
     apply_all,
@@ -33,11 +34,13 @@ from model.planning.readout import (
     SWEEP_FACTORS,
     allocation_rows,
     binding_rules,
+    budget_limit_note,
     candidate_points,
     funding_long,
     summary_sentence,
     sweep_curve,
 )
+from model.planning.workbook import ScenarioDocument, file_stem, workbook
 from model.store import db, repository
 from model.store.scenarios import StaleScenario, get_scenario, save_scenario
 from pages import _charts, _plan_charts
@@ -62,13 +65,22 @@ from pages._shared import (
 ss = st.session_state
 state: PlanState = plan_state()
 CHARTS = ("By kind and year", "By region", "Benefit vs cost", "Binding rules")
-OBJECTIVE_UNITS = {
-    "benefit": "Benefit (US$)",
-    "enterprises": "Enterprises reached",
-    "jobs": "Jobs",
-    "weighted": "Weighted objective",
-    "min_cost": "Public cost (US$)",
-}
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@st.cache_data(max_entries=8, show_spinner=False, hash_funcs=BY_CONTENT)
+def _brief_pdf(doc: ScenarioDocument) -> bytes:
+    from model.planning.pdf import brief_pdf  # fpdf2 and the chart converter: on demand
+
+    return brief_pdf(doc)
+
+
+def _reset() -> None:
+    """Button callback: the demo's default inputs, no plan, no opened scenario."""
+    put_inputs(default_inputs())
+    state.forget_result()
+    state.base, state.base_dataset, state.opened = None, None, None
+    st.toast("Inputs reset to the defaults.", icon=":material/restart_alt:")
 
 
 @st.cache_data(ttl=60, show_spinner=False)
@@ -127,7 +139,14 @@ def _run_solve(sc: Scenario) -> None:
         result = _solve(sc, sc.solver.solver)
         bar.progress(100, text="Explained: shadow prices, unfunded reasons, greedy baseline")
         secs = result.seconds.get("total", 0.0)
-        status.update(label=f"Solved: {result.status} ({secs:.2f} s)", state="complete")
+        # An infeasible or failed solve must not show a check mark.
+        ok = result.objective is not None
+        status.update(
+            label=f"Solved: {result.status.replace('_', ' ')} ({secs:.2f} s)"
+            if ok
+            else f"No feasible plan: {result.status.replace('_', ' ')} ({secs:.2f} s)",
+            state="complete" if ok else "error",
+        )
     state.keep_result(result, sc)
 
 
@@ -188,7 +207,17 @@ except ValueError as exc:
     st.error(f"Fix the inputs: {exc}")
     st.stop()
 
-solve_clicked = st.button("Solve", type="primary", key="plan_solve", icon=":material/play_arrow:")
+b_solve, b_reset, _ = st.columns([1, 1.6, 5])
+solve_clicked = b_solve.button(
+    "Solve", type="primary", key="plan_solve", icon=":material/play_arrow:"
+)
+b_reset.button(
+    "Reset to defaults",
+    key="plan_reset",
+    icon=":material/restart_alt:",
+    on_click=_reset,
+    help="Every input back to the demo defaults; the current plan is dropped (saved ones stay).",
+)
 if solve_clicked or state.solve_now:
     state.solve_now = False
     _run_solve(scenario)
@@ -204,6 +233,7 @@ if solved != scenario:
 # --- results -----------------------------------------------------------------------------
 summary = summary_sentence(result, solved)
 st.subheader("Result")
+limit_note = budget_limit_note(result, solved)
 if result.objective is None:
     st.error(md(summary), icon=":material/block:")
     if result.relaxation:
@@ -236,12 +266,15 @@ if result.objective is None:
         st.warning(md(result.relaxation_note), icon=":material/info:")
 else:
     st.success(md(summary), icon=":material/check_circle:")
+    if limit_note:
+        st.warning(md(limit_note), icon=":material/account_balance_wallet:")
     m1, m2, m3, m4 = st.columns(4)
-    m1.metric("Public money allocated", f"US${result.total_public:,.0f}")
-    m2.metric("Enterprises reached", f"{result.outcomes.get('enterprises', 0):,.0f}")
-    m3.metric("Benefit (US$)", f"{result.outcomes.get('benefit', 0):,.0f}")
-    rpd = result.return_per_public_dollar
-    m4.metric("Benefit per public dollar", "n/a" if rpd is None else f"US${rpd:,.2f}")
+    m1.metric("Public money allocated", numbers.money(result.total_public))
+    m2.metric("Enterprises reached", numbers.count(result.outcomes.get("enterprises", 0)))
+    m3.metric("Benefit", numbers.money(result.outcomes.get("benefit", 0)))
+    m4.metric(
+        "Benefit per public dollar", numbers.money(result.return_per_public_dollar, cents=True)
+    )
     if result.greedy is not None:
         st.caption(md(result.greedy.sentence))
     if result.duals_note:
@@ -330,17 +363,20 @@ else:
                 st.error(f"Cannot sweep: {exc}")
     curve = state.sweep
     if curve is not None:
-        unit = OBJECTIVE_UNITS[solved.objective.kind]
+        unit = numbers.unit_words(solved.objective.kind).capitalize()
         _charts.show(_plan_charts.sweep(curve, unit), f"{stem}-sweep", "plan_sweep_chart")
         if curve.flattens_at is not None:
             st.write(
-                f"The curve flattens from about **US\\${curve.flattens_at:,.0f}**: beyond it the "
-                f"marginal return falls {curve.rule}."
+                f"The curve flattens from about **{md(numbers.money(curve.flattens_at))}**: "
+                f"beyond it the marginal return falls {curve.rule}."
             )
         elif curve.rule:
             st.write(f"The curve does not flatten in this range ({curve.rule}).")
         st.dataframe(
-            pd.DataFrame([r.__dict__ for r in curve.rows]),
+            # Whole US$ and whole units on screen ("19,749,429.976" read as noise).
+            pd.DataFrame([r.__dict__ for r in curve.rows]).round(
+                {"budget": 0, "objective": 0, "spent": 0}
+            ),
             hide_index=True,
             key="plan_sweep_table",
             column_config={
@@ -351,6 +387,39 @@ else:
                 "marginal": st.column_config.NumberColumn("Marginal return", format="%.3f"),
             },
         )
+
+# --- take it away -------------------------------------------------------------------------
+# For every role, saved or not: a viewer's what-if is still worth sending.
+st.subheader("Download this plan")
+doc = ScenarioDocument(
+    name=str(ss.get("plan_save_name") or "").strip() or solved.name,
+    notes=str(ss.get("plan_save_notes") or ""),
+    dataset=dataset,
+    scenario=solved,
+    result=result,
+    solved_now=True,
+)
+d1, d2, _ = st.columns([1, 1, 3])
+d1.download_button(
+    "Excel workbook",
+    lambda: workbook(doc),
+    file_name=f"{file_stem(doc.name)}.xlsx",
+    mime=XLSX_MIME,
+    icon=":material/download:",
+    on_click="ignore",
+    key="plan_dl_xlsx",
+    help="Summary, inputs, allocation, charts, totals, rules, unfunded, baseline, candidates.",
+)
+d2.download_button(
+    "PDF brief",
+    lambda: _brief_pdf(doc),
+    file_name=f"{file_stem(doc.name)}.pdf",
+    mime="application/pdf",
+    icon=":material/picture_as_pdf:",
+    on_click="ignore",
+    key="plan_dl_pdf",
+    help="The one-page brief with its charts, ready to file.",
+)
 
 # --- save ----------------------------------------------------------------------------------
 st.subheader("Save scenario")
