@@ -142,7 +142,7 @@ if plan_file is not None:
     except ValueError as exc:
         st.error(f"Cannot use {plan_file.name}: {exc}")
         st.stop()
-    plan_label = f"the plan in {plan_file.name} (on {scenario.name})"
+    plan_label = f"the plan in {plan_file.name}"  # as `fomento uncertainty --plan` names it
 
 # --- settings --------------------------------------------------------------------------
 c1, c2, c3 = st.columns(3)

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from model.allocator.scenario import load_scenario
 from model.cli import main
 from model.planning.inputs import DEMO_SCENARIO
 from tests.browser import wait_for_app
@@ -88,3 +89,32 @@ def test_one_seeded_run(server: str, page: Page, capsys: pytest.CaptureFixture[s
     page.wait_for_timeout(SETTLE_MS)  # charts re-lay out for the new window
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "uncertainty.png"), full_page=True)
+
+
+def test_a_plan_from_a_json_file(
+    server: str, page: Page, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The analyst judges a plan of their own: only the cluster initiatives, in full.
+    scenario = load_scenario(DEMO_SCENARIO)
+    plan = tmp_path / "clusters-only.json"
+    scale = {c.id: 1.0 if c.kind == "cluster_initiative" else 0.0 for c in scenario.candidates}
+    plan.write_text(json.dumps({"scale": scale}))
+    args = ["uncertainty", str(DEMO_SCENARIO), "--plan", str(plan), "--draws", str(DRAWS)]
+    assert main([*args, "--seed", str(SEED), "--no-voi", "--format", "json"]) == 0
+    risk = json.loads(capsys.readouterr().out)["plan_risk"]
+
+    page.goto(f"{server}/uncertainty")
+    wait_for_app(page)
+    expect(page.locator("h1").first).to_have_text("Uncertainty", timeout=FIRST_LOAD_MS)
+    page.get_by_test_id("stFileUploader").locator("input[type=file]").set_input_files(str(plan))
+    wait_for_app(page)
+    _set_number(page, "Draws", DRAWS)
+    _set_number(page, "Seed", SEED)
+    page.get_by_text("Value of information (EVPI, EVPPI)").click()
+    wait_for_app(page)
+    page.get_by_role("button", name="Run", exact=True).click()
+    wait_for_app(page)
+    expect(page.get_by_text("The plan's own risk", exact=True)).to_be_visible(timeout=RUN_MS)
+    expect(page.get_by_text("the plan in clusters-only.json").first).to_be_visible()
+    first_metric = page.get_by_test_id("stMetric").first
+    expect(first_metric).to_contain_text(f"{risk['objective']['p10']:,.0f}")
