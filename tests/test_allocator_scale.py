@@ -10,6 +10,7 @@ programme: right signs, complementary slackness, and no duality gap.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import highspy
 import numpy as np
@@ -22,7 +23,7 @@ from model.allocator.build.lp import BuiltModel
 from model.allocator.explain import greedy as greedy_mod
 from model.allocator.explain.greedy import greedy_plan
 from model.allocator.scenario import Scenario
-from model.allocator.solve.reduce import reduce
+from model.allocator.solve.reduce import Reduction, reduce
 from model.allocator.solve.resolve import ReSolver
 from model.allocator.solve.solution import Solution
 from model.allocator.solve.solver import highs_lp, solve
@@ -102,6 +103,43 @@ def test_lazy_rows_on_a_bench_sized_model() -> None:
     assert 0 < len(rs.rows) < len(red.sub)  # some, not all, variable bounds became rows
     assert sol.objective == pytest.approx(plain_highs(built), rel=REL)
     assert_certificate(built, sol)
+
+
+class _Counting:
+    """Wraps a method and counts its calls (one ``violated`` check per HiGHS round)."""
+
+    def __init__(self, method: Any) -> None:
+        self.method, self.calls = method, 0
+
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        def call(*args: Any) -> Any:
+            self.calls += 1
+            return self.method(obj, *args)
+
+        return call
+
+
+def test_lazy_row_margin_keeps_the_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Adding near-bound rows with the violated ones saves rounds, never changes the plan:
+    same objective and an optimality certificate with the margin on and off."""
+    from model.allocator.solve import resolve
+
+    built = build_model(random_scenario(300))
+    runs: dict[float, tuple[Solution, int, int]] = {}
+    violated = Reduction.violated
+    for margin in (0.0, resolve.LAZY_MARGIN):
+        monkeypatch.setattr(resolve, "LAZY_MARGIN", margin)
+        rs = ReSolver(built)
+        checks = _Counting(violated)
+        monkeypatch.setattr(Reduction, "violated", checks)
+        sol = rs.solve()
+        assert sol.status == "optimal"
+        assert_certificate(built, sol)
+        runs[margin] = (sol, checks.calls, len(rs.rows))
+    (off, off_runs, off_rows), (on, on_runs, on_rows) = runs[0.0], runs[resolve.LAZY_MARGIN]
+    assert on.objective == pytest.approx(off.objective, rel=1e-12)
+    assert np.allclose(on.values, off.values, rtol=1e-9, atol=1e-6)
+    assert on_runs <= off_runs and on_rows >= off_rows
 
 
 def test_resolver_matches_fresh_solves() -> None:
