@@ -100,8 +100,9 @@ class SubsidyBand(Switch):
 
 
 class CostRecovery(Switch):
-    """Rule d: brokers' public subsidy is at most (1 - fee share) times cost;
-    optionally a portfolio minimum of fee revenue (US$ over the horizon)."""
+    """Rule d: where a candidate charges fees (any kind; in the shipped data, brokers),
+    its public subsidy is at most (1 - fee share) times cost; optionally a portfolio
+    minimum of fee revenue (US$ over the horizon) over the same fee schedules."""
 
     min_fee_revenue: float = Field(default=0.0, ge=0)
 
@@ -209,6 +210,14 @@ class Objective(_Frozen):
     def _complete(self) -> Objective:
         if self.kind == "weighted" and not any(v != 0 for v in self.weights.values()):
             raise ValueError("weights: a weighted objective needs at least one non-zero weight")
+        if self.kind == "weighted" and self.diminishing_returns.enabled:
+            for m, w in self.weights.items():
+                if w < 0:
+                    raise ValueError(
+                        f"weights.{m}: a negative weight ({w:g}) with diminishing returns makes "
+                        "the curve convex and the LP would misstate the objective; use "
+                        "weights of 0 or more, or turn diminishing returns off"
+                    )
         if self.kind == "min_cost" and not self.targets:
             raise ValueError("targets: min_cost needs at least one target")
         for m, v in self.targets.items():

@@ -378,15 +378,15 @@ def subsidy_band_rows(scenario: Scenario, arr: CandidateArrays, rows: RowSet, c:
 
 
 def cost_recovery_rows(scenario: Scenario, arr: CandidateArrays, rows: RowSet, c: Columns) -> None:
-    """d. brokers' public money within (1 - fee share) x cost; least fee revenue."""
+    """d. public money within (1 - fee share) x cost wherever a fee is charged (any kind);
+    least fee revenue over the same fee schedules."""
     cr = scenario.rules.cost_recovery
     if not cr.enabled:
         return
     fee = arr.fee[c.ci, c.ti]
-    broker = arr.kind[c.ci] == KINDS.index("broker_programme")
-    _pair_rows(
-        rows, c, "cost_recovery", "cost_recovery", broker & (fee > 0), -(1 - fee) * c.pc, -INF, 0.0
-    )
+    # Fees of any kind cap that candidate's public share, as fee_revenue_min counts the
+    # fees of every kind: otherwise a candidate could be 90 % public and 50 % fee-paid.
+    _pair_rows(rows, c, "cost_recovery", "cost_recovery", fee > 0, -(1 - fee) * c.pc, -INF, 0.0)
     if cr.min_fee_revenue > 0:
         rev = (arr.fee * arr.cost).sum(axis=1)
         rows.add(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 import warnings
+from dataclasses import replace
 
 import highspy
 import numpy as np
@@ -35,6 +36,8 @@ def solve(built: BuiltModel, solver: str | None = None) -> Solution:
     run = _solve_highs if name == "highs" else _solve_cbc
     t0 = time.perf_counter()
     sol = run(built, built.col_lower, built.col_upper, built.integer)
+    if name == "highs" and built.scenario.solver.method == "pdlp" and sol.status != "optimal":
+        sol = _simplex_after_pdlp(built, sol)
     if sol.status in ("optimal", "time_limit") and built.integer.any() and len(sol.values):
         fixed = np.where(built.integer, np.round(sol.values), 0.0)
         lo = np.where(built.integer, fixed, built.col_lower)
@@ -55,6 +58,21 @@ def solve(built: BuiltModel, solver: str | None = None) -> Solution:
                 message=sol.message,
             )
     return _with_time(sol, time.perf_counter() - t0)
+
+
+def _simplex_after_pdlp(built: BuiltModel, pdlp: Solution) -> Solution:
+    """PDLP (a first-order method) can stop without an answer, e.g. "Time limit reached"
+    on the 36-candidate demo once the lazy rows are added: solve again with dual simplex,
+    whose answer (optimal or infeasible) is exact, and say so in the message."""
+    opts = built.scenario.solver
+    simplex = opts.model_copy(update={"method": "simplex"})
+    again = replace(built, scenario=built.scenario.model_copy(update={"solver": simplex}))
+    sol = _solve_highs(again, built.col_lower, built.col_upper, built.integer)
+    note = (
+        f"PDLP stopped without a reliable answer ({pdlp.message or pdlp.status}); "
+        "solved again with dual simplex."
+    )
+    return replace(sol, message=f"{note} {sol.message}".strip())
 
 
 def _with_time(sol: Solution, seconds: float) -> Solution:
