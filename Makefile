@@ -24,7 +24,14 @@ $(STAMP): $(APP_STAMP) pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# Translations: each model/locale/<lang>/LC_MESSAGES/fomento.po compiles to its .mo
+# (docs/glossary.md; babel.cfg says how to extract new messages).
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard model/locale/*/LC_MESSAGES/fomento.po))
+
+model/locale/%/LC_MESSAGES/fomento.mo: model/locale/%/LC_MESSAGES/fomento.po $(APP_STAMP)
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+install: $(STAMP) $(MO_FILES)
 
 install-app: $(APP_STAMP) $(MO_FILES)
 

@@ -19,6 +19,7 @@ from model.accounts.auth import User
 from model.allocator.scenario import Scenario
 from model.domain.candidates import KIND_LABELS
 from model.store import db, migrate, repository
+from pages._i18n import _, language_picker
 
 
 def ensure_app_navigation() -> None:
@@ -162,7 +163,7 @@ def current_user() -> User:
     if isinstance(user, User):
         if user.is_expired():
             del st.session_state["auth_user"]
-            st.session_state["auth_flash"] = "Your session expired; sign in again."
+            st.session_state["auth_flash"] = _("Your session expired; sign in again.")
             return auth.VIEWER
         return user
     return auth.VIEWER
@@ -188,12 +189,15 @@ def sso_user(eng: Engine) -> User | None:
 def account_sidebar() -> None:
     """Sign-in / sign-out in the sidebar (shown on every page by app.py)."""
     eng = engine()
+    language_picker()
     with st.sidebar:
         if not auth.has_accounts(eng):
             st.caption(
-                "Single-user mode: no accounts exist, so you act as admin. "
-                "Run `.venv/bin/fomento users create-admin` (or `make admin`) to turn on "
-                "sign-in."
+                _(
+                    "Single-user mode: no accounts exist, so you act as admin. "
+                    "Run `.venv/bin/fomento users create-admin` (or `make admin`) to turn on "
+                    "sign-in."
+                )
             )
             return
         flash = st.session_state.pop("auth_flash", None)
@@ -201,25 +205,31 @@ def account_sidebar() -> None:
             st.warning(flash)
         user = current_user()
         if sso_configured() and st.user.get("is_logged_in"):
-            st.caption(f"Signed in by SSO as **{user.username}** ({user.role})")
-            if st.button("Sign out", key="auth_sso_out"):
+            st.caption(
+                _("Signed in by SSO as **{user}** ({role})").format(
+                    user=user.username, role=user.role
+                )
+            )
+            if st.button(_("Sign out"), key="auth_sso_out"):
                 st.logout()
             return
         if user.role != "viewer":
-            st.caption(f"Signed in as **{user.username}** ({user.role})")
-            if st.button("Sign out", key="auth_sign_out"):
+            st.caption(
+                _("Signed in as **{user}** ({role})").format(user=user.username, role=user.role)
+            )
+            if st.button(_("Sign out"), key="auth_sign_out"):
                 del st.session_state["auth_user"]
                 st.rerun()
             return
         if sso_configured() and st.button(
-            "Sign in with your organisation (SSO)", key="auth_sso_in"
+            _("Sign in with your organisation (SSO)"), key="auth_sso_in"
         ):
             st.login()
-        with st.expander("Sign in (viewers need no account)"):
+        with st.expander(_("Sign in (viewers need no account)")):
             with st.form("auth_form", clear_on_submit=True):
-                username = st.text_input("Username", key="auth_username")
-                password = st.text_input("Password", type="password", key="auth_password")
-                submitted = st.form_submit_button("Sign in")
+                username = st.text_input(_("Username"), key="auth_username")
+                password = st.text_input(_("Password"), type="password", key="auth_password")
+                submitted = st.form_submit_button(_("Sign in"))
             if submitted:
                 try:
                     st.session_state["auth_user"] = auth.authenticate(eng, username, password)

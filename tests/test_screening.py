@@ -171,6 +171,7 @@ def test_parse_rejects_naming_row_and_column() -> None:
     where = {(p.row, p.column) for p in info.value.problems}
     assert where == {
         (3, "entities"),
+        (4, "amount_requested"),  # "lots": every cell of a row is checked
         (4, "indicators"),
         (4, "environmental_compliance"),
         (5, "proposal_id"),
@@ -209,7 +210,7 @@ def test_cli_screen_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert "Desk score (from the file only; not a reviewer score)" in out
     assert "P-003  Altiplano alpaca fibre design centre" in out
     assert "to fix: raise committed match from US$160,000 to US$200,000" in out
-    assert "3 of 8 proposal(s) eligible" in out
+    assert "3 of 8 proposals eligible" in out
 
 
 def test_cli_screen_json(capsys: pytest.CaptureFixture[str]) -> None:

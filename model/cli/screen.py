@@ -1,8 +1,11 @@
-"""``fomento screen PROPOSALS.csv [--format table|json]``: eligibility, reasons, desk scores.
+"""``fomento screen PROPOSALS.csv [--format table|json] [--lang en|es]``: eligibility,
+reasons, desk scores.
 
 The file is read with the same validation as the import (a bad file exits 2
 with its row/column problems); nothing is written to the database. The score
 printed is the *desk score* (``model.screening.desk``), not a reviewer score.
+``--lang es`` prints the report's own words and figures in Spanish (es_CO numbers); the
+gate reasons and fixes still come from ``model.screening.rules`` in English.
 """
 
 from __future__ import annotations
@@ -14,6 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from babel.numbers import format_decimal
+
+from model.formatting.i18n import LANGUAGES, Translator, translator
 from model.formatting.parsing import NUMBER_FORMATS, formats_help
 from model.screening.desk import DESK_LABEL, DeskScore, desk_score
 from model.screening.proposals import Proposal
@@ -74,26 +80,50 @@ def to_json(items: Sequence[ScreenedProposal]) -> str:
     return json.dumps(out, indent=2, ensure_ascii=False)
 
 
-def to_text(items: Sequence[ScreenedProposal]) -> str:
-    """A plain-text report, one block per proposal."""
-    lines = [f"{DESK_LABEL}: 0-5", ""]
+def to_text(items: Sequence[ScreenedProposal], t: Translator | None = None) -> str:
+    """A plain-text report, one block per proposal, in ``t``'s language (default English)."""
+    t = t or translator("en")
+    _ = t.gettext
+    loc = t.number_locale
+
+    def money(amount: float) -> str:  # whole US$ in the reader's locale
+        return (
+            usd(amount) if t.language == "en" else f"US${format_decimal(round(amount), locale=loc)}"
+        )
+
+    def score(value: float, places: int) -> str:
+        return format_decimal(round(value, places), format=f"0.{'0' * places}", locale=loc)
+
+    # The heading is DESK_LABEL, marked here for translation (tests keep the two equal).
+    lines = [_("Desk score (from the file only; not a reviewer score)") + ": 0-5", ""]
     for it in items:
         p, s = it.proposal, it.screening
         lines.append(f"{p.proposal_id}  {p.title}")
         lines.append(
-            f"  eligible: {'yes' if s.eligible else 'no'}; request "
-            f"{usd(p.amount_requested)}, match {usd(p.partner_match)}; desk score "
-            f"{it.desk.score:.2f}"
+            "  "
+            + _("eligible: {answer}; request {request}, match {match}; desk score {score}").format(
+                answer=_("yes") if s.eligible else _("no"),
+                request=money(p.amount_requested),
+                match=money(p.partner_match),
+                score=score(it.desk.score, 2),
+            )
         )
         for reason in s.reasons:
-            lines.append(f"  - why not: {reason}")
+            lines.append("  - " + _("why not: {reason}").format(reason=reason))
         for fix in s.fixes:
-            lines.append(f"  - to fix: {fix}")
-        parts = ", ".join(f"{d.criterion} {d.score:.1f}" for d in it.desk.parts)
-        lines.append(f"  desk parts: {parts}")
+            lines.append("  - " + _("to fix: {fix}").format(fix=fix))
+        parts = ", ".join(f"{d.criterion} {score(d.score, 1)}" for d in it.desk.parts)
+        lines.append("  " + _("desk parts: {parts}").format(parts=parts))
         lines.append("")
     n_ok = sum(1 for it in items if it.screening.eligible)
-    lines.append(f"{n_ok} of {len(items)} proposal(s) eligible")
+    lines.append(
+        t.ngettext(
+            "%(n)d of %(total)d proposal eligible",
+            "%(n)d of %(total)d proposals eligible",
+            len(items),
+        )
+        % {"n": n_ok, "total": len(items)}
+    )
     return "\n".join(lines) + "\n"
 
 
@@ -111,6 +141,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("file", type=Path)
     parser.add_argument("--format", choices=FORMATS, default="table")
     parser.add_argument(
+        "--lang", choices=tuple(LANGUAGES), default="en", help="language of the table report"
+    )
+    parser.add_argument(
         "--number-format",
         choices=tuple(NUMBER_FORMATS),
         default="auto",
@@ -124,7 +157,8 @@ def run(args: argparse.Namespace) -> int:
     if not path.is_file():
         raise ValueError(f"{path}: no such file")
     items = screen_proposals(parse_proposals(path.read_bytes(), path.name, args.number_format))
-    print(to_json(items) if args.format == "json" else to_text(items), end="")
+    text = to_json(items) if args.format == "json" else to_text(items, translator(args.lang))
+    print(text, end="")
     if args.format == "json":
         print()
     return 0

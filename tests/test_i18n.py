@@ -1,0 +1,247 @@
+"""The Spanish interface: catalog completeness, plural forms, locale choice, the translated
+slice (navigation, sidebar, Home) in AppTest, and an AST check that the translated
+modules show no English literal that bypasses ``_()``.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from streamlit.testing.v1 import AppTest
+
+from model.formatting import i18n
+from model.formatting.i18n import choose_locale, translator
+from pages._i18n import OFFERED
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+TIMEOUT_S = 60
+BRACES = re.compile(r"\{[a-z_]*\}|%\([a-z_]+\)[sd]")
+
+
+def extracted() -> dict[str, tuple[str, ...]]:
+    """Every message the code marks, as ``pybabel extract -F babel.cfg`` finds it."""
+    with (ROOT / "babel.cfg").open() as fh:
+        method_map, options_map = parse_mapping_cfg(fh)
+    out: dict[str, tuple[str, ...]] = {}
+    for _filename, _lineno, message, _comments, _context in extract_from_dir(
+        str(ROOT), method_map, options_map, keywords=DEFAULT_KEYWORDS
+    ):
+        ids = message if isinstance(message, tuple) else (message,)
+        if ids[0]:
+            out[ids[0]] = ids
+    return out
+
+
+def spanish() -> dict[str, tuple[str, ...]]:
+    with i18n.po_path("es").open("rb") as fh:
+        catalog = read_po(fh, locale="es")
+    out: dict[str, tuple[str, ...]] = {}
+    for m in catalog:
+        if not m.id or m.fuzzy:
+            continue
+        key = m.id[0] if isinstance(m.id, tuple) else m.id
+        out[key] = m.string if isinstance(m.string, tuple) else (m.string,)
+    return out
+
+
+def test_every_marked_message_has_a_spanish_entry() -> None:
+    marked = extracted()
+    assert len(marked) >= 30, "extraction found the marked messages"
+    es = spanish()
+    missing = sorted(m for m in marked if m not in es or not all(es[m]))
+    assert not missing, f"no Spanish translation for: {missing}"
+
+
+def test_translations_keep_their_placeholders() -> None:
+    for msgid, strings in spanish().items():
+        for s in strings:
+            assert sorted(BRACES.findall(s)) == sorted(BRACES.findall(msgid)), msgid
+
+
+def test_plural_forms_follow_the_spanish_rule() -> None:
+    es = translator("es")
+    one, many = "%(n)d of %(total)d proposal eligible", "%(n)d of %(total)d proposals eligible"
+    assert es.ngettext(one, many, 1) % {"n": 1, "total": 1} == "1 de 1 propuesta elegible"
+    assert es.ngettext(one, many, 3) % {"n": 2, "total": 3} == "2 de 3 propuestas elegibles"
+    en = translator("en")
+    assert en.ngettext(one, many, 1) % {"n": 1, "total": 1} == "1 of 1 proposal eligible"
+    assert en.ngettext(one, many, 3) % {"n": 2, "total": 3} == "2 of 3 proposals eligible"
+
+
+def test_unknown_language_is_refused_and_a_missing_message_stays_english() -> None:
+    with pytest.raises(ValueError, match="unknown language 'fr'"):
+        translator("fr")
+    assert translator("es").gettext("No such message") == "No such message"
+    assert translator("es").gettext("Sign out") == "Cerrar sesión"
+
+
+@pytest.mark.parametrize(
+    ("tag", "chosen"),
+    [
+        ("es-MX", ("es", "es_MX")),
+        ("es-CO", ("es", "es_CO")),
+        ("es_AR", ("es", "es_AR")),
+        ("es-VE", ("es", "es_CO")),
+        ("es", ("es", "es_CO")),
+        ("en-GB", ("en", "en_GB")),
+        ("fr-FR", ("en", "en_US")),
+        ("not a tag", ("en", "en_US")),
+        (None, ("en", "en_US")),
+    ],
+)
+def test_browser_language_picks_language_and_number_locale(
+    tag: str | None, chosen: tuple[str, str]
+) -> None:
+    assert choose_locale(tag) == chosen
+
+
+@pytest.fixture
+def scratch_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+    i18n.catalog.cache_clear()
+    po = tmp_path / "es" / "LC_MESSAGES" / "fomento.po"
+    po.parent.mkdir(parents=True)
+    yield po
+    i18n.catalog.cache_clear()
+
+
+def _write_po(po: Path, text: str) -> None:
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n'
+        '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
+        f'msgid "Sign out"\nmsgstr "{text}"\n',
+        encoding="utf-8",
+    )
+
+
+def test_a_fresh_clone_without_mo_files_reads_the_po(scratch_catalog: Path) -> None:
+    _write_po(scratch_catalog, "Salir")
+    assert not scratch_catalog.with_suffix(".mo").exists()
+    assert translator("es").gettext("Sign out") == "Salir"
+
+
+def test_an_edited_po_wins_over_an_older_mo(scratch_catalog: Path) -> None:
+    _write_po(scratch_catalog, "Salir")
+    with scratch_catalog.open("rb") as fh:
+        old = read_po(fh, locale="es")
+    with scratch_catalog.with_suffix(".mo").open("wb") as fh:
+        write_mo(fh, old)
+    assert translator("es").gettext("Sign out") == "Salir"
+    time.sleep(0.01)
+    _write_po(scratch_catalog, "Cerrar la sesión")
+    i18n.catalog.cache_clear()
+    assert translator("es").gettext("Sign out") == "Cerrar la sesión"
+
+
+# --- the translated slice -----------------------------------------------------------
+
+# Modules whose every user-facing literal goes through _(); the list grows page by page.
+TRANSLATED: dict[str, set[str] | None] = {
+    "app.py": None,  # None: the whole module
+    "pages/_i18n.py": None,
+    "pages/_shared.py": {"account_sidebar"},  # only these functions
+}
+# Streamlit calls whose first argument, or label/title keyword, a person reads.
+SHOWN = {
+    "title", "header", "subheader", "markdown", "caption", "write", "metric", "button",
+    "selectbox", "text_input", "expander", "page_link", "Page", "error", "warning", "info",
+    "success", "form_submit_button", "toast", "radio", "multiselect", "checkbox", "_link",
+}  # fmt: skip
+TEXT_KEYWORDS = {"label", "title", "help", "placeholder"}
+NOT_TEXT = {"Fomento"}  # the product's name reads the same in every language
+
+
+def _literal_text(node: ast.expr) -> str | None:
+    """The English a node shows, if it is a literal (or f-string) not wrapped in _()."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(v.value for v in node.values if isinstance(v, ast.Constant))
+    if isinstance(node, ast.BinOp):
+        return _literal_text(node.left) or _literal_text(node.right)
+    return None
+
+
+def untranslated(path: Path, functions: set[str] | None) -> list[str]:
+    tree = ast.parse(path.read_text())
+    scopes: list[ast.AST] = [tree]
+    if functions is not None:
+        scopes = [
+            n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name in functions
+        ]
+    found = []
+    for scope in scopes:
+        for node in ast.walk(scope):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+            if name not in SHOWN:
+                continue
+            shown = [a for a in node.args[:1]]
+            shown += [k.value for k in node.keywords if k.arg in TEXT_KEYWORDS]
+            if name in ("page_link", "Page"):  # the first argument is a path
+                shown = [k.value for k in node.keywords if k.arg in TEXT_KEYWORDS]
+            if name == "_link":  # Home's link helper: (page, label, description, icon)
+                shown = node.args[1:3]
+            for arg in shown:
+                text = _literal_text(arg)
+                if text and re.search(r"[A-Za-z]{2}", text) and text not in NOT_TEXT:
+                    found.append(f"{path.name}:{node.lineno}: {text[:50]!r}")
+    return found
+
+
+def test_translated_modules_show_no_literal_that_bypasses_the_translation() -> None:
+    found = [
+        line
+        for rel, functions in TRANSLATED.items()
+        for line in untranslated(ROOT / rel, functions)
+    ]
+    assert not found, "\n".join(found)
+
+
+def test_the_scan_catches_an_untranslated_literal(tmp_path: Path) -> None:
+    page = tmp_path / "page.py"
+    page.write_text(
+        'import streamlit as st\nst.title(_("Inicio"))\nst.caption("Who it is for")\n'
+        'st.button(label=f"Save {n}")\nst.markdown("---")\n'
+    )
+    assert [line.split(": ", 1)[1] for line in untranslated(page, None)] == [
+        "'Who it is for'",
+        "'Save '",
+    ]
+
+
+def spanish_app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
+    at.context = {"locale": "es-CO"}
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_sidebar_and_navigation_follow_the_browser_language(app_db: str) -> None:
+    at = spanish_app()
+    picker = at.sidebar.selectbox(key="i18n_locale")
+    assert picker.value == "es_CO" and picker.label == "Idioma y números"
+    at_en = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
+    at_en.context = {"locale": "en-US"}
+    at_en.run()
+    assert at_en.sidebar.selectbox(key="i18n_locale").label == "Language and numbers"
+
+
+def test_number_locale_follows_the_choice() -> None:
+    assert {"es_MX", "es_CO"} <= set(OFFERED)
+    es_co, es_mx = translator("es", "es_CO"), translator("es", "es_MX")
+    assert format_decimal(250000, locale=es_co.number_locale) == "250.000"
+    assert format_decimal(250000, locale=es_mx.number_locale) == "250,000"
