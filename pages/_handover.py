@@ -9,7 +9,8 @@ session keys or names another page's file (UI side).
   Scenarios page takes it with ``take_scenario_to_select()``.
 - The Uncertainty page reads the Plan page's last solved scenario with ``plan_scenario()``.
 
-Every key below is prefixed with the page that reads it (STYLE.md rule 8).
+Every key below is prefixed with the page that reads it, so pages never overwrite each
+other's state.
 """
 
 from __future__ import annotations

@@ -18,7 +18,8 @@ import streamlit as st
 from model.allocator.scenario import MEASURES, SOLVERS, ObjectiveKind
 from model.domain.candidates import KIND_LABELS, KINDS, Candidate
 from model.formatting import numbers
-from model.planning.inputs import PerYearMode, PlanInputs, locked_from_funding
+from model.planning.inputs import PerYearMode, PlanInputs, locked_from_funding, with_net_fees
+from model.screening.net import NetAssessment, latest
 from pages._plan_state import plan_state
 
 OBJECTIVES = {
@@ -34,7 +35,6 @@ YEAR_MODES = {
     "none": "No yearly limit",
 }
 BUDGET_STEP = 250_000.0
-DEFAULT_KIND_MAX_PCT = 100
 DEFAULT_WEIGHTS = {"benefit": 1.0, "enterprises": 0.0, "jobs": 0.0}
 RULE_KEYS = {
     "budget_on": "plan_on_budget",
@@ -96,6 +96,7 @@ def clear_commitments() -> None:
     """Dataset changed: commitments and locks name the old set's candidates."""
     ss = st.session_state
     ss["plan_committed"], ss["plan_go_no_go"] = [], []
+    ss["plan_net_brokers"] = []
     ss["plan_lock"] = False
     state = plan_state()
     state.locked, state.on_top = (), False
@@ -347,3 +348,46 @@ def controls(cands: Sequence[Candidate]) -> PlanInputs:
         price_year=int(ss.get("plan_price_year", 2024)),
         **{field: bool(ss[key]) for field, key in RULE_KEYS.items()},
     )
+
+
+def net_fees(
+    cands: Sequence[Candidate], assessments: Sequence[NetAssessment]
+) -> tuple[Candidate, ...]:
+    """Offer to take broker programmes' fee schedules from a network's NET stage (the
+    Networks page's assessments) and return the candidates the plan then uses."""
+    ss = st.session_state
+    brokers = {c.id: f"{c.id}: {c.name}" for c in cands if c.kind == "broker_programme"}
+    if not brokers:
+        return tuple(cands)
+    ss["plan_net_brokers"] = [c for c in ss.get("plan_net_brokers", []) if c in brokers]
+    last = latest(assessments)
+    with st.expander("d2. Broker fees from a network's NET stage"):
+        if not last:
+            st.caption("No NET assessments yet: import them on the Networks page.")
+            return tuple(cands)
+        stage = {n: a.stage or "before promotion" for n, a in last.items()}
+        network = st.selectbox(
+            "Network",
+            sorted(last),
+            format_func=lambda n: f"{n}: {last[n].network_name} (stage: {stage[n]})",
+            key="plan_net_network",
+            help="The network's latest NET assessment sets the fee share its clients pay "
+            "(EMASIM: no fees for 3 years, then 20 %, then over 40 %; 002 Box 1).",
+        )
+        chosen = st.multiselect(
+            "Broker programmes that serve this network",
+            list(brokers),
+            format_func=brokers.__getitem__,
+            key="plan_net_brokers",
+            help="Their fee schedule (candidate data) is replaced, for this plan only, by "
+            "the stage's fee share in every year; the cost-recovery rule then uses it.",
+        )
+        if not chosen:
+            return tuple(cands)
+        out = with_net_fees(cands, assessments, str(network), chosen)
+        fees = next(c.fee_schedule for c in out if c.id == chosen[0])
+        st.caption(
+            f"{len(chosen)} broker programme(s) take fee share {fees[0]:.0%} a year from "
+            f"{network}'s stage '{stage[str(network)]}'."
+        )
+        return out

@@ -1,6 +1,7 @@
 """UI-side helpers shared by the pages: the cached engine and cached data loads.
 
-Cache decorators live here, never in ``model/`` (STYLE.md habit 9).
+Cache decorators live here, never in ``model/``: the model layer never imports Streamlit
+(an import-linter contract in pyproject.toml checks it).
 """
 
 from __future__ import annotations

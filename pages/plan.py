@@ -41,7 +41,9 @@ from model.planning.readout import (
     sweep_curve,
 )
 from model.planning.workbook import ScenarioDocument, file_stem, workbook
+from model.screening.net import NetAssessment
 from model.store import db, repository
+from model.store.net_files import fetch_net_assessments
 from model.store.scenarios import StaleScenario, get_scenario, save_scenario
 from pages import _charts, _plan_charts
 from pages._handover import (
@@ -50,7 +52,7 @@ from pages._handover import (
     take_dataset_to_open,
     take_scenario_to_open,
 )
-from pages._plan_controls import clear_commitments, controls, put_inputs
+from pages._plan_controls import clear_commitments, controls, net_fees, put_inputs
 from pages._plan_state import OpenedScenario, PlanState, plan_state
 from pages._shared import (
     BY_CONTENT,
@@ -90,6 +92,11 @@ def _candidate_set(url: str, dataset: str) -> tuple[tuple[Candidate, ...], tuple
         tuple(repository.fetch_candidates(eng, dataset)),
         tuple(repository.fetch_regions(eng, dataset)),
     )
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _assessments(url: str) -> tuple[NetAssessment, ...]:
+    return tuple(fetch_net_assessments(_engine_for(url)))
 
 
 @st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_CONTENT)
@@ -202,6 +209,7 @@ if not cands:
 
 inputs: PlanInputs = controls(cands)
 try:
+    cands = net_fees(cands, _assessments(url))
     scenario = build_scenario(cands, regions, inputs, base)
 except ValueError as exc:
     st.error(f"Fix the inputs: {exc}")

@@ -6,10 +6,15 @@ from __future__ import annotations
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
+from model import DATA_DIR
+from model.accounts.auth import LOCAL_USER
 from model.planning.readout import SWEEP_FACTORS
+from model.screening.net import fee_schedule_for_network
 from model.store import db
+from model.store.net_files import fetch_net_assessments, import_net_assessments
 from model.store.scenarios import list_scenarios
 from pages._handover import OPEN_SCENARIO_KEY
+from pages._plan_state import STATE_KEY, PlanState
 from tests.test_pages import open_page
 
 PAGE = "pages/plan.py"
@@ -118,3 +123,27 @@ def test_lock_needs_a_plan_then_locks_its_amounts(app_db: str) -> None:
     assert not at.exception, [e.value for e in at.exception]
     assert any("candidates are locked" in c.value for c in at.caption)
     assert at.number_input(key="plan_total").label.startswith("New money on top of US$")
+
+
+def test_a_networks_net_stage_sets_its_broker_programmes_fees(app_db: str) -> None:
+    eng = db.make_engine(app_db)
+    try:
+        example = DATA_DIR / "net_example.csv"
+        import_net_assessments(eng, example.read_bytes(), example.name, user=LOCAL_USER)
+        assessments = fetch_net_assessments(eng)
+    finally:
+        eng.dispose()
+    at = open_page(PAGE)
+    network = str(at.selectbox(key="plan_net_network").value)
+    brokers = at.multiselect(key="plan_net_brokers").options[:2]
+    ids = [b.split(":")[0] for b in brokers]
+    at.multiselect(key="plan_net_brokers").set_value(ids).run()
+    assert any("broker programme(s) take fee share" in c.value for c in at.caption)
+    solve(at)
+    state = at.session_state[STATE_KEY]
+    assert isinstance(state, PlanState) and state.scenario is not None
+    for c in state.scenario.candidates:
+        if c.id in ids:
+            want = fee_schedule_for_network(assessments, network, len(c.cost_by_year))
+            assert c.fee_schedule == want
+    assert at.multiselect(key="plan_net_brokers").value == ids

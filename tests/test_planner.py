@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import pytest
 
+from model import DATA_DIR
 from model.allocator.api import SweepPoint, allocate
 from model.allocator.result import (
     AllocationResult,
@@ -27,6 +28,7 @@ from model.planning.inputs import (
     inputs_from_scenario,
     lock_current_spending,
     locked_from_funding,
+    with_net_fees,
 )
 from model.planning.readout import (
     FLAT_PER_DOLLAR,
@@ -36,6 +38,8 @@ from model.planning.readout import (
     summary_sentence,
     sweep_curve,
 )
+from model.screening.net import fee_schedule_for_network, latest
+from model.store.net_files import parse_net_assessments
 from model.store.seed import demo_rows
 from tests.allocator_fixtures import OBJ_TOL, SOLVERS, cand
 
@@ -201,3 +205,24 @@ def test_bad_control_values_are_named_by_their_scenario_path() -> None:
         build_scenario(cands, regions, tiny_inputs(min_fee_revenue=-1.0))
     with pytest.raises(ValueError, match=r"objective: .*min_cost needs at least one target"):
         build_scenario(cands, regions, tiny_inputs(objective="min_cost"))
+
+
+def test_net_fees_reach_the_named_broker_programmes_only() -> None:
+    assessments = parse_net_assessments(
+        (DATA_DIR / "net_example.csv").read_bytes(), "net_example.csv"
+    )
+    network = sorted(latest(assessments))[0]
+    cands, _ = demo_rows()
+    brokers = [c.id for c in cands if c.kind == "broker_programme"][:2]
+    out = with_net_fees(cands, assessments, network, brokers)
+    for before, after in zip(cands, out, strict=True):
+        if after.id in brokers:
+            want = fee_schedule_for_network(assessments, network, len(before.cost_by_year))
+            assert after.fee_schedule == want != before.fee_schedule
+        else:
+            assert after == before
+    grant = next(c.id for c in cands if c.kind == "matching_grant")
+    with pytest.raises(ValueError, match="NET fees apply to broker programmes"):
+        with_net_fees(cands, assessments, network, [grant])
+    with pytest.raises(ValueError, match="not in this candidate set"):
+        with_net_fees(cands, assessments, network, ["NOPE"])

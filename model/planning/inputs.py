@@ -45,6 +45,7 @@ from model.allocator.scenario import (
     scenario_from_candidates,
 )
 from model.domain.candidates import KINDS, Candidate, Kind, Region
+from model.screening.net import NetAssessment, with_network_fees
 
 DEMO_SCENARIO = DATA_DIR / "scenarios" / "demo.json"
 LOCK_MIN_US = 1.0  # funding below US$1 in a year is solver noise, not spending to lock
@@ -287,6 +288,26 @@ def locked_from_funding(
             if v is not None and v >= LOCK_MIN_US:
                 out.append(LockedAmount(candidate=cid, year=t, amount=round(float(v), 2)))
     return tuple(out)
+
+
+def with_net_fees(
+    candidates: Sequence[Candidate],
+    assessments: Iterable[NetAssessment],
+    network_id: str,
+    broker_ids: Iterable[str],
+) -> tuple[Candidate, ...]:
+    """The candidate set with the named broker programmes' fee schedules (fee share 0-1
+    per year of operation) taken from network ``network_id``'s latest NET stage, for the
+    cost-recovery rule; the other candidates unchanged. ``ValueError`` names a candidate
+    that is not in the set or not a broker programme, or a network without assessment."""
+    wanted = set(broker_ids)
+    missing = wanted - {c.id for c in candidates}
+    if missing:
+        raise ValueError(f"NET fees: {sorted(missing)} not in this candidate set")
+    pool = tuple(assessments)
+    return tuple(
+        with_network_fees(c, pool, network_id) if c.id in wanted else c for c in candidates
+    )
 
 
 def lock_current_spending(

@@ -15,10 +15,6 @@ from model.allocator.build.arrays import BoolArray, CandidateArrays, FloatArray,
 from model.allocator.scenario import Scenario
 
 INF = float("inf")
-# Tie-break against spending money that buys nothing, as a share of the lowest
-# return per public dollar; small enough not to change which candidates win.
-SPEND_TIE_BREAK = 1e-6
-
 # Rule families as the issue names them; "structure" rows only define variables.
 FAMILIES: dict[str, str] = {
     "budget": "a. budgets",
