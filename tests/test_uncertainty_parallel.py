@@ -100,3 +100,26 @@ def test_process_pool_workers_do_not_rerun_a_page_script(
     assert used == "process" and pooled.ok.all()
     assert not marker.exists()
     assert sys.modules["__main__"] is page
+
+
+def test_value_of_information_is_the_same_on_every_executor(
+    cluster: LocalCluster, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The candidates' lines and the instruments' re-solves are spread like the draws.
+    from model.uncertainty.voi import value_of_information
+
+    spec = DrawSpec(DRAWS, seed=8)
+    stages: list[str] = []
+    serial = value_of_information(
+        demo(), spec, "serial", progress=lambda stage, done, total: stages.append(stage)
+    )
+    pooled = value_of_information(demo(), spec, "process", workers=2)
+    monkeypatch.setenv(ENV_SCHEDULER, cluster.scheduler_address)
+    dasked = value_of_information(demo(), spec, "auto")
+    for other in (pooled, dasked):
+        assert other.evpi == serial.evpi
+        assert [(g.label, g.evppi, g.se) for g in other.groups] == [
+            (g.label, g.evppi, g.se) for g in serial.groups
+        ]
+    assert stages[0] == "wait-and-see optimum per draw"
+    assert "each candidate's returns" in stages and "the matching grants' returns" in stages
