@@ -14,6 +14,7 @@ from model.allocator.build.arrays import curve
 from model.allocator.build.builder import build_model
 from model.allocator.build.lp import BuiltModel
 from model.allocator.explain.greedy import greedy_plan
+from model.allocator.explain.ranging import Probe
 from model.allocator.explain.relax import diagnosis
 from model.allocator.explain.reports import (
     constraint_reports,
@@ -109,7 +110,10 @@ def read_out(
         if avail is None
         else f"{money(unalloc or 0.0)} of the {money(avail)} budget is left unallocated."
     )
-    constraints, omitted = constraint_reports(built, sol) if explain else ((), 0)
+    # One warm HiGHS re-solver around this optimum measures what the sentences claim
+    # (money-row rates, unfunded thresholds), whichever solver found the plan.
+    probe = Probe(built, sol) if explain else None
+    constraints, omitted = constraint_reports(built, sol, probe) if explain else ((), 0)
     greedy = _baseline(built, objective) if baseline else None
     return replace(
         empty,
@@ -129,7 +133,7 @@ def read_out(
         fee_revenue=float((arr.fee * arr.cost * plan.f[:, None]).sum()),
         constraints=constraints,
         constraints_omitted=omitted,
-        unfunded=unfunded_reports(built, sol, plan) if explain else (),
+        unfunded=unfunded_reports(built, sol, plan, probe) if explain else (),
         greedy=greedy,
         duals_note=MIP_DUALS_NOTE if built.is_mip and sol.duals_from_fixed_lp else "",
     )

@@ -27,7 +27,6 @@ def _null_is_nan(value: Any) -> Any:
 Real = Annotated[float, BeforeValidator(_null_is_nan)]
 
 
-
 @dataclass(frozen=True)
 class ConstraintReport:
     """One constraint (row) of the model, named as the builder names it."""
@@ -44,6 +43,23 @@ class ConstraintReport:
     rule: str = ""  # the builder's row prefix, e.g. "budget_year"
     index: str = ""  # the builder's row label, e.g. "1" or "C-01,2" ("" when none)
     portfolio: bool = False  # a rule on the whole portfolio, not on one candidate
+    # US$ one percentage point of a share row's parameter stands for at this plan (0 else).
+    per_point: float = 0.0
+    # Money rows (explain.ranging.MONEY_RULES), measured by re-solving: the change of the
+    # reported objective per US$ the limit rises (``rate_up``) and per US$ it falls
+    # (``rate_down``, signed like ``shadow_price``: d objective / d limit on that side;
+    # None when a step that way leaves no feasible plan), and the US$ over which each
+    # holds (None: without limit). ``*_open``: checked only that far. ``*_infeasible``:
+    # beyond that range no plan keeps the rules. ``ranged``: these were measured.
+    ranged: bool = False
+    rate_up: float | None = None
+    range_up: float | None = None
+    up_open: bool = False
+    up_infeasible: bool = False
+    rate_down: float | None = None
+    range_down: float | None = None
+    down_open: bool = False
+    down_infeasible: bool = False
 
 
 @dataclass(frozen=True)
@@ -61,6 +77,10 @@ class UnfundedReport:
     return_rise: float | None
     cost_fall: float | None
     sentence: str
+    # How ``return_rise`` was found: "re-solved" (exact: the candidate's scale forced in by
+    # a re-solve), "lower bound" (from the optimal prices only: the true rise is at least
+    # this), or "" (no rise applies, or stored before this field existed).
+    method: str = ""
 
 
 # Who can make a relaxation happen: the planner's own rules apply in one click;

@@ -10,14 +10,22 @@ its public cost fall, with the other rules' prices held fixed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from model.allocator.build.arrays import BoolArray, FloatArray, IntArray, outcome_value
 from model.allocator.build.lp import FAMILIES, BuiltModel
 from model.allocator.explain.greedy import min_public
-from model.allocator.explain.wording import amount, money, pct, shadow_sentence
+from model.allocator.explain.ranging import FORCE_SCALE, Probe, Side, money_rows, money_sides
+from model.allocator.explain.wording import (
+    amount,
+    constraint_sentence,
+    money,
+    pct,
+    shadow_sentence,
+)
 from model.allocator.result import SCALE_FUNDED, ConstraintReport, UnfundedReport
 from model.allocator.solve.solver import Solution
 from model.domain.candidates import KINDS
@@ -82,10 +90,21 @@ def _row_of(built: BuiltModel) -> IntArray:
     return out
 
 
+# Models with at most this many rows get every sentence written at solve time; larger
+# ones only the portfolio rows and the per-candidate rows pages and the CLI show
+# (``EAGER_CANDIDATE_ROWS`` by price, and the first ones in model order); the rest are
+# written on demand with the same text (``wording.report_sentence``).
+EAGER_ALL_ROWS = 1_000
+EAGER_CANDIDATE_ROWS = 20
+
+
 def constraint_reports(
-    built: BuiltModel, sol: Solution
+    built: BuiltModel, sol: Solution, probe: Probe | None = None
 ) -> tuple[tuple[ConstraintReport, ...], int]:
-    """Reports of the rows (all of them for small models), and how many were left out."""
+    """Reports of the rows (all of them for small models), and how many were left out.
+
+    With a ``probe`` (warm re-solver around this optimum) the binding money rows get
+    their one-more and one-less rates and ranges (``ranging``)."""
     m = built.num_row
     if m == 0:
         return (), 0
@@ -104,47 +123,83 @@ def constraint_reports(
         sol.row_dual,
     )
     shadow = built.objective_sign * dual
+    blocks = built.row_blocks
+    block_of = np.repeat(np.arange(len(blocks)), [len(b.labels) for b in blocks])
+    portfolio = np.array([b.portfolio for b in blocks], np.bool_)[block_of]
     if m <= FULL_REPORT_ROWS:
-        chosen = list(range(m))
+        chosen = np.arange(m)
     else:
-        keep: list[int] = []
-        other: list[int] = []
-        for b in built.row_blocks:
-            (keep if b.portfolio else other).extend(range(b.start, b.stop))
-        rest = np.array(other, np.int64)
-        rest = rest[shadow[rest] != 0]
+        rest = np.flatnonzero(~portfolio & (shadow != 0))
         rest = rest[np.argsort(-np.abs(shadow[rest]), kind="stable")][:TOP_CANDIDATE_ROWS]
-        chosen = sorted(keep + rest.tolist())
+        chosen = np.sort(np.concatenate([np.flatnonzero(portfolio), rest]))
+    # Which sentences to write now (see EAGER_ALL_ROWS).
+    eager = np.zeros(m, np.bool_)
+    if m <= EAGER_ALL_ROWS:
+        eager[:] = True
+    else:
+        eager[portfolio] = True
+        priced = np.flatnonzero(~portfolio & binding & (shadow != 0))
+        top = priced[np.argsort(-np.abs(shadow[priced]), kind="stable")][:EAGER_CANDIDATE_ROWS]
+        eager[top] = True
+        eager[priced[:EAGER_CANDIDATE_ROWS]] = True
     kind = built.scenario.objective.kind
     per_point = _per_point(built, sol)
-    reports = []
-    for i in chosen:
-        block = built.row_block(i)
-        name = block.name(i)
-        sense = "=" if lo[i] == up[i] else ("<=" if np.isfinite(up[i]) else ">=")
-        reports.append(
-            ConstraintReport(
-                name=name,
-                family=FAMILIES[block.family],
-                rule=block.prefix,
-                index=block.label(i),
-                portfolio=block.portfolio,
-                sense=sense,
-                rhs=float(rhs[i]),
-                activity=float(act[i]),
-                slack=float(slack[i]),
-                shadow_price=float(shadow[i]),
-                binding=bool(binding[i]),
-                sentence=shadow_sentence(
-                    name,
-                    kind,
-                    float(shadow[i]),
-                    float(slack[i]),
-                    bool(binding[i]),
-                    float(per_point[i]),
-                ),
-            )
+    money_l = money_rows(built)
+    sides: dict[int, tuple[Side, Side]] = {}
+    if probe is not None and probe.ok and money_l:
+        sides = money_sides(
+            probe,
+            money_l,
+            {i: bool(binding[i]) for i in money_l},
+            {i: float(slack[i]) for i in money_l},
         )
+    # Plain Python values for the loop (numpy scalar indexing costs more than the reports).
+    rhs_l, act_l, slack_l = rhs.tolist(), act.tolist(), slack.tolist()
+    shadow_l, binding_l, pp_l = shadow.tolist(), binding.tolist(), per_point.tolist()
+    eq_l = (lo == up).tolist()
+    upper_l = np.isfinite(up).tolist()
+    block_l = block_of.tolist()
+    eager_l = eager.tolist()
+    reports = []
+    for i in chosen.tolist():
+        block = blocks[block_l[i]]
+        label = block.labels[i - block.start]
+        name = f"{block.prefix}[{label}]" if label else block.prefix
+        sense = "=" if eq_l[i] else ("<=" if upper_l[i] else ">=")
+        text = ""
+        if eager_l[i] and i not in sides:
+            text = shadow_sentence(name, kind, shadow_l[i], slack_l[i], binding_l[i], pp_l[i])
+        report = ConstraintReport(
+            name=name,
+            family=FAMILIES[block.family],
+            rule=block.prefix,
+            index=label,
+            portfolio=block.portfolio,
+            sense=sense,
+            rhs=rhs_l[i],
+            activity=act_l[i],
+            slack=slack_l[i],
+            shadow_price=shadow_l[i],
+            binding=binding_l[i],
+            sentence=text,
+            per_point=pp_l[i],
+        )
+        if i in sides:
+            more, less = sides[i]
+            report = replace(
+                report,
+                ranged=True,
+                rate_up=more.rate,
+                range_up=more.span,
+                up_open=more.at_least,
+                up_infeasible=more.infeasible_beyond,
+                rate_down=less.rate,
+                range_down=less.span,
+                down_open=less.at_least,
+                down_infeasible=less.infeasible_beyond,
+            )
+            report = replace(report, sentence=constraint_sentence(report, kind))
+        reports.append(report)
     return tuple(reports), m - len(chosen)
 
 
@@ -190,7 +245,55 @@ def reduced_costs(
     return out
 
 
-def unfunded_reports(built: BuiltModel, sol: Solution, plan: Plan) -> tuple[UnfundedReport, ...]:
+# Unfunded candidates priced exactly (a forced re-solve each) when a probe is given: all
+# of them up to this many, else the ones closest to entering; the rest get the lower bound
+# from the optimal prices (``UnfundedReport.method``).
+EXACT_UNFUNDED = 12
+# A tie is claimed only when forcing the candidate in at TIE_SCALE of full scale changes
+# the objective by at most TIE_TOLERANCE of it (re-solved); checked when the exact rise
+# is below TIE_RISE.
+TIE_SCALE = 1e-3
+TIE_TOLERANCE = 1e-7
+TIE_RISE = 1e-6
+
+
+def _best_direction(
+    built: BuiltModel, red: FloatArray, i: int, need_total: float
+) -> list[float] | None:
+    """Public US$ by plan year per unit of scale that candidate ``i`` would take if forced
+    in at the margin, given reduced costs ``red`` of its x columns: every year at its
+    public-share floor, and what its partner match leaves to pay beyond the floors
+    placed in the years where money is cheapest, up to each year's public ceiling.
+    None when its ceilings cannot hold it."""
+    sc = built.scenario
+    arr = built.arrays
+    cost = arr.cost[i]
+    cols = built.x_col[i]
+    h = len(cost)
+    if not sc.rules.subsidy_band.enabled:
+        return [0.0] * h
+    low = (arr.floor[i] * cost).tolist()
+    top = np.minimum(arr.ceiling[i], 1.0) * cost
+    if sc.rules.cost_recovery.enabled and arr.kind[i] == KINDS.index("broker_programme"):
+        top = np.minimum(top, (1 - arr.fee[i]) * cost)
+    up = np.maximum(top, low).tolist()
+    x = list(low)
+    extra = need_total - sum(low)
+    if extra > 1e-9 * max(need_total, 1.0):
+        years = sorted((t for t in range(h) if cols[t] >= 0), key=lambda t: -float(red[cols[t]]))
+        for t in years:
+            put = min(extra, up[t] - x[t])
+            if put > 0:
+                x[t] += put
+                extra -= put
+        if extra > 1e-9 * max(need_total, 1.0):
+            return None
+    return x
+
+
+def unfunded_reports(
+    built: BuiltModel, sol: Solution, plan: Plan, probe: Probe | None = None
+) -> tuple[UnfundedReport, ...]:
     """One report per candidate left at zero scale (see module docstring)."""
     sc = built.scenario
     arr = built.arrays
@@ -199,7 +302,13 @@ def unfunded_reports(built: BuiltModel, sol: Solution, plan: Plan) -> tuple[Unfu
     if len(idle) == 0:
         return ()
     need = min_public(sc, arr)
-    red = reduced_costs(built, sol.row_dual)
+    # Prices of the shared (portfolio) rows only: a candidate's own rows sit at 0 = 0 while
+    # it is unfunded and their duals are arbitrary; its best way in is chosen below.
+    shared = np.zeros(built.num_row, np.bool_)
+    for b in built.row_blocks:
+        if b.portfolio:
+            shared[b.start : b.stop] = True
+    red = reduced_costs(built, np.where(shared, sol.row_dual, 0.0))
     target_rows = np.array(
         [i for b in built.row_blocks if b.prefix == "target" for i in range(b.start, b.stop)],
         np.int64,
@@ -211,16 +320,15 @@ def unfunded_reports(built: BuiltModel, sol: Solution, plan: Plan) -> tuple[Unfu
     if len(target_rows):
         obj_part += reduced_costs(built, sol.row_dual, target_rows)
 
-    def combined(vec: FloatArray) -> FloatArray:
-        """Per candidate: vec on f (and the first segment) plus need-weighted vec on its x."""
+    def own(vec: FloatArray) -> FloatArray:
+        """Per candidate: vec on f and on the first segment."""
         v: FloatArray = vec[built.f_col].copy()
         if built.seg_col.shape[1]:
             v += vec[built.seg_col[:, 0]]
-        has = built.x_col >= 0
-        v += np.where(has, need * vec[np.maximum(built.x_col, 0)], 0.0).sum(axis=1)
         return v
 
-    d_all, gain_all = combined(red), combined(obj_part)
+    gain_all = own(obj_part)
+    f_red = own(red)
     value = outcome_value(sc, arr, np.ones(arr.n))
     kind = sc.objective.kind
     out = []
@@ -235,17 +343,18 @@ def unfunded_reports(built: BuiltModel, sol: Solution, plan: Plan) -> tuple[Unfu
     # sentences at 6,000+ unfunded candidates (same float values either way).
     public_l: list[float] = public_all.tolist()
     value_l: list[float] = value.tolist()
-    d_l: list[float] = d_all.tolist()
     gain_l: list[float] = gain_all.tolist()
+    f_red_l: list[float] = f_red.tolist()
     started_l: list[bool] = (arr.in_horizon > 0).tolist()
     ineligible_l: list[bool] = (rules.matching_grants.enabled & ~arr.eligible).tolist()
     no_fee_l: list[bool] = (rules.cost_recovery.enabled & broker & no_fee_room).tolist()
     over_l: list[bool] = (rules.subsidy_band.enabled & over_ceiling).tolist()
+    gonogo_l: list[bool] = (built.z_col >= 0).tolist()
     tie_break = built.tie_break
+    # First pass: the reasons without prices, and the local lower bound of the rest.
+    local: dict[int, tuple[float, float, list[float] | None]] = {}
+    reasons: dict[int, str] = {}
     for i in idle.tolist():
-        cid = arr.ids[i]
-        public = public_l[i]
-        rpd = value_l[i] / public if public > 0 and kind != "min_cost" else None
         reason = ""
         if not started_l[i]:
             reason = "it starts after the plan horizon"
@@ -261,41 +370,145 @@ def unfunded_reports(built: BuiltModel, sol: Solution, plan: Plan) -> tuple[Unfu
         elif kind != "min_cost" and value_l[i] <= 0:
             reason = "it adds nothing to the objective"
         if reason:
+            reasons[i] = reason
+            continue
+        direction = _best_direction(built, red, i, public_l[i])
+        d = f_red_l[i]
+        if direction is not None:
+            cols = built.x_col[i].tolist()
+            d += sum(float(red[c]) * v for c, v in zip(cols, direction, strict=True) if c >= 0)
+        local[i] = (d, gain_l[i], direction)
+    # Which candidates to re-solve: the closest to entering first.
+    exact: set[int] = set()
+    if probe is not None and probe.ok:
+
+        def closeness(i: int) -> float:
+            d, g, _ = local[i]
+            return -d / g if g > 0 else math.inf
+
+        pool = [i for i in local if not (built.is_mip and gonogo_l[i])]
+        exact = set(sorted(pool, key=closeness)[:EXACT_UNFUNDED])
+    for i in idle.tolist():
+        cid = arr.ids[i]
+        public = public_l[i]
+        rpd = value_l[i] / public if public > 0 and kind != "min_cost" else None
+        if i in reasons:
+            reason = reasons[i]
             out.append(
                 UnfundedReport(cid, reason, rpd, None, None, f"{cid} is not funded: {reason}.")
             )
             continue
-        d = d_l[i]
-        gain = gain_l[i]
+        d, gain, direction = local[i]
+        method = "lower bound"
+        f_priced = False  # whether a non-money shared row (capacity, target) prices it
+        if i in exact and probe is not None:
+            forced = probe.forced(i, FORCE_SCALE)
+            if forced.status != "optimal":
+                reason = (
+                    "no plan that keeps the rules can include it at any scale (checked by "
+                    "re-solving with it forced in)"
+                )
+                out.append(
+                    UnfundedReport(
+                        cid, reason, rpd, None, None, f"{cid} is not funded: {reason}.",
+                        "re-solved",
+                    )
+                )  # fmt: skip
+                continue
+            d = float(forced.col_dual[built.f_col[i]])
+            gain = (
+                float(own(obj_part)[i])
+                if not len(target_rows)
+                else _gain(built, forced, i, target_rows)
+            )
+            f_priced = _f_priced(built, forced, i)
+            method = "re-solved"
         price = gain - d  # what the resources it would use are worth elsewhere
         tol = 1e-7 * (abs(gain) + abs(price)) + 4 * tie_break * max(public, 1.0)
-        if d >= -tol:
-            reason = "it ties with funded candidates at the margin"
-            out.append(
-                UnfundedReport(
-                    cid,
-                    reason,
-                    rpd,
-                    0.0,
-                    0.0,
-                    f"{cid} is not funded: {reason}; an equally good plan may include it.",
-                )
+        rise = max(-d / gain, 0.0) if gain > 0 else None
+        if method == "re-solved" and rise is not None and rise <= TIE_RISE and probe is not None:
+            tied = probe.forced(i, TIE_SCALE)
+            loss = (
+                built.objective_sign * (probe.v0 - probe.reported(tied))
+                if tied.status == "optimal"
+                else math.inf
             )
-            continue
-        rise = -d / gain if gain > 0 else None
-        # Treat the whole price as scaling with its cost (true for budgets, shares, sources).
-        fall = min(-d / price, 1.0) if price > 0 else None
+            if loss <= TIE_TOLERANCE * max(abs(probe.v0), 1.0):
+                reason = "it ties with funded candidates at the margin"
+                out.append(
+                    UnfundedReport(
+                        cid,
+                        reason,
+                        rpd,
+                        0.0,
+                        0.0,
+                        f"{cid} is not funded: {reason}; forcing it in at "
+                        f"{pct(TIE_SCALE)} of full scale changes the objective by at most "
+                        f"{pct(TIE_TOLERANCE)} of it (re-solved), so an equally good plan "
+                        "may include it.",
+                        method,
+                    )
+                )
+                continue
+        elif method == "lower bound" and d >= -tol:
+            # Locally free, but not re-solved: no tie is claimed, only the bound.
+            rise = 0.0 if gain > 0 else None
+        if direction is None and method == "lower bound":
+            rise = None
+        # Return per public dollar rising by r is the same as its public money per unit
+        # of outcome falling by r / (1 + r), unless a non-money rule (broker capacity, a
+        # target) prices it: then only the return lever is stated.
+        fall = rise / (1 + rise) if rise is not None and not f_priced else None
         reason = "other candidates give more per public dollar under the binding rules"
         words = [f"{cid} is not funded: {reason}"]
         if rpd is not None:
             words.append(f"it returns {amount(kind, rpd)} per public dollar")
+        bound = "at least " if method == "lower bound" else ""
         if rise is not None:
             target = f" (to {amount(kind, rpd * (1 + rise))})" if rpd is not None else ""
-            words.append(f"its return per dollar would have to rise by {pct(rise)}{target}")
-        if fall is not None and fall < 1.0:
-            words.append(f"or its public cost ({money(public)}) fall by {pct(fall)}")
-        elif fall is not None:
-            fall = None
-            words.append("even at no public cost it would not fit the rules")
-        out.append(UnfundedReport(cid, reason, rpd, rise, fall, "; ".join(words) + "."))
+            words.append(f"its return per dollar would have to rise by {bound}{pct(rise)}{target}")
+        if fall is not None:
+            words.append(
+                f"or its public cost ({money(public)}, with its partner match in proportion) "
+                f"fall by {bound}{pct(fall)}"
+            )
+        note = (
+            " (re-solved with it forced in)"
+            if method == "re-solved"
+            else " (a lower bound from the optimal prices)"
+        )
+        if rise is None:
+            note = ""
+            method = ""
+        out.append(
+            UnfundedReport(cid, reason, rpd, rise, fall, "; ".join(words) + note + ".", method)
+        )
     return tuple(out)
+
+
+def _gain(built: BuiltModel, sol: Solution, i: int, target_rows: IntArray) -> float:
+    """What scaling candidate i's outcomes adds per unit of scale at ``sol``: its own
+    objective coefficient plus what its outcomes are worth in the target rows."""
+    cols = [int(built.f_col[i])]
+    if built.seg_col.shape[1]:
+        cols.append(int(built.seg_col[i, 0]))
+    part = reduced_costs(built, sol.row_dual, target_rows)
+    return float(sum(built.col_cost[c] + part[c] for c in cols))
+
+
+# Shared rows that price a candidate's scale, not its money.
+_NON_MONEY = frozenset({"broker_capacity", "target"})
+
+
+def _f_priced(built: BuiltModel, sol: Solution, i: int) -> bool:
+    """Whether broker capacity or a target prices candidate i's scale at ``sol``."""
+    j = int(built.f_col[i])
+    for b in built.row_blocks:
+        if b.prefix not in _NON_MONEY:
+            continue
+        for r in range(b.start, b.stop):
+            cols, vals = built.row(r)
+            hit = vals[cols == j]
+            if len(hit) and abs(float(sol.row_dual[r]) * float(hit[0])) > 1e-9:
+                return True
+    return False

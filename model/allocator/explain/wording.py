@@ -8,8 +8,13 @@ unit increase of the row's right-hand side.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from model.allocator.scenario import ObjectiveKind
 from model.formatting import numbers
+
+if TYPE_CHECKING:
+    from model.allocator.result import ConstraintReport
 
 OBJECTIVE_UNITS: dict[str, str] = {
     "benefit": "of benefit",
@@ -125,7 +130,7 @@ def shadow_sentence(
         subject = what.replace("cost-recovery limit", "fee share")
         return (
             f"raising {subject} ({name}) by one percentage point ({money(per_point)} at the "
-            f"current plan) {verb} {amount(kind, abs(effect))}."
+            f"current plan) {verb} {amount(kind, abs(effect))}{_local(prefix)}."
         )
     if (
         binding
@@ -133,13 +138,135 @@ def shadow_sentence(
         and per_point == 0
         and prefix.startswith(("subsidy", "cost_recovery"))
     ):
-        return f"{what} ({name}) binds only because {args[0]} is not funded; it has no price here."
+        if shadow == 0:
+            return (
+                f"{what} ({name}) binds only because {args[0]} is not funded; it has no price here."
+            )
+        # The row sits at 0 = 0 with a price: say the price, never "no price".
+        verb = "adds" if shadow > 0 else ("saves" if kind == "min_cost" else "takes away")
+        if kind == "min_cost":
+            verb = "adds" if shadow > 0 else "saves"
+        return (
+            f"{what} ({name}) binds only because {args[0]} is not funded; one more {unit} "
+            f"of room in it {verb} {amount(kind, abs(shadow))} (a local price at this plan)."
+        )
     if binding and abs(shadow) > 0:
         verb = "adds" if shadow > 0 else "takes away"
         if kind == "min_cost":
             verb = "adds" if shadow > 0 else "saves"
-        return f"one more {unit} in {what} ({name}) {verb} {amount(kind, abs(shadow))}."
+        return (
+            f"one more {unit} in {what} ({name}) {verb} {amount(kind, abs(shadow))}"
+            f"{_local(prefix)}."
+        )
     if binding:
         return f"{what} ({name}) is met exactly; one more {unit} would not change the objective."
     room = money(slack) if unit == "US$1" else f"{slack:,.4g}"
     return f"{what} ({name}) is not binding: {room} of room is left."
+
+
+# Rows whose limit is money a user reads (US$): budgets, purses, fee revenue, and the
+# portfolio share rules (their limit is the US$ by which the group's spend may fall short
+# of, or exceed, its share). These get two-sided rates measured by re-solving
+# (explain.ranging); every other row keeps one local price, labelled as such.
+MONEY_RULES = frozenset(
+    {
+        "budget_total",
+        "budget_year",
+        "source_amount",
+        "fee_revenue_min",
+        "average_public_share",
+        "kind_floor",
+        "kind_ceiling",
+        "region_floor",
+        "region_ceiling",
+        "lagging_floor",
+        "source_floor",
+        "source_ceiling",
+    }
+)
+LOCAL_PRICE = " (a local price at this plan)"
+
+
+def _local(prefix: str) -> str:
+    """The label of a single dual: true for a small change in one direction only."""
+    return "" if prefix in MONEY_RULES else LOCAL_PRICE
+
+
+def effect(kind: ObjectiveKind, delta: float) -> str:
+    """'adds X' / 'takes away X' (or 'saves X' of cost) for a change ``delta`` of the
+    reported objective; 'does not change the objective' for 0."""
+    if delta == 0:
+        return "does not change the objective"
+    if kind == "min_cost":
+        return f"{'adds' if delta > 0 else 'saves'} {amount(kind, abs(delta))}"
+    return f"{'adds' if delta > 0 else 'takes away'} {amount(kind, abs(delta))}"
+
+
+def _holds(span: float | None, open_: bool, more: bool) -> str:
+    """How far a rate holds: '(for the next US$X more)' and its variants."""
+    way = "more" if more else "less"
+    if span is None:
+        return f" (for any amount {way})"
+    if open_:
+        return f" (for at least the next {money(span)} {way})"
+    return f" (for the next {money(span)} {way})"
+
+
+def money_row_sentence(
+    name: str,
+    kind: ObjectiveKind,
+    per_point: float,
+    up: tuple[float | None, float | None, bool, bool],
+    down: tuple[float | None, float | None, bool, bool],
+) -> str:
+    """Both sides of a binding money row's limit, as measured by re-solving.
+
+    ``up``/``down``: (rate, range US$, range only checked that far, infeasible beyond),
+    the rate signed as d objective / d limit (so one US$ less changes the objective by
+    minus ``down[0]``). Example: "one more US$1 in the year-1 budget (budget_year[1])
+    adds US$260 of benefit (for the next US$669 more); one US$ less leaves no feasible
+    plan."
+    """
+    what, _ = describe(name)
+    prefix, _args = split(name)
+    share = prefix in SHARE_ROWS
+    head_up = f"raising {what} ({name}) by US$1" if share else f"one more US$1 in {what} ({name})"
+    head_down = "lowering it by US$1" if share else "one US$ less"
+    parts = []
+    for head, (rate, span, open_, infeasible), more in (
+        (head_up, up, True),
+        (head_down, down, False),
+    ):
+        if rate is None:
+            parts.append(f"{head} leaves no feasible plan")
+            continue
+        delta = rate if more else -rate
+        text = f"{head} {effect(kind, delta)}{_holds(span, open_, more)}"
+        if infeasible and span is not None:
+            text += ", and beyond that no plan keeps the rules"
+        parts.append(text)
+    text = "; ".join(parts)
+    if share and per_point > 0:
+        text += f"; one percentage point of the share is {money(per_point)} at the current plan"
+    return text + "."
+
+
+def report_sentence(c: ConstraintReport, kind: ObjectiveKind) -> str:
+    """The sentence of a constraint report: the one written at solve time, or the same
+    text made now (reports of large models are written only for the rows pages show)."""
+    if c.sentence:
+        return c.sentence
+    return constraint_sentence(c, kind)
+
+
+def constraint_sentence(c: ConstraintReport, kind: ObjectiveKind) -> str:
+    """The sentence for a report from its own numbers (see ``report_sentence``)."""
+    if c.ranged and c.binding:
+        return money_row_sentence(
+            c.name,
+            kind,
+            c.per_point,
+            (c.rate_up, c.range_up, c.up_open, c.up_infeasible),
+            (c.rate_down, c.range_down, c.down_open, c.down_infeasible),
+        )
+    return shadow_sentence(c.name, kind, c.shadow_price, c.slack, c.binding, c.per_point)
