@@ -5,6 +5,7 @@ import streamlit as st
 
 from model.accounts.auth import PermissionDenied, can
 from model.domain.candidates import KIND_LABELS
+from model.formatting import numbers
 from model.store import db
 from model.store.exporter import csv_bytes, export_all, xlsx_bytes
 from model.store.importer import SPECS_BY_NAME, ImportRejected, import_file
@@ -33,6 +34,20 @@ st.caption(
 eng = engine()
 url = db.database_url()
 user = current_user()
+
+
+def _readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Units in words and empty text cells as a dash ("None" read as a value); numbers
+    stay numbers so the columns still sort."""
+    out = frame.copy()
+    if "unit" in out:
+        out["unit"] = out["unit"].map(numbers.unit_words)
+    text = [
+        c for c in out.columns if pd.api.types.is_string_dtype(out[c]) or out[c].dtype == object
+    ]
+    out[text] = out[text].fillna(numbers.MISSING).replace("", numbers.MISSING)
+    return out
+
 
 tab_ev, tab_prog, tab_cand, tab_import, tab_dl = st.tabs(
     ["Evidence", "Programmes", "Planning candidates", "Import", "Download"]
@@ -64,10 +79,10 @@ with tab_ev:
         if pick_source:
             view = view[view["source_file"].isin(pick_source)]
         st.write(f"{len(view)} of {len(ev)} evidence rows")
-        st.dataframe(view, hide_index=True, width="stretch", key="data_ev_table")
+        st.dataframe(_readable(view), hide_index=True, width="stretch", key="data_ev_table")
 
 with tab_prog:
-    st.dataframe(programmes_frame(url), hide_index=True, width="stretch")
+    st.dataframe(_readable(programmes_frame(url)), hide_index=True, width="stretch")
 
 with tab_cand:
     names_ds = datasets(url)

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from model.accounts.auth import PermissionDenied
+from model.formatting import numbers
 from model.screening.forms import FormInvalid, indicators_with_actuals
 from model.screening.indicators import (
     AT_RISK_RATIO,
@@ -87,10 +88,14 @@ for h in HORIZONS:
     if not rows:
         continue
     st.markdown(f"**{HORIZON_LABELS[h].capitalize()}**")
+    frame = pd.DataFrame([asdict(r) for r in rows]).drop(columns=["project_id", "horizon"])
+    # Each figure in its own unit with separators, an empty actual a dash (the table's
+    # default showed "560000.000000" and "None").
+    for col in ("baseline", "target", "actual"):
+        frame[col] = [numbers.value_in(getattr(r, col), r.unit) for r in rows]
+    frame["unit"] = [numbers.unit_words(r.unit) for r in rows]
     st.dataframe(
-        pd.DataFrame([asdict(r) for r in rows])
-        .drop(columns=["project_id", "horizon"])
-        .style.map(status_fill, subset=["status"]),
+        frame.style.map(status_fill, subset=["status"]),
         hide_index=True,
         width="stretch",
         key=f"indicators_table_{h}",

@@ -180,7 +180,7 @@ def test_explanation_lists_raw_inputs_and_human_sources() -> None:
     ex = next(e for e in explain(a, records) if e.label == "Cost per network")
     assert ex.shown == "375"
     assert [(i.evidence_id, i.stated) for i in ex.inputs] == [
-        ("A-1", "1,000 USD (US$ 2000)"),
+        ("A-1", "1,000 US$ (US$ 2000)"),  # units in words
         ("A-2", "4 count"),
     ]
     assert ex.citations == (

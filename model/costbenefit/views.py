@@ -20,6 +20,7 @@ from model.costbenefit.table import MetricRow, metrics_table, shown_value
 from model.costbenefit.terms import fmt_period
 from model.domain.candidates import KIND_LABELS
 from model.domain.evidence import EvidenceRecord, Programme
+from model.formatting.numbers import unit_words
 
 WARNING_MARK = "⚠"
 # Chart contents: (metric keys, in legend order).
@@ -169,7 +170,7 @@ class MetricExplanation:
 
 def stated_text(rec: EvidenceRecord) -> str:
     """A record's figure with its unit, price year and period, e.g. ``680,000 USD (US$ 1998)``."""
-    text = f"{fmt_range(Range.from_record(rec))} {rec.unit}"
+    text = f"{fmt_range(Range.from_record(rec))} {unit_words(rec.unit)}"  # never "USD_per_USD"
     if rec.price_year is not None:
         text += f" (US$ {rec.price_year})"
     start, end = rec.period_start, rec.period_end

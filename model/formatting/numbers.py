@@ -170,7 +170,7 @@ def rate(value: float | int | None, *, locale: str = DEFAULT_LOCALE) -> str:
 def unit_words(key: str | None) -> str:
     """A unit key in words ("USD_per_USD" -> "US$ per US$"); unknown keys lose their
     underscores; None or "" is a dash."""
-    if not key:
+    if not isinstance(key, str) or not key:  # None, "" or a table's NaN
         return MISSING
     return UNIT_WORDS.get(key, key.replace("_", " "))
 
