@@ -15,7 +15,9 @@ from typing import Any
 import highspy
 import numpy as np
 import pytest
-from hypothesis import given
+from babel.numbers import format_decimal
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bench.allocator import random_scenario
 from model.allocator import build_model
@@ -27,6 +29,7 @@ from model.allocator.solve.reduce import Reduction, reduce
 from model.allocator.solve.resolve import ReSolver
 from model.allocator.solve.solution import Solution
 from model.allocator.solve.solver import highs_lp, solve
+from model.formatting import numbers
 from tests.test_allocator_properties import PROPS, scenarios
 
 REL = 1e-6
@@ -187,3 +190,25 @@ def test_row_check_agrees_with_check_plan(sc: Scenario) -> None:
         fast = greedy_plan(sc, built.arrays, built)
     assert fast.violations == plain.violations
     assert fast.objective == pytest.approx(plain.objective, rel=1e-9, abs=1e-9)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    value=st.floats(min_value=-1e16, max_value=1e16, allow_nan=False)
+    | st.decimals(min_value=-1e6, max_value=1e6, places=4).map(float),
+    decimals=st.integers(min_value=0, max_value=3),
+)
+def test_fast_grouped_numbers_equal_babel(value: float, decimals: int) -> None:
+    """English money and numbers skip Babel's per-call parsing, with Babel's exact text."""
+    expected = format_decimal(value, format=numbers._pattern(decimals), locale="en")
+    assert numbers._grouped(value, decimals, "en") == expected
+
+
+@pytest.mark.parametrize("value", [2.675, 0.125, 2.5, 99.995, 1e20, -1234.5, 0.006, 123.0])
+def test_money_text_is_babels(value: float) -> None:
+    for cents in (False, True, None):
+        fast = numbers.money(value, cents=cents)
+        decimals = 2 if cents or (cents is None and 0 < abs(value) < 100) else 0
+        assert fast.endswith(
+            format_decimal(abs(value), format=numbers._pattern(decimals), locale="en")
+        )

@@ -65,6 +65,23 @@ def _pattern(decimals: int) -> str:
     return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
 
 
+def _grouped(value: float, decimals: int, locale: str) -> str:
+    """``format_decimal(value, _pattern(decimals), locale)``, fast for English.
+
+    Babel parses the locale and the pattern on every call (~0.1 ms); the allocator writes
+    a money figure per unfunded candidate (16,000 at 10,000 candidates). For "en" the same
+    text comes from Babel's own steps done directly: ``Decimal(str(value))``, quantized
+    half-even to ``decimals`` places, groups of three joined by "," and "." before the
+    decimals (tests/test_allocator_scale.py compares the two on random values).
+    """
+    if locale == DEFAULT_LOCALE and math.isfinite(value):
+        try:
+            return f"{Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals)):,f}"
+        except InvalidOperation:  # more digits than Decimal's context holds: Babel decides
+            pass
+    return format_decimal(value, format=_pattern(decimals), locale=locale)
+
+
 def number(
     value: float | int | None,
     decimals: int = 0,
@@ -78,7 +95,7 @@ def number(
         return MISSING
     assert value is not None
     v = _clean(float(value), 0.5 * 10**-decimals)
-    text = format_decimal(v, format=_pattern(decimals), locale=locale)
+    text = _grouped(v, decimals, locale)
     return f"+{text}" if signed and v > 0 else text
 
 
@@ -100,7 +117,7 @@ def money(
     v = _clean(float(value), TINY_USD)
     if cents is None:
         cents = 0 < abs(v) < 100
-    text = format_decimal(abs(v), format=_pattern(2 if cents else 0), locale=locale)
+    text = _grouped(abs(v), 2 if cents else 0, locale)
     if text.strip("0.,") == "":  # rounds to zero: no sign
         return f"{CURRENCY}{text}"
     sign = "-" if v < 0 else ("+" if signed and v > 0 else "")
