@@ -14,6 +14,7 @@ from model.uncertainty.montecarlo import MonteCarloResult
 from model.uncertainty.planrisk import PlanRisk
 from model.uncertainty.robust import RobustResult
 from model.uncertainty.tornado import Tornado
+from model.uncertainty.voi import ValueOfInformation
 
 WIDTH_PX = 560
 HEIGHT_PX = 260
@@ -269,6 +270,62 @@ def tornado(t: Tornado, unit: str) -> alt.LayerChart | alt.FacetChart:
         title=f"What moves the optimum most ({len(t.bars)} of {t.inputs} inputs)",
         width=WIDTH_PX,
         height=alt.Step(BAR_HEIGHT_PX + 4),
+        autosize=PAD,
+    )
+    return chart
+
+
+VOI_ROWS = 15
+
+
+def evppi(v: ValueOfInformation, unit: str) -> alt.LayerChart | alt.FacetChart:
+    """The most valuable evaluations (EVPPI) with one standard error either side, and the
+    EVPI (every return at once) as a rule: no evaluation is worth more."""
+    df = pd.DataFrame(
+        [
+            {
+                "group": g.label,
+                "covers": g.kind,
+                "evppi": g.evppi,
+                "low": max(g.evppi - g.se, 0.0),
+                "high": g.evppi + g.se,
+            }
+            for g in v.groups[:VOI_ROWS]
+        ]
+    )
+    y = alt.Y(
+        "group:N",
+        title=None,
+        sort=None,
+        axis=alt.Axis(labelOverlap=False, labelLimit=320, labelFontSize=11),
+    )
+    bars = (
+        alt.Chart(df)
+        .mark_bar(opacity=0.85)
+        .encode(
+            y=y,
+            x=alt.X("evppi:Q", title=f"Worth up to ({unit})", axis=alt.Axis(format="~s")),
+            color=alt.Color(
+                "covers:N", title="An evaluation of", legend=alt.Legend(orient="bottom")
+            ),
+            tooltip=[
+                alt.Tooltip("group:N", title="Evaluation of"),
+                alt.Tooltip("evppi:Q", title=unit, format=",.0f"),
+                alt.Tooltip("low:Q", title="minus one standard error", format=",.0f"),
+                alt.Tooltip("high:Q", title="plus one standard error", format=",.0f"),
+            ],
+        )
+    )
+    errors = alt.Chart(df).mark_rule(color="#333333").encode(y=y, x="low:Q", x2="high:Q")
+    evpi = (
+        alt.Chart(pd.DataFrame({"evpi": [v.evpi], "label": ["EVPI (every return)"]}))
+        .mark_rule(color=PCT_COLOUR, strokeDash=[4, 3], strokeWidth=2)
+        .encode(x="evpi:Q", tooltip=[alt.Tooltip("evpi:Q", title="EVPI", format=",.0f")])
+    )
+    chart: alt.LayerChart | alt.FacetChart = alt.layer(bars, errors, evpi).properties(
+        title=f"Which evaluation is worth most (top {len(df)} of {len(v.groups)})",
+        width=WIDTH_PX,
+        height=alt.Step(FUNDED_BAR_PX),
         autosize=PAD,
     )
     return chart

@@ -334,6 +334,7 @@ if voi_res is not None:
     top = [g for g in voi_res.groups if g.evppi > 0][:3]
     for g in top:
         st.markdown(f"- {group_sentence(g, kind)}")
+    _charts.show(charts.evppi(voi_res, unit), f"{stem}-evppi", "uncertainty_evppi_chart")
     st.dataframe(
         pd.DataFrame(
             [
