@@ -36,6 +36,7 @@ from model.planning.readout import (
     binding_rules,
     budget_limit_note,
     candidate_points,
+    dollar_sentences,
     funding_long,
     summary_sentence,
     sweep_curve,
@@ -285,6 +286,11 @@ else:
     )
     if result.greedy is not None:
         st.caption(md(result.greedy.sentence))
+    dollars = dollar_sentences(result)
+    if dollars:
+        # Measured by re-solving on each side of every budget limit (issue 12).
+        st.markdown("**What one more dollar buys**")
+        st.markdown(md("\n".join(f"- {d}" for d in dollars)))
     if result.duals_note:
         st.caption(result.duals_note)
 

@@ -26,6 +26,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from model import DATA_DIR
 from model.allocator import allocate, build_model
 from model.allocator.build.lp import BuiltModel
 from model.allocator.explain.reports import TIE_SCALE, TIE_TOLERANCE
@@ -271,3 +272,63 @@ def test_highs_and_cbc_say_the_same(sc: Scenario) -> None:
         assert _close(uh[cid].return_rise, uc[cid].return_rise), cid
         assert _close(uh[cid].cost_fall, uc[cid].cost_fall), cid
         assert uh[cid].reason == uc[cid].reason, cid
+
+
+def _demo_at_its_enterprise_maximum() -> Scenario:
+    """The issue's case, rebuilt: demo data (carry-over on) with an enterprise target at
+    the most enterprises the budget can reach, as 'apply all relaxations' leaves it: the
+    target binds and the budget rows sit at a kink."""
+    base = Scenario.model_validate_json((DATA_DIR / "scenarios" / "demo.json").read_text())
+    most = base.objective.model_copy(update={"kind": "enterprises"})
+    reach = allocate(
+        base.model_copy(update={"objective": most}), "highs", explain=False, baseline=False
+    ).objective
+    assert reach is not None
+    objective = base.objective.model_copy(update={"targets": {"enterprises": reach}})
+    return base.model_copy(update={"objective": objective})
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_issue_case_year_budgets_state_both_sides_of_the_kink(solver: str) -> None:
+    sc = _demo_at_its_enterprise_maximum()
+    r = allocate(sc, solver, baseline=False)
+    assert r.status == "optimal"
+    years = [c for c in r.constraints if c.rule == "budget_year" and c.binding]
+    assert years
+    for c in years:
+        assert c.ranged and c.rate_up is not None and c.range_up is not None
+        # One less dollar in a binding year leaves the target out of reach: said, not priced.
+        assert c.rate_down is None and "one US$ less leaves no feasible plan" in c.sentence
+        assert f"({c.name}) adds" in c.sentence
+    assert _money_failures(sc, r) == []
+
+
+def test_sentences_written_on_demand_match_those_written_at_solve_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bench.allocator import random_scenario
+    from model.allocator.explain import reports
+    from model.allocator.explain.wording import report_sentence
+
+    sc = random_scenario(150)
+    lazy = allocate(sc, "highs", baseline=False)
+    assert any(c.sentence == "" for c in lazy.constraints)  # large enough to be lazy
+    monkeypatch.setattr(reports, "EAGER_ALL_ROWS", 10**9)
+    eager = allocate(sc, "highs", baseline=False)
+    assert all(c.sentence for c in eager.constraints)
+    for a, b in zip(lazy.constraints, eager.constraints, strict=True):
+        assert report_sentence(a, lazy.objective_kind) == b.sentence
+
+
+def test_measured_rates_survive_the_json_round_trip() -> None:
+    from model.allocator.result import result_from_json, result_to_json
+
+    r = allocate(_demo_at_its_enterprise_maximum(), "highs", baseline=False)
+    back = result_from_json(result_to_json(r))
+    assert back.constraints == r.constraints
+    assert back.unfunded == r.unfunded
+    old = result_to_json(r)
+    for c in old["constraints"]:  # stored before these fields existed
+        for k in ("ranged", "rate_up", "range_up", "rate_down", "range_down", "per_point"):
+            c.pop(k)
+    assert not any(c.ranged for c in result_from_json(old).constraints)

@@ -147,3 +147,20 @@ def test_a_networks_net_stage_sets_its_broker_programmes_fees(app_db: str) -> No
             want = fee_schedule_for_network(assessments, network, len(c.cost_by_year))
             assert c.fee_schedule == want
     assert at.multiselect(key="plan_net_brokers").value == ids
+
+
+def test_summary_says_what_one_more_dollar_buys(app_db: str) -> None:
+    """Beside the summary: the total and each binding year budget, one more and one less
+    dollar, in the sentences the allocator measured by re-solving (issue 12)."""
+    at = open_page(PAGE)
+    solve(at)
+    texts = [m.value for m in at.markdown]
+    assert "**What one more dollar buys**" in texts
+    block = texts[texts.index("**What one more dollar buys**") + 1]
+    lines = block.split("\n")
+    assert lines[0].startswith("- The total budget (budget_total)")
+    years = [ln for ln in lines if "year-" in ln and "budget_year" in ln]
+    assert years, block
+    for ln in years:
+        assert ln.startswith("- One more US\\$1 in the year-") and "one US\\$ less" in ln, ln
+        assert "(for " in ln, ln  # the range each rate holds over

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from model.allocator.api import allocate
+from model.allocator.explain.wording import report_sentence
 from model.allocator.result import AllocationResult
 from model.allocator.scenario import Scenario
 from model.domain.candidates import KIND_LABELS, KINDS
@@ -242,7 +243,11 @@ def _rules(items: Sequence[Compared]) -> tuple[RuleRow, ...]:
     rows = []
     for name in dict.fromkeys(names):
         found = [m.get(name) for m in by_name]
-        first = next(c for c in found if c is not None and c.binding and c.shadow_price != 0)
+        k = next(
+            k for k, c in enumerate(found) if c is not None and c.binding and c.shadow_price != 0
+        )
+        first = found[k]
+        assert first is not None  # chosen above
         rows.append(
             RuleRow(
                 name=name,
@@ -250,7 +255,7 @@ def _rules(items: Sequence[Compared]) -> tuple[RuleRow, ...]:
                 portfolio=first.portfolio,
                 binding=tuple(c is not None and c.binding and c.shadow_price != 0 for c in found),
                 shadow_price=tuple(None if c is None else c.shadow_price for c in found),
-                sentence=first.sentence,
+                sentence=report_sentence(first, items[k].result.objective_kind),
             )
         )
     rows.sort(key=lambda r: (not r.portfolio, not r.changed))

@@ -20,7 +20,7 @@ import numpy as np
 
 from model.allocator.api import SweepPoint
 from model.allocator.build.arrays import candidate_arrays, curve
-from model.allocator.explain.wording import describe, money
+from model.allocator.explain.wording import describe, money, report_sentence
 from model.allocator.result import (
     AllocationResult,
     ConstraintReport,
@@ -62,6 +62,18 @@ def binding_rules(result: AllocationResult, limit: int = 15) -> list[ConstraintR
     rows = [c for c in result.constraints if c.binding and c.shadow_price != 0]
     rows.sort(key=lambda c: (not c.portfolio, -abs(c.shadow_price)))
     return rows[:limit]
+
+
+def dollar_sentences(result: AllocationResult) -> list[str]:
+    """What one more (and one less) dollar buys, in plain sentences: the total budget
+    and every binding year budget and purse, as measured by re-solving (the reports'
+    ``rate_up``/``rate_down`` and their ranges; see allocator.explain.ranging)."""
+    out = []
+    for c in result.constraints:
+        if c.rule == "budget_total" or (c.binding and c.rule in ("budget_year", "source_amount")):
+            text = report_sentence(c, result.objective_kind)
+            out.append(text[:1].upper() + text[1:])
+    return out
 
 
 def _and(words: Sequence[str]) -> str:

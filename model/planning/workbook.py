@@ -32,7 +32,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from model.allocator.build.lp import FAMILIES
-from model.allocator.explain.wording import describe
+from model.allocator.explain.wording import describe, report_sentence
 from model.allocator.result import AllocationResult
 from model.allocator.scenario import Rules, Scenario
 from model.domain.candidates import KIND_LABELS, KINDS, Candidate
@@ -511,7 +511,7 @@ def workbook(doc: ScenarioDocument) -> bytes:
                 c.slack,
                 c.shadow_price,
                 _yes(c.binding),
-                c.sentence,
+                report_sentence(c, r.objective_kind),  # large models: written on demand
             ]
             for c in r.constraints
         ),

@@ -8,7 +8,7 @@ unit increase of the row's right-hand side.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from model.allocator.scenario import ObjectiveKind
 from model.formatting import numbers
@@ -251,12 +251,13 @@ def money_row_sentence(
     return text + "."
 
 
-def report_sentence(c: ConstraintReport, kind: ObjectiveKind) -> str:
+def report_sentence(c: ConstraintReport, kind: str) -> str:
     """The sentence of a constraint report: the one written at solve time, or the same
-    text made now (reports of large models are written only for the rows pages show)."""
+    text made now (reports of large models are written only for the rows pages show);
+    ``kind``: the result's ``objective_kind``."""
     if c.sentence:
         return c.sentence
-    return constraint_sentence(c, kind)
+    return constraint_sentence(c, cast(ObjectiveKind, kind))
 
 
 def constraint_sentence(c: ConstraintReport, kind: ObjectiveKind) -> str:
