@@ -166,7 +166,16 @@ def current_user() -> User:
             del st.session_state["auth_user"]
             st.session_state["auth_flash"] = _("Your session expired; sign in again.")
             return auth.VIEWER
-        return user
+        # The account is read again on every run: a disabled or demoted account's open
+        # session loses its rights at once, not when the session ends (issue 17).
+        fresh = auth.refresh_user(eng, user)
+        if fresh.role == "viewer":
+            del st.session_state["auth_user"]
+            st.session_state["auth_flash"] = "Your account was disabled; you are now a viewer."
+            return auth.VIEWER
+        if fresh != user:
+            st.session_state["auth_user"] = fresh
+        return fresh
     return auth.VIEWER
 
 

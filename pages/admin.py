@@ -5,6 +5,7 @@ import streamlit as st
 
 from model.accounts import auth
 from model.accounts.audit import audit_table, fetch_audit
+from model.formatting.changes import change_summary, field_changes
 from model.store.exporter import csv_bytes, xlsx_bytes
 from pages._shared import current_user, engine
 
@@ -32,7 +33,33 @@ with tab_audit:
     )
     header, rows = audit_table(events)
     st.write(f"{len(rows)} event(s)")
-    st.dataframe(pd.DataFrame(rows, columns=header), hide_index=True, width="stretch")
+    # On screen the change in words, field by field; the raw before/after stay in the files.
+    shown = pd.DataFrame(rows, columns=header).drop(columns=["before", "after"])
+    shown["what changed"] = [change_summary(e.before, e.after) for e in events]
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        column_config={"what changed": st.column_config.TextColumn(width="large")},
+    )
+    if events:
+        by_id = {e.id: e for e in events}
+        pick = st.selectbox(
+            "One event, field by field",
+            list(by_id),
+            format_func=lambda i: (
+                f"#{i} {by_id[i].at:%Y-%m-%d %H:%M} {by_id[i].actor} {by_id[i].action} "
+                f"{by_id[i].entity} {by_id[i].entity_key}"
+            ),
+            key="admin_event",
+        )
+        one = by_id[pick]
+        st.table(
+            pd.DataFrame(
+                [(c.field, c.before, c.after) for c in field_changes(one.before, one.after)],
+                columns=["Field", "Before", "After"],
+            )
+        )
     d1, d2 = st.columns(2)
     d1.download_button(
         "Audit log (.csv)",
@@ -79,3 +106,37 @@ with tab_users:
             st.error(f"Not created: {exc}")
         else:
             st.success(f"Created {role} '{username}'.")
+    if users:
+        with st.form("admin_manage_user"):
+            st.write("**Manage an account**")
+            m1, m2 = st.columns(2)
+            target = m1.selectbox("Account", [u[0] for u in users], key="admin_manage_username")
+            action = m2.selectbox(
+                "Action",
+                ["Unlock", "Reset password", "Disable", "Enable", "Change role"],
+                key="admin_manage_action",
+            )
+            new_role = m1.selectbox(
+                "New role (for Change role)",
+                ["analyst", "screener", "admin"],
+                key="admin_manage_role",
+            )
+            new_password = m2.text_input(
+                "New password (for Reset password)", type="password", key="admin_manage_password"
+            )
+            go = st.form_submit_button("Apply")
+        if go and target:
+            choices: dict[str, dict[str, object]] = {
+                "Unlock": {"unlock": True},
+                "Reset password": {"password": new_password},
+                "Disable": {"active": False},
+                "Enable": {"active": True},
+                "Change role": {"role": new_role},
+            }
+            kwargs = choices[action]
+            try:
+                done = auth.manage_account(eng, user, target, **kwargs)  # type: ignore[arg-type]
+            except (ValueError, auth.PermissionDenied) as exc:
+                st.error(f"Not changed: {exc}")
+            else:
+                st.success(done)

@@ -13,13 +13,16 @@ Passwords are stored only as Argon2id hashes (argon2-cffi). After
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Any, Literal, cast
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import Engine, func, select
+from sqlalchemy import CursorResult, Engine, func, or_, select, update
+from sqlalchemy.orm import Session
 
 from model.store.db import transaction
 from model.store.orm import AuditEventRow, UserRow
@@ -45,6 +48,25 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
 }
 
 _hasher = PasswordHasher()
+# After NFKC and casefold: ASCII letters, digits and . _ - + @ (so e-mail addresses of
+# single sign-on users fit). No spaces, zero-width or direction marks, lookalike letters
+# from other scripts, newlines or HTML: a name must read the same to everyone.
+USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._+@-]{0,99}$")
+USERNAME_RULE = (
+    "username: use 1 to 100 characters, letters a-z, digits and . _ - + @, "
+    "starting with a letter or digit"
+)
+
+
+def normalise_username(username: object) -> str:
+    """The canonical form of a username (NFKC, casefolded, trimmed); ``ValueError``
+    if it has characters outside the safe set."""
+    if not isinstance(username, str):
+        raise ValueError(USERNAME_RULE)
+    name = unicodedata.normalize("NFKC", username).casefold().strip()
+    if not USERNAME_PATTERN.match(name):
+        raise ValueError(USERNAME_RULE)
+    return name
 
 
 class AuthError(ValueError):
@@ -99,9 +121,7 @@ def create_user(
     engine: Engine, username: str, password: str, role: Role, *, actor: User | None = None
 ) -> User:
     """Create an account. Only an admin may, except for the very first admin (``actor=None``)."""
-    username = username.strip()
-    if not username or len(username) > 100:
-        raise ValueError("username: give 1 to 100 characters")
+    username = normalise_username(username)
     if role not in ROLES or role == "viewer":
         raise ValueError("role: choose analyst, screener or admin (viewers need no account)")
     pw_hash = hash_password(password)
@@ -133,43 +153,94 @@ def create_user(
 
 
 def authenticate(
-    engine: Engine, username: str, password: str, *, now: datetime | None = None
+    engine: Engine, username: str | None, password: str | None, *, now: datetime | None = None
 ) -> User:
-    """Check a password; count failures and lock the account after too many."""
+    """Check a password; count failures and lock the account after too many.
+
+    The failure count is raised atomically (``UPDATE ... SET failed_logins =
+    failed_logins + 1``, which holds the row lock until commit) and committed *before*
+    the password is checked, so parallel sign-ins cannot all read the same count: at
+    most ``MAX_FAILED_LOGINS`` passwords are ever checked per lockout. A correct
+    password sets the count back to zero.
+    """
     now = now or datetime.now(UTC)
     generic = AuthError("unknown username or wrong password")
-    with transaction(engine) as s:
-        row = s.scalar(select(UserRow).where(UserRow.username == username.strip()))
-        if row is None or not row.active:
-            # Spend the same time as a real check so usernames cannot be probed by timing.
-            _hasher.hash(password or "x")
-            raise generic
-        locked = _aware(row.locked_until)
-        if locked is not None and now < locked:
-            minutes = max(1, int((locked - now).total_seconds() // 60) + 1)
-            raise AuthError(f"too many failed sign-ins; try again in {minutes} minute(s)")
-        try:
-            _hasher.verify(row.password_hash, password)
-        except (VerifyMismatchError, VerificationError, InvalidHashError):
-            row.failed_logins += 1
-            if row.failed_logins >= MAX_FAILED_LOGINS:
-                row.locked_until = now + timedelta(minutes=LOCKOUT_MINUTES)
-                row.failed_logins = 0
-            failed = True
-        else:
-            failed = False
-            row.failed_logins = 0
-            row.locked_until = None
-            if _hasher.check_needs_rehash(row.password_hash):
-                row.password_hash = _hasher.hash(password)
-            user = User(
-                username=row.username,
-                role=row.role,  # type: ignore[arg-type]
-                expires_at=now + timedelta(hours=SESSION_HOURS),
-            )
-    if failed:
+    password = password if isinstance(password, str) else ""
+    try:
+        name = normalise_username(username)
+    except ValueError:
+        name = ""
+    if not name or "\x00" in password:
+        _hasher.hash(password.replace("\x00", "") or "x")  # same time as a real check
         raise generic
-    return user
+    with transaction(engine) as s:
+        claimed = cast(
+            CursorResult[Any],
+            s.execute(
+                update(UserRow)
+                .where(
+                    UserRow.username == name,
+                    UserRow.active.is_(True),
+                    or_(UserRow.locked_until.is_(None), UserRow.locked_until <= now),
+                )
+                .values(failed_logins=UserRow.failed_logins + 1)
+            ),
+        ).rowcount
+        row = s.scalar(select(UserRow).where(UserRow.username == name))
+        attempt = row.failed_logins if row is not None else 0
+        stored_hash = row.password_hash if row is not None else ""
+        role = row.role if row is not None else "viewer"
+        locked = _aware(row.locked_until) if row is not None else None
+        active = bool(row.active) if row is not None else False
+    if row is None or not active:
+        _hasher.hash(password or "x")  # usernames cannot be probed by timing
+        raise generic
+    if not claimed:
+        minutes = max(1, int(((locked or now) - now).total_seconds() // 60) + 1)
+        raise AuthError(f"too many failed sign-ins; try again in {minutes} minute(s)")
+    if attempt > MAX_FAILED_LOGINS:
+        # Parallel attempts have used up the allowance: refuse this one unchecked and hand
+        # its claim back (it is not a failure; the checked ones decide on the lock).
+        with transaction(engine) as s:
+            s.execute(
+                update(UserRow)
+                .where(UserRow.username == name, UserRow.failed_logins > 0)
+                .values(failed_logins=UserRow.failed_logins - 1)
+            )
+        raise AuthError("too many sign-in attempts at once; wait a moment and try again")
+    try:
+        _hasher.verify(stored_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        if attempt >= MAX_FAILED_LOGINS:
+            _lock(engine, name, now)
+        raise generic from None
+    with transaction(engine) as s:
+        values: dict[str, object] = {"failed_logins": 0, "locked_until": None}
+        if _hasher.check_needs_rehash(stored_hash):
+            values["password_hash"] = _hasher.hash(password)
+        s.execute(update(UserRow).where(UserRow.username == name).values(**values))
+    return User(
+        username=name,
+        role=role,  # type: ignore[arg-type]
+        expires_at=now + timedelta(hours=SESSION_HOURS),
+    )
+
+
+def _lock(engine: Engine, name: str, now: datetime) -> datetime:
+    """Lock ``name`` for ``LOCKOUT_MINUTES`` (unless a lock is on already); when it ends
+    the count starts again from zero."""
+    until = now + timedelta(minutes=LOCKOUT_MINUTES)
+    with transaction(engine) as s:
+        s.execute(
+            update(UserRow)
+            .where(
+                UserRow.username == name,
+                or_(UserRow.locked_until.is_(None), UserRow.locked_until <= now),
+            )
+            .values(locked_until=until, failed_logins=0)
+        )
+        row = s.scalar(select(UserRow.locked_until).where(UserRow.username == name))
+    return _aware(row) or until
 
 
 def _aware(dt: datetime | None) -> datetime | None:
@@ -193,9 +264,13 @@ def has_accounts(engine: Engine) -> bool:
 def role_of(engine: Engine, username: str) -> Role:
     """The role of an active account (for single sign-on users, named by email); a
     person signed in by SSO without an account here is a viewer."""
+    try:
+        name = normalise_username(username)
+    except ValueError:
+        return "viewer"
     with transaction(engine) as s:
-        row = s.scalar(select(UserRow).where(UserRow.username == username.strip()))
-        if row is None or not row.active or not username.strip():
+        row = s.scalar(select(UserRow).where(UserRow.username == name))
+        if row is None or not row.active:
             return "viewer"
         return row.role  # type: ignore[return-value]
 
@@ -206,3 +281,93 @@ def list_users(engine: Engine) -> list[tuple[str, str, bool]]:
             (r.username, r.role, r.active)
             for r in s.scalars(select(UserRow).order_by(UserRow.username))
         ]
+
+
+def _managed_row(s: Session, username: str) -> UserRow:
+    name = normalise_username(username)
+    row = s.scalar(select(UserRow).where(UserRow.username == name).with_for_update())
+    if row is None:
+        raise ValueError(f"username: no account '{name}'")
+    return row
+
+
+def _other_active_admins(s: Session, name: str) -> int:
+    return (
+        s.scalar(
+            select(func.count())
+            .select_from(UserRow)
+            .where(UserRow.role == "admin", UserRow.active.is_(True), UserRow.username != name)
+        )
+        or 0
+    )
+
+
+def manage_account(
+    engine: Engine,
+    actor: User | None,
+    username: str,
+    *,
+    unlock: bool = False,
+    password: str | None = None,
+    active: bool | None = None,
+    role: Role | None = None,
+) -> str:
+    """Unlock an account, reset its password, disable/enable it or change its role, with
+    one audit event; returns what was done. An admin does it in the app; ``actor=None``
+    is the command line (whoever runs it holds the database credentials already).
+    The last active admin cannot be disabled or demoted: nobody could manage accounts."""
+    if actor is not None:
+        require(actor, "user.manage")
+    if role is not None and (role not in ROLES or role == "viewer"):
+        raise ValueError("role: choose analyst, screener or admin")
+    new_hash = hash_password(password) if password is not None else None
+    done: list[str] = []
+    with transaction(engine) as s:
+        row = _managed_row(s, username)
+        before = {"role": row.role, "active": row.active, "locked": row.locked_until is not None}
+        losing_admin = row.role == "admin" and (
+            active is False or (role is not None and role != "admin")
+        )
+        if losing_admin and row.active and not _other_active_admins(s, row.username):
+            raise ValueError(
+                f"'{row.username}' is the only active admin: add or enable another admin first"
+            )
+        if unlock or new_hash is not None:
+            row.failed_logins = 0
+            row.locked_until = None
+            done.append("unlocked")
+        if new_hash is not None:
+            row.password_hash = new_hash
+            done.append("password reset")
+        if active is not None and active != row.active:
+            row.active = active
+            done.append("enabled" if active else "disabled")
+        if role is not None and role != row.role:
+            row.role = role
+            done.append(f"role {role}")
+        s.add(
+            AuditEventRow(
+                actor=actor.username if actor else "cli",
+                action="update",
+                entity="user",
+                entity_key=row.username,
+                before=before,
+                after={"role": row.role, "active": row.active, "done": done},
+            )
+        )
+    return f"{row.username}: " + (", ".join(done) if done else "nothing to change")
+
+
+def refresh_user(engine: Engine, user: User) -> User:
+    """The signed-in ``user`` as the account is now: a disabled or deleted account
+    becomes a viewer and a changed role applies at once (the app calls this on every
+    run, so a demoted account's open session cannot write with its old role)."""
+    if not user.username or user.role == "viewer":
+        return user
+    with transaction(engine) as s:
+        row = s.scalar(select(UserRow).where(UserRow.username == user.username))
+        if row is None or not row.active:
+            return VIEWER
+        if row.role != user.role:
+            return User(user.username, row.role, user.expires_at)  # type: ignore[arg-type]
+    return user

@@ -1,4 +1,9 @@
-"""``fomento users create-admin|list``: accounts are made here, never with a default password."""
+"""``fomento users create-admin|list|unlock|reset-password|disable|enable|set-role``.
+
+Accounts are made here, never with a default password. Whoever runs the command line
+holds the database credentials already, so these act as an admin would (and are
+recorded in the audit log as ``cli``); this is how a locked-out only admin gets back in.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ import getpass
 import sys
 from typing import Any
 
-from model.accounts.auth import create_user, list_users
+from model.accounts.auth import ROLES, create_user, list_users, manage_account
 from model.store import db
 
 
@@ -24,12 +29,29 @@ def register(sub: Any) -> None:
     p.set_defaults(func=_create_admin)
     p = users_sub.add_parser("list", help="list accounts and roles")
     p.set_defaults(func=_list)
+    p = users_sub.add_parser("unlock", help="clear failed sign-ins and a lockout")
+    p.add_argument("username")
+    p.set_defaults(func=_manage, action_kw={"unlock": True})
+    p = users_sub.add_parser("reset-password", help="set a new password (and unlock)")
+    p.add_argument("username")
+    p.add_argument("--password-stdin", action="store_true", help="read it from standard input")
+    p.set_defaults(func=_reset_password)
+    p = users_sub.add_parser("disable", help="disable an account (it can no longer sign in)")
+    p.add_argument("username")
+    p.set_defaults(func=_manage, action_kw={"active": False})
+    p = users_sub.add_parser("enable", help="enable a disabled account")
+    p.add_argument("username")
+    p.set_defaults(func=_manage, action_kw={"active": True})
+    p = users_sub.add_parser("set-role", help="change an account's role")
+    p.add_argument("username")
+    p.add_argument("role", choices=[r for r in ROLES if r != "viewer"])
+    p.set_defaults(func=_set_role)
 
 
-def _read_password(from_stdin: bool) -> str:
+def _read_password(from_stdin: bool, prompt: str = "Password for the new admin: ") -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\n")
-    first = getpass.getpass("Password for the new admin: ")
+    first = getpass.getpass(prompt)
     if getpass.getpass("Repeat the password: ") != first:
         raise ValueError("password: the two entries differ")
     return first
@@ -45,4 +67,20 @@ def _create_admin(args: argparse.Namespace) -> int:
 def _list(args: argparse.Namespace) -> int:
     for username, role, active in list_users(db.default_engine()):
         print(f"{username}\t{role}\t{'active' if active else 'disabled'}")
+    return 0
+
+
+def _manage(args: argparse.Namespace) -> int:
+    print(manage_account(db.default_engine(), None, args.username, **args.action_kw))
+    return 0
+
+
+def _reset_password(args: argparse.Namespace) -> int:
+    password = _read_password(args.password_stdin, f"New password for {args.username}: ")
+    print(manage_account(db.default_engine(), None, args.username, password=password))
+    return 0
+
+
+def _set_role(args: argparse.Namespace) -> int:
+    print(manage_account(db.default_engine(), None, args.username, role=args.role))
     return 0
