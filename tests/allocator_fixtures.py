@@ -7,7 +7,9 @@ from typing import Any
 from model.allocator.scenario import Scenario, parse_scenario
 
 SOLVERS = ("highs", "cbc")
-# Objective values are US$ or counts of order 1e2-1e6; solvers stop at ~1e-7 relative.
+# Relative tolerance (``pytest.approx(..., rel=OBJ_TOL)``) for objective values, US$ and
+# counts of order 1e2-1e6: solvers stop at ~1e-7 relative. Never an absolute tolerance: a
+# US$ figure of 1e6 and a scale of 0.5 need the same relative accuracy.
 OBJ_TOL = 1e-5
 REL_TOL = 1e-6
 

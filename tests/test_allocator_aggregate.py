@@ -12,6 +12,7 @@ import inspect
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pytest
@@ -109,20 +110,49 @@ def test_aggregated_budget_duals_match_finite_differences() -> None:
             assert right - tol <= base.row_dual[i] <= left + tol
 
 
-# Every hand-checked rule case that takes only the solver name.
-HAND_CASES = [
-    f
-    for name, f in vars(test_allocator_rules).items()
-    if name.startswith("test_") and list(inspect.signature(f).parameters) == ["solver"]
+R = test_allocator_rules
+# Every hand-checked rule case, listed by name with its parameters (none skipped): the
+# solver name is the only argument they all share.
+HAND_CASES: list[tuple[Callable[..., None], dict[str, Any]]] = [
+    (R.test_total_budget, {}),
+    (R.test_per_year_budget_and_unallocated, {}),
+    *((R.test_carry_over, {"carry": c, "expected": e}) for c, e in R.CARRY_CASES),
+    (R.test_min_and_max_funding, {}),
+    (R.test_locked_and_mandatory, {}),
+    (R.test_go_no_go_is_a_milp, {}),
+    (R.test_subsidy_band, {}),
+    (R.test_average_public_share, {}),
+    (R.test_partner_match_limit, {}),
+    (R.test_cost_recovery, {}),
+    (R.test_min_fee_revenue, {}),
+    *((R.test_matching_grants, {"extra": x, "expected": e}) for x, e in R.GRANT_CASES),
+    (R.test_broker_capacity, {}),
+    (R.test_policy_mix_kind_region_lagging, {}),
+    (R.test_funding_sources, {}),
+    (R.test_objectives_and_targets, {}),
+    (R.test_diminishing_returns, {}),
 ]
 
 
-@pytest.mark.parametrize("case", HAND_CASES, ids=lambda f: f.__name__)
-def test_hand_cases_hold_when_aggregated(case: Callable[[str], None]) -> None:
+def _case_id(case: tuple[Callable[..., None], dict[str, Any]]) -> str:
+    f, kw = case
+    return f.__name__ + (f"[{','.join(f'{k}={v}' for k, v in kw.items())}]" if kw else "")
+
+
+def test_every_rule_case_is_listed() -> None:
+    """A new rule test must join HAND_CASES (or this fails): nothing is skipped silently."""
+    listed = {f.__name__ for f, _ in HAND_CASES}
+    defined = {n for n, f in vars(R).items() if n.startswith("test_") and inspect.isfunction(f)}
+    assert listed == defined
+
+
+@pytest.mark.parametrize("case", HAND_CASES, ids=_case_id)
+def test_hand_cases_hold_when_aggregated(case: tuple[Callable[..., None], dict[str, Any]]) -> None:
     """The rule tests' hand solutions (MILP go/no-go, policy mix, targets...) with every
     x-bearing row aggregated."""
+    f, kw = case
     with always_aggregate():
-        case("highs")
+        f("highs", **kw)
 
 
 def test_small_models_are_left_alone() -> None:

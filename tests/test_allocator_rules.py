@@ -49,7 +49,10 @@ def test_per_year_budget_and_unallocated(solver: str) -> None:
     assert "US$100 of the US$250 budget is left unallocated" in r.unallocated_sentence
 
 
-@pytest.mark.parametrize(("carry", "expected"), [(False, 150.0), (True, 400.0)])
+CARRY_CASES: list[tuple[bool, float]] = [(False, 150.0), (True, 400.0)]
+
+
+@pytest.mark.parametrize(("carry", "expected"), CARRY_CASES)
 def test_carry_over(solver: str, carry: bool, expected: float) -> None:
     """Both start in year 2 with 50 that year; carrying year 1's 100 funds A and half B."""
     cands = [cand("A", [100], 300, start_year=2), cand("B", [100], 200, start_year=2)]
@@ -144,11 +147,14 @@ def test_min_fee_revenue(solver: str) -> None:
     assert r.fee_revenue == pytest.approx(10, rel=OBJ_TOL)
 
 
-@pytest.mark.parametrize(
-    ("extra", "expected"),
-    [({"match_ratio": 0.6, "partner_match": 50}, 180.0), ({"grant_cap": 20}, 120.0),
-     ({"eligible": False}, 0.0)],
-)  # fmt: skip
+GRANT_CASES: list[tuple[dict[str, Any], float]] = [
+    ({"match_ratio": 0.6, "partner_match": 50}, 180.0),
+    ({"grant_cap": 20}, 120.0),
+    ({"eligible": False}, 0.0),
+]
+
+
+@pytest.mark.parametrize(("extra", "expected"), GRANT_CASES)
 def test_matching_grants(solver: str, extra: dict[str, Any], expected: float) -> None:
     """Grant of 50 % of 100 for 300: 0.6 x match 50 = 30 -> scale 0.6; cap 20 -> 0.4."""
     g = cand("G", [100], 300, kind="matching_grant", floor=0.5, ceiling=0.5, **extra)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import sqlite3
 from pathlib import Path
 
@@ -12,13 +13,14 @@ from streamlit.testing.v1 import AppTest
 from model import DATA_DIR
 from model.accounts.auth import User
 from model.allocator.api import allocate
-from model.allocator.scenario import parse_scenario
+from model.allocator.scenario import Scenario, parse_scenario
 from model.planning.readout import summary_sentence
 from model.store import db
 from model.store.importer import ImportRejected, import_file
 from model.store.repository import table_counts
 from model.store.scenarios import list_scenarios, save_scenario
 from model.store.tabular import MAX_UPLOAD_BYTES
+from tests.allocator_fixtures import cand, scenario
 from tests.test_pages import APP, TIMEOUT_S
 
 UNREACHABLE = "postgresql+psycopg://postgres@127.0.0.1:1/none?connect_timeout=2"
@@ -64,18 +66,33 @@ def test_upload_over_the_size_limit_is_refused(app_db: str) -> None:
     assert table_counts(eng) == before
 
 
+def hard_milp(n: int = 60, time_limit_s: float = 0.3) -> Scenario:
+    """A MILP no solver proves optimal in a fraction of a second: a strongly correlated
+    knapsack (benefit = cost + US$50,000) over four yearly budgets at half the demand, with
+    every candidate go/no-go at full scale and a zero MIP gap. Measured on this machine
+    (HiGHS): after 0.3 s the gap is 3.4 %, after 20 s still 0.24 %; the empty plan is
+    feasible, so an incumbent exists from the start."""
+    rnd = random.Random(7)
+    cands = [
+        cand(f"K{i:03d}", costs, sum(costs) + 50_000.0)
+        for i in range(n)
+        for costs in [[float(rnd.randint(10_000, 100_000)) for _ in range(4)]]
+    ]
+    per_year = [0.5 * sum(c["cost_by_year"][t] for c in cands) for t in range(4)]
+    return scenario(
+        cands,
+        horizon=4,
+        budget={"per_year": per_year},
+        rules={"candidate_limits": {"go_no_go": {c["id"]: 1.0 for c in cands}}},
+        solver={"time_limit_s": time_limit_s, "mip_gap": 0.0},
+    )
+
+
 def test_time_limited_milp_is_labelled_best_known() -> None:
-    data = json.loads((DATA_DIR / "scenarios" / "demo.json").read_text())
-    # Go/no-go on every candidate makes it a MILP; a tiny limit stops it early.
-    ids = [c["id"] for c in data["candidates"]]
-    data.setdefault("rules", {})["candidate_limits"] = {"go_no_go": dict.fromkeys(ids, 0.5)}
-    data["solver"] = {"time_limit_s": 0.001}
-    sc = parse_scenario(data)
-    result = allocate(sc)
+    sc = hard_milp()
+    result = allocate(sc, "highs")
+    # Always the time-limit case: an incumbent, shown, but labelled as not proven optimal.
+    assert result.status == "time_limit" and result.objective is not None
+    assert result.gap is not None and result.gap > 0
     text = summary_sentence(result, sc)
-    if result.status == "time_limit":  # an incumbent: shown, but labelled
-        assert text.startswith("Best plan found before the")
-    elif result.status == "error":  # stopped before any plan: said so, nothing shown
-        assert result.objective is None and "time limit" in text.lower()
-    else:  # solved to optimality within the limit after all: nothing to label
-        assert result.status == "optimal" and not text.startswith("Best plan found")
+    assert text.startswith("Best plan found before the 0.3 s time limit"), text

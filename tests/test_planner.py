@@ -100,7 +100,7 @@ def test_unknown_committed_candidate_is_named() -> None:
 @pytest.mark.parametrize("solver", SOLVERS)
 def test_summary_of_a_hand_checked_plan(solver: str) -> None:
     sc, res = tiny_plan(solver=solver)
-    assert res.objective == pytest.approx(650.0, abs=OBJ_TOL)  # A full, B half
+    assert res.objective == pytest.approx(650.0, rel=OBJ_TOL)  # A full, B half
     assert funded_counts(res, sc)["cluster_initiative"] == 2
     text = summary_sentence(res, sc)
     assert text.startswith("With US$150 over 1 year: 2 cluster initiatives; 12 enterprises")
@@ -108,9 +108,9 @@ def test_summary_of_a_hand_checked_plan(solver: str) -> None:
     assert "the total budget binds" in text
     assert [c.name for c in binding_rules(res)][:1] == ["budget_total"]
     rows = {r["candidate"]: r for r in allocation_rows(res, sc)}
-    assert rows["A"]["total"] == pytest.approx(100.0, abs=OBJ_TOL)
-    assert rows["B"]["scale"] == pytest.approx(0.5, abs=OBJ_TOL)
-    assert rows["B"]["benefit"] == pytest.approx(150.0, abs=OBJ_TOL)
+    assert rows["A"]["total"] == pytest.approx(100.0, rel=OBJ_TOL)
+    assert rows["B"]["scale"] == pytest.approx(0.5, rel=OBJ_TOL)
+    assert rows["B"]["benefit"] == pytest.approx(150.0, rel=OBJ_TOL)
 
 
 def test_result_json_round_trip() -> None:
@@ -153,8 +153,8 @@ def test_lock_current_spending_keeps_the_plan_and_adds_new_money() -> None:
     again = build_scenario(cands, regions, inputs)
     assert again.budget.total == pytest.approx(150.0)
     more = allocate(again)
-    assert more.funding["A"][0] == pytest.approx(100.0, abs=OBJ_TOL)
-    assert more.objective == pytest.approx(650.0, abs=OBJ_TOL)
+    assert more.funding["A"][0] == pytest.approx(100.0, rel=OBJ_TOL)
+    assert more.objective == pytest.approx(650.0, rel=OBJ_TOL)
     assert locked_from_funding({"A": [0.5, None]}) == ()
 
 
