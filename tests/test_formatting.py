@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from model.allocator.explain.wording import amount, money
 from model.formatting import numbers
+from model.formatting.changes import change_summary, field_changes
 from model.formatting.numbers import MISSING
 
 
@@ -95,3 +96,19 @@ def test_money_round_trips_to_the_dollar(v: float) -> None:
     assert "e" not in text and not text.startswith("-US$0")
     back = numbers.parse_amount(text.replace("-", ""), "x") * (-1 if text.startswith("-") else 1)
     assert back == pytest.approx(v, abs=0.5 + 1e-12 * abs(v))
+
+
+def test_audit_changes_read_field_by_field() -> None:
+    before = {"name": "Plan A", "budget": {"total": 5_000_000, "per_year": [1.0, 2.0]}, "x": 1}
+    after = {"name": "Plan B", "budget": {"total": 4_000_000.0, "per_year": [1.0, 2.0]}}
+    changes = field_changes(before, after)
+    assert [c.sentence() for c in changes] == [
+        "name: Plan A → Plan B",
+        "budget.total: 5,000,000 → 4,000,000",
+        f"x: 1 → {MISSING}",
+    ]
+    created = change_summary(None, {"a": True, "b": None, "c": 0.125, "d": "t"}, limit=2)
+    assert created == f"a: {MISSING} → yes; c: {MISSING} → 0.125; 1 more field"
+    assert change_summary(before, before) == "no field changed"
+    rows = field_changes({"cands": [{"id": "A", "v": 1}]}, {"cands": [{"id": "A", "v": 2}]})
+    assert [(c.field, c.before, c.after) for c in rows] == [("cands[0].v", "1", "2")]

@@ -27,8 +27,11 @@ def _open(**state: object) -> AppTest:
 def test_single_user_admin_sees_the_seed_in_the_audit_log(app_db: str) -> None:
     at = _open()
     table = at.dataframe[0].value
-    assert {"actor", "action", "entity", "before", "after"} <= set(table.columns)
+    assert {"actor", "action", "entity", "what changed"} <= set(table.columns)
     assert "system" in set(table["actor"])  # the seed wrote the first events
+    # The change reads field by field ("field: before → after"), not as raw JSON.
+    assert all("{" not in str(v) for v in table["what changed"])
+    assert at.table and list(at.table[0].value.columns) == ["Field", "Before", "After"]
     assert len(at.get("download_button")) == 2
 
 
