@@ -75,6 +75,13 @@ def _document(s: SavedScenario) -> ScenarioDocument:
     )
 
 
+@st.cache_data(max_entries=8, show_spinner=False, hash_funcs=BY_CONTENT)
+def _brief_pdf(doc: ScenarioDocument) -> bytes:
+    from model.planning.pdf import brief_pdf  # fpdf2 and the chart converter: on demand
+
+    return brief_pdf(doc)
+
+
 def _done(message: str) -> None:
     ss["scenarios_flash"] = message
     st.rerun()
@@ -194,7 +201,7 @@ except ValueError as exc:
     st.error(f"Cannot export '{sel.name}': {exc}")
 else:
     stem = file_stem(sel.name)
-    e1, e2, e3, _ = st.columns([1, 1, 1, 2])
+    e1, e2, e3, e4, _ = st.columns([1, 1, 1, 1, 1])
     e1.download_button(
         "Excel workbook",
         lambda: workbook(doc),
@@ -203,7 +210,7 @@ else:
         icon=":material/download:",
         on_click="ignore",
         key="scenarios_dl_xlsx",
-        help="Sheets: summary, candidates, allocation, totals, constraints, unfunded, baseline.",
+        help="Summary, inputs, allocation, charts, totals, rules, unfunded, baseline, candidates.",
     )
     e2.download_button(
         "JSON for the CLI",
@@ -224,6 +231,16 @@ else:
         on_click="ignore",
         key="scenarios_dl_html",
         help="One page with charts: open it in a browser, print it (A4) or save it as PDF.",
+    )
+    e4.download_button(
+        "PDF brief",
+        lambda: _brief_pdf(doc),
+        file_name=f"{stem}.pdf",
+        mime="application/pdf",
+        icon=":material/picture_as_pdf:",
+        on_click="ignore",
+        key="scenarios_dl_pdf",
+        help="The same one-page brief as a PDF, ready to file.",
     )
 
 w1, w2, w3 = st.columns(3)
