@@ -170,6 +170,8 @@ def show_outcome(eng: Engine, user: User, dataset: str, outcome: PlanOutcome) ->
     for x in outcome.lines:
         if x.status != "ineligible":
             st.markdown(md(f"{badge(x.status, FUNDING_COLOURS)} **{x.proposal_id}**: {x.reason}"))
+    if outcome.scores_note:
+        st.info(md(outcome.scores_note), icon=":material/rate_review:")
     st.caption(
         f"Open the planning dataset `{dataset}` on the Data page to see every "
         "candidate of this plan."

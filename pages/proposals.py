@@ -15,7 +15,7 @@ from model.screening.rubric import (
     Review,
     score_all,
 )
-from model.screening.rules import screen_all
+from model.screening.rules import SOURCE_AMOUNT, ScreeningRules, screen_all
 from model.screening.sensitivity import profiles_from_scores, weight_sensitivity
 from model.screening.tables import (
     eligibility_rows,
@@ -64,7 +64,25 @@ show_flash("proposals_flash")
 proposals = fetch_proposals(eng)
 titles = {p.proposal_id: p.title for p in proposals}
 statuses = proposal_statuses(eng)
-screenings = screen_all(proposals)
+with st.expander("Call settings (set by the screener; no source states these)"):
+    st.caption(
+        f"Past MIF project sizes: {SOURCE_AMOUNT}. That is a range of past projects, not a "
+        "limit, so by default no request is rejected for its size; set this call's own "
+        "limits here (0 = none). A request below US$150,000 is flagged, not rejected."
+    )
+    k1, k2 = st.columns(2)
+    call_min = k1.number_input(
+        "Least request (US$)", 0.0, None, 0.0, 50_000.0, format="%.0f", key="proposals_call_min"
+    )
+    call_max = k2.number_input(
+        "Largest request (US$)", 0.0, None, 0.0, 50_000.0, format="%.0f", key="proposals_call_max"
+    )
+try:
+    rules = ScreeningRules(min_amount=call_min or None, max_amount=call_max or None)
+except ValueError as exc:
+    st.error(md(f"Call settings not used: {exc}"))
+    rules = ScreeningRules()
+screenings = screen_all(proposals, rules)
 eligible_ids = [s.proposal_id for s in screenings if s.eligible]
 
 # A keyed, state-tracking tab bar keeps the user's tab across the reruns after a write;
@@ -165,6 +183,9 @@ with tab_el:
                     "**What would make it eligible:**\n"
                     + "\n".join(md(f"- {fix}") for fix in s.fixes)
                 )
+        for s in screenings:
+            if s.warnings:
+                st.warning(md(f"{s.proposal_id}: " + "; ".join(s.warnings)), icon=":material/flag:")
         with st.expander("Every gate, with its cited source passage"):
             st.dataframe(
                 pd.DataFrame(
@@ -330,6 +351,16 @@ with tab_plan:
         horizon = c3.number_input(
             "Horizon (years)", 1, 10, DEFAULT_HORIZON, key="proposals_plan_horizon"
         )
+        threshold = st.number_input(
+            "Reviewer score threshold (0-5; 0 = scores do not enter the plan)",
+            0.0,
+            5.0,
+            0.0,
+            0.25,
+            key="proposals_plan_threshold",
+            help="Proposals scoring below it are not offered to the allocator; the result "
+            "says what that changed. Without it, scores are only quoted.",
+        )
         if writer and st.button(
             "Send eligible proposals to a plan and solve",
             type="primary",
@@ -337,13 +368,15 @@ with tab_plan:
             disabled=not proposals,
         ):
             try:
-                plan = send_to_plan(eng, base, user=user)
+                plan = send_to_plan(eng, base, user=user, rules=rules)
                 outcome = solve_plan(
                     plan,
                     proposals,
                     budget,
                     int(horizon),
+                    rules=rules,
                     scores={s.proposal_id: s.score for s in scores},
+                    min_score=threshold or None,
                 )
             except (ValueError, PermissionDenied) as exc:
                 st.error(md(f"Not handed over: {exc}"))

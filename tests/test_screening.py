@@ -95,8 +95,8 @@ def test_gate_match_ratio_says_how_much_match_is_missing() -> None:
         "raise committed match from US$80,000 to US$100,000, or reduce the request to at "
         "most US$80,000"
     )
-    # A request that cannot shrink to the match without falling below the minimum.
-    g = gate(short, "match_ratio")
+    # A request that cannot shrink to the match without falling below the call's minimum.
+    g = gate(short, "match_ratio", ScreeningRules(min_amount=150_000))
     assert g.fix == "raise committed match from US$80,000 to US$100,000"
 
 
@@ -106,16 +106,24 @@ def test_gate_match_ratio_is_configurable() -> None:
     assert gate(half, "match_ratio", ScreeningRules(min_match_ratio=0.5)).passed
 
 
-def test_gate_amount_limits() -> None:
+def test_the_size_gate_rejects_only_on_the_calls_own_limits() -> None:
+    """004 section 2.1 describes past MIF project sizes ("from US$150,000 to over
+    US$1,500,000"), not a ceiling: by default no size fails; a request below the
+    smallest size described is flagged; limits the screener sets for a call do fail."""
     assert gate(proposal(), "amount").passed
     big = proposal(amount_requested=2_000_000, match_cash=2_000_000)
     g = gate(big, "amount")
-    assert not g.passed
-    assert g.fix == "reduce the request to at most US$1,500,000"
+    assert g.passed and g.warning == "" and g.label == "Request size (this call sets no limit)"
     small = proposal(amount_requested=100_000)
     g = gate(small, "amount")
+    assert g.passed and "smaller than the smallest MIF project size" in g.warning
+    assert screen(small).warnings == (g.warning,)
+    call = ScreeningRules(min_amount=150_000, max_amount=1_500_000)
+    g = gate(big, "amount", call)
+    assert not g.passed and g.fix == "reduce the request to at most US$1,500,000"
+    assert "this call's maximum" in g.reason and g.source.startswith("a setting of this call")
+    g = gate(small, "amount", call)
     assert not g.passed and g.fix.startswith("raise the request to at least US$150,000")
-    assert gate(big, "amount", ScreeningRules(max_amount=None)).passed
 
 
 def test_rules_reject_inverted_limits() -> None:
@@ -125,7 +133,10 @@ def test_rules_reject_inverted_limits() -> None:
 
 def test_example_file_has_eligible_and_ineligible_proposals_for_every_gate() -> None:
     proposals = parse_proposals(EXAMPLE.read_bytes(), EXAMPLE.name)
-    verdicts = {p.proposal_id: screen(p) for p in proposals}
+    call = ScreeningRules(min_amount=150_000, max_amount=1_500_000)
+    by_default = {p.proposal_id for p in proposals if screen(p).eligible}
+    assert sorted(by_default) == ["P-001", "P-005", "P-006", "P-007", "P-008"]
+    verdicts = {p.proposal_id: screen(p, call) for p in proposals}
     assert sorted(pid for pid, s in verdicts.items() if s.eligible) == ["P-001", "P-006", "P-007"]
     failed_gates = {g.gate for s in verdicts.values() for g in s.failures}
     assert failed_gates == {
@@ -210,7 +221,7 @@ def test_cli_screen_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert "Desk score (from the file only; not a reviewer score)" in out
     assert "P-003  Altiplano alpaca fibre design centre" in out
     assert "to fix: raise committed match from US$160,000 to US$200,000" in out
-    assert "3 of 8 proposals eligible" in out
+    assert "5 of 8 proposals eligible" in out
 
 
 def test_cli_screen_json(capsys: pytest.CaptureFixture[str]) -> None:
@@ -218,7 +229,7 @@ def test_cli_screen_json(capsys: pytest.CaptureFixture[str]) -> None:
     rows = json.loads(capsys.readouterr().out)
     by_id = {r["proposal_id"]: r for r in rows}
     assert by_id["P-001"]["eligible"] is True and by_id["P-001"]["fixes"] == []
-    assert by_id["P-005"]["fixes"] == ["reduce the request to at most US$1,500,000"]
+    assert by_id["P-005"]["eligible"] is True and by_id["P-005"]["fixes"] == []
     # P-001: co-financing 5, inclusion 5, indicators 5, linkages 3 (three entity types),
     # weights 0.15/0.10/0.15/0.10 -> (0.75 + 0.5 + 0.75 + 0.3) / 0.5 = 4.6
     assert by_id["P-001"]["desk_score"] == pytest.approx(4.6)

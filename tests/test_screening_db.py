@@ -93,7 +93,8 @@ def test_reviews_hand_over_and_monitoring(engine: Engine) -> None:
         save_review(engine, r1.model_copy(update={"proposal_id": "NOPE"}), user=SCREENER)
 
     candidates = hand_over(engine, user=SCREENER)
-    assert [c.id for c in candidates] == ["P-001", "P-006", "P-007"]
+    # No size limit by default (004 section 2.1 describes past sizes, not a ceiling).
+    assert [c.id for c in candidates] == ["P-001", "P-005", "P-006", "P-007", "P-008"]
     statuses = proposal_statuses(engine)
     assert statuses["P-001"] == "handed_over" and statuses["P-002"] == "ineligible"
 

@@ -21,7 +21,7 @@ from model.screening.forms import (
 from model.screening.indicators import ProjectIndicator
 from model.screening.net import INDICATORS, STAGES
 from model.screening.rubric import DEFAULT_RUBRIC, CriterionScore, Review, score_all
-from model.screening.rules import screen_all
+from model.screening.rules import ScreeningRules, screen_all
 from model.screening.sensitivity import profiles_from_scores, weight_sensitivity
 from model.screening.tables import (
     ELIGIBLE_MARK,
@@ -134,8 +134,13 @@ def test_eligibility_ranking_and_sensitivity_rows() -> None:
     rows = eligibility_rows(props, screen_all(props), {"P-001": "handed_over"})
     by_id = {r.proposal_id: r for r in rows}
     assert by_id["P-001"].verdict == ELIGIBLE_MARK and by_id["P-001"].status == "handed_over"
-    assert by_id["P-008"].verdict == INELIGIBLE_MARK
-    assert by_id["P-008"].failed_gates == "Request between US$150,000 and US$1,500,000"
+    assert by_id["P-002"].verdict == INELIGIBLE_MARK
+    call = ScreeningRules(min_amount=150_000, max_amount=1_500_000)
+    with_call = {r.proposal_id: r for r in eligibility_rows(props, screen_all(props, call))}
+    assert with_call["P-008"].verdict == INELIGIBLE_MARK
+    assert with_call["P-008"].failed_gates == (
+        "Request between US$150,000 and US$1,500,000 (call setting)"
+    )
 
     # Profiles: A innovation 4 (x 5, y 3), governance 1; B innovation 2, governance
     # 11/3 (3, 4, 4); all else 3. A leads by 0.15 x 2 - 0.10 x 8/3 = 0.033 before
@@ -198,14 +203,14 @@ def test_send_to_plan_writes_the_combined_dataset(seeded_engine: Engine) -> None
 
     plan = send_to_plan(eng, "demo", user=SCREENER)
     base = fetch_candidates(eng, "demo")
-    assert [g.id for g in plan.grants] == ["P-001", "P-006", "P-007"]
+    assert [g.id for g in plan.grants] == ["P-001", "P-005", "P-006", "P-007", "P-008"]
     assert fetch_candidates(eng, "demo+proposals") == sorted(
         [*base, *plan.grants], key=lambda c: c.id
     )
     assert fetch_regions(eng, "demo+proposals") == fetch_regions(eng, "demo")
     # Sending again replaces the copy rather than adding to it.
     send_to_plan(eng, "demo", user=SCREENER)
-    assert _rows(eng, CandidateRow, "demo+proposals") == len(base) + 3
+    assert _rows(eng, CandidateRow, "demo+proposals") == len(base) + 5
     assert _rows(eng, RegionRow, "demo+proposals") == len(fetch_regions(eng, "demo"))
 
     outcome = solve_plan(plan, fetch_proposals(eng), 5_000_000.0, 4)
@@ -213,7 +218,10 @@ def test_send_to_plan_writes_the_combined_dataset(seeded_engine: Engine) -> None
     assert outcome.result.total_public <= 5_000_000.0 + MONEY_TOL
     by_id = {line.proposal_id: line for line in outcome.lines}
     assert by_id["P-003"].status == "ineligible"
-    assert set(outcome.funded_ids) <= {"P-001", "P-006", "P-007"}
+    assert set(outcome.funded_ids) <= {g.id for g in plan.grants}
+    for line in outcome.lines:  # a passed-over proposal gets the allocator's priced reason
+        if line.status == "not funded":
+            assert line.reason.startswith(f"{line.proposal_id} is not funded: ")
     for pid in outcome.funded_ids:
         assert by_id[pid].funded <= by_id[pid].requested + MONEY_TOL
 

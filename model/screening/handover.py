@@ -180,6 +180,28 @@ class FundingLine:
     reason: str
 
 
+# How reviewers' scores enter a plan (shown beside the funding result).
+SCORES_IGNORED = (
+    "Reviewers' scores do not enter the allocation: the allocator weighs each proposal's "
+    "benefit (full cost x return per US$) per public dollar within the plan's budget and "
+    "rules; a score is quoted beside a proposal, nothing more. Set a score threshold to "
+    "keep proposals below it out of the plan."
+)
+
+
+def scores_note(min_score: float | None, kept_out: Collection[str]) -> str:
+    """One sentence on how the scores entered the plan (threshold 0-5 or none)."""
+    if min_score is None:
+        return SCORES_IGNORED
+    who = ", ".join(sorted(kept_out)) or "none"
+    return (
+        f"Reviewers' scores count through the screener's threshold of {min_score:.2f} of 5: "
+        f"proposals scoring below it were not offered to the allocator ({who}); proposals "
+        "without a score were offered. Above the threshold the allocator weighs benefit per "
+        "public dollar, not the score."
+    )
+
+
 def explain_funding(
     proposals: Iterable[Proposal],
     funded: Mapping[str, float],
@@ -187,30 +209,39 @@ def explain_funding(
     *,
     in_plan: Collection[str] | None = None,
     scores: Mapping[str, float] | None = None,
+    unfunded: Mapping[str, str] | None = None,
+    min_score: float | None = None,
 ) -> list[FundingLine]:
     """Funded / not funded, with the reason, for every proposal of a plan.
 
     ``funded`` maps a candidate id to the public money (US$) the plan gives it
     over the horizon; ``in_plan`` lists the ids handed over to the plan (default:
-    every eligible proposal); ``scores`` (0-5, reviewer or desk) are quoted to
-    explain a proposal the plan passed over.
+    every eligible proposal); ``scores`` (0-5, reviewer or desk) are quoted beside
+    each proposal; ``unfunded`` maps a candidate id to the allocator's priced reason
+    (``UnfundedReport.sentence``: what its return or cost would have to be, or the rule
+    that keeps it out); ``min_score`` is the screener's threshold (0-5), named for a
+    proposal it kept out.
     """
     lines = []
     for p in proposals:
         s = screen(p, rules)
         got = max(0.0, funded.get(p.proposal_id, 0.0))
         asked = p.amount_requested
-        score = (
-            f" (score {scores[p.proposal_id]:.2f} of 5)"
-            if scores and p.proposal_id in scores
-            else ""
-        )
+        mark = scores.get(p.proposal_id) if scores else None
+        score = "" if mark is None else f" (score {mark:.2f} of 5)"
         if not s.eligible:
             status: FundingStatus = "ineligible"
             reason = "ineligible: " + "; ".join(s.reasons) + ". To become eligible: "
             reason += "; ".join(s.fixes)
         elif in_plan is not None and p.proposal_id not in in_plan:
-            status, reason = "not in plan", "eligible but not handed over to this plan"
+            status = "not in plan"
+            if min_score is not None and mark is not None and mark < min_score:
+                reason = (
+                    f"eligible, but its score {mark:.2f} of 5 is below the screener's "
+                    f"threshold of {min_score:.2f}, so it was not offered to the allocator"
+                )
+            else:
+                reason = "eligible but not handed over to this plan"
         elif got >= asked - FUNDED_TOLERANCE:
             status, reason = "funded", f"funded in full: {usd(got)}{score}"
         elif got > FUNDED_TOLERANCE:
@@ -221,9 +252,12 @@ def explain_funding(
             )
         else:
             status = "not funded"
+            priced = (unfunded or {}).get(p.proposal_id)
             reason = (
-                "eligible, but the allocator chose other candidates within the plan's budget "
-                f"and rules{score}"
+                f"{priced.rstrip('.')}{score}."
+                if priced
+                else "eligible, but the allocator chose other candidates within the plan's "
+                f"budget and rules{score}"
             )
         lines.append(FundingLine(p.proposal_id, p.title, status, asked, got, reason))
     return lines

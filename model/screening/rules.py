@@ -6,9 +6,14 @@ by at least three entities, including business enterprises and knowledge
 institutions" (criterion i) that are "environmentally sustainable and comply
 with domestic standards and regulations" (criterion iii). Component 3 makes the
 facility a *matching* grant, so partner money must match the grant; the seeds
-state no ratio, so the default 1:1 is a policy setting, labelled as such. The
-amount limits default to the MIF project sizes of 004 section 2.1 ("from
-US$150,000 to over US$1,500,000").
+state no ratio, so the default 1:1 is a policy setting, labelled as such.
+
+A gate rejects only on a rule a source states, or on a setting of the call that the
+screener sets (and the page shows). The request size is such a setting: 004 section
+2.1 describes MIF project sizes "from US$150,000 to over US$1,500,000", a range of past
+projects, not a limit, so by default there is no minimum or maximum. A request below
+the smallest size described gets a warning (the proposal stays eligible); nothing
+warns above US$1,500,000, since the passage says projects went "over" it.
 
 Every failed gate says in plain words what is wrong and what would make the
 proposal eligible ("add a knowledge institution as a partner", "raise committed
@@ -31,6 +36,9 @@ SOURCE_MATCH = (
     "setting: the seeds state none"
 )
 SOURCE_AMOUNT = "004 section 2.1 (MIF project sizes from US$150,000 to over US$1,500,000)"
+SOURCE_CALL = "a setting of this call, chosen by the screener (no source states a limit)"
+# The smallest MIF project size 004 section 2.1 describes (US$): a warning, not a gate.
+SMALLEST_PAST_SIZE = 150_000.0
 MONEY_TOLERANCE = 0.005  # US$: half a cent, so rounding in a file never fails a gate
 
 
@@ -52,16 +60,17 @@ class ScreeningRules(BaseModel):
         description="Partner match (cash plus in kind) per US$1 of grant requested; "
         + SOURCE_MATCH,
     )
-    min_amount: float = Field(default=150_000.0, ge=0, description=SOURCE_AMOUNT)
+    min_amount: float | None = Field(
+        default=None, ge=0, description="Least request (US$); " + SOURCE_CALL
+    )
     max_amount: float | None = Field(
-        default=1_500_000.0,
-        ge=0,
-        description=SOURCE_AMOUNT + "; None for no upper limit",
+        default=None, ge=0, description="Largest request (US$); " + SOURCE_CALL
     )
 
     @model_validator(mode="after")
     def _limits_ordered(self) -> ScreeningRules:
-        if self.max_amount is not None and self.max_amount < self.min_amount:
+        lo, hi = self.min_amount, self.max_amount
+        if hi is not None and lo is not None and hi < lo:
             raise ValueError(
                 f"max_amount {self.max_amount:,.0f} is below min_amount {self.min_amount:,.0f}"
             )
@@ -81,6 +90,7 @@ class GateResult:
     reason: str
     fix: str
     source: str
+    warning: str = ""  # a flag that does not fail the gate (no source makes it a rule)
 
 
 @dataclass(frozen=True)
@@ -106,6 +116,10 @@ class Screening:
     @property
     def fixes(self) -> tuple[str, ...]:
         return tuple(g.fix for g in self.failures if g.fix)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return tuple(g.warning for g in self.gates if g.warning)
 
 
 def usd(amount: float) -> str:
@@ -197,7 +211,7 @@ def gate_match_ratio(p: Proposal, rules: ScreeningRules) -> GateResult:
         return GateResult("match_ratio", label, True, reason, "", SOURCE_MATCH)
     most_grant = have / rules.min_match_ratio if rules.min_match_ratio > 0 else math.inf
     fix = f"raise committed match from {usd(have)} to {usd(needed)}"
-    if most_grant >= rules.min_amount:
+    if rules.min_amount is None or most_grant >= rules.min_amount:
         fix += f", or reduce the request to at most {usd(most_grant)}"
     return GateResult(
         "match_ratio",
@@ -210,34 +224,46 @@ def gate_match_ratio(p: Proposal, rules: ScreeningRules) -> GateResult:
 
 
 def gate_amount(p: Proposal, rules: ScreeningRules) -> GateResult:
-    """Amount requested within [``min_amount``, ``max_amount``] (004 section 2.1)."""
+    """Request within the call's limits, when the screener sets them (no source states
+    one); a request below the smallest MIF project size described (004 section 2.1)
+    passes with a warning."""
     a = p.amount_requested
-    hi = rules.max_amount
-    label = (
-        f"Request between {usd(rules.min_amount)} and {usd(hi)}"
-        if hi is not None
-        else f"Request at least {usd(rules.min_amount)}"
-    )
-    if a + MONEY_TOLERANCE < rules.min_amount:
+    lo, hi = rules.min_amount, rules.max_amount
+    if lo is not None and hi is not None:
+        label = f"Request between {usd(lo)} and {usd(hi)} (call setting)"
+    elif lo is not None:
+        label = f"Request at least {usd(lo)} (call setting)"
+    elif hi is not None:
+        label = f"Request at most {usd(hi)} (call setting)"
+    else:
+        label = "Request size (this call sets no limit)"
+    if lo is not None and a + MONEY_TOLERANCE < lo:
         return GateResult(
             "amount",
             label,
             False,
-            f"requests {usd(a)}, below the minimum of {usd(rules.min_amount)}",
-            f"raise the request to at least {usd(rules.min_amount)} (with the match to go "
-            "with it) or combine it with another initiative",
-            SOURCE_AMOUNT,
+            f"requests {usd(a)}, below this call's minimum of {usd(lo)}",
+            f"raise the request to at least {usd(lo)} (with the match to go with it) or "
+            "combine it with another initiative",
+            SOURCE_CALL,
         )
     if hi is not None and a - MONEY_TOLERANCE > hi:
         return GateResult(
             "amount",
             label,
             False,
-            f"requests {usd(a)}, above the maximum of {usd(hi)}",
+            f"requests {usd(a)}, above this call's maximum of {usd(hi)}",
             f"reduce the request to at most {usd(hi)}",
-            SOURCE_AMOUNT,
+            SOURCE_CALL,
         )
-    return GateResult("amount", label, True, f"requests {usd(a)}", "", SOURCE_AMOUNT)
+    warning = (
+        f"requests {usd(a)}, smaller than the smallest MIF project size the source describes "
+        f"({usd(SMALLEST_PAST_SIZE)}); eligible, but check it can reach its indicators"
+        if a + MONEY_TOLERANCE < SMALLEST_PAST_SIZE
+        else ""
+    )
+    source = SOURCE_AMOUNT if warning or (lo is None and hi is None) else SOURCE_CALL
+    return GateResult("amount", label, True, f"requests {usd(a)}", "", source, warning)
 
 
 GATES = (gate_min_entities, gate_required_types, gate_environment, gate_match_ratio, gate_amount)

@@ -27,6 +27,7 @@ from model.screening.handover import (
     FundingLine,
     ReturnAssumption,
     explain_funding,
+    scores_note,
 )
 from model.screening.proposals import Proposal
 from model.screening.rules import DEFAULT_RULES, ScreeningRules
@@ -137,6 +138,7 @@ class PlanOutcome:
 
     result: AllocationResult
     lines: tuple[FundingLine, ...]
+    scores_note: str = ""  # how the reviewers' scores entered the plan
 
     @property
     def funded_ids(self) -> tuple[str, ...]:
@@ -154,22 +156,60 @@ def solve_plan(
     *,
     rules: ScreeningRules = DEFAULT_RULES,
     scores: Mapping[str, float] | None = None,
+    min_score: float | None = None,
 ) -> PlanOutcome:
     """Allocate ``budget_total`` (US$ over ``horizon`` years) across the plan's candidates.
 
-    ``scores`` (0-5) are quoted in the reason of a proposal the plan passed over.
+    ``scores`` (0-5) are quoted beside each proposal. They enter the allocation only
+    through ``min_score`` (0-5): a handed-over proposal scoring below it is left out of
+    the scenario (one without a score stays in), and the note says what that changed.
+    Each proposal the plan passes over gets the allocator's priced reason.
     """
     if budget_total <= 0:
         raise ValueError(f"budget: must be above zero, got {budget_total:,.0f}")
+    if min_score is not None and not 0 <= min_score <= 5:
+        raise ValueError(f"score threshold: must be within 0-5, got {min_score:g}")
+    marks = scores or {}
+    out = {
+        g.id
+        for g in plan.grants
+        if min_score is not None and g.id in marks and marks[g.id] < min_score
+    }
+    result = _allocate(plan, [c for c in plan.candidates if c.id not in out], budget_total, horizon)
+    funded = {cid: float(sum(v)) for cid, v in result.funding.items()}
+    in_plan = {g.id for g in plan.grants} - out
+    unfunded = {u.candidate: u.sentence for u in result.unfunded}
+    lines = explain_funding(
+        proposals,
+        funded,
+        rules,
+        in_plan=in_plan,
+        scores=scores,
+        unfunded=unfunded,
+        min_score=min_score,
+    )
+    note = scores_note(min_score, out)
+    if out:
+        # The threshold's effect: the same plan with every eligible proposal offered.
+        every = _allocate(plan, list(plan.candidates), budget_total, horizon)
+        grants = {g.id for g in plan.grants}
+        had = sorted(c for c, v in every.funding.items() if c in grants and sum(v) > 0.5)
+        now = sorted(c for c, v in result.funding.items() if c in grants and sum(v) > 0.5)
+        note += (
+            f" Without the threshold the plan would fund {', '.join(had) or 'no proposal'}; "
+            f"with it, {', '.join(now) or 'no proposal'}."
+        )
+    return PlanOutcome(result, tuple(lines), note)
+
+
+def _allocate(
+    plan: PlanDataset, candidates: Sequence[Candidate], budget_total: float, horizon: int
+) -> AllocationResult:
     scenario = scenario_from_candidates(
-        plan.candidates,
+        candidates,
         plan.regions,
         Budget(total=budget_total),
         horizon,
         name=f"{plan.dataset} (hand-over)",
     )
-    result = allocate(scenario)
-    funded = {cid: float(sum(v)) for cid, v in result.funding.items()}
-    in_plan = {g.id for g in plan.grants}
-    lines = explain_funding(proposals, funded, rules, in_plan=in_plan, scores=scores)
-    return PlanOutcome(result, tuple(lines))
+    return allocate(scenario)
