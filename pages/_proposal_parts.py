@@ -9,6 +9,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from model.accounts.auth import PermissionDenied, User, can
+from model.formatting import numbers
 from model.screening.forms import FormInvalid, build_proposal
 from model.screening.proposals import (
     ENTITY_TYPE_LABELS,
@@ -144,10 +145,9 @@ def show_outcome(eng: Engine, user: User, dataset: str, outcome: PlanOutcome) ->
         st.error(md(f"The plan was not solved ({res.status}): {res.message}"))
     else:
         c1, c2, c3 = st.columns(3)
-        c1.metric("Objective (benefit, US$)", f"{res.objective or 0:,.0f}")
-        c2.metric("Public money used (US$)", f"{res.total_public:,.0f}")
-        rpd = res.return_per_public_dollar
-        c3.metric("Return per public dollar", "n/a" if rpd is None else f"{rpd:.2f}")
+        c1.metric("Expected benefit", numbers.money(res.objective))
+        c2.metric("Public money used", numbers.money(res.total_public))
+        c3.metric("Return per public dollar", numbers.rate(res.return_per_public_dollar))
         st.caption(md(res.unallocated_sentence))
     st.dataframe(
         pd.DataFrame(
