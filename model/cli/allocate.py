@@ -73,7 +73,13 @@ def print_table(r: AllocationResult, out: TextIO) -> None:
         if r.relaxation:
             w("To make it feasible, relax these rules:\n")
             for step in r.relaxation:
-                w(f"  - {step.sentence}   [{step.rule}, {step.family}]\n")
+                who = {"partners": "a request to partners", "candidate data": "candidate data"}
+                lever = who.get(step.lever, "planner")
+                w(f"  - {step.sentence}   [{step.rule}, {step.family}; {lever}]\n")
+                if not step.edits and step.why_not:
+                    w(f"    (cannot be applied as a change of the scenario: {step.why_not})\n")
+            if r.relaxation_note:
+                w(f"{r.relaxation_note}\n")
         else:
             w(f"No diagnosis available ({r.message}).\n")
         return
