@@ -45,19 +45,28 @@ class ConstraintReport:
     portfolio: bool = False  # a rule on the whole portfolio, not on one candidate
     # US$ one percentage point of a share row's parameter stands for at this plan (0 else).
     per_point: float = 0.0
-    # Money rows (explain.ranging.MONEY_RULES), measured by re-solving: the change of the
-    # reported objective per US$ the limit rises (``rate_up``) and per US$ it falls
-    # (``rate_down``, signed like ``shadow_price``: d objective / d limit on that side;
-    # None when a step that way leaves no feasible plan), and the US$ over which each
-    # holds (None: without limit). ``*_open``: checked only that far. ``*_infeasible``:
-    # beyond that range no plan keeps the rules. ``ranged``: these were measured.
-    ranged: bool = False
-    rate_up: float | None = None
-    range_up: float | None = None
+    # Money rows (explain.wording.MONEY_RULES) that bind: both sides measured by re-solving.
+    ranging: RowRanging | None = None
+
+
+@dataclass(frozen=True)
+class RowRanging:
+    """What one more and one less US$ of a money row's limit does, measured by re-solving.
+
+    ``rate_up``/``rate_down``: change of the reported objective per US$ the limit rises /
+    falls, signed like ``shadow_price`` (d objective / d limit on that side; one US$ less
+    changes the objective by minus ``rate_down``); None when a step that way leaves no
+    feasible plan. ``range_up``/``range_down``: US$ over which each holds (None: without
+    limit). ``*_open``: checked only that far. ``*_infeasible``: beyond that range no
+    plan keeps the rules (Excel's allowable increase and decrease, with these notes).
+    """
+
+    rate_up: float | None
+    range_up: float | None
+    rate_down: float | None
+    range_down: float | None
     up_open: bool = False
     up_infeasible: bool = False
-    rate_down: float | None = None
-    range_down: float | None = None
     down_open: bool = False
     down_infeasible: bool = False
 
@@ -343,6 +352,8 @@ def _constraint(c: Mapping[str, Any]) -> ConstraintReport:
         **_known(ConstraintReport, c),
         **{k: _float(c[k], f"constraints.{k}") for k in _C_NUMS},
     }
+    if isinstance(c.get("ranging"), Mapping):
+        values["ranging"] = RowRanging(**_known(RowRanging, c["ranging"]))
     if "rule" not in c:
         # Saved before reports carried the builder's rule and index: the one place
         # that still reads them from the row name.

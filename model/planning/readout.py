@@ -67,7 +67,7 @@ def binding_rules(result: AllocationResult, limit: int = 15) -> list[ConstraintR
 def dollar_sentences(result: AllocationResult) -> list[str]:
     """What one more (and one less) dollar buys, in plain sentences: the total budget
     and every binding year budget and purse, as measured by re-solving (the reports'
-    ``rate_up``/``rate_down`` and their ranges; see allocator.explain.ranging)."""
+    ``ranging``: rates and ranges; see allocator.explain.ranging)."""
     out = []
     for c in result.constraints:
         if c.rule == "budget_total" or (c.binding and c.rule in ("budget_year", "source_amount")):

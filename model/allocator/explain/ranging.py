@@ -92,6 +92,8 @@ class Probe:
         self.v0 = self.reported(base) if self.ok else math.nan
         self.spend0 = self._spend(base) if self.ok else math.nan
         self.solves = 1
+        # HiGHS's ranging at the base optimum: False when it has none, None until asked.
+        self._ranging: object = None
 
     # -- helpers ---------------------------------------------------------------------
 
@@ -130,21 +132,15 @@ class Probe:
         if cl is not self._last_cl:
             changes["col_lower"] = cl
             self._last_cl = cl
-        return self.rs.solve(**changes)
+        return self.rs.solve(**changes, light=True)
 
     def _kink_guess(self, i: int, direction: int) -> float | None:
         """HiGHS's ranging of row i at its current basis: the limit up to which that basis
         stays optimal (a first guess at the next kink; None when HiGHS has none)."""
-        red = self.rs.red
-        r = int(np.searchsorted(red.keep, i))
-        if r >= len(red.keep) or red.keep[r] != i:
-            return None
         status, rng = self.rs.h.getRanging()
         if status != highspy.HighsStatus.kOk or not rng.valid:
             return None
-        side = rng.row_bound_up if direction > 0 else rng.row_bound_dn
-        value = float(side.value_[r])
-        return value if math.isfinite(value) and abs(value) < 1e300 else None
+        return self._range_of(rng, i, direction)
 
     def _at(self, i: int, limit: float) -> Solution:
         """Re-solve with row i's limit (its finite bound) set to ``limit``."""
@@ -178,92 +174,143 @@ class Probe:
         s = self._run(row_lower=lo, row_upper=up, objective=obj)
         if s.status != "optimal":
             return None
-        return float(s.row_activity[i])
+        return float(vals @ s.values[cols])
 
     # -- money rows ------------------------------------------------------------------
 
     def side(self, i: int, direction: int, size: float) -> Side:
         """The rate and range of row i's limit moved by ``direction`` (+1 up, -1 down);
-        ``size``: the row's US$ scale (|limit| + what its entries move), for step sizes."""
+        ``size``: the row's US$ scale (|limit| + what its entries move), for step sizes.
+
+        Works on the internal objective (what HiGHS optimises, with the spend tie-break):
+        the rate reported is converted at the end with the spend measured on the piece."""
         b = self.built
         upper_row = bool(np.isfinite(b.row_upper[i]))
         limit = float(b.row_upper[i] if upper_row else b.row_lower[i])
         scale = max(abs(limit), size, 1.0)
-        tol = LINE_TOL * max(abs(self.v0), 1.0)
+        v0 = self.base.objective
+        tol = LINE_TOL * max(abs(v0), 1.0)
         step = SIDE_STEP * scale
-        s = self._at(i, limit + direction * step)
-        if s.status != "optimal":
-            return Side(None, 0.0, infeasible_beyond=True)
-        rate = self._rate(s, i, direction * step)
-        if abs(rate) <= ZERO_RATE * max(abs(self.v0) / scale, 1.0):
-            rate = 0.0  # solver round-off, not a price
+        zero = ZERO_RATE * max(abs(v0) / scale, 1.0)
+        # The base basis holds on this side when HiGHS's range for it reaches past a step:
+        # its dual is then this side's rate (no re-solve needed to read it).
+        end = self._base_range(i, direction)
+        known = step  # the rate holds at least this far
+        spend_known = math.nan  # spend at ``known`` (for the tie-break's share of the rate)
+        from_base = False
+        guess: float | None = None
+        y = 0.0
+        if end is not None and (end - limit) * direction > step:
+            # Trust the base dual only once the line through it holds at the range's end.
+            y = float(self.base.row_dual[i])
+            s = self._at(i, end)
+            if s.status == "optimal" and abs(s.objective - (v0 + y * (end - limit))) <= tol:
+                from_base = True
+                known, spend_known = abs(end - limit), self._spend(s)
+        if not from_base:
+            s = self._at(i, limit + direction * step)
+            if s.status != "optimal":
+                return Side(None, 0.0, infeasible_beyond=True)
+            y = float(s.row_dual[i])
+            guess = self._kink_guess(i, direction)
+        if abs(y) <= zero:
+            y = 0.0  # solver round-off, not a price
         # Moving a <= row up (or a >= row down) only widens the choice: the optimum never
         # gets worse, and once the row stops pricing it never prices again (concavity).
         relaxing = (direction > 0) == upper_row
-        if relaxing and rate == 0.0:
+        if relaxing and y == 0.0:
             return Side(0.0, None)
         trial = abs(limit) if not relaxing and abs(limit) > step else scale
-        guess = self._kink_guess(i, direction)
         guessed = guess is not None and (guess - limit) * direction > step
         if guess is not None and guessed:
             trial = abs(guess - limit)
         just_past = False  # the trial is two steps past a point on the line
-        known = step  # the rate holds at least this far
+        if from_base:
+            # On the line up to the base basis's range: check two steps past it.
+            trial, just_past = known + 2 * step, True
         boundary_done = False
         from_kink = False
+
+        def done(span: float | None, **kw: bool) -> Side:
+            moved = direction * known
+            dspend = (spend_known - self.spend0) / moved if math.isfinite(spend_known) else 0.0
+            rate = b.objective_sign * (y + b.tie_break * dspend)
+            return Side(0.0 if y == 0.0 else float(rate), span, **kw)
+
         for _ in range(MAX_STEPS):
             s = self._at(i, limit + direction * trial)
             on_edge = False
             if s.status != "optimal":
                 if boundary_done:
-                    return Side(rate, known, at_least=True)
+                    return done(known, at_least=True)
                 edge = self._boundary(i)
                 boundary_done = True
                 if edge is None:
-                    return Side(rate, known, at_least=True)
+                    return done(known, at_least=True)
+                if abs(edge - limit) <= step:
+                    return Side(None, 0.0, infeasible_beyond=True)
+                if abs(edge - limit) <= known:
+                    return done(abs(edge - limit), infeasible_beyond=True)
                 trial = abs(edge - limit)
-                if trial <= known:
-                    return Side(rate, trial, infeasible_beyond=True)
                 s = self._at(i, limit + direction * trial)
                 if s.status != "optimal":
                     # The edge itself is at the solver's tolerance: stay just inside it.
                     trial *= 1 - 1e-9
                     s = self._at(i, limit + direction * trial)
                     if s.status != "optimal":
-                        return Side(rate, known, at_least=True)
+                        return done(known, at_least=True)
                 on_edge = True
-            v = self.reported(s)
-            if abs(v - (self.v0 + rate * direction * trial)) <= tol:
+            v = s.objective
+            if abs(v - (v0 + y * direction * trial)) <= tol:
+                known, spend_known = trial, self._spend(s)
                 if on_edge:
-                    return Side(rate, trial, infeasible_beyond=True)
+                    return done(trial, infeasible_beyond=True)
                 if from_kink:
-                    return Side(rate, trial)
+                    return done(trial)
                 # On the line so far. HiGHS's basis range usually ends at the kink: two
                 # steps further tells (one re-solve); else (a degenerate pivot that keeps
                 # the rate) look further until the line breaks.
-                known = trial
                 trial = trial + 2 * step if guessed and not just_past else 2 * trial
                 just_past = guessed and not just_past
                 guessed = False
                 continue
             if just_past:
-                return Side(rate, known)  # the line breaks within two steps of ``known``
+                return done(known)  # the line breaks within two steps of ``known``
             # Not on the line: the next kink is where the first line meets the line
             # through this point with this point's own rate.
-            other = self._rate(s, i, direction * trial)
-            if abs(other - rate) <= ZERO_RATE * max(abs(rate), 1.0):
+            other = float(s.row_dual[i])
+            if abs(other - y) <= ZERO_RATE * max(abs(y), 1.0):
                 trial = 0.5 * (known + trial)  # parallel lines: numerical noise, halve
                 from_kink = False
                 continue
-            # v0 + rate*d*t = v + other*d*(t - trial)  ->  t
-            t = (v - other * direction * trial - self.v0) / (direction * (rate - other))
+            # v0 + y*d*t = v + other*d*(t - trial)  ->  t
+            t = (v - other * direction * trial - v0) / (direction * (y - other))
             if t <= known * (1 + 1e-9):
-                return Side(rate, known)  # the kink is where the line was last checked
+                return done(known)  # the kink is where the line was last checked
             if t >= trial:
                 t = 0.5 * (known + trial)
             trial = t
             from_kink = True
-        return Side(rate, known, at_least=True)
+        return done(known, at_least=True)
+
+    def _base_range(self, i: int, direction: int) -> float | None:
+        """HiGHS's ranging of row i at the base optimum (computed once): the limit up to
+        which the base basis stays optimal on this side (None when HiGHS has none)."""
+        if self._ranging is None:
+            status, rng = self.rs.h.getRanging()
+            self._ranging = rng if status == highspy.HighsStatus.kOk and rng.valid else False
+        return self._range_of(self._ranging, i, direction)
+
+    def _range_of(self, rng: object, i: int, direction: int) -> float | None:
+        if rng is False:
+            return None
+        red = self.rs.red
+        r = int(np.searchsorted(red.keep, i))
+        if r >= len(red.keep) or red.keep[r] != i:
+            return None
+        side = rng.row_bound_up if direction > 0 else rng.row_bound_dn  # type: ignore[attr-defined]
+        value = float(side.value_[r])
+        return value if math.isfinite(value) and abs(value) < 1e300 else None
 
     # -- unfunded candidates ---------------------------------------------------------
 

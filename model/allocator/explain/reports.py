@@ -26,7 +26,7 @@ from model.allocator.explain.wording import (
     pct,
     shadow_sentence,
 )
-from model.allocator.result import SCALE_FUNDED, ConstraintReport, UnfundedReport
+from model.allocator.result import SCALE_FUNDED, ConstraintReport, RowRanging, UnfundedReport
 from model.allocator.solve.solver import Solution
 from model.domain.candidates import KINDS
 
@@ -186,18 +186,17 @@ def constraint_reports(
         )
         if i in sides:
             more, less = sides[i]
-            report = replace(
-                report,
-                ranged=True,
+            ranging = RowRanging(
                 rate_up=more.rate,
                 range_up=more.span,
-                up_open=more.at_least,
-                up_infeasible=more.infeasible_beyond,
                 rate_down=less.rate,
                 range_down=less.span,
+                up_open=more.at_least,
+                up_infeasible=more.infeasible_beyond,
                 down_open=less.at_least,
                 down_infeasible=less.infeasible_beyond,
             )
+            report = replace(report, ranging=ranging)
             report = replace(report, sentence=constraint_sentence(report, kind))
         reports.append(report)
     return tuple(reports), m - len(chosen)

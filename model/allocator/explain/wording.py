@@ -262,12 +262,13 @@ def report_sentence(c: ConstraintReport, kind: str) -> str:
 
 def constraint_sentence(c: ConstraintReport, kind: ObjectiveKind) -> str:
     """The sentence for a report from its own numbers (see ``report_sentence``)."""
-    if c.ranged and c.binding:
+    g = c.ranging
+    if g is not None and c.binding:
         return money_row_sentence(
             c.name,
             kind,
             c.per_point,
-            (c.rate_up, c.range_up, c.up_open, c.up_infeasible),
-            (c.rate_down, c.range_down, c.down_open, c.down_infeasible),
+            (g.rate_up, g.range_up, g.up_open, g.up_infeasible),
+            (g.rate_down, g.range_down, g.down_open, g.down_infeasible),
         )
     return shadow_sentence(c.name, kind, c.shadow_price, c.slack, c.binding, c.per_point)

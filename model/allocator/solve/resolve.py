@@ -105,9 +105,14 @@ class ReSolver:
         row_upper: FloatArray | None = None,
         col_lower: FloatArray | None = None,
         col_upper: FloatArray | None = None,
+        light: bool = False,
     ) -> Solution:
         """Solve with the given changes (internal, maximised objective; full-length arrays
-        on the built model's rows and columns); unchanged values stay as last set."""
+        on the built model's rows and columns); unchanged values stay as last set.
+
+        ``light``: return only what a probe of the optimum reads (``_light``), skipping
+        the mapping of every dual back to the built model (explain.ranging re-solves
+        dozens of times per plan)."""
         t0 = time.perf_counter()
         red = self.red
         cold = False
@@ -144,7 +149,7 @@ class ReSolver:
                 self.h.changeColsCost(n, np.arange(n, dtype=np.int32), cost)
         if cold:
             self._start()
-        sol = self._run(float(self.built.scenario.solver.time_limit_s))
+        sol = self._run(float(self.built.scenario.solver.time_limit_s), light)
         return replace(sol, seconds=time.perf_counter() - t0)
 
     def _col(self, v: FloatArray, fill: float) -> FloatArray:
@@ -155,7 +160,7 @@ class ReSolver:
         """A built-model row-bound vector on HiGHS's rows (group rows are ``= 0``)."""
         return v if self.agg is None else self.agg.pad_row(v)
 
-    def _run(self, limit_s: float) -> Solution:
+    def _run(self, limit_s: float, light: bool = False) -> Solution:
         h, red = self.h, self.red
         S = highspy.HighsModelStatus
         deadline = time.perf_counter() + limit_s
@@ -174,7 +179,40 @@ class ReSolver:
                 more = np.flatnonzero(~self.done & np.isfinite(red.span))
             self.done[more] = True
             self.rows = np.concatenate([self.rows, _add_vub_rows(h, red, more)])
+        if light and ms == highspy.HighsModelStatus.kOptimal and not self.mip:
+            return self._light(ms)
         return self._solution(ms)
+
+    def _light(self, ms: highspy.HighsModelStatus) -> Solution:
+        """An optimal LP's answer with only: values on the built model's columns, the
+        duals of the rows kept as rows (budgets, shares, purses, targets, capacity: the
+        same as ``_solution`` gives them) and HiGHS's own column duals of the built
+        columns (d objective / d bound in the programme HiGHS solved; a scale column's
+        is the rate at which forcing its bound costs). Other row duals and the row
+        activities are left at 0."""
+        h, red, b = self.h, self.red, self.built
+        s = h.getSolution()
+        v = np.asarray(s.col_value, np.float64)
+        x = v.copy()
+        x[red.sub] = red.lo * v[red.sub_f] + v[red.sub]
+        y = np.zeros(b.num_row)
+        keep = red.keep
+        own = keep < b.num_row
+        y[keep[own]] = -np.asarray(s.row_dual, np.float64)[: len(keep)][own]
+        z = np.zeros(b.num_row)
+        return Solution(
+            status="optimal",
+            solver="highs",
+            values=x[: b.num_col],
+            row_activity=z,
+            row_dual=y,
+            col_dual=-np.asarray(s.col_dual, np.float64)[: b.num_col],
+            objective=-float(h.getInfo().objective_function_value),
+            gap=0.0,
+            seconds=0.0,
+            duals_from_fixed_lp=False,
+            message=h.modelStatusToString(ms),
+        )
 
     def _solution(self, ms: highspy.HighsModelStatus) -> Solution:
         h = self.h
