@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 APP_STAMP := $(VENV)/.app-stamp
 PORT ?= 8501
 
-.PHONY: run test install install-app db admin lint typecheck pytest bench clean
+.PHONY: run test quick install install-app db admin lint typecheck pytest bench clean
 
 # The app's own dependencies (about half the download of the test tools).
 $(APP_STAMP): pyproject.toml
@@ -60,6 +60,12 @@ pytest: install
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 test: lint typecheck pytest
+
+# A quick local check (about a tenth of the property-test examples, no browser tests):
+# lint, then pytest on the Hypothesis "dev" profile (tests/profiles.py). Not a substitute
+# for `make test`, which CI runs with the full "ci" counts.
+quick: lint
+	FOMENTO_HYPOTHESIS=dev $(BIN)/python -m pytest -n 2 -m "not browser" $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python bench/allocator.py

@@ -6,6 +6,9 @@ already migrated (and, for ``seeded_*``, seeded): a file copy on SQLite,
 
 Strict mode (``CI`` or ``FOMENTO_STRICT`` set): a missing PostgreSQL server or
 Chromium fails the run instead of skipping, and any skipped test fails it too.
+
+Hypothesis profiles (tests/profiles.py): ``ci`` (full example counts; always in strict
+mode) and ``dev`` (a tenth; ``FOMENTO_HYPOTHESIS=dev``, as ``make quick`` sets).
 """
 
 from __future__ import annotations
@@ -22,6 +25,9 @@ from sqlalchemy import Engine
 
 from model.store import db, migrate
 from model.store.seed import seed, seed_baseline
+from tests import profiles
+
+profiles.register()
 
 # The browser fixtures (server, browser, page) live with the browser harness.
 pytest_plugins = ["tests.browser"]
@@ -29,7 +35,7 @@ pytest_plugins = ["tests.browser"]
 PG_ADMIN_URL = os.environ.get(
     "FOMENTO_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
-STRICT = bool(os.environ.get("CI") or os.environ.get("FOMENTO_STRICT"))
+STRICT = profiles.STRICT  # CI or FOMENTO_STRICT set
 BACKENDS = ("sqlite", "postgresql")
 
 

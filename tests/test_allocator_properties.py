@@ -18,12 +18,15 @@ from model.allocator import allocate, build_model, check_plan
 from model.allocator.scenario import Scenario
 from model.allocator.solve.solver import solve
 from tests.allocator_fixtures import SOLVERS, cand, scenario
+from tests.profiles import examples
 
 # The objective scale is US$1e3-1e6; compare with this relative slack.
 REL = 1e-6
 # Finite-difference step for shadow prices, US$ of budget.
 FD_STEP = 10.0
-PROPS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPS = settings(
+    max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 KINDS = ("cluster_initiative", "broker_programme", "matching_grant")
 
 

@@ -30,6 +30,7 @@ from model.allocator.solve.resolve import ReSolver
 from model.allocator.solve.solution import Solution
 from model.allocator.solve.solver import highs_lp, solve
 from model.formatting import numbers
+from tests.profiles import examples
 from tests.test_allocator_properties import PROPS, scenarios
 
 REL = 1e-6
@@ -192,7 +193,7 @@ def test_row_check_agrees_with_check_plan(sc: Scenario) -> None:
     assert fast.objective == pytest.approx(plain.objective, rel=1e-9, abs=1e-9)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     value=st.floats(min_value=-1e16, max_value=1e16, allow_nan=False)
     | st.decimals(min_value=-1e6, max_value=1e6, places=4).map(float),

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from model.costbenefit import EvidenceDataset, Range, compute_programme_metrics
 from model.costbenefit.results import ComputedMetric
 from model.domain.evidence import Deflator, EvidenceRecord, Programme
+from tests.profiles import examples
 
 # Relative tolerance for comparing a scaled run with the original; IRR is a
 # bisection result, so rates get an absolute tolerance well above its width.
@@ -135,7 +136,7 @@ def ordered(r: Range) -> bool:
     return all(a <= b + ORDER_REL * max(1.0, abs(a), abs(b)) for a, b in itertools.pairwise(pts))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(datasets(), st.sampled_from([None, 2024]))
 def test_low_value_high_always_ordered(dataset: EvidenceDataset, price_year: int | None) -> None:
     for pm in compute_programme_metrics(dataset, price_year=price_year):
@@ -143,7 +144,7 @@ def test_low_value_high_always_ordered(dataset: EvidenceDataset, price_year: int
             assert ordered(m.range), (m.key, m.range)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(datasets(), st.floats(1e-3, 1e3), st.sampled_from([None, 2024]))
 def test_money_metrics_scale_with_currency_unit_and_ratios_do_not(
     dataset: EvidenceDataset, k: float, price_year: int | None
@@ -162,7 +163,7 @@ def test_money_metrics_scale_with_currency_unit_and_ratios_do_not(
             assert close(None if x is None else x * factor, y, tol), (a.key, side, x, y, k)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(bounds(0.0, 1e6), bounds(1e-3, 1e6), st.sampled_from(["+", "-", "*", "/"]))
 def test_range_arithmetic_keeps_order(a: Bounds, b: Bounds, op: str) -> None:
     x, y = Range(*a), Range(*b)

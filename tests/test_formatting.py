@@ -13,6 +13,7 @@ from model.allocator.explain.wording import amount, money
 from model.formatting import numbers
 from model.formatting.changes import change_summary, field_changes
 from model.formatting.numbers import MISSING
+from tests.profiles import examples
 
 
 @pytest.mark.parametrize(
@@ -89,7 +90,7 @@ def test_the_allocator_sentences_use_the_module() -> None:
     assert amount("jobs", 0.0123) == "0.012 jobs"
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.floats(min_value=-1e12, max_value=1e12, allow_nan=False))
 def test_money_round_trips_to_the_dollar(v: float) -> None:
     text = numbers.money(v)

@@ -37,6 +37,7 @@ from model.store.importer import ImportRejected, import_file
 from model.store.orm import ProposalRow
 from model.store.proposal_files import import_proposals, parse_proposals
 from model.store.repository import fetch_candidates, fetch_evidence, table_counts
+from tests.profiles import examples
 from tests.test_pages import open_page
 
 ADMIN = User("root", "admin")
@@ -210,7 +211,7 @@ locale_numbers = st.tuples(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(locale_numbers)
 def test_a_number_written_in_any_format_reads_back_as_declared(
     case: tuple[Decimal, ReadingFormat, str],

@@ -33,11 +33,12 @@ from model.allocator.scenario import Scenario, parse_scenario
 from model.domain.candidates import KINDS
 from model.planning.inputs import apply_all, apply_relaxation
 from tests.allocator_fixtures import SOLVERS, cand, scenario
+from tests.profiles import examples
 
 REGION_NAMES = ("Norte", "St. Ann", "a.b[c],d", "Río, Sur", "x]y")
 # Relative agreement of the two solvers' phase-1 optima (sums of relative gives).
 GIVE_TOL = 1e-5
-EXAMPLES = 30
+EXAMPLES = examples(30)
 SETTINGS = settings(
     max_examples=EXAMPLES,
     deadline=None,
