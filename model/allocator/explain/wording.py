@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from model.allocator.scenario import ObjectiveKind
+from model.domain.candidates import KIND_LABELS
 from model.formatting import numbers
 
 if TYPE_CHECKING:
@@ -74,8 +75,9 @@ def describe(name: str) -> tuple[str, str]:
         "grant_limit": (f"{c}'s grant limit (match ratio and cap)", "US$1"),
         "eligible": (f"{c}'s eligibility", "unit of scale"),
         "broker_capacity": ("broker capacity", "network"),
-        "kind_floor": (f"the {c} floor", "US$1"),
-        "kind_ceiling": (f"the {c} ceiling", "US$1"),
+        # Instruments in words ("the matching grant ceiling", not "matching_grant").
+        "kind_floor": (f"the {KIND_LABELS.get(c, c).lower()} floor", "US$1"),
+        "kind_ceiling": (f"the {KIND_LABELS.get(c, c).lower()} ceiling", "US$1"),
         "region_floor": (f"the {c} floor", "US$1"),
         "region_ceiling": (f"the {c} ceiling", "US$1"),
         "lagging_floor": ("the lagging-regions floor", "US$1"),
