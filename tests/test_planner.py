@@ -1,4 +1,5 @@
-"""Unit tests of model/planner.py and model/plan_readout.py on tiny hand-checkable plans."""
+"""Unit tests of model/planning/inputs.py and model/planning/readout.py on tiny hand-checkable
+plans."""
 
 from __future__ import annotations
 
