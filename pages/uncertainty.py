@@ -114,7 +114,7 @@ if source == FROM_PLAN:
     demo = load_scenario(DEMO_SCENARIO)
     if scenario.name != demo.name:
         scenario_label = f"the Plan page's current plan (from {scenario.name})"
-    elif scenario.model_dump() != demo.model_dump():
+    elif scenario != demo:
         scenario_label = f"the Plan page's current plan (edited from {scenario.name})"
     else:
         scenario_label = f"the Plan page's current plan ({scenario.name}, unchanged)"
@@ -229,7 +229,7 @@ risk_res: PlanRisk | None = ss.get("uncertainty_risk")
 if mc_res is None or done is None or risk_res is None:
     st.info("Choose the settings, then press **Run**.")
     st.stop()
-if done.model_dump() != scenario.model_dump() or mc_res.spec != spec:
+if done != scenario or mc_res.spec != spec:
     st.caption(":orange[The scenario or settings changed since this run; press Run to update.]")
 robust: RobustResult | None = ss.get("uncertainty_robust")
 voi_res: ValueOfInformation | None = ss.get("uncertainty_voi")
