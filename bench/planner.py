@@ -4,7 +4,9 @@ Run ``.venv/bin/python bench/planner.py [--n 500] [--reps 10] [--solver highs]``
 A re-solve on the page is ``allocate`` (build, solve, read out, explain, greedy
 baseline) on a scenario parsed from its JSON (the page caches results by that JSON,
 so a miss pays both). Prints median and 90th percentile of each over ``--reps`` runs;
-the target is under 0.5 s for the whole re-solve.
+the target (issue 16) is under 0.06 s for the whole re-solve. ``explain`` includes the
+re-solves that measure the money rows' rates and the unfunded thresholds
+(explain.ranging; their count is printed).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from bench.allocator import random_scenario  # noqa: E402
 from model.allocator.api import allocate  # noqa: E402
 from model.allocator.scenario import Scenario, parse_scenario  # noqa: E402
 
-TARGET_S = 0.5
+TARGET_S = 0.06
 
 
 def p90(xs: list[float]) -> float:
@@ -56,10 +58,31 @@ def main() -> int:
     for step in ("build", "solve", "explain"):
         xs = [p[step] for p in parts]
         print(f"| {step} | {statistics.median(xs):.3f} | {p90(xs):.3f} |")
+    solves = probe_solves(parse_scenario_json(text), args.solver)
+    if solves is not None:
+        print(f"explain re-solves (money-row ranging and unfunded thresholds): {solves}")
     med = statistics.median(total_s)
     print(f"| **re-solve (parse + allocate)** | **{med:.3f}** | **{p90(total_s):.3f}** |")
     print(f"target {TARGET_S} s: {'met' if p90(total_s) < TARGET_S else 'NOT met'} (p90)")
     return 0
+
+
+def probe_solves(sc: Scenario, solver: str) -> int | None:
+    """How many warm re-solves the explanation of one plan takes (None before ranging)."""
+    try:
+        from model.allocator.explain.ranging import Probe
+    except ImportError:  # an older tree, for before/after timings
+        return None
+    from model.allocator.build.builder import build_model
+    from model.allocator.explain.reports import constraint_reports, read_plan, unfunded_reports
+    from model.allocator.solve.solver import solve
+
+    built = build_model(sc)
+    sol = solve(built, solver)
+    probe = Probe(built, sol)
+    constraint_reports(built, sol, probe)
+    unfunded_reports(built, sol, read_plan(built, sol.values), probe)
+    return probe.solves
 
 
 def parse_scenario_json(text: str) -> Scenario:

@@ -29,8 +29,9 @@ from model.allocator.solve.resolve import ReSolver
 from model.allocator.solve.solver import Solution, solve
 
 MIP_DUALS_NOTE = (
-    "This is a MILP: shadow prices are those of the LP with the go/no-go decisions "
-    "fixed at their optimal values."
+    "This is a MILP: shadow prices, the measured one-more/one-less rates and the "
+    "re-solved thresholds are those of the LP with the go/no-go decisions fixed at their "
+    "optimal values."
 )
 
 

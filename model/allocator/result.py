@@ -88,7 +88,8 @@ class UnfundedReport:
     sentence: str
     # How ``return_rise`` was found: "re-solved" (exact: the candidate's scale forced in by
     # a re-solve), "lower bound" (from the optimal prices only: the true rise is at least
-    # this), or "" (no rise applies, or stored before this field existed).
+    # this), "estimate" (a MILP's go/no-go candidate left off: the LP estimate at the
+    # plan's decisions), or "" (no rise applies, or stored before this field existed).
     method: str = ""
 
 

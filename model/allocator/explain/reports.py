@@ -398,7 +398,9 @@ def unfunded_reports(
             )
             continue
         d, gain, direction = local[i]
-        method = "lower bound"
+        # A go/no-go candidate switched off in a MILP: only the LP estimate at this plan's
+        # decisions exists (switching it on is a different programme).
+        method = "estimate" if built.is_mip and gonogo_l[i] else "lower bound"
         f_priced = False  # whether a non-money shared row (capacity, target) prices it
         if i in exact and probe is not None:
             forced = probe.forced(i, FORCE_SCALE)
@@ -449,10 +451,10 @@ def unfunded_reports(
                     )
                 )
                 continue
-        elif method == "lower bound" and d >= -tol:
+        elif method != "re-solved" and d >= -tol:
             # Locally free, but not re-solved: no tie is claimed, only the bound.
             rise = 0.0 if gain > 0 else None
-        if direction is None and method == "lower bound":
+        if direction is None and method != "re-solved":
             rise = None
         # Return per public dollar rising by r is the same as its public money per unit
         # of outcome falling by r / (1 + r), unless a non-money rule (broker capacity, a
@@ -471,11 +473,11 @@ def unfunded_reports(
                 f"or its public cost ({money(public)}, with its partner match in proportion) "
                 f"fall by {bound}{pct(fall)}"
             )
-        note = (
-            " (re-solved with it forced in)"
-            if method == "re-solved"
-            else " (a lower bound from the optimal prices)"
-        )
+        note = {
+            "re-solved": " (re-solved with it forced in)",
+            "lower bound": " (a lower bound from the optimal prices)",
+            "estimate": " (an estimate: its go/no-go decision is off in this plan)",
+        }[method]
         if rise is None:
             note = ""
             method = ""
