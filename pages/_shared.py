@@ -104,6 +104,19 @@ def regions_frame(url: str, dataset: str) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=60, show_spinner=False)
+def stored_problems(url: str, dataset: str | None = None) -> list[str]:
+    """Stored rows that no longer validate (left out of every read), for a warning."""
+    return repository.stored_row_problems(_engine_for(url), dataset)
+
+
+def warn_stored_problems(url: str, dataset: str | None = None) -> None:
+    """One warning per stored row that is left out, so the page still works and says
+    which row to fix (issue 17: a NaN row used to take the page down)."""
+    for problem in stored_problems(url, dataset):
+        st.warning(plain(problem), icon=":material/warning:")
+
+
+@st.cache_data(ttl=60, show_spinner=False)
 def datasets(url: str) -> list[str]:
     return repository.list_datasets(_engine_for(url))
 

@@ -22,6 +22,7 @@ from pages._shared import (
     programmes_frame,
     regions_frame,
     show_flash,
+    warn_stored_problems,
 )
 
 PROBLEMS_LISTED = 25
@@ -33,6 +34,7 @@ st.caption(
 )
 eng = engine()
 url = db.database_url()
+warn_stored_problems(url)
 user = current_user()
 
 

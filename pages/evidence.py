@@ -32,7 +32,7 @@ from model.costbenefit.views import (
 from model.store import db
 from model.store.repository import load_evidence_dataset
 from pages import _charts
-from pages._shared import engine, md
+from pages._shared import engine, md, warn_stored_problems
 
 NOMINAL = "nominal"
 DEFAULT_DISCOUNT_PCT = 5.0
@@ -81,6 +81,7 @@ st.caption(
 )
 eng = engine()
 url = db.database_url()
+warn_stored_problems(url)
 dataset = _dataset(url, eng)
 if not dataset.programmes:
     st.info("No programmes yet: run `fomento db seed` or import evidence on the Data page.")

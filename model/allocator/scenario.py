@@ -16,9 +16,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from model.domain.candidates import KINDS, MAX_HORIZON_YEARS, Candidate, Kind, Region
+from model.domain.numbers import check_finite
 
 SolverName = Literal["highs", "cbc"]
 SOLVERS: tuple[SolverName, ...] = ("highs", "cbc")
@@ -28,7 +37,42 @@ MEASURES: tuple[Measure, ...] = ("benefit", "enterprises", "jobs")
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # NaN, Infinity and 1e308 are refused where a scenario is read (issue 17): they
+    # used to solve to "optimal" with "US$nan of the US$nan budget".
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_bool_for_numbers(cls, v: Any, info: ValidationInfo) -> Any:
+        # JSON true/false would otherwise pass as 1/0 (``horizon_years: true``).
+        if isinstance(v, bool) and info.field_name is not None:
+            annotation = cls.model_fields[info.field_name].annotation
+            if annotation in _NUMBER_TYPES:
+                raise ValueError(f"must be a number, not {str(v).lower()}")
+        return v
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _bounded(cls, v: Any) -> Any:
+        for x in _floats(v):
+            check_finite(x)
+        return v
+
+
+_NUMBER_TYPES: tuple[Any, ...] = (int, float, int | None, float | None)
+
+
+def _floats(v: Any) -> Iterable[float]:
+    if isinstance(v, float):
+        yield v
+    elif isinstance(v, tuple):
+        for x in v:
+            if isinstance(x, float):
+                yield x
+    elif isinstance(v, dict):
+        for x in v.values():
+            if isinstance(x, float):
+                yield x
 
 
 class Budget(_Frozen):
@@ -150,6 +194,24 @@ class PolicyMix(Switch):
     region_shares: dict[str, ShareBounds] = Field(default_factory=dict)
     lagging_min_share: float = Field(default=0.0, ge=0, le=1)
     sources: tuple[FundingSource, ...] = ()
+
+    @model_validator(mode="after")
+    def _floors_fit(self) -> PolicyMix:
+        # Floors adding up to more than all the money cannot all hold; solved, they
+        # were met only by funding nothing ("optimal", US$0) (issue 17).
+        groups = {
+            "kind_shares": [b.min for b in self.kind_shares.values()],
+            "region_shares": [b.min for b in self.region_shares.values()],
+            "sources": [src.share.min for src in self.sources],
+        }
+        for name, mins in groups.items():
+            total = sum(mins)
+            if self.enabled and total > 1 + 1e-9:
+                raise ValueError(
+                    f"{name}: the minimum shares add up to {total:.0%} of public funding; "
+                    "they must add up to at most 100%"
+                )
+        return self
 
 
 class Rules(_Frozen):
@@ -318,7 +380,7 @@ def parse_scenario(data: Mapping[str, Any]) -> Scenario:
 
 
 def _invalid(exc: ValidationError) -> ValueError:
-    lines = [f"{_loc(e['loc'])}: {e['msg']}" for e in exc.errors()]
+    lines = [f"{_loc(e['loc'])}: {e['msg'].removeprefix('Value error, ')}" for e in exc.errors()]
     return ValueError("invalid scenario:\n  " + "\n  ".join(lines))
 
 
@@ -329,6 +391,9 @@ def load_scenario(path: str | Path) -> Scenario:
         raw = p.read_bytes()
     except OSError as exc:
         raise ValueError(f"{p}: cannot read ({exc.strerror})") from None
+    # A byte-order mark (Notepad's "UTF-8") is not JSON, but CSV files with one are
+    # accepted: take it off here too.
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
     try:
         # Parsed and validated from the bytes in one pass (no Python dicts in between):
         # 0.14 s against 0.24 s CPU for json.loads + model_validate at 10,000 candidates.

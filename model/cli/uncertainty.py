@@ -121,8 +121,19 @@ def run(args: argparse.Namespace) -> int:
     )
     front = inclusion_frontier(scenario, args.frontier) if args.frontier else None
     if args.fmt == "json":
-        json.dump(report_json(mc, robust, sens, front, risk=risk, voi=voi), sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        try:
+            # Bare NaN/Infinity tokens are not JSON: refuse them whole, before writing.
+            text = json.dumps(
+                report_json(mc, robust, sens, front, risk=risk, voi=voi),
+                indent=2,
+                allow_nan=False,
+            )
+        except ValueError:
+            raise ValueError(
+                "the results hold a value that is not a number (NaN or infinite), which JSON "
+                "cannot carry; check the scenario's figures"
+            ) from None
+        sys.stdout.write(text + "\n")
     else:
         positions = central_positions(scenario, spec)
         print_report(sys.stdout, mc, robust, sens, front, risk=risk, voi=voi, positions=positions)

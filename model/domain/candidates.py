@@ -16,6 +16,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from model.domain.numbers import Finite, FiniteNonNegative
+
 Kind = Literal["cluster_initiative", "broker_programme", "matching_grant"]
 KINDS: tuple[Kind, ...] = ("cluster_initiative", "broker_programme", "matching_grant")
 KIND_LABELS: dict[str, str] = {
@@ -30,7 +32,7 @@ ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$"
 class Candidate(BaseModel):
     """One fundable candidate (see module docstring for units)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     id: str = Field(pattern=ID_PATTERN, description="Stable identifier, unique in its dataset")
     name: str = Field(min_length=1, max_length=200)
@@ -40,45 +42,45 @@ class Candidate(BaseModel):
     start_year: int = Field(
         default=1, ge=1, le=MAX_HORIZON_YEARS, description="First plan year it can start"
     )
-    cost_by_year: tuple[float, ...] = Field(
+    cost_by_year: tuple[Finite, ...] = Field(
         min_length=1,
         max_length=MAX_HORIZON_YEARS,
         description="Full cost (US$) in each year of operation, public plus partner money",
     )
-    public_share_floor: float = Field(
+    public_share_floor: Finite = Field(
         default=0.0, ge=0, le=1, description="Least share of cost paid with public money (0-1)"
     )
-    public_share_ceiling: float = Field(
+    public_share_ceiling: Finite = Field(
         default=1.0, ge=0, le=1, description="Most share of cost paid with public money (0-1)"
     )
-    fee_schedule: tuple[float, ...] = Field(
+    fee_schedule: tuple[Finite, ...] = Field(
         default=(),
         max_length=MAX_HORIZON_YEARS,
         description="Fee share (0-1) paid by client firms in each year of operation",
     )
-    partner_match: float = Field(
+    partner_match: Finite = Field(
         default=0.0, ge=0, description="Partner money committed (US$, cash plus in kind)"
     )
-    match_ratio: float | None = Field(
-        default=None, ge=0, description="Grant may be at most this ratio times partner match"
+    match_ratio: FiniteNonNegative | None = Field(
+        default=None, description="Grant may be at most this ratio times partner match"
     )
-    grant_cap: float | None = Field(default=None, ge=0, description="Largest grant (US$)")
+    grant_cap: FiniteNonNegative | None = Field(default=None, description="Largest grant (US$)")
     eligible: bool = Field(default=True, description="Passed eligibility screening")
-    networks_needed: float = Field(
+    networks_needed: Finite = Field(
         default=0.0, ge=0, description="Networks/clusters needing a broker at full scale"
     )
-    networks_served: float = Field(
+    networks_served: Finite = Field(
         default=0.0, ge=0, description="Networks its trained brokers can serve at full scale"
     )
-    enterprises: float = Field(ge=0, description="Enterprises reached at full scale")
-    enterprises_low: float = Field(ge=0)
-    enterprises_high: float = Field(ge=0)
-    jobs: float = Field(ge=0, description="Jobs created at full scale")
-    jobs_low: float = Field(ge=0)
-    jobs_high: float = Field(ge=0)
-    benefit: float = Field(ge=0, description="Benefit (US$) over its life at full scale")
-    benefit_low: float = Field(ge=0)
-    benefit_high: float = Field(ge=0)
+    enterprises: Finite = Field(ge=0, description="Enterprises reached at full scale")
+    enterprises_low: Finite = Field(ge=0)
+    enterprises_high: Finite = Field(ge=0)
+    jobs: Finite = Field(ge=0, description="Jobs created at full scale")
+    jobs_low: Finite = Field(ge=0)
+    jobs_high: Finite = Field(ge=0)
+    benefit: Finite = Field(ge=0, description="Benefit (US$) over its life at full scale")
+    benefit_low: Finite = Field(ge=0)
+    benefit_high: Finite = Field(ge=0)
     evidence_basis: str = Field(default="", max_length=2000)
 
     @field_validator("cost_by_year")
@@ -130,7 +132,7 @@ class Candidate(BaseModel):
 class Region(BaseModel):
     """A region of the planning country; ``lagging`` marks equity-floor targets."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     name: str = Field(min_length=1, max_length=100)
     country: str = Field(default="", max_length=100)

@@ -20,6 +20,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from model.domain.numbers import Finite
+
 Unit = Literal["USD", "count", "share", "share_per_year", "USD_per_USD", "years"]
 UNITS: tuple[Unit, ...] = ("USD", "count", "share", "share_per_year", "USD_per_USD", "years")
 Basis = Literal["", "absolute", "relative_to_sector"]
@@ -38,12 +40,57 @@ SEED_FILES: tuple[str, ...] = (
     "004_4fc2925a8217210d.txt",
 )
 ID = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$"
+# The unit each metric the engine computes with must have; a money figure stated as a
+# share (``total_cost`` in ``share``) would be summed with dollars. Other metrics are free.
+_GROWTH: tuple[Unit, ...] = ("share", "share_per_year")
+METRIC_UNITS: dict[str, tuple[Unit, ...]] = {
+    **dict.fromkeys(
+        (
+            "total_cost",
+            "public_cost",
+            "annual_cost",
+            "revenue",
+            "exports",
+            "project_size",
+            "in_kind_contribution",
+        ),
+        ("USD",),
+    ),
+    **dict.fromkeys(("return_per_dollar", "return_per_public_dollar"), ("USD_per_USD",)),
+    **dict.fromkeys(("cost_share", "fee_share"), ("share",)),
+    **dict.fromkeys(
+        (
+            "sales_growth",
+            "employment_growth",
+            "fixed_assets_growth",
+            "production_growth",
+            "productivity_growth",
+            "yield_growth",
+            "exports_growth",
+            "investment_growth",
+        ),
+        _GROWTH,
+    ),
+    **dict.fromkeys(
+        (
+            "networks_formed",
+            "enterprises_reached",
+            "brokers_trained",
+            "projects",
+            "people_trained",
+            "jobs_created",
+            "firms_in_cluster",
+        ),
+        ("count",),
+    ),
+    "duration": ("years",),
+}
 
 
 class Programme(BaseModel):
     """A programme or cluster the sources report on."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     programme_id: str = Field(pattern=ID)
     name: str = Field(min_length=1, max_length=200)
@@ -67,15 +114,15 @@ class Programme(BaseModel):
 class EvidenceRecord(BaseModel):
     """One cited figure (see module docstring for units and ranges)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     evidence_id: str = Field(pattern=ID)
     programme_id: str = Field(pattern=ID)
     metric: str = Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")
     qualifier: str = Field(default="", max_length=100)
-    value: float | None = None
-    low: float | None = None
-    high: float | None = None
+    value: Finite | None = None
+    low: Finite | None = None
+    high: Finite | None = None
     unit: Unit
     currency: str = Field(default="", max_length=3)
     price_year: int | None = Field(default=None, ge=1900, le=2100)
@@ -97,6 +144,11 @@ class EvidenceRecord(BaseModel):
                 raise ValueError(f"value {self.value} is below low {self.low}")
             if self.high is not None and self.value > self.high:
                 raise ValueError(f"value {self.value} is above high {self.high}")
+        allowed = METRIC_UNITS.get(self.metric)
+        if allowed is not None and self.unit not in allowed:
+            raise ValueError(
+                f"metric {self.metric} is measured in {' or '.join(allowed)}, not {self.unit}"
+            )
         if self.unit == "USD" and self.currency != "USD":
             raise ValueError("money rows (unit USD) need currency USD")
         if self.unit == "USD" and self.price_year is None:
@@ -109,8 +161,8 @@ class EvidenceRecord(BaseModel):
 class Deflator(BaseModel):
     """A price index value for one year (US CPI-U, 1982-84 = 100)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     year: int = Field(ge=1900, le=2100)
-    index: float = Field(gt=0)
+    index: Finite = Field(gt=0)
     source: str = Field(min_length=1)

@@ -176,9 +176,24 @@ def _is_numeric(annotation: Any) -> bool:
     if annotation in (int, float):
         return True
     origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:  # model.domain.numbers.Finite
+        return _is_numeric(typing.get_args(annotation)[0])
     if origin in (typing.Union, types.UnionType, tuple):
         return any(_is_numeric(a) for a in typing.get_args(annotation) if a is not Ellipsis)
     return False
+
+
+MAX_DIGITS = 30  # no figure here needs more; 5,000 digits would only overflow later
+
+
+def _check_digits(text: str) -> None:
+    """Refuse a number with absurdly many digits by name (read as float it is infinite,
+    as an integer Python refuses it past 4,300 digits with an obscure message)."""
+    digits = sum(ch.isdigit() for ch in text)
+    if digits > MAX_DIGITS:
+        raise ValueError(
+            f"a number with {digits:,} digits is out of range (at most {MAX_DIGITS} digits)"
+        )
 
 
 def _cell_to_input(
@@ -193,6 +208,9 @@ def _cell_to_input(
     workbook stored it as a number (``stored_number``)."""
     text = _strip_injection_guard(text)
     numeric = _is_numeric(spec.schema.model_fields[column].annotation)
+    if numeric:
+        for item in text.split(";") if column in spec.list_fields else (text,):
+            _check_digits(item)
     if column in spec.list_fields:
         items = [p.strip() for p in text.split(";") if p.strip()] if text else []
         if not numeric:

@@ -24,7 +24,7 @@ from model.screening.net import INDICATORS, NetAssessment, parse_row_codes, row_
 from model.store.db import transaction
 from model.store.importer import ImportRejected, Problem
 from model.store.orm import AuditEventRow, NetAssessmentRow
-from model.store.tabular import FileRejected, read_tables
+from model.store.tabular import FileRejected, pick_table, read_tables
 
 TABLE = "net_assessments"
 META_COLUMNS: tuple[str, ...] = ("network_id", "network_name", "assessed_on", "assessor", "note")
@@ -44,7 +44,8 @@ class NetImportReport:
 def parse_net_assessments(data: bytes, filename: str) -> list[NetAssessment]:
     """Validated assessments of a CSV or .xlsx file (raises ``ImportRejected``)."""
     try:
-        table = read_tables(data, filename)[0]
+        # A notes sheet may come first: take the sheet with the required columns.
+        table = pick_table(read_tables(data, filename), TABLE, REQUIRED, filename)
     except FileRejected as exc:
         raise ImportRejected([Problem("file", None, "", str(exc))]) from None
     problems: list[Problem] = []

@@ -31,7 +31,7 @@ from model.screening.proposals import (
 from model.store.db import transaction
 from model.store.importer import ImportRejected, Problem
 from model.store.orm import AuditEventRow, ProposalRow
-from model.store.tabular import FileRejected, RawTable, read_tables
+from model.store.tabular import FileRejected, RawTable, pick_table, read_tables
 
 TABLE = "proposals"
 COLUMNS: tuple[str, ...] = tuple(Proposal.model_fields)
@@ -72,12 +72,13 @@ def parse_proposals(
     Raises ``ImportRejected`` listing every problem by row and column.
     """
     try:
-        tables = read_tables(data, filename)
+        # A notes sheet may come first: take the sheet named 'proposals', else the first
+        # one with the required columns, else say that no sheet has them.
+        table = pick_table(read_tables(data, filename), TABLE, REQUIRED, filename)
     except FileRejected as exc:
         raise ImportRejected([Problem("file", None, "", str(exc))]) from None
-    named = [t for t in tables if t.name.lower() == TABLE]
     problems: list[Problem] = []
-    proposals = validate_proposal_table(named[0] if named else tables[0], problems, number_format)
+    proposals = validate_proposal_table(table, problems, number_format)
     if problems:
         raise ImportRejected(problems)
     return proposals

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import Engine, func, select
 
 from model import DATA_DIR
@@ -14,45 +17,103 @@ from model.store.evidence_files import DEFLATORS_FILE, load_deflators
 from model.store.importer import CANDIDATES, EVIDENCE, PROGRAMMES, REGIONS
 from model.store.orm import CandidateRow, EvidenceRow, ProgrammeRow, RegionRow
 
+M = TypeVar("M", bound=BaseModel)
 
-def fetch_programmes(engine: Engine) -> list[Programme]:
+
+def _valid(model: type[M], values: dict[str, Any], where: str, bad: list[str] | None) -> M | None:
+    """The record, or None with a warning in ``bad``: a row written before a check
+    existed (a NaN, a figure in the wrong unit) must not take a page down."""
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        column = ".".join(str(p) for p in err["loc"])
+        if bad is not None:
+            bad.append(
+                f"{where}{f', column {column}' if column else ''}: "
+                f"{err['msg'].removeprefix('Value error, ')} "
+                "(the row is left out; fix it by importing a corrected file)"
+            )
+        return None
+
+
+def fetch_programmes(engine: Engine, bad: list[str] | None = None) -> list[Programme]:
+    """Stored programmes; a row that no longer validates is left out and, with ``bad``
+    given, described there (table, key, column and why)."""
     with transaction(engine) as s:
         rows = s.scalars(select(ProgrammeRow).order_by(ProgrammeRow.programme_id)).all()
-        return [
-            Programme.model_validate({c: getattr(r, c) for c in PROGRAMMES.columns}) for r in rows
-        ]
-
-
-def fetch_evidence(engine: Engine) -> list[EvidenceRecord]:
-    with transaction(engine) as s:
-        rows = s.scalars(select(EvidenceRow).order_by(EvidenceRow.evidence_id)).all()
-        return [
-            EvidenceRecord.model_validate({c: getattr(r, c) for c in EVIDENCE.columns})
+        out = [
+            _valid(
+                Programme,
+                {c: getattr(r, c) for c in PROGRAMMES.columns},
+                f"programmes row {r.programme_id}",
+                bad,
+            )
             for r in rows
         ]
+    return [p for p in out if p is not None]
 
 
-def fetch_regions(engine: Engine, dataset: str) -> list[Region]:
+def fetch_evidence(engine: Engine, bad: list[str] | None = None) -> list[EvidenceRecord]:
+    """Stored evidence records; invalid rows as in ``fetch_programmes``."""
+    with transaction(engine) as s:
+        rows = s.scalars(select(EvidenceRow).order_by(EvidenceRow.evidence_id)).all()
+        out = [
+            _valid(
+                EvidenceRecord,
+                {c: getattr(r, c) for c in EVIDENCE.columns},
+                f"evidence row {r.evidence_id}",
+                bad,
+            )
+            for r in rows
+        ]
+    return [e for e in out if e is not None]
+
+
+def fetch_regions(engine: Engine, dataset: str, bad: list[str] | None = None) -> list[Region]:
+    """A dataset's regions; invalid rows as in ``fetch_programmes``."""
     with transaction(engine) as s:
         rows = s.scalars(
             select(RegionRow).where(RegionRow.dataset == dataset).order_by(RegionRow.name)
         ).all()
-        return [Region.model_validate({c: getattr(r, c) for c in REGIONS.columns}) for r in rows]
+        out = [
+            _valid(
+                Region, {c: getattr(r, c) for c in REGIONS.columns}, f"regions row {r.name}", bad
+            )
+            for r in rows
+        ]
+    return [g for g in out if g is not None]
 
 
-def fetch_candidates(engine: Engine, dataset: str) -> list[Candidate]:
+def fetch_candidates(engine: Engine, dataset: str, bad: list[str] | None = None) -> list[Candidate]:
+    """A dataset's candidates; invalid rows as in ``fetch_programmes``."""
     with transaction(engine) as s:
         rows = s.scalars(
             select(CandidateRow)
             .where(CandidateRow.dataset == dataset)
             .order_by(CandidateRow.candidate_id)
         ).all()
-        return [
-            Candidate.model_validate(
-                {c: getattr(r, CANDIDATES.orm_column(c)) for c in CANDIDATES.columns}
+        out = [
+            _valid(
+                Candidate,
+                {c: getattr(r, CANDIDATES.orm_column(c)) for c in CANDIDATES.columns},
+                f"candidates row {r.candidate_id}",
+                bad,
             )
             for r in rows
         ]
+    return [c for c in out if c is not None]
+
+
+def stored_row_problems(engine: Engine, dataset: str | None = None) -> list[str]:
+    """Warnings for stored rows that no longer validate (each is left out of reads)."""
+    bad: list[str] = []
+    fetch_programmes(engine, bad)
+    fetch_evidence(engine, bad)
+    if dataset is not None:
+        fetch_regions(engine, dataset, bad)
+        fetch_candidates(engine, dataset, bad)
+    return bad
 
 
 def list_datasets(engine: Engine) -> list[str]:
