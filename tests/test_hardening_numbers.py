@@ -157,3 +157,42 @@ def test_records_refuse_non_finite_directly() -> None:
             evidence_id="E", programme_id="P", metric="x", value=float("nan"), unit="count",
             source_file="f", passage="p",
         )  # fmt: skip
+
+
+def test_evidence_csv_neutralises_formula_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The Evidence CSV (page download and `fomento evidence --format csv`) let 7
+    cells starting with = + - @ out live; every other export quotes them."""
+    import csv as csv_module
+    import io
+    import shutil
+
+    for name in ("programmes.csv", "evidence.csv", "deflators.csv"):
+        shutil.copy(DATA_DIR / name, tmp_path / name)
+    text = (tmp_path / "programmes.csv").read_text(encoding="utf-8")
+    header, first, *rest = [ln for ln in text.splitlines() if not ln.startswith("#")]
+    cols = next(csv_module.reader([header]))
+    row = next(csv_module.reader([first]))
+    for payload, col in zip(
+        ['=HYPERLINK("http://x")', "+cmd|' /C calc'!A0", "@SUM(1)"],
+        ["name", "agency", "description"],
+        strict=True,
+    ):
+        row[cols.index(col)] = payload
+    buf = io.StringIO()
+    csv_module.writer(buf, lineterminator="\n").writerows([cols, row])
+    (tmp_path / "programmes.csv").write_text(buf.getvalue() + "\n".join(rest) + "\n")
+    assert main(["evidence", "--format", "csv", "--data-dir", str(tmp_path)]) == 0
+    cells = [c for r in csv_module.reader(io.StringIO(capsys.readouterr().out)) for c in r]
+    assert '\'=HYPERLINK("http://x")' in cells
+    live = [c for c in cells if c[:1] in ("=", "+", "@") or (c[:1] == "-" and not _is_num(c))]
+    assert not live, live
+
+
+def _is_num(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True

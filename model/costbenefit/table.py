@@ -10,6 +10,7 @@ from typing import TypedDict
 
 from model.costbenefit.results import ComputedMetric, ProgrammeMetrics, fmt_number
 from model.costbenefit.terms import fmt_period
+from model.formatting.cells import neutralise
 
 # Joins list-valued cells; passages themselves contain commas and semicolons.
 CELL_SEPARATOR = " | "
@@ -103,7 +104,14 @@ def to_csv(rows: Sequence[MetricRow]) -> str:
     writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+        # Text from the sources (names, notes, passages) may start with = + - @: quote it
+        # so a spreadsheet never runs it as a formula, as every other export does.
+        writer.writerow(
+            {
+                k: "" if v is None else neutralise(v) if isinstance(v, str) else v
+                for k, v in row.items()
+            }
+        )
     return buf.getvalue()
 
 
