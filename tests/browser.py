@@ -284,6 +284,13 @@ def screenshot(page: Page, name: str) -> Path:
     """
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOT_DIR / f"{name}.png"
+    wait_for_app(page)
+    # Streamlit draws grey placeholders until each element arrives: wait them out.
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_function(
+            "() => !document.querySelector(\"[data-testid^='stSkeleton']\")",
+            timeout=UI_TIMEOUT_MS,
+        )
     size = page.viewport_size or {"width": 1400, "height": 1000}
     tall = page.evaluate(
         "() => Math.max(...Array.from(document.querySelectorAll("

@@ -10,8 +10,9 @@ from __future__ import annotations
 import io
 
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
 from model.planning.workbook import SHEETS
 from model.store.seed import BASELINE_NAME
@@ -50,6 +51,15 @@ def test_budget_solve_save_compare_and_download(server: str, page: Page) -> None
     wait_for_app(page)
     expect(page.get_by_text("With US$4.0 M over 4 years").first).to_be_visible()
     expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible()
+    expect(page.get_by_text("US$4,000,000", exact=True)).to_be_visible()  # under the input
+
+    # Before saving, anyone can take the plan away as a PDF brief.
+    button = page.get_by_test_id("stDownloadButton").filter(has_text="PDF brief")
+    with page.expect_download() as info:
+        button.get_by_role("button").click()
+    pdf = PdfReader(io.BytesIO(info.value.path().read_bytes()))
+    text = " ".join(pdf.pages[0].extract_text().split())
+    assert len(pdf.pages) == 1 and "With US$4.0 M over 4 years" in text
 
     page.get_by_role("textbox", name="Name", exact=True).fill(SAVED_NAME)
     page.get_by_role("button", name="Save as new").click()
@@ -80,9 +90,30 @@ def test_budget_solve_save_compare_and_download(server: str, page: Page) -> None
     assert download.suggested_filename == "fomento-scenario-journey-4m.xlsx"
     wb = load_workbook(io.BytesIO(download.path().read_bytes()))  # the temp path has no .xlsx
     assert wb.sheetnames == list(SHEETS)
-    summary = {(r[0], r[1]): r[2] for r in wb["summary"].iter_rows(min_row=2, values_only=True)}
-    assert summary["assumptions", "scenario"] == SAVED_NAME
-    assert summary["assumptions", "budget_total"] == BUDGET
-    assert summary["results", "budget_available"] == BUDGET
-    used = summary["results", "public_money_used"]
+    inputs = {r[0]: r[1] for r in wb["Inputs"].iter_rows(min_row=2, values_only=True)}
+    assert inputs["Scenario"] == SAVED_NAME
+    assert inputs["Total budget"] == BUDGET
+    summary = {r[0]: r[1] for r in wb["Summary"].iter_rows(values_only=True) if r[0]}
+    assert summary["Budget available"] == BUDGET
+    used = summary["Public money used"]
     assert isinstance(used, int | float) and 0 < used <= BUDGET
+    assert wb["Summary"]["B" + str(_row(wb, "Public money used"))].number_format == '"US$"#,##0'
+
+
+def _row(wb: Workbook, label: str) -> int:
+    return int(next(c.row for c in wb["Summary"]["A"] if c.value == label))
+
+
+def test_reset_to_defaults_brings_the_demo_budget_back(server: str, page: Page) -> None:
+    page.goto(f"{server}/plan")
+    wait_for_app(page)
+    expect(page.locator("h1").first).to_have_text("Plan", timeout=FIRST_LOAD_MS)
+    budget = page.get_by_role("spinbutton", name="Total budget (US$)")
+    budget.fill(str(BUDGET))
+    budget.press("Enter")
+    wait_for_app(page)
+    expect(budget).to_have_value(str(BUDGET))
+    page.get_by_role("button", name="Reset to defaults").click()
+    wait_for_app(page)
+    expect(budget).to_have_value("5000000")
+    expect(page.get_by_text("US$5,000,000", exact=True)).to_be_visible()

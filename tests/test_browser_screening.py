@@ -25,7 +25,7 @@ def test_import_reject_score_hand_over_and_solve(server: str, page: Page) -> Non
     page.locator("input[type='file']").set_input_files(str(EXAMPLE))
     expect(page.get_by_text(f"{EXAMPLE.name} is valid: 8 proposal(s)")).to_be_visible()
     page.get_by_role("button", name="Import these proposals").click()
-    expect(page.get_by_text("proposals: 8 new, 0 updated, 0 unchanged")).to_be_visible()
+    expect(page.get_by_text("proposals: 8 new, 0 updated, 0 unchanged").first).to_be_visible()
 
     page.get_by_role("tab", name="Eligibility").click()
     expect(page.get_by_text("P-002: Costa Azul fish processors joint brand")).to_be_visible()
@@ -43,7 +43,7 @@ def test_import_reject_score_hand_over_and_solve(server: str, page: Page) -> Non
     expect(slider).to_have_value(str(SLIDER_STEPS))
     form.get_by_role("button", name="Save review").click()
     expect(
-        page.get_by_text("Saved local's review of P-001: weighted score 0.60 of 5")
+        page.get_by_text("Saved local's review of P-001: weighted score 0.60 of 5").first
     ).to_be_visible()
 
     page.get_by_role("tab", name="Hand-over to a plan").click()
