@@ -2,8 +2,8 @@
 
 Generated scenarios aim at the hard cases: matching grants whose partner match sets
 their least public share (``partner_limit``), brokers and broker capacity, carry-over,
-several budget rows binding at once (per-year and total), kind ceilings, and twins
-(identical candidates) that tie. Each property runs on both solvers; the re-solves
+several budget rows binding at once (per-year and total), kind ceilings, a lagging-region
+floor, funding purses, and twins (identical candidates) that tie. Each property runs on both solvers; the re-solves
 that check a claim run on HiGHS (the claim is about the programme, not the solver).
 
 Claims checked:
@@ -95,8 +95,20 @@ def hard_scenarios(draw: st.DrawFn) -> Scenario:
     rules: dict[str, Any] = {
         "broker_capacity": {"existing_networks": float(draw(st.integers(0, 2)))},
     }
+    mix: dict[str, Any] = {}
     if draw(st.booleans()):
-        rules["policy_mix"] = {"kind_shares": {"matching_grant": {"max": 0.5}}}
+        mix["kind_shares"] = {"matching_grant": {"max": 0.5}}
+    if draw(st.booleans()):
+        mix["lagging_min_share"] = draw(st.sampled_from([0.2, 0.4]))
+    if draw(st.booleans()):
+        # Two purses: a donor that pays only for grants, and the ministry for the rest.
+        donor = float(round(sum(per_year) * draw(st.sampled_from([0.2, 0.4]))))
+        mix["sources"] = [
+            {"name": "donor", "amount": donor, "allowed_kinds": ["matching_grant"]},
+            {"name": "ministry", "amount": float(round(sum(per_year) * 0.7))},
+        ]
+    if mix:
+        rules["policy_mix"] = mix
     return scenario(cands, horizon=h, budget=budget, rules=rules,
                     objective={"kind": "benefit"})  # fmt: skip
 
