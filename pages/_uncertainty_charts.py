@@ -304,7 +304,7 @@ def evppi(v: ValueOfInformation, unit: str) -> alt.LayerChart | alt.FacetChart:
         .mark_bar(opacity=0.85)
         .encode(
             y=y,
-            x=alt.X("evppi:Q", title=f"Worth up to ({unit})", axis=alt.Axis(format="~s")),
+            x=alt.X("evppi:Q", title=f"Worth up to, {unit}", axis=alt.Axis(format="~s")),
             color=alt.Color(
                 "covers:N", title="An evaluation of", legend=alt.Legend(orient="bottom")
             ),

@@ -23,7 +23,13 @@ from model.store.scenarios import get_scenario, list_scenarios, save_scenario
 from model.uncertainty.frontier import frontier_scenario, inclusion_frontier, unique_name
 from model.uncertainty.montecarlo import MonteCarloResult, run_monte_carlo
 from model.uncertainty.parallel import Progress
-from model.uncertainty.planrisk import PlanRisk, central_positions, plan_from_json, plan_risk
+from model.uncertainty.planrisk import (
+    PlanRisk,
+    central_positions,
+    plan_from_json,
+    plan_risk,
+    same_scenario,
+)
 from model.uncertainty.report import (
     MEASURE_WORDS,
     amount,
@@ -114,7 +120,7 @@ if source == FROM_PLAN:
     demo = load_scenario(DEMO_SCENARIO)
     if scenario.name != demo.name:
         scenario_label = f"the Plan page's current plan (from {scenario.name})"
-    elif scenario != demo:
+    elif not same_scenario(scenario, demo):  # the Plan page lists the candidates by id
         scenario_label = f"the Plan page's current plan (edited from {scenario.name})"
     else:
         scenario_label = f"the Plan page's current plan ({scenario.name}, unchanged)"
@@ -245,9 +251,9 @@ st.caption(
 )
 ob = risk_res.objective_summary
 m1, m2, m3, m4 = st.columns(4)
-m1.metric(f"P10 ({unit})", f"{ob.p10:,.0f}", help="One draw in ten does worse than this.")
-m2.metric(f"P50 ({unit})", f"{ob.p50:,.0f}")
-m3.metric(f"P90 ({unit})", f"{ob.p90:,.0f}")
+m1.metric(f"P10, {unit}", f"{ob.p10:,.0f}", help="One draw in ten does worse than this.")
+m2.metric(f"P50, {unit}", f"{ob.p50:,.0f}")
+m3.metric(f"P90, {unit}", f"{ob.p90:,.0f}")
 m4.metric("At the central returns", f"{risk_res.objective_central:,.0f}")
 st.dataframe(
     pd.DataFrame(
@@ -342,7 +348,7 @@ if voi_res is not None:
                     "Rank": i + 1,
                     "An evaluation of": g.label,
                     "Covers": g.kind,
-                    f"Worth up to ({unit})": round(g.evppi),
+                    f"Worth up to, {unit}": round(g.evppi),
                     "± standard error": round(g.se),
                 }
                 for i, g in enumerate(voi_res.groups)
@@ -352,7 +358,7 @@ if voi_res is not None:
         key="uncertainty_voi_table",
         column_config={
             c: st.column_config.NumberColumn(format="localized")
-            for c in (f"Worth up to ({unit})", "± standard error")
+            for c in (f"Worth up to, {unit}", "± standard error")
         },
     )
     st.caption(
@@ -444,7 +450,7 @@ if robust is not None:
 
 st.download_button(
     "Results (JSON, as `fomento uncertainty --format json`)",
-    json.dumps(report_json(mc_res, robust, risk=risk_res, voi=voi_res), indent=2),
+    json.dumps(report_json(mc_res, robust, risk=risk_res, voi=voi_res), indent=2, allow_nan=False),
     file_name=f"{stem}.json",
     mime="application/json",
     key="uncertainty_json",

@@ -63,7 +63,7 @@ def test_seeded_page_run_equals_the_cli(app_db: str, capsys: pytest.CaptureFixtu
     metrics = {m.label: m.value for m in at.metric}
     risk = page["plan_risk"]
     assert isinstance(risk, dict)
-    assert metrics["P10 (Benefit (US$))"] == f"{risk['objective']['p10']:,.0f}"
+    assert metrics["P10, Benefit (US$)"] == f"{risk['objective']['p10']:,.0f}"
     assert metrics["At the central returns"] == f"{risk['objective']['central']:,.0f}"
     voi = page["value_of_information"]
     assert isinstance(voi, dict)
@@ -112,6 +112,38 @@ def test_an_edited_demo_plan_is_not_called_the_demo(app_db: str) -> None:
     at.checkbox(key="uncertainty_cvar_on").uncheck()
     run(at)
     assert "edited from" in at.session_state["uncertainty_risk"].label
+
+
+def test_the_demo_as_the_plan_page_lists_it_is_not_called_edited(app_db: str) -> None:
+    # The Plan page builds the demo from the database, its candidates listed by id and a
+    # description of its own: the same decision, so neither "edited" nor other numbers.
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
+    demo = load_scenario(DEMO_SCENARIO)
+    listed = demo.model_copy(
+        update={
+            "candidates": tuple(sorted(demo.candidates, key=lambda c: c.id)),
+            "regions": tuple(sorted(demo.regions, key=lambda r: r.name)),
+            "description": "Built on the Plan page",
+        }
+    )
+    assert listed.candidates != demo.candidates
+    at.session_state[STATE_KEY] = PlanState(scenario=listed)
+    at.run()
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(f"({demo.name}, unchanged)" in c.value for c in at.caption)
+    assert not any("edited from" in c.value for c in at.caption)
+    at.number_input(key="uncertainty_draws").set_value(20)
+    at.checkbox(key="uncertainty_voi_on").uncheck()
+    at.checkbox(key="uncertainty_cvar_on").uncheck()
+    run(at)
+    from_plan = at.session_state["uncertainty_risk"].objective_summary
+    at.radio(key="uncertainty_source").set_value("Demo scenario")
+    run(at)
+    from_file = at.session_state["uncertainty_risk"].objective_summary
+    assert from_plan.p10 == pytest.approx(from_file.p10, rel=1e-9)
+    assert from_plan.p90 == pytest.approx(from_file.p90, rel=1e-9)
 
 
 def test_frontier_point_opens_on_the_plan_page_and_tornado_draws(app_db: str) -> None:

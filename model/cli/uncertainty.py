@@ -1,7 +1,8 @@
 """``fomento uncertainty``: the plan's own risk, the value of information (EVPI, EVPPI),
 the wait-and-see Monte Carlo, the robust (CVaR) plan, sensitivity and frontier.
 
-Exit codes: 0 done; 2 invalid input (``ValueError``, printed by ``model.cli``).
+Exit codes: 0 done; 1 the scenario has no plan (infeasible or unsolved, as ``fomento
+allocate``); 2 invalid input (``ValueError``, printed by ``model.cli``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from model.allocator.scenario import load_scenario
 from model.uncertainty.frontier import inclusion_frontier
 from model.uncertainty.montecarlo import run_monte_carlo
 from model.uncertainty.parallel import ENV_SCHEDULER, EXECUTORS, LOCAL_WORKERS
-from model.uncertainty.planrisk import central_positions, plan_from_json, plan_risk
+from model.uncertainty.planrisk import NoPlan, central_positions, plan_from_json, plan_risk
 from model.uncertainty.report import print_report, report_json
 from model.uncertainty.robust import robust_allocation
 from model.uncertainty.sampling import DISTRIBUTIONS, CostRange, DrawSpec, draw_samples
@@ -95,6 +96,14 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    try:
+        return _run(args)
+    except NoPlan as exc:
+        print(f"fomento: {exc}", file=sys.stderr)
+        return 1
+
+
+def _run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     costs = CostRange(*args.cost_range)
     spec = DrawSpec(args.draws, seed=args.seed, distribution=args.distribution, costs=costs)

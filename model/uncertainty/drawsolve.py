@@ -29,6 +29,11 @@ from model.uncertainty.sampling import SampleSet
 FUNDED_SCALE_TOL = SCALE_FUNDED
 
 
+class NoPlan(ValueError):
+    """The scenario has no plan (infeasible or unsolved) at its stated or expected
+    returns: ``fomento uncertainty`` exits 1 on it, as ``fomento allocate`` does."""
+
+
 @dataclass(frozen=True, eq=False)
 class DrawResults:
     """Per draw: ``ok`` (a plan was found), ``objective``, ``spend`` (public US$),
@@ -100,7 +105,7 @@ def solve_samples(scenario: Scenario, samples: SampleSet) -> DrawResults:
     check_objective(scenario)
     ro = Reoptimiser(scenario)
     if ro.central is None:
-        raise ValueError(
+        raise NoPlan(
             "scenario: the central scenario has no feasible plan; fix it on the Plan page first"
         )
     out = _empty(len(samples), samples.candidates)

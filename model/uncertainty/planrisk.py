@@ -32,6 +32,7 @@ import numpy as np
 from model.allocator.api import allocate
 from model.allocator.reoptimise import FloatArray, candidate_arrays, curve
 from model.allocator.scenario import MEASURES, Measure, Scenario
+from model.uncertainty.drawsolve import NoPlan as NoPlan  # callers of plan_risk catch it
 from model.uncertainty.drawsolve import check_objective
 from model.uncertainty.montecarlo import Summary
 from model.uncertainty.sampling import DrawSpec, SampleSet, draw_samples, means, ranges
@@ -95,7 +96,7 @@ def plan_scale(scenario: Scenario) -> dict[str, float]:
     ``fomento allocate`` find it (``ValueError`` when it has no plan)."""
     r = allocate(scenario, explain=False, baseline=False)
     if r.status not in ("optimal", "time_limit"):
-        raise ValueError(
+        raise NoPlan(
             f"scenario: the plan is {r.status}; fix it on the Plan page before judging its risk"
         )
     return {c.id: float(r.scale.get(c.id, 0.0)) for c in scenario.candidates}
@@ -211,9 +212,25 @@ def plan_from_json(data: object) -> dict[str, float]:
     --format json`` or any object with a ``scale`` mapping (``ValueError`` otherwise)."""
     if not isinstance(data, dict) or not isinstance(data.get("scale"), dict):
         raise ValueError("plan: expected a JSON object with a 'scale' mapping (candidate: 0-1)")
+    if not data["scale"]:
+        raise ValueError("plan.scale: names no candidate; a plan gives 0-1 per candidate id")
     out: dict[str, float] = {}
     for cid, v in data["scale"].items():
         if isinstance(v, bool) or not isinstance(v, int | float):
             raise ValueError(f"plan.scale[{cid}]: {v!r} is not a number")
         out[str(cid)] = float(v)
     return out
+
+
+def same_scenario(a: Scenario, b: Scenario) -> bool:
+    """True when ``a`` and ``b`` state the same decision: the same candidates and regions
+    (in any order), budget, rules, objective and solver settings; the name and the
+    description are words, not inputs."""
+
+    def content(s: Scenario) -> dict[str, object]:
+        d = s.model_dump(exclude={"name", "description"})
+        d["candidates"] = sorted(d["candidates"], key=lambda c: str(c["id"]))
+        d["regions"] = sorted(d["regions"], key=lambda r: str(r["name"]))
+        return d
+
+    return content(a) == content(b)

@@ -10,6 +10,7 @@ Units: objective in the scenario's objective units; money whole US$; shares 0-1.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict
 from typing import Any, TextIO
 
@@ -32,6 +33,25 @@ def amount(kind: str, value: float) -> str:
     if kind in ("enterprises", "jobs"):
         return f"{v:,.0f} {kind}"
     return f"{v:,.0f} weighted units"
+
+
+def _plus_minus(kind: str, se: float, what: str = "") -> str:
+    """ "± US$X" (and ``what``) for a standard error; one draw has none (its estimate is NaN)."""
+    if not math.isfinite(se):
+        return "no standard error from one draw"
+    return f"± {amount(kind, se)}{what}"
+
+
+def json_ready(value: Any) -> Any:
+    """``value`` with every NaN or infinite number replaced by None (JSON null): strict
+    JSON has no NaN, and a standard error from one draw is undefined."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_ready(v) for v in value]
+    return value
 
 
 def _summary(d: Summary) -> dict[str, float]:
@@ -114,7 +134,8 @@ def report_json(
     risk: PlanRisk | None = None,
     voi: ValueOfInformation | None = None,
 ) -> dict[str, Any]:
-    """Everything one ``fomento uncertainty`` run computed, plan's risk first."""
+    """Everything one ``fomento uncertainty`` run computed, plan's risk first (strict JSON:
+    an undefined number is null)."""
     out: dict[str, Any] = {"scenario": mc.scenario}
     if risk is not None:
         out["plan_risk"] = plan_risk_to_json(risk)
@@ -127,7 +148,8 @@ def report_json(
         out["tornado"] = tornado_to_json(tornado)
     if frontier is not None:
         out["frontier"] = frontier_to_json(frontier)
-    return out
+    ready: dict[str, Any] = json_ready(out)
+    return ready
 
 
 # --- sentences ----------------------------------------------------------------------------
@@ -158,7 +180,7 @@ def evpi_sentence(v: ValueOfInformation) -> str:
     k = v.objective_kind
     return (
         f"Perfect information on every return is worth {amount(k, v.evpi)} "
-        f"(± {amount(k, v.evpi_se)}, one standard error) to this decision: the most that "
+        f"({_plus_minus(k, v.evpi_se, ', one standard error')}) to this decision: the most that "
         "better evidence could add, on average, to a plan chosen on today's evidence."
     )
 
@@ -168,7 +190,7 @@ def group_sentence(g: GroupValue, kind: str) -> str:
     what = g.label if g.kind != "candidate" else f"the returns of {g.label}"
     return (
         f"An impact evaluation of {what} is worth up to {amount(kind, g.evppi)} to this plan "
-        f"(± {amount(kind, g.se)})."
+        f"({_plus_minus(kind, g.se)})."
     )
 
 

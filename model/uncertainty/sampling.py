@@ -12,7 +12,9 @@ drawn per candidate and applied to every year's full cost.
 
 All draws are made up front, from one ``numpy.random.default_rng(seed)``, as
 arrays of shape (draws, candidates): results never depend on how the draws are
-later split among workers.
+later split among workers. The columns are drawn in the order of the candidates'
+ids, so the same scenario listed in another order (the Plan page lists a dataset by
+id, a scenario file as written) gets the same draws for each candidate.
 """
 
 from __future__ import annotations
@@ -39,6 +41,10 @@ class CostRange:
     high: float = 1.0
 
     def __post_init__(self) -> None:
+        for name in ("low", "mode", "high"):
+            v = getattr(self, name)
+            if not np.isfinite(v):
+                raise ValueError(f"cost_range.{name}: multiplier {v} is not a finite number")
         if self.low <= 0:
             raise ValueError(f"cost_range.low: multiplier {self.low} must be positive")
         if not self.low <= self.mode <= self.high:
@@ -146,9 +152,12 @@ def draw_samples(scenario: Scenario, spec: DrawSpec) -> SampleSet:
     """All draws of ``spec`` for the scenario's candidates (see module docstring)."""
     rng = np.random.default_rng(spec.seed)
     n = len(scenario.candidates)
+    # Column j of the generator's output belongs to the j-th candidate by id (see the
+    # module docstring); ``order`` puts it back in the scenario's order.
+    order = np.argsort(np.argsort([c.id for c in scenario.candidates], kind="stable"))
     # Return quantiles first, so the same seed gives the same returns with or without
     # cost draws.
-    u = rng.random((spec.draws, n))
+    u = rng.random((spec.draws, n))[:, order]
     outcome: dict[Measure, FloatArray] = {
         m: quantile(u, lo, mid, hi, spec.distribution)
         for m, (lo, mid, hi) in ranges(scenario).items()
@@ -156,7 +165,8 @@ def draw_samples(scenario: Scenario, spec: DrawSpec) -> SampleSet:
     multiplier = None
     if not spec.costs.fixed:
         k = spec.costs
-        multiplier = quantile(rng.random((spec.draws, n)), k.low, k.mode, k.high, spec.distribution)
+        u_cost = rng.random((spec.draws, n))[:, order]
+        multiplier = quantile(u_cost, k.low, k.mode, k.high, spec.distribution)
     return SampleSet(outcome, multiplier)
 
 

@@ -55,7 +55,7 @@ import numpy as np
 
 from model.allocator.reoptimise import FloatArray, Reoptimiser, curve
 from model.allocator.scenario import Measure, Scenario
-from model.uncertainty.drawsolve import DrawResults, check_objective, perturbed
+from model.uncertainty.drawsolve import DrawResults, NoPlan, check_objective, perturbed
 from model.uncertainty.parallel import Executor, choose, map_spans, run_draws
 from model.uncertainty.sampling import FIXED_COSTS, DrawSpec, SampleSet, draw_samples, means
 
@@ -140,13 +140,13 @@ def setup(scenario: Scenario, spec: DrawSpec) -> Setup:
         solved = perturbed(scenario, SampleSet({m: v[None, :] for m, v in mean.items()}), 0)
     ro = Reoptimiser(solved)
     if ro.central is None:
-        raise ValueError(
+        raise NoPlan(
             "scenario: the central scenario has no feasible plan; fix it on the Plan page first"
         )
     mean_pu = ro.per_unit(mean)
     ev = ro.solve(mean_pu)
     if ev is None:
-        raise ValueError("scenario: no plan at the expected returns; relax the rules")
+        raise NoPlan("scenario: no plan at the expected returns; relax the rules")
     reach = curve(solved, ev.scale)
     return Setup(
         scenario=solved,

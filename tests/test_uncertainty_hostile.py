@@ -1,0 +1,121 @@
+"""Hostile and unusual input to the uncertainty engine and ``fomento uncertainty``.
+
+Each case came from playing an attacker or a careless user against the CLI and the
+page: the output must stay valid JSON (no NaN or Infinity tokens), bad input must be
+refused naming its field with exit code 2, a scenario without a plan gives exit code 1
+(as ``fomento allocate``), and the same scenario listed in another order must give
+the same seeded numbers (the Plan page lists the demo's candidates by id, the JSON
+file does not).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from model.allocator.scenario import Scenario, load_scenario
+from model.cli import main
+from model.planning.inputs import DEMO_SCENARIO
+from model.uncertainty.planrisk import plan_from_json, plan_risk, same_scenario
+from model.uncertainty.sampling import CostRange, DrawSpec, draw_samples
+from model.uncertainty.voi import value_of_information
+
+
+def _strict_json(text: str) -> Any:
+    """Parse JSON as a strict reader would: NaN and Infinity are not JSON."""
+
+    def refuse(token: str) -> None:
+        raise AssertionError(f"{token} in the JSON output")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def _demo() -> Scenario:
+    return load_scenario(DEMO_SCENARIO)
+
+
+def test_one_draw_gives_valid_json_and_says_the_error_is_unknown(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    args = ["uncertainty", str(DEMO_SCENARIO), "--draws", "1"]
+    assert main([*args, "--format", "json"]) == 0
+    out = _strict_json(capsys.readouterr().out)
+    voi = out["value_of_information"]
+    assert voi["evpi_se"] is None  # one draw has no standard error
+    assert all(g["se"] is None for g in voi["groups"])
+    assert math.isfinite(voi["evpi"])
+    assert main(args) == 0
+    text = capsys.readouterr().out
+    assert not re.search(r"\bnan\b", text, re.IGNORECASE)
+    assert "no standard error from one draw" in text
+
+
+@pytest.mark.parametrize(("bad", "field"), [(math.inf, "high"), (math.nan, "low")])
+def test_cost_range_must_be_finite(bad: float, field: str) -> None:
+    lo, mode, hi = (1.0, 1.0, bad) if field == "high" else (bad, 1.0, 1.3)
+    with pytest.raises(ValueError, match=f"cost_range.{field}"):
+        CostRange(lo, mode, hi)
+
+
+def test_cli_refuses_an_infinite_cost_range(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(
+        ["uncertainty", str(DEMO_SCENARIO), "--draws", "2", "--cost-range", "1", "1", "inf"]
+    )
+    assert code == 2
+    assert "cost_range.high" in capsys.readouterr().err
+
+
+def test_a_scenario_without_a_plan_exits_1_like_allocate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = json.loads(DEMO_SCENARIO.read_text(encoding="utf-8"))
+    data["rules"]["candidate_limits"] = {"mandatory": {c["id"]: 1.0 for c in data["candidates"]}}
+    path = tmp_path / "everything-mandatory.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert main(["allocate", str(path)]) == 1
+    capsys.readouterr()
+    assert main(["uncertainty", str(path), "--draws", "5"]) == 1
+    err = capsys.readouterr().err
+    assert "infeasible" in err and "Traceback" not in err
+
+
+def test_an_empty_plan_is_refused_by_name() -> None:
+    with pytest.raises(ValueError, match=r"plan\.scale"):
+        plan_from_json({"scale": {}})
+
+
+def test_seeded_numbers_do_not_depend_on_the_order_of_candidates() -> None:
+    sc = _demo()
+    turned = sc.model_copy(update={"candidates": tuple(reversed(sc.candidates))})
+    spec = DrawSpec(40, seed=5)
+    a, b = draw_samples(sc, spec), draw_samples(turned, spec)
+    order = [c.id for c in turned.candidates]
+    index = {c.id: i for i, c in enumerate(sc.candidates)}
+    cols = [index[c] for c in order]
+    for m in a.outcome:
+        assert np.array_equal(a.outcome[m][:, cols], b.outcome[m])
+    ra, rb = plan_risk(sc, spec), plan_risk(turned, spec)
+    assert ra.objective_summary.p10 == pytest.approx(rb.objective_summary.p10, rel=1e-9)
+    va = value_of_information(sc, DrawSpec(20, seed=5), "serial")
+    vb = value_of_information(turned, DrawSpec(20, seed=5), "serial")
+    assert va.evpi == pytest.approx(vb.evpi, rel=1e-6, abs=1e-3)
+
+
+def test_the_demo_listed_by_id_is_the_same_scenario() -> None:
+    sc = _demo()
+    by_id = sc.model_copy(
+        update={
+            "candidates": tuple(sorted(sc.candidates, key=lambda c: c.id)),
+            "regions": tuple(sorted(sc.regions, key=lambda r: r.name)),
+            "description": "another description",
+        }
+    )
+    assert same_scenario(sc, by_id)
+    cheaper = sc.model_copy(update={"budget": sc.budget.model_copy(update={"total": 4_000_000})})
+    assert not same_scenario(sc, cheaper)
