@@ -161,7 +161,11 @@ def shadow_sentence(
             f"{_local(prefix)}."
         )
     if binding:
-        return f"{what} ({name}) is met exactly; one more {unit} would not change the objective."
+        # A zero dual is one side of a kink for a >= row: say it is local, like any price.
+        return (
+            f"{what} ({name}) is met exactly; one more {unit} would not change the "
+            f"objective{_local(prefix)}."
+        )
     room = money(slack) if unit == "US$1" else f"{slack:,.4g}"
     return f"{what} ({name}) is not binding: {room} of room is left."
 
