@@ -352,3 +352,17 @@ def test_measured_rates_survive_the_json_round_trip() -> None:
         c.pop("ranging")
         c.pop("per_point")
     assert all(c.ranging is None for c in result_from_json(old).constraints)
+
+
+def test_above_the_measuring_size_prices_are_labelled_local(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from model.allocator.explain import ranging
+    from model.allocator.explain.wording import LOCAL_PRICE
+
+    monkeypatch.setattr(ranging, "MEASURE_MAX_CANDIDATES", 10)  # the demo has 36
+    r = allocate(_demo_at_its_enterprise_maximum(), "highs", baseline=False)
+    priced = [c for c in r.constraints if c.binding and c.shadow_price != 0]
+    assert priced and all(c.ranging is None for c in r.constraints)
+    assert all(c.sentence.endswith(LOCAL_PRICE + ".") for c in priced)
+    assert all(u.method in ("", "lower bound") for u in r.unfunded)

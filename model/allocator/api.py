@@ -14,7 +14,7 @@ from model.allocator.build.arrays import curve
 from model.allocator.build.builder import build_model
 from model.allocator.build.lp import BuiltModel
 from model.allocator.explain.greedy import greedy_plan
-from model.allocator.explain.ranging import Probe
+from model.allocator.explain.ranging import Probe, measured
 from model.allocator.explain.relax import diagnosis
 from model.allocator.explain.reports import (
     constraint_reports,
@@ -113,7 +113,7 @@ def read_out(
     )
     # One warm HiGHS re-solver around this optimum measures what the sentences claim
     # (money-row rates, unfunded thresholds), whichever solver found the plan.
-    probe = Probe(built, sol) if explain else None
+    probe = Probe(built, sol) if explain and measured(built) else None
     constraints, omitted = constraint_reports(built, sol, probe) if explain else ((), 0)
     greedy = _baseline(built, objective) if baseline else None
     return replace(

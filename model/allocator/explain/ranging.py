@@ -53,6 +53,15 @@ ZERO_RATE = 1e-9
 MAX_STEPS = 12
 # Scale (0-1) at which an unfunded candidate is forced in to read its exact slope.
 FORCE_SCALE = 1e-6
+# Above this many candidates the measuring re-solves are skipped: they start with a cold
+# solve of their own, which at 10,000 x 5 would double ``allocate`` (issue 16's targets);
+# there every price is stated as a local price and thresholds as lower bounds.
+MEASURE_MAX_CANDIDATES = 2_000
+
+
+def measured(built: BuiltModel) -> bool:
+    """Whether ``allocate`` measures this model's explanations by re-solving."""
+    return built.arrays.n <= MEASURE_MAX_CANDIDATES
 
 
 @dataclass(frozen=True)

@@ -194,8 +194,10 @@ LOCAL_PRICE = " (a local price at this plan)"
 
 
 def _local(prefix: str) -> str:
-    """The label of a single dual: true for a small change in one direction only."""
-    return "" if prefix in MONEY_RULES else LOCAL_PRICE
+    """The label of a single dual: true for a small change in one direction only (money
+    rows measured on both sides are worded by ``money_row_sentence`` instead; ``prefix``
+    is kept for rules that may one day be exact from one dual)."""
+    return LOCAL_PRICE
 
 
 def effect(kind: ObjectiveKind, delta: float) -> str:
