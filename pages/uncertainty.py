@@ -34,6 +34,7 @@ from model.uncertainty.report import (
     MEASURE_WORDS,
     amount,
     central_sentence,
+    ev_gap_sentence,
     evpi_sentence,
     group_sentence,
     report_json,
@@ -337,6 +338,9 @@ if voi_res is not None:
     )
     e2.metric("Monte Carlo standard error", amount(kind, voi_res.evpi_se))
     st.markdown(evpi_sentence(voi_res))
+    gap_words = ev_gap_sentence(risk_res, voi_res)
+    if gap_words:
+        st.caption(gap_words)
     top = [g for g in voi_res.groups if g.evppi > 0][:3]
     for g in top:
         st.markdown(f"- {group_sentence(g, kind)}")

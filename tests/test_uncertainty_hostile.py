@@ -23,6 +23,7 @@ from model.allocator.scenario import Scenario, load_scenario
 from model.cli import main
 from model.planning.inputs import DEMO_SCENARIO
 from model.uncertainty.planrisk import plan_from_json, plan_risk, same_scenario
+from model.uncertainty.report import ev_gap_sentence
 from model.uncertainty.sampling import CostRange, DrawSpec, draw_samples
 from model.uncertainty.voi import value_of_information
 
@@ -119,3 +120,19 @@ def test_the_demo_listed_by_id_is_the_same_scenario() -> None:
     assert same_scenario(sc, by_id)
     cheaper = sc.model_copy(update={"budget": sc.budget.model_copy(update={"total": 4_000_000})})
     assert not same_scenario(sc, cheaper)
+
+
+def test_the_value_of_information_says_which_plan_it_is_measured_from() -> None:
+    # The plan judged at the top is the optimum at the central (most likely) returns; the
+    # value of information is measured from the plan chosen on expected returns. On the
+    # demo they differ, and a reader must be told by how much (both are exact means).
+    sc = _demo()
+    spec = DrawSpec(20, seed=2)
+    risk = plan_risk(sc, spec)
+    voi = value_of_information(sc, spec, "serial")
+    gap = voi.expected_value - risk.objective_expected
+    assert gap > 1_000  # US$: the central plan is not the expected-value plan here
+    text = ev_gap_sentence(risk, voi)
+    assert f"US${gap:,.0f}" in text and f"US${voi.expected_value:,.0f}" in text
+    same = plan_risk(sc, spec, voi.ev_scale, "the expected-value plan")
+    assert ev_gap_sentence(same, voi) == ""

@@ -185,11 +185,30 @@ def evpi_sentence(v: ValueOfInformation) -> str:
     )
 
 
+def ev_gap_sentence(risk: PlanRisk, v: ValueOfInformation) -> str:
+    """When the plan judged is not the expected-value plan the value of information is
+    measured from: say so, with both plans' exact expected values ("" when they earn the
+    same, within US$1 or one unit)."""
+    k = v.objective_kind
+    gap = v.expected_value - risk.objective_expected
+    if abs(gap) < FUNDING_NOISE_US:
+        return ""
+    return (
+        f"The value of information is measured from the plan chosen on expected returns, "
+        f"which earns {amount(k, v.expected_value)} on average; the plan judged above "
+        f"({risk.label}) earns "
+        f"{amount(k, risk.objective_expected)}, {amount(k, abs(gap))} "
+        f"{'less' if gap > 0 else 'more'}. A plan chosen at the central (most likely) "
+        "returns is not always the best on average when ranges are lopsided."
+    )
+
+
 def group_sentence(g: GroupValue, kind: str) -> str:
-    """E.g. "An impact evaluation of the broker programmes' returns is worth up to US$X"."""
+    """E.g. "An impact evaluation of the broker programmes' returns is worth up to US$X"
+    (to the decision: measured from the expected-value plan, see ``ev_gap_sentence``)."""
     what = g.label if g.kind != "candidate" else f"the returns of {g.label}"
     return (
-        f"An impact evaluation of {what} is worth up to {amount(kind, g.evppi)} to this plan "
+        f"An impact evaluation of {what} is worth up to {amount(kind, g.evppi)} to this decision "
         f"({_plus_minus(kind, g.se)})."
     )
 
@@ -256,6 +275,8 @@ def print_report(
     if voi is not None:
         w(f"\nValue of information ({voi.draws} draws; estimator: {voi.estimator}):\n")
         w(f"  {evpi_sentence(voi)}\n")
+        if risk is not None and ev_gap_sentence(risk, voi):
+            w(f"  {ev_gap_sentence(risk, voi)}\n")
         w("  Which evaluation is worth most (EVPPI, ranked):\n")
         for g in voi.groups[:TABLE_ROWS]:
             w(f"    {group_sentence(g, kind)}\n")
