@@ -91,8 +91,8 @@ for h in HORIZONS:
     frame = pd.DataFrame([asdict(r) for r in rows]).drop(columns=["project_id", "horizon"])
     # Each figure in its own unit with separators, an empty actual a dash (the table's
     # default showed "560000.000000" and "None").
-    for col in ("baseline", "target", "actual"):
-        frame[col] = [numbers.value_in(getattr(r, col), r.unit) for r in rows]
+    for field in ("baseline", "target", "actual"):
+        frame[field] = [numbers.value_in(getattr(r, field), r.unit) for r in rows]
     frame["unit"] = [numbers.unit_words(r.unit) for r in rows]
     st.dataframe(
         frame.style.map(status_fill, subset=["status"]),
