@@ -6,6 +6,7 @@ import streamlit as st
 
 from model import DATA_DIR
 from model.accounts.auth import PermissionDenied, can
+from model.formatting import numbers
 from model.screening.rubric import (
     DEFAULT_RUBRIC,
     DISAGREEMENT_POINTS,
@@ -348,6 +349,7 @@ with tab_plan:
             format="%.0f",
             key="proposals_plan_budget",
         )
+        c2.caption(numbers.money(budget))  # the amount with separators (inputs cannot)
         horizon = c3.number_input(
             "Horizon (years)", 1, 10, DEFAULT_HORIZON, key="proposals_plan_horizon"
         )
