@@ -256,38 +256,40 @@ TIE_TOLERANCE = 1e-7
 TIE_RISE = 1e-6
 
 
-def _best_direction(
-    built: BuiltModel, red: FloatArray, i: int, need_total: float
-) -> list[float] | None:
-    """Public US$ by plan year per unit of scale that candidate ``i`` would take if forced
-    in at the margin, given reduced costs ``red`` of its x columns: every year at its
-    public-share floor, and what its partner match leaves to pay beyond the floors
-    placed in the years where money is cheapest, up to each year's public ceiling.
-    None when its ceilings cannot hold it."""
+def _best_directions(
+    built: BuiltModel, red: FloatArray, need_total: FloatArray
+) -> tuple[FloatArray, BoolArray]:
+    """Per candidate, what forcing it in at the margin is worth at prices ``red`` (reduced
+    costs of the columns, shared rows only), and whether its ceilings can hold it.
+
+    Its public US$ by plan year per unit of scale: every year at its public-share floor,
+    and what its partner match leaves to pay beyond the floors (``need_total`` minus the
+    floors) placed in the years where money is cheapest, up to each year's public
+    ceiling. Returns (the x part of the reduced cost along that direction, feasible)."""
     sc = built.scenario
     arr = built.arrays
-    cost = arr.cost[i]
-    cols = built.x_col[i]
-    h = len(cost)
+    n = arr.n
     if not sc.rules.subsidy_band.enabled:
-        return [0.0] * h
-    low = (arr.floor[i] * cost).tolist()
-    top = np.minimum(arr.ceiling[i], 1.0) * cost
-    if sc.rules.cost_recovery.enabled and arr.kind[i] == KINDS.index("broker_programme"):
-        top = np.minimum(top, (1 - arr.fee[i]) * cost)
-    up = np.maximum(top, low).tolist()
-    x = list(low)
-    extra = need_total - sum(low)
-    if extra > 1e-9 * max(need_total, 1.0):
-        years = sorted((t for t in range(h) if cols[t] >= 0), key=lambda t: -float(red[cols[t]]))
-        for t in years:
-            put = min(extra, up[t] - x[t])
-            if put > 0:
-                x[t] += put
-                extra -= put
-        if extra > 1e-9 * max(need_total, 1.0):
-            return None
-    return x
+        return np.zeros(n), np.ones(n, np.bool_)
+    has = built.x_col >= 0
+    price = np.where(has, red[np.maximum(built.x_col, 0)], -np.inf)
+    low = np.where(has, arr.floor[:, None] * arr.cost, 0.0)
+    top = np.minimum(arr.ceiling, 1.0)[:, None] * arr.cost
+    if sc.rules.cost_recovery.enabled:
+        broker = arr.kind == KINDS.index("broker_programme")
+        top = np.where(broker[:, None], np.minimum(top, (1 - arr.fee) * arr.cost), top)
+    room = np.where(has, np.maximum(top - low, 0.0), 0.0)
+    extra = np.maximum(need_total - low.sum(axis=1), 0.0)
+    # Fill the extra into the dearest-reduced-cost (cheapest money) years first.
+    order = np.argsort(-price, axis=1, kind="stable")
+    room_s = np.take_along_axis(room, order, axis=1)
+    before = np.cumsum(room_s, axis=1) - room_s
+    put_s = np.clip(extra[:, None] - before, 0.0, room_s)
+    x = low.copy()
+    np.put_along_axis(x, order, np.take_along_axis(x, order, axis=1) + put_s, axis=1)
+    ok: BoolArray = put_s.sum(axis=1) >= extra - 1e-9 * np.maximum(need_total, 1.0)
+    worth: FloatArray = (np.where(has, price, 0.0) * x).sum(axis=1)
+    return worth, ok
 
 
 def unfunded_reports(
@@ -350,8 +352,11 @@ def unfunded_reports(
     over_l: list[bool] = (rules.subsidy_band.enabled & over_ceiling).tolist()
     gonogo_l: list[bool] = (built.z_col >= 0).tolist()
     tie_break = built.tie_break
+    x_worth, fits = _best_directions(built, red, public_all)
+    x_worth_l: list[float] = x_worth.tolist()
+    fits_l: list[bool] = fits.tolist()
     # First pass: the reasons without prices, and the local lower bound of the rest.
-    local: dict[int, tuple[float, float, list[float] | None]] = {}
+    local: dict[int, tuple[float, float, bool]] = {}
     reasons: dict[int, str] = {}
     for i in idle.tolist():
         reason = ""
@@ -371,12 +376,8 @@ def unfunded_reports(
         if reason:
             reasons[i] = reason
             continue
-        direction = _best_direction(built, red, i, public_l[i])
-        d = f_red_l[i]
-        if direction is not None:
-            cols = built.x_col[i].tolist()
-            d += sum(float(red[c]) * v for c, v in zip(cols, direction, strict=True) if c >= 0)
-        local[i] = (d, gain_l[i], direction)
+        d = f_red_l[i] + (x_worth_l[i] if fits_l[i] else 0.0)
+        local[i] = (d, gain_l[i], fits_l[i])
     # Which candidates to re-solve: the closest to entering first.
     exact: set[int] = set()
     if probe is not None and probe.ok:
@@ -397,7 +398,7 @@ def unfunded_reports(
                 UnfundedReport(cid, reason, rpd, None, None, f"{cid} is not funded: {reason}.")
             )
             continue
-        d, gain, direction = local[i]
+        d, gain, fits_i = local[i]
         # A go/no-go candidate switched off in a MILP: only the LP estimate at this plan's
         # decisions exists (switching it on is a different programme).
         method = "estimate" if built.is_mip and gonogo_l[i] else "lower bound"
@@ -454,7 +455,7 @@ def unfunded_reports(
         elif method != "re-solved" and d >= -tol:
             # Locally free, but not re-solved: no tie is claimed, only the bound.
             rise = 0.0 if gain > 0 else None
-        if direction is None and method != "re-solved":
+        if not fits_i and method != "re-solved":
             rise = None
         # Return per public dollar rising by r is the same as its public money per unit
         # of outcome falling by r / (1 + r), unless a non-money rule (broker capacity, a
