@@ -49,6 +49,8 @@ GROUP_TITLES: dict[TotalGroup, str] = {
 # Under Streamlit's theme a single chart is autosized to "fit": a legend or long labels
 # then squash the plot to a sliver (seen in Chromium). "pad" keeps the set width and height.
 PAD = alt.AutoSizeParams(type="pad")
+# Axis labels in US$ with SI prefixes ("US$1.2M"), and a plain "US$0" at zero (not "US$0M").
+MONEY_LABEL: Final = "datum.value == 0 ? 'US$0' : 'US$' + datum.label"
 # SVG in the browser: crisp text, and the browser tests can count the marks drawn.
 SVG_EMBED: Final = {"embedOptions": {"renderer": "svg"}}
 
@@ -93,7 +95,7 @@ def png(chart: alt.TopLevelMixin | dict[str, Any], scale: float = PNG_SCALE) -> 
 
 
 def _money_axis() -> alt.Axis:
-    return alt.Axis(format="~s", labelExpr="'US$' + datum.label")
+    return alt.Axis(format="~s", labelExpr=MONEY_LABEL)
 
 
 # --- comparison --------------------------------------------------------------------------
@@ -190,7 +192,7 @@ def _brief_bars(
 ) -> alt.Chart:
     data = pd.DataFrame(rows, columns=["key", "amount"])
     order = [k for k, _ in rows]
-    amount = alt.Axis(format="~s", tickCount=4, labelExpr="'US$' + datum.label")
+    amount = alt.Axis(format="~s", tickCount=4, labelExpr=MONEY_LABEL)
     colour = alt.Color("key:N", scale=alt.Scale(domain=order, range=list(colours)), legend=None)
     if horizontal:
         enc: dict[str, Any] = {
