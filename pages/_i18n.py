@@ -3,14 +3,17 @@
 The choice is one locale (``es_CO``, ``es_MX``, ``en_US``...) kept in the session under
 ``LOCALE_KEY``: its language picks the catalog (``model.formatting.i18n``) and the
 locale itself how figures are written. Until the reader picks, the browser's language
-(``st.context.locale``) decides.
+(``st.context.locale``) decides. A signed-in account's choice is saved on the account
+(``model.accounts.preferences``) and comes back at its next sign-in, in any browser.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 from babel.numbers import format_decimal
+from sqlalchemy import Engine
 
+from model.accounts.preferences import save_locale, saved_locale
 from model.formatting.i18n import (
     NUMBER_LOCALES,
     Translator,
@@ -21,6 +24,7 @@ from model.formatting.i18n import (
 from model.formatting.parsing import NUMBER_FORMATS, NumberFormat
 
 LOCALE_KEY = "i18n_locale"
+LOADED_FOR_KEY = "i18n_loaded_for"  # the account whose saved choice this session applied
 FORMAT_CHOICES: tuple[NumberFormat, ...] = tuple(NUMBER_FORMATS)
 OFFERED: tuple[str, ...] = tuple(loc for locs in NUMBER_LOCALES.values() for loc in locs)
 
@@ -61,8 +65,31 @@ def number_locale() -> str:
     return current_locale()
 
 
-def language_picker() -> None:
-    """The sidebar's language and number-format choice (shown on every page)."""
+def _apply_saved_choice(eng: Engine, username: str) -> None:
+    # Once per sign-in: the account's saved choice replaces the browser's default.
+    if st.session_state.get(LOADED_FOR_KEY) == username:
+        return
+    saved = saved_locale(eng, username)
+    if saved is not None:
+        st.session_state[LOCALE_KEY] = saved
+    st.session_state[LOADED_FOR_KEY] = username
+
+
+def _save_choice(eng: Engine | None, username: str) -> None:
+    if eng is not None and username:
+        save_locale(eng, username, str(st.session_state[LOCALE_KEY]))
+
+
+def language_picker(eng: Engine | None = None, username: str = "") -> None:
+    """The sidebar's language and number-format choice (shown on every page).
+
+    With a signed-in ``username`` the saved choice is applied at sign-in and a new pick
+    is saved to the account.
+    """
+    if eng is not None and username:
+        _apply_saved_choice(eng, username)
+    else:
+        st.session_state.pop(LOADED_FOR_KEY, None)
     if LOCALE_KEY not in st.session_state:
         st.session_state[LOCALE_KEY] = current_locale()
     st.sidebar.selectbox(
@@ -71,6 +98,8 @@ def language_picker() -> None:
         format_func=lambda loc: f"{locale_label(loc)} · {format_decimal(1234567.5, locale=loc)}",
         key=LOCALE_KEY,
         help=_("The interface language, and how figures are written (1,234.5 or 1.234,5)."),
+        on_change=_save_choice,
+        args=(eng, username),
     )
 
 

@@ -212,7 +212,9 @@ def sso_user(eng: Engine) -> User | None:
 def account_sidebar() -> None:
     """Sign-in / sign-out in the sidebar (shown on every page by app.py)."""
     eng = engine()
-    language_picker()
+    # A signed-in account's saved language comes back at sign-in; a new pick is saved to it.
+    who = current_user() if auth.has_accounts(eng) else auth.VIEWER
+    language_picker(eng, who.username if who.role != "viewer" else "")
     with st.sidebar:
         if not auth.has_accounts(eng):
             st.caption(
@@ -226,7 +228,7 @@ def account_sidebar() -> None:
         flash = st.session_state.pop("auth_flash", None)
         if flash:
             st.warning(flash)
-        user = current_user()
+        user = who
         if sso_configured() and st.user.get("is_logged_in"):
             st.caption(
                 _("Signed in by SSO as **{user}** ({role})").format(

@@ -17,12 +17,16 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
+from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
+from model.accounts import auth
+from model.accounts.preferences import save_locale, saved_locale
 from model.cli import main
 from model.formatting import i18n
 from model.formatting.i18n import choose_locale, translator
 from model.screening.desk import DESK_LABEL
+from model.store import db
 from pages._i18n import OFFERED
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -298,3 +302,47 @@ def test_fomento_screen_prints_spanish_with_colombian_numbers(
     assert english.startswith(f"{DESK_LABEL}: 0-5")
     assert "eligible: yes; request US$400,000, match US$450,000; desk score 4.60" in english
     assert english.rstrip().endswith("5 of 8 proposals eligible")
+
+
+# --- remembered for a signed-in account ----------------------------------------------
+
+PASSWORD = "correct horse battery"
+
+
+def test_an_account_keeps_its_locale(engine: Engine) -> None:
+    auth.create_user(engine, "ana", PASSWORD, "admin")
+    assert saved_locale(engine, "ana") is None, "never chose: the browser decides"
+    assert save_locale(engine, "ana", "es_MX") is True
+    assert saved_locale(engine, "ana") == "es_MX"
+    assert save_locale(engine, "nobody@sso.example", "es_CO") is False
+    assert saved_locale(engine, "nobody@sso.example") is None
+    with pytest.raises(ValueError, match="unknown locale 'xx_YY'"):
+        save_locale(engine, "ana", "xx_YY")
+    assert saved_locale(engine, "ana") == "es_MX"
+
+
+def _sidebar_script() -> None:
+    from pages._shared import account_sidebar
+
+    account_sidebar()
+
+
+def test_the_sidebar_applies_and_saves_a_signed_in_accounts_choice(app_db: str) -> None:
+    eng = db.make_engine(app_db)
+    auth.create_user(eng, "ana", PASSWORD, "admin")
+    save_locale(eng, "ana", "es_MX")
+    at = AppTest.from_function(_sidebar_script, default_timeout=TIMEOUT_S)
+    at.context = {"locale": "en-US"}
+    at.run()
+    assert at.sidebar.selectbox(key="i18n_locale").value == "en_US"
+    at.sidebar.text_input(key="auth_username").input("ana")
+    at.sidebar.text_input(key="auth_password").input(PASSWORD)
+    at.sidebar.button[0].click().run()
+    at.run()  # the first run after signing in applies the account's choice
+    assert not at.exception
+    picker = at.sidebar.selectbox(key="i18n_locale")
+    assert picker.value == "es_MX" and picker.label == "Idioma y números"
+    assert any("Sesión iniciada como **ana**" in c.value for c in at.sidebar.caption)
+    picker.set_value("es_CO").run()
+    assert saved_locale(eng, "ana") == "es_CO"
+    eng.dispose()

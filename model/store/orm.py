@@ -198,6 +198,8 @@ class UserRow(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The interface locale the account chose (es_CO, en_US...); None: the browser decides.
+    locale: Mapped[str | None] = mapped_column(String(16), default=None)
 
 
 class AuditEventRow(Base):
