@@ -23,6 +23,9 @@ BUDGET = "3000000"
 PLAN_VIEWS = ("By kind and year", "By region", "Benefit vs cost", "Binding rules")
 COMPARE_VIEWS = ("What moved", "By instrument", "By region", "By plan year")
 EVIDENCE_TABS = ("Return per dollar", "Cost per unit", "Public vs total", "Cost recovery")
+UNCERTAINTY_DRAWS = 40
+UNCERTAINTY_SEED = 3
+RUN_MS = 120_000  # about 4 x 40 programmes solved, plus the candidates' lines
 PLAIN_PAGES = ("home", "data", "proposals", "indicators", "methodology", "admin")
 
 
@@ -126,3 +129,18 @@ def test_networks_charts_after_loading_the_example(server: str, page: Page) -> N
         expect(delta.first).to_contain_text("percentage point")
     screenshot(page, "networks")
     assert len(charts) >= 3
+
+
+def test_uncertainty_charts_after_a_run(server: str, page: Page) -> None:
+    _open(page, server, "uncertainty", "Uncertainty")
+    for label, value in (("Draws", UNCERTAINTY_DRAWS), ("Seed", UNCERTAINTY_SEED)):
+        box = page.get_by_role("spinbutton", name=label, exact=True)
+        box.fill(str(value))
+        box.press("Enter")
+        wait_for_app(page)
+    page.get_by_role("button", name="Run", exact=True).click()
+    wait_for_app(page)
+    expect(page.get_by_text("The plan's own risk", exact=True)).to_be_visible(timeout=RUN_MS)
+    wait_for_app(page)
+    assert_charts_drawn(page, "Uncertainty", at_least=2)
+    screenshot(page, "uncertainty-charts")
