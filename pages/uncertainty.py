@@ -28,6 +28,7 @@ from model.uncertainty.planrisk import (
     central_positions,
     plan_from_json,
     plan_risk,
+    plan_warnings,
     same_scenario,
 )
 from model.uncertainty.report import (
@@ -139,6 +140,7 @@ plan_file = st.file_uploader(
     help="Without a file the plan judged is the scenario's optimum, as the Plan page shows it.",
 )
 plan_scale_in: dict[str, float] | None = None
+plan_made_for: object = None
 plan_label = scenario_label
 if plan_file is not None:
     try:
@@ -150,6 +152,7 @@ if plan_file is not None:
         st.error(f"Cannot use {plan_file.name}: {exc}")
         st.stop()
     plan_label = f"the plan in {plan_file.name}"  # as `fomento uncertainty --plan` names it
+    plan_made_for = json.loads(plan_file.getvalue().decode("utf-8")).get("scenario")
 
 # --- settings --------------------------------------------------------------------------
 c1, c2, c3 = st.columns(3)
@@ -209,6 +212,9 @@ if st.button("Run", type="primary", key="uncertainty_run", icon=":material/casin
     bar = st.progress(0.0, text="The plan's own risk…")
     try:
         risk = plan_risk(scenario, spec, plan_scale_in, plan_label)
+        warn = (
+            [] if plan_scale_in is None else plan_warnings(scenario, plan_scale_in, plan_made_for)
+        )
         voi = None
         if voi_on:
             voi = value_of_information(
@@ -224,6 +230,7 @@ if st.button("Run", type="primary", key="uncertainty_run", icon=":material/casin
     else:
         ss["uncertainty_result"], ss["uncertainty_robust"] = mc, rb
         ss["uncertainty_risk"], ss["uncertainty_voi"] = risk, voi
+        ss["uncertainty_plan_warnings"] = warn
         ss["uncertainty_positions"] = central_positions(scenario, spec)
         ss["uncertainty_scenario"], ss["uncertainty_dataset"] = scenario, dataset
         ss.pop("uncertainty_frontier", None)
@@ -250,6 +257,8 @@ st.caption(
     "draws of the candidates' returns, with no re-optimisation: what a ministry that signs "
     "this plan could get."
 )
+for words in ss.get("uncertainty_plan_warnings") or ():
+    st.warning(words[0].upper() + words[1:], icon=":material/warning:")
 ob = risk_res.objective_summary
 m1, m2, m3, m4 = st.columns(4)
 m1.metric(f"P10, {unit}", f"{ob.p10:,.0f}", help="One draw in ten does worse than this.")

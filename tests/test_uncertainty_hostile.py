@@ -19,10 +19,11 @@ from typing import Any
 import numpy as np
 import pytest
 
+from model.allocator.api import allocate
 from model.allocator.scenario import Scenario, load_scenario
 from model.cli import main
 from model.planning.inputs import DEMO_SCENARIO
-from model.uncertainty.planrisk import plan_from_json, plan_risk, same_scenario
+from model.uncertainty.planrisk import plan_from_json, plan_risk, plan_warnings, same_scenario
 from model.uncertainty.report import ev_gap_sentence
 from model.uncertainty.sampling import CostRange, DrawSpec, draw_samples
 from model.uncertainty.voi import value_of_information
@@ -136,3 +137,26 @@ def test_the_value_of_information_says_which_plan_it_is_measured_from() -> None:
     assert f"US${gap:,.0f}" in text and f"US${voi.expected_value:,.0f}" in text
     same = plan_risk(sc, spec, voi.ev_scale, "the expected-value plan")
     assert ev_gap_sentence(same, voi) == ""
+
+
+def test_a_plan_beyond_the_budget_or_for_another_scenario_is_flagged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Funding every candidate in full earns more than any plan the budget allows: the
+    # analyst must be told before reading its P10 as a plan they could sign.
+    sc = _demo()
+    everything = {c.id: 1.0 for c in sc.candidates}
+    assert (
+        allocate(sc, explain=False, baseline=False).objective
+        < plan_risk(sc, DrawSpec(2), everything).objective_central
+    )
+    words = plan_warnings(sc, everything)
+    assert len(words) == 1 and "keeps this scenario's rules" in words[0]
+    assert plan_warnings(sc, plan_risk(sc, DrawSpec(2)).scale) == []
+    other = plan_warnings(sc, {sc.candidates[0].id: 0.5}, made_for="Another scenario")
+    assert len(other) == 1 and "'Another scenario'" in other[0]
+    path = tmp_path / "everything.json"
+    path.write_text(json.dumps({"scale": everything}), encoding="utf-8")
+    args = ["uncertainty", str(DEMO_SCENARIO), "--plan", str(path), "--draws", "5", "--no-voi"]
+    assert main(args) == 0
+    assert "warning: plan: " in capsys.readouterr().err

@@ -17,7 +17,13 @@ from model.allocator.scenario import load_scenario
 from model.uncertainty.frontier import inclusion_frontier
 from model.uncertainty.montecarlo import run_monte_carlo
 from model.uncertainty.parallel import ENV_SCHEDULER, EXECUTORS, LOCAL_WORKERS
-from model.uncertainty.planrisk import NoPlan, central_positions, plan_from_json, plan_risk
+from model.uncertainty.planrisk import (
+    NoPlan,
+    central_positions,
+    plan_from_json,
+    plan_risk,
+    plan_warnings,
+)
 from model.uncertainty.report import print_report, report_json
 from model.uncertainty.robust import robust_allocation
 from model.uncertainty.sampling import DISTRIBUTIONS, CostRange, DrawSpec, draw_samples
@@ -114,6 +120,8 @@ def _run(args: argparse.Namespace) -> int:
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise ValueError(f"--plan {args.plan}: cannot read it ({exc})") from exc
         scale = plan_from_json(data)
+        for words in plan_warnings(scenario, scale, data.get("scenario")):
+            print(f"fomento: warning: {words}", file=sys.stderr)
     label = f"the plan in {args.plan.name}" if args.plan is not None else scenario.name
     risk = plan_risk(scenario, spec, scale, label)
     voi = None

@@ -234,3 +234,39 @@ def same_scenario(a: Scenario, b: Scenario) -> bool:
         return d
 
     return content(a) == content(b)
+
+
+def plan_warnings(
+    scenario: Scenario, scale: Mapping[str, float], made_for: object = None
+) -> list[str]:
+    """What a reader must know before taking a plan file's risk as a plan they could sign:
+    it was made for another scenario (``made_for``, the file's ``scenario`` name), or no
+    plan that funds at least these scales keeps the scenario's rules (one solve, with
+    each scale as a mandatory least scale: when that has no plan, neither has the file's
+    plan). Empty when neither; the plan is judged anyway."""
+    out = []
+    if isinstance(made_for, str) and made_for and made_for != scenario.name:
+        out.append(f"plan: made for the scenario '{made_for}', judged here on '{scenario.name}'")
+    lim = scenario.rules.candidate_limits
+    least = dict(lim.mandatory) if lim.enabled else {}
+    known = {c.id for c in scenario.candidates}  # plan_risk names any other id
+    for cid, v in scale.items():
+        if cid in known and v > 0:
+            least[cid] = max(least.get(cid, 0.0), min(float(v), 1.0))
+    forced = scenario.model_copy(
+        update={
+            "rules": scenario.rules.model_copy(
+                update={
+                    "candidate_limits": lim.model_copy(update={"enabled": True, "mandatory": least})
+                }
+            )
+        }
+    )
+    r = allocate(forced, explain=False, baseline=False)
+    if r.status not in ("optimal", "time_limit"):
+        out.append(
+            f"plan: no plan that funds these candidates at these scales keeps this "
+            f"scenario's rules (budget, limits, policy mix...; the check is {r.status}); "
+            "its outcomes are not within reach of a plan that could be signed here"
+        )
+    return out
