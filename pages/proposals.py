@@ -235,7 +235,14 @@ with tab_rev:
             format_func=lambda p: f"{p}: {titles[p]}",
             key="proposals_review_pick",
         )
-        reviewer = c2.text_input("Reviewer", value=user.username, key="proposals_reviewer").strip()
+        # A review belongs to the signed-in account; only an admin may act for another.
+        reviewer = c2.text_input(
+            "Reviewer",
+            value=user.username,
+            key="proposals_reviewer",
+            disabled=user.role != "admin",
+            help="Your own review. An admin may enter another reviewer's name to act for them.",
+        ).strip()
         earlier = {
             sc.criterion: sc
             for r in fetch_reviews(eng, pid)

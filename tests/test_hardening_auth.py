@@ -189,3 +189,36 @@ def test_cli_unlocks_the_only_admin(
     assert "only active admin" in capsys.readouterr().err
     assert main(["users", "disable", "nobody"]) == 2
     eng.dispose()
+
+
+def test_a_screener_cannot_overwrite_another_reviewers_scores(engine: Engine) -> None:
+    """Mia saved a review under 'rm' and replaced rm's eight scores with one."""
+    from model import DATA_DIR
+    from model.accounts.audit import fetch_audit
+    from model.screening.rubric import CriterionScore, Review
+    from model.store.proposal_files import import_proposals
+    from model.store.screening import fetch_reviews, save_review
+
+    admin = User("ana", "admin")
+    rm, mia = User("rm", "screener"), User("mia", "screener")
+    example = DATA_DIR / "proposals_example.csv"
+    import_proposals(engine, example.read_bytes(), example.name, user=admin)
+    pid = "P-001"
+    own = Review(
+        proposal_id=pid,
+        reviewer="rm",
+        scores=(
+            CriterionScore(criterion="innovation", score=4),
+            CriterionScore(criterion="governance", score=3),
+        ),
+    )
+    save_review(engine, own, user=rm)
+    forged = own.model_copy(update={"scores": (CriterionScore(criterion="innovation", score=0),)})
+    with pytest.raises(PermissionDenied, match="only their own review"):
+        save_review(engine, forged, user=mia)
+    (kept,) = fetch_reviews(engine, pid)
+    assert kept.by_criterion() == own.by_criterion()
+    save_review(engine, forged, user=admin)  # an admin may act for rm, recorded as such
+    assert fetch_reviews(engine, pid) == [forged]
+    events = [e for e in fetch_audit(engine, admin, entity="proposal_reviews")]
+    assert any(e.action == "review_for" and e.actor == "ana" for e in events)

@@ -54,7 +54,7 @@ def _review(engine: Engine, user: User) -> None:
         engine,
         Review(
             proposal_id=pid,
-            reviewer="rm",
+            reviewer=user.username or "rm",  # a review is the signed-in account's own
             scores=(CriterionScore(criterion="innovation", score=4),),
         ),
         user=user,

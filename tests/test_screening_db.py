@@ -77,7 +77,7 @@ def test_reviews_hand_over_and_monitoring(engine: Engine) -> None:
     import_proposals(engine, EXAMPLE.read_bytes(), EXAMPLE.name, user=SCREENER)
     r1 = Review(
         proposal_id="P-001",
-        reviewer="ana",
+        reviewer="sam",  # the signed-in screener's own review
         scores=(
             CriterionScore(criterion="innovation", score=4, comment="new cold chain"),
             CriterionScore(criterion="governance", score=2),

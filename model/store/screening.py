@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from model.accounts.auth import User, require
+from model.accounts.auth import PermissionDenied, User, require
 from model.domain.candidates import Candidate
 from model.screening.handover import DEFAULT_RETURN, ReturnAssumption, proposal_to_candidate
 from model.screening.indicators import ProjectIndicator, indicators_from_proposal
@@ -32,8 +32,19 @@ INDICATOR_FIELDS: tuple[str, ...] = tuple(ProjectIndicator.model_fields)
 
 
 def save_review(engine: Engine, review: Review, *, user: User) -> None:
-    """Store one reviewer's scores for one proposal, replacing that reviewer's earlier ones."""
+    """Store one reviewer's scores for one proposal, replacing that reviewer's earlier ones.
+
+    A review belongs to the signed-in account: a screener saves only their own
+    (``review.reviewer`` must be their username, else ``PermissionDenied``); an admin may
+    act for another reviewer, and the audit log records it as ``review_for``.
+    """
     require(user, "review.write")
+    acting_for = review.reviewer != user.username
+    if acting_for and user.role != "admin":
+        raise PermissionDenied(
+            f"{user.username} may save only their own review, not {review.reviewer!r}'s "
+            "(an admin may act for another reviewer)"
+        )
     with transaction(engine) as s:
         known = s.scalar(
             select(ProposalRow.proposal_id).where(ProposalRow.proposal_id == review.proposal_id)
@@ -67,7 +78,7 @@ def save_review(engine: Engine, review: Review, *, user: User) -> None:
         s.add(
             AuditEventRow(
                 actor=user.username,
-                action="review",
+                action="review_for" if acting_for else "review",
                 entity="proposal_reviews",
                 entity_key=f"{review.proposal_id}/{review.reviewer}"[:200],
                 before=before or None,
