@@ -3,8 +3,9 @@
 Generated scenarios aim at the hard cases: matching grants whose partner match sets
 their least public share (``partner_limit``), brokers and broker capacity, carry-over,
 several budget rows binding at once (per-year and total), kind ceilings, a lagging-region
-floor, funding purses, and twins (identical candidates) that tie. Each property runs on both solvers; the re-solves
-that check a claim run on HiGHS (the claim is about the programme, not the solver).
+floor, funding purses, and twins (identical candidates) that tie. Each property runs on
+both solvers; the re-solves that check a claim run on HiGHS (the claim is about the
+programme, not the solver).
 
 Claims checked:
 - money rows: the rate for one more and one less US$ equals the finite difference on
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from typing import Any
+from unittest.mock import patch
 
 import numpy as np
 import pytest
@@ -228,6 +230,33 @@ def test_unfunded_thresholds_are_exact(solver: str, sc: Scenario) -> None:
     if r is None:
         return
     assert _threshold_failures(sc, r) == []
+
+
+def _bound_failures(sc: Scenario, r: AllocationResult) -> list[str]:
+    """A lower bound is broken when the candidate enters below it."""
+    bad = []
+    for u in r.unfunded:
+        if u.method != "lower bound" or not u.return_rise:
+            continue
+        below = _scaled_candidate(sc, u.candidate, value=(1 + u.return_rise) * (1 - MARGIN))
+        if _funded(below, u.candidate):
+            bad.append(f"{u.candidate}: enters below its lower bound {u.return_rise:.4g}")
+    return bad
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+@PROPS
+@given(sc=hard_scenarios())
+def test_unfunded_lower_bounds_are_lower_bounds(solver: str, sc: Scenario) -> None:
+    """Thresholds not re-solved (beyond EXACT_UNFUNDED candidates) are stated as lower
+    bounds from the optimal prices: none may be above the truth."""
+    from model.allocator.explain import reports
+
+    with patch.object(reports, "EXACT_UNFUNDED", 0):
+        r = _optimal(sc, solver)
+    if r is None:
+        return
+    assert _bound_failures(sc, r) == []
 
 
 def _tie_failures(sc: Scenario, r: AllocationResult) -> list[str]:
