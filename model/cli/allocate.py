@@ -17,6 +17,7 @@ from model.allocator.build.builder import build_model
 from model.allocator.explain.wording import money
 from model.allocator.result import AllocationResult, result_json_bytes
 from model.allocator.scenario import SOLVERS, load_scenario
+from model.planning.readout import summary_sentence
 
 TABLE_CANDIDATE_ROWS = 10
 
@@ -61,6 +62,8 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(result_json_bytes(result).decode("utf-8"))
     else:
         print_table(result, sys.stdout)
+        # The plan in one paragraph, as the Plan page, the brief and the workbook say it.
+        print("\nIn short: " + summary_sentence(result, scenario))
     return 0 if result.status in ("optimal", "time_limit") else 1
 
 
