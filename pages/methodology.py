@@ -202,8 +202,19 @@ st.markdown(
     "unit of a target. For share rules the page speaks of one percentage point. A positive "
     "price means loosening the rule helps. Both solvers get the same minimisation and "
     "Fomento normalises the duals each returns to this meaning, so HiGHS and CBC report "
-    "the same sign; tests check both against finite differences. A price holds only "
-    "for small changes: beyond some amount another rule starts to bind."
+    "the same sign. A single price is **local**: at a kink (several rules binding at "
+    "once, common with carry-over or a target) one more and one less unit are worth "
+    "different amounts, and a solver reports either side. So the money rules (total and "
+    "year budgets, funding purses, fee revenue, portfolio shares) are measured by "
+    "re-solving: the sentence gives what one more US\\$ adds and what one US\\$ less "
+    "takes away, each with the range over which it holds (Excel's allowable increase and "
+    "decrease), or says that a step leaves no feasible plan; HiGHS and CBC runs give the "
+    "same numbers. Per-candidate rules keep one price, labelled local. Why a candidate is "
+    "not funded is measured the same way: its scale is forced in by a re-solve, which gives "
+    "exactly how much its return would have to rise (the nearest candidates; the others get "
+    "a lower bound, said as 'at least'); a tie is claimed only when forcing it in at 0.1 % "
+    "of full scale changes the objective by at most 0.00001 %. Plans above 2,000 "
+    "candidates skip these re-solves and state local prices and lower bounds."
 )
 st.subheader("Greedy baseline, infeasibility and MILP")
 st.markdown(
