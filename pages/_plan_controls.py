@@ -19,16 +19,11 @@ from model.allocator.scenario import MEASURES, SOLVERS, ObjectiveKind
 from model.domain.candidates import KIND_LABELS, KINDS, Candidate
 from model.formatting import numbers
 from model.planning.inputs import PerYearMode, PlanInputs, locked_from_funding, with_net_fees
+from model.planning.workbook import OBJECTIVE_WORDS
 from model.screening.net import NetAssessment, latest
 from pages._plan_state import plan_state
 
-OBJECTIVES = {
-    "benefit": "Most benefit (US$)",
-    "enterprises": "Most enterprises reached",
-    "jobs": "Most jobs",
-    "weighted": "Weighted mix of benefit, enterprises and jobs",
-    "min_cost": "Least public cost that meets the targets",
-}
+OBJECTIVES = OBJECTIVE_WORDS  # one wording of the objectives: page, workbook and brief
 YEAR_MODES = {
     "equal": "Equal share of the total each year",
     "custom": "Set each year",
