@@ -6,12 +6,12 @@ Each run is a fresh ``fomento allocate`` process (``python -c 'from model.cli im
 with ``PYTHONPATH`` set to the code tree under test), timed from outside: wall-clock
 seconds, CPU seconds (user + system) and peak RSS of that child alone (``os.wait4``).
 ``hand`` is data/scenarios/hand.json (3 candidates, table on stdout); a number N is
-``bench/allocator.py``'s ``random_scenario(N)`` (5 plan years, every rule family on),
-written once to ``--tmp`` and run with ``--out RESULT.json``.
+``bench/allocator.py``'s ``random_scenario(N)`` (5 plan years, every rule family on, time
+limit raised to 3,600 s), written once to ``--tmp`` and run with ``--out RESULT.json``.
 
-``--base DIR`` runs a second code tree (e.g. ``git archive`` of an older commit) in the
-same loop, alternating with this one run by run, so both see the same machine load; the
-results must agree (objective, funding and scale, exactly).
+``--base DIR [DIR ...]`` runs other code trees (e.g. ``git archive`` of older commits) in
+the same loop, alternating with this one run by run, so all see the same machine load;
+the results must agree (objective, funding and scale, exactly).
 
 ``--bare N`` (default: the largest size) also times bare highspy on the project's own
 final programme at N: a child process runs the project's solve step, exports the
@@ -71,12 +71,25 @@ print(json.dumps({"run": time.perf_counter() - t0, "run_cpu": time.process_time(
 """
 
 
+# The time limit is HiGHS's wall clock: on a loaded shared machine 60 s can cut a 100,000 run.
+WRITE = """
+import sys
+from bench.allocator import random_scenario
+sc = random_scenario(int(sys.argv[1]))
+sc = sc.model_copy(update={"solver": sc.solver.model_copy(update={"time_limit_s": 3600.0})})
+with open(sys.argv[2], "w", encoding="utf-8") as f:
+    f.write(sc.model_dump_json())
+"""
+
+
 def scenario_file(n: int, tmp: Path) -> Path:
     path = tmp / f"fomento_bench_{n}.json"
     if not path.exists():
-        from bench.allocator import random_scenario
-
-        path.write_text(random_scenario(n).model_dump_json(), encoding="utf-8")
+        # In a child: a child's peak RSS (os.wait4) counts the parent's pages it was forked
+        # from, so this process stays small.
+        r = child(WRITE, [str(n), str(path)], ROOT)
+        if r["code"] != 0:
+            raise SystemExit(f"writing the {n} scenario failed: {r['stderr']}")
     return path
 
 
@@ -126,11 +139,11 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--sizes", nargs="+", default=["hand", "10000", "100000"])
     p.add_argument("--repeat", type=int, default=3, help="runs per size and tree (medians)")
-    p.add_argument("--base", type=Path, help="a second code tree to run alternately")
+    p.add_argument("--base", type=Path, nargs="*", default=[], help="code trees to run too")
     p.add_argument("--bare", default=None, help="size for the bare-HiGHS floor ('' for none)")
     p.add_argument("--tmp", type=Path, default=Path(tempfile.gettempdir()))
     args = p.parse_args()
-    trees = [ROOT] if args.base is None else [args.base.resolve(), ROOT]
+    trees = [*(b.resolve() for b in args.base), ROOT]
     numeric = [s for s in args.sizes if s != "hand"]
     bare_size = args.bare if args.bare is not None else (max(numeric, key=int) if numeric else "")
     load0 = os.getloadavg()
@@ -188,7 +201,20 @@ def main() -> int:
     for size in numeric:
         results = [r["result"] for tree in trees for r in runs[(size, tree)]]
         same = all(r == results[0] for r in results)
-        print(f"\n{size}: objective, funding and scale identical in every run: {same}")
+        ref = results[0]
+        d_obj = max(abs(r["objective"] - ref["objective"]) / abs(ref["objective"]) for r in results)
+        d_fund = max(
+            abs(a - b)
+            for r in results
+            for cid, row in r["funding"].items()
+            for a, b in zip(row, ref["funding"][cid], strict=True)
+        )
+        d_scale = max(abs(v - ref["scale"][cid]) for r in results for cid, v in r["scale"].items())
+        print(
+            f"\n{size}: objective, funding and scale identical in every run: {same} "
+            f"(largest differences: objective {d_obj:.1e} relative, funding US${d_fund:.1e}, "
+            f"scale {d_scale:.1e})"
+        )
         if bare and size == bare_size:
             obj = results[0]["objective"]
             close = all(abs(b["objective"] - obj) <= 1e-7 * abs(obj) for b in bare)
