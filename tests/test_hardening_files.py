@@ -164,3 +164,16 @@ def test_dry_run_needs_the_import_role(engine: Engine) -> None:
 
     with pytest.raises(PermissionDenied):
         import_file(engine, b"evidence_id\nE1\n", "e.csv", user=VIEWER, dry_run=True)
+
+
+def test_update_keeps_the_columns_the_file_leaves_out(engine: Engine) -> None:
+    """An update used to blank every column the file did not have."""
+    from model.store.repository import fetch_regions
+
+    full = b"name,country,lagging,note\nNorte,Ejemplo,false,coastal plain\n"
+    import_file(engine, full, "regions.csv", table="regions", user=ADMIN)
+    partial = b"name,lagging\nNorte,true\n"
+    report = import_file(engine, partial, "regions.csv", table="regions", user=ADMIN)
+    assert report.updated == {"regions": 1}
+    (norte,) = fetch_regions(engine, "demo")
+    assert (norte.lagging, norte.note, norte.country) == (True, "coastal plain", "Ejemplo")

@@ -109,6 +109,9 @@ class ValidTable:
     dataset: str
     records: tuple[BaseModel, ...]
     row_numbers: tuple[int, ...] = ()
+    # The schema fields the file has; an update writes only these, so a column the file
+    # leaves out keeps its stored value instead of being blanked (empty: every field).
+    columns: tuple[str, ...] = ()
 
     def rows(self) -> tuple[int | None, ...]:
         if len(self.row_numbers) == len(self.records):
@@ -421,7 +424,8 @@ def parse_file(
         records = validate_table(raw, spec, dataset, problems, number_format)
         if len(problems) == before:
             # With no problems every data row became exactly one record, in order.
-            out.append(ValidTable(spec, dataset, tuple(records), raw.row_numbers))
+            present = tuple(c for c in raw.header if c in spec.columns)
+            out.append(ValidTable(spec, dataset, tuple(records), raw.row_numbers, present))
     if problems:
         raise ImportRejected(problems)
     out.sort(key=lambda t: SPECS.index(t.spec))
@@ -457,6 +461,34 @@ def import_file(
     )
 
 
+def _merged_values(
+    t: ValidTable, rec: BaseModel, existing: Any, row_no: int | None
+) -> dict[str, Any]:
+    """ORM values for updating ``existing`` from a file that has only some columns: the
+    stored values for the others, the whole record checked again as merged."""
+    data = {
+        f: getattr(existing, t.spec.orm_column(f)) for f in t.spec.columns if f not in t.columns
+    }
+    data.update({f: getattr(rec, f) for f in t.columns})
+    try:
+        merged = t.spec.schema.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        column = str(err["loc"][0]) if err.get("loc") else ""
+        raise ImportRejected(
+            [
+                Problem(
+                    t.spec.name,
+                    row_no,
+                    column,
+                    "with the stored values of the columns this file leaves out: "
+                    + err["msg"].removeprefix("Value error, "),
+                )
+            ]
+        ) from None
+    return to_orm_values(t.spec, merged, t.dataset)
+
+
 def write_tables(
     engine: Engine,
     tables: Iterable[ValidTable],
@@ -474,9 +506,11 @@ def write_tables(
     with transaction(engine) as s:
         for t in tables:
             n_new = n_upd = n_same = 0
-            for rec in t.records:
+            for rec, row_no in zip(t.records, t.rows(), strict=True):
                 values = to_orm_values(t.spec, rec, t.dataset)
                 existing = s.get(t.spec.orm, _orm_key(t.spec, values))
+                if existing is not None and t.columns and set(t.columns) != set(t.spec.columns):
+                    values = _merged_values(t, rec, existing, row_no)
                 if existing is None:
                     n_new += 1
                     if not dry_run:
