@@ -12,6 +12,7 @@ import pandas as pd
 from model.uncertainty.frontier import FrontierPoint
 from model.uncertainty.montecarlo import MonteCarloResult
 from model.uncertainty.planrisk import PlanRisk
+from model.uncertainty.report import COVERS
 from model.uncertainty.robust import RobustResult
 from model.uncertainty.tornado import Tornado
 from model.uncertainty.voi import ValueOfInformation
@@ -285,7 +286,7 @@ def evppi(v: ValueOfInformation, unit: str) -> alt.LayerChart | alt.FacetChart:
         [
             {
                 "group": g.label,
-                "covers": g.kind,
+                "covers": COVERS[g.kind],
                 "evppi": g.evppi,
                 "low": max(g.evppi - g.se, 0.0),
                 "high": g.evppi + g.se,
@@ -322,7 +323,14 @@ def evppi(v: ValueOfInformation, unit: str) -> alt.LayerChart | alt.FacetChart:
         .mark_rule(color=PCT_COLOUR, strokeDash=[4, 3], strokeWidth=2)
         .encode(x="evpi:Q", tooltip=[alt.Tooltip("evpi:Q", title="EVPI", format=",.0f")])
     )
-    chart: alt.LayerChart | alt.FacetChart = alt.layer(bars, errors, evpi).properties(
+    # The rule's label sits left of it in the last band, where the bars are the shortest
+    # (ranked), so it never covers a bar or an error line; the plot is one step per row.
+    evpi_text = (
+        alt.Chart(pd.DataFrame({"evpi": [v.evpi], "label": ["EVPI: every return at once"]}))
+        .mark_text(align="right", dx=-6, dy=-4, color=PCT_COLOUR, baseline="bottom")
+        .encode(x="evpi:Q", y=alt.value(len(df) * FUNDED_BAR_PX), text="label:N")
+    )
+    chart: alt.LayerChart | alt.FacetChart = alt.layer(bars, errors, evpi, evpi_text).properties(
         title=f"Which evaluation is worth most (top {len(df)} of {len(v.groups)})",
         width=WIDTH_PX,
         height=alt.Step(FUNDED_BAR_PX),

@@ -32,6 +32,7 @@ from model.uncertainty.planrisk import (
     same_scenario,
 )
 from model.uncertainty.report import (
+    COVERS,
     MEASURE_WORDS,
     amount,
     central_sentence,
@@ -360,7 +361,7 @@ if voi_res is not None:
                 {
                     "Rank": i + 1,
                     "An evaluation of": g.label,
-                    "Covers": g.kind,
+                    "Covers": COVERS[g.kind],
                     f"Worth up to, {unit}": round(g.evppi),
                     "± standard error": round(g.se),
                 }

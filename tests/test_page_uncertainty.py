@@ -15,7 +15,7 @@ from model.cli import main
 from model.planning.inputs import DEMO_SCENARIO
 from model.store import db
 from model.store.scenarios import list_scenarios
-from model.uncertainty.report import report_json
+from model.uncertainty.report import COVERS, report_json
 from pages._plan_state import STATE_KEY, PlanState
 from tests.test_pages import APP, TIMEOUT_S, open_page
 
@@ -70,6 +70,10 @@ def test_seeded_page_run_equals_the_cli(app_db: str, capsys: pytest.CaptureFixtu
     assert metrics["Expected value of perfect information (EVPI)"] == f"US${voi['evpi']:,.0f}"
     top = voi["groups"][0]
     assert any(top["label"] in m.value and "worth up to" in m.value for m in at.markdown)
+    # What each evaluation covers is said in words, never the engine's keys.
+    covers = next(d.value for d in at.dataframe if "Covers" in d.value.columns)["Covers"]
+    assert set(covers) <= set(COVERS.values()) and "candidate" not in set(covers)
+    assert covers.iloc[0] == COVERS[top["kind"]]
     headers = [h.value for h in at.subheader]
     assert headers.index("The plan's own risk") < headers.index("What better evidence is worth")
     assert "If returns were known before deciding (wait-and-see)" in headers

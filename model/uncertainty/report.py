@@ -23,6 +23,13 @@ from model.uncertainty.voi import GroupValue, ValueOfInformation
 
 TABLE_ROWS = 15
 MEASURE_WORDS = {"benefit": "Benefit (US$)", "enterprises": "Enterprises reached", "jobs": "Jobs"}
+# What one evaluation would settle, per ``GroupValue.kind``, in words for tables and legends.
+COVERS = {
+    "all": "every return",
+    "candidate": "one candidate's returns",
+    "instrument": "one instrument's returns",
+    "instrument in region": "one instrument in one region",
+}
 
 
 def amount(kind: str, value: float) -> str:
