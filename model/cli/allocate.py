@@ -48,7 +48,20 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=run)
 
 
+def _check_writable(path: Path | None, option: str) -> None:
+    """Refuse an output path that cannot be written, before any solving (not after)."""
+    if path is None:
+        return
+    if path.is_dir():
+        raise ValueError(f"{option} {path}: is a folder; give a file name")
+    parent = path.parent
+    if not parent.is_dir():
+        raise ValueError(f"{option} {path}: the folder {parent} does not exist")
+
+
 def run(args: argparse.Namespace) -> int:
+    _check_writable(args.out, "--out")
+    _check_writable(args.export_lp, "--export-lp")
     scenario = load_scenario(args.scenario)
     if args.export_lp is not None:
         from model.allocator.solve.pulp_model import export_model  # PuLP: only here
@@ -71,6 +84,13 @@ def print_table(r: AllocationResult, out: TextIO) -> None:
     """A plain-text report of a result."""
     w = out.write
     w(f"Scenario: {r.scenario}\nSolver: {r.solver}   status: {r.status}\n")
+    if r.objective is None and r.status == "error":
+        # Stopped without any plan (a time limit, say): that says nothing about feasibility.
+        w(
+            f"The solver stopped before it found any plan ({r.message}); this does not mean "
+            "no plan exists. Raise solver.time_limit_s and solve again.\n"
+        )
+        return
     if r.objective is None:
         w("No feasible plan.\n")
         if r.relaxation:
