@@ -29,6 +29,7 @@ from model.costbenefit.views import (
     selected_ids,
     warning_flag,
 )
+from model.planning.charts import range_chart, recovery_chart
 from model.store import db
 from model.store.repository import load_evidence_dataset
 from pages import _charts
@@ -226,7 +227,7 @@ d2.download_button(
 st.subheader("Charts")
 unit = "nominal US$" if price_year is None else f"US$ of {price_year}"
 tabs = st.tabs(["Return per dollar", "Cost per unit", "Public vs total", "Cost recovery"])
-charts = (
+views = (
     (tabs[0], range_points(shown, RETURN_KEYS), "returns", "US$ of benefit per US$"),
     (tabs[1], range_points(shown, UNIT_COST_KEYS), "unit-costs", unit),
     (tabs[2], range_points(shown, LEVERAGE_KEYS), "leverage", "US$ per US$"),
@@ -236,20 +237,20 @@ titles = {
     "unit-costs": f"Cost per network and per enterprise reached ({unit})",
     "leverage": "Return per total vs per public dollar, and leverage",
 }
-for tab, points, name, axis in charts:
+for tab, points, name, axis in views:
     with tab:
         if not points:
             st.info("No programme in this selection states the figures for this chart.")
             continue
         fmt = ",.0f" if name == "unit-costs" else ",.2f"
-        chart = _charts.range_chart(points, titles[name], axis, fmt, name == "unit-costs")
+        chart = range_chart(points, titles[name], axis, fmt, name == "unit-costs")
         _charts.show(chart, f"{stem}-{name}", f"evidence_{name}")
 with tabs[3]:
     path = recovery_points(shown, dataset.programmes)
     if not path:
         st.info("No programme in this selection states a cost-recovery path.")
     else:
-        _charts.show(_charts.recovery_chart(path), f"{stem}-recovery", "evidence_recovery")
+        _charts.show(recovery_chart(path), f"{stem}-recovery", "evidence_recovery")
 
 st.subheader("Where every number comes from")
 st.caption(

@@ -9,6 +9,7 @@ import streamlit as st
 from model import DATA_DIR
 from model.accounts.auth import PermissionDenied
 from model.formatting import numbers
+from model.planning.charts import benchmark_chart, net_heatmap, net_history_chart
 from model.screening.forms import FormInvalid, assessment_from_grid
 from model.screening.net import (
     DEFAULT_FEE_SHARES,
@@ -35,8 +36,7 @@ from model.store.net_files import (
     save_net_assessments,
 )
 from pages import _charts
-from pages._screening_charts import benchmark_chart, net_heatmap, net_history_chart
-from pages._shared import current_user, engine, may_write, md, show_flash
+from pages._shared import current_user, engine, may_write, md, plain, show_flash
 
 EXAMPLE = DATA_DIR / "net_example.csv"
 DEFAULT_YEARS = 4
@@ -153,7 +153,8 @@ _charts.show(
     "networks_heatmap",
 )
 if pick.note or pick.assessor:
-    st.caption(f"Assessor: {pick.assessor or 'n/a'}. {pick.note}")
+    # Stored text is shown as typed: markdown in it is never rendered (no remote images).
+    st.caption(plain(f"Assessor: {pick.assessor or 'n/a'}. {pick.note}"))
 # One under the other: side by side, the benchmark's long network names pushed its bars
 # out of its half of the page.
 _charts.show(

@@ -1,101 +1,46 @@
-"""Every chart of the plan and its comparison, in one place, with one colour scheme.
-
-Pure (no Streamlit): the Plan and Scenarios pages draw these Altair specs, the brief
-embeds the small ones as SVG, the PDF as PNG, and the workbook reuses the instrument
-colours for its native Excel charts. ``finish`` is applied to every chart a page shows
-(``pages._charts.show``); ``svg`` and ``png`` are the only converters. Money is public
-US$ over the horizon in the scenario's price year.
+"""The plan's charts and its comparison: the Plan and Scenarios pages draw these Altair
+specs, the brief embeds the small ones (SVG in HTML, PNG in the PDF). Money is public US$
+over the horizon in the scenario's price year.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Final
+from typing import Any
 
 import altair as alt
 import pandas as pd
-import vl_convert
 
 from model.allocator.explain.wording import describe
 from model.allocator.result import AllocationResult, ConstraintReport
 from model.domain.candidates import KIND_LABELS, KINDS
 from model.formatting import numbers
+from model.planning.charts.common import (
+    BAR_COLOUR,
+    BAR_STEP_PX,
+    BRIEF_HEIGHT_PX,
+    BRIEF_WIDTH_PX,
+    CHART_WIDTH_PX,
+    FUNDED_COLOURS,
+    HEIGHT_PX,
+    INSTRUMENT_COLOURS,
+    LABEL_LIMIT_PX,
+    MONEY_LABEL,
+    MOVED_TOP,
+    SCHEME,
+    kind_colour,
+    legend,
+    money_axis,
+)
 from model.planning.compare import Comparison, TotalGroup
 from model.planning.readout import SweepCurve
 
-# One colour per instrument, everywhere (pages, brief, PDF, workbook): tableau10's first three.
-INSTRUMENT_COLOURS: Final[dict[str, str]] = {
-    "cluster_initiative": "#4e79a7",
-    "broker_programme": "#f28e2b",
-    "matching_grant": "#59a14f",
-}
-SCHEME: Final = "tableau10"  # scenarios side by side: a categorical palette of distinct hues
-FUNDED_COLOURS = alt.Scale(domain=["funded", "not funded"], range=["#4e79a7", "#bbbbbb"])
-BAR_COLOUR: Final = "#4e79a7"
-MOVED_TOP = 20  # bars beyond this many candidates stop being readable
-CHART_WIDTH_PX = 560
-HEIGHT_PX = 260
-BAR_STEP_PX = 22
-BRIEF_WIDTH_PX = 190
-BRIEF_HEIGHT_PX = 120
-LABEL_LIMIT_PX = 260
-PNG_SCALE = 2
 GROUP_TITLES: dict[TotalGroup, str] = {
     "kind": "instrument",
     "region": "region",
     "year": "plan year",
     "source": "funding source",
 }
-# Under Streamlit's theme a single chart is autosized to "fit": a legend or long labels
-# then squash the plot to a sliver (seen in Chromium). "pad" keeps the set width and height.
-PAD = alt.AutoSizeParams(type="pad")
-# Axis labels in US$ with SI prefixes ("US$1.2M"), and a plain "US$0" at zero (not "US$0M").
-MONEY_LABEL: Final = "datum.value == 0 ? 'US$0' : 'US$' + datum.label"
-# SVG in the browser: crisp text, and the browser tests can count the marks drawn.
-SVG_EMBED: Final = {"embedOptions": {"renderer": "svg"}}
-
-
-def instrument_scale() -> alt.Scale:
-    """The instrument colours keyed by the labels the charts show."""
-    return alt.Scale(
-        domain=[KIND_LABELS[k] for k in KINDS], range=[INSTRUMENT_COLOURS[k] for k in KINDS]
-    )
-
-
-def _kind_colour(field: str = "kind") -> alt.Color:
-    return alt.Color(
-        f"{field}:N",
-        title="Instrument",
-        scale=instrument_scale(),
-        legend=alt.Legend(orient="bottom"),
-    )
-
-
-def _legend() -> alt.Legend:
-    return alt.Legend(orient="bottom", direction="vertical", labelLimit=0, title=None)
-
-
-def finish(chart: Any) -> Any:
-    """A chart ready for the page: its own size kept ("pad"), drawn as SVG."""
-    return chart.properties(autosize=PAD, usermeta=SVG_EMBED)
-
-
-def svg(chart: alt.TopLevelMixin | dict[str, Any]) -> str:
-    """The chart drawn as an SVG document (text, no browser needed)."""
-    spec = chart if isinstance(chart, dict) else chart.to_dict()
-    out: str = vl_convert.vegalite_to_svg(spec)
-    return out
-
-
-def png(chart: alt.TopLevelMixin | dict[str, Any], scale: float = PNG_SCALE) -> bytes:
-    """The chart drawn as a PNG image (``scale`` times its pixel size)."""
-    spec = chart if isinstance(chart, dict) else chart.to_dict()
-    out: bytes = vl_convert.vegalite_to_png(spec, scale=scale)
-    return out
-
-
-def _money_axis() -> alt.Axis:
-    return alt.Axis(format="~s", labelExpr=MONEY_LABEL)
 
 
 # --- comparison --------------------------------------------------------------------------
@@ -117,8 +62,8 @@ def moved_chart(c: Comparison, top: int = MOVED_TOP) -> alt.Chart:
     several = len(c.names) > 2
     enc: dict[str, Any] = {
         "y": alt.Y("candidate:N", sort=order, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT_PX)),
-        "x": alt.X("delta:Q", title=f"Change vs '{c.names[0]}' (US$)", axis=_money_axis()),
-        "color": alt.Color("scenario:N", scale=alt.Scale(scheme=SCHEME), legend=_legend()),
+        "x": alt.X("delta:Q", title=f"Change vs '{c.names[0]}' (US$)", axis=money_axis()),
+        "color": alt.Color("scenario:N", scale=alt.Scale(scheme=SCHEME), legend=legend()),
         "tooltip": [
             alt.Tooltip("candidate:N", title="Candidate"),
             alt.Tooltip("scenario:N", title="Scenario"),
@@ -162,12 +107,12 @@ def totals_chart(c: Comparison, group: TotalGroup) -> alt.Chart:
         .encode(
             y=alt.Y("key:N", sort=order, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT_PX)),
             yOffset=alt.YOffset("scenario:N", sort=list(c.names)),
-            x=alt.X("amount:Q", title="Public funding (US$)", axis=_money_axis()),
+            x=alt.X("amount:Q", title="Public funding (US$)", axis=money_axis()),
             color=alt.Color(
                 "scenario:N",
                 sort=list(c.names),
                 scale=alt.Scale(scheme=SCHEME),
-                legend=_legend(),
+                legend=legend(),
             ),
             tooltip=[
                 alt.Tooltip("key:N", title=GROUP_TITLES[group].capitalize()),
@@ -240,8 +185,8 @@ def funding_by_year(rows: Sequence[dict[str, Any]]) -> alt.Chart:
         .mark_bar()
         .encode(
             x=alt.X("year:O", title="Plan year", axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("sum(amount):Q", title="Public funding (US$)", axis=_money_axis()),
-            color=_kind_colour(),
+            y=alt.Y("sum(amount):Q", title="Public funding (US$)", axis=money_axis()),
+            color=kind_colour(),
             tooltip=[
                 alt.Tooltip("year:O", title="Plan year"),
                 alt.Tooltip("kind:N", title="Instrument"),
@@ -260,8 +205,8 @@ def funding_by_region(rows: Sequence[dict[str, Any]]) -> alt.Chart:
         .mark_bar()
         .encode(
             y=alt.Y("region:N", title=None, sort="-x", axis=alt.Axis(labelLimit=LABEL_LIMIT_PX)),
-            x=alt.X("sum(amount):Q", title="Public funding (US$)", axis=_money_axis()),
-            color=_kind_colour(),
+            x=alt.X("sum(amount):Q", title="Public funding (US$)", axis=money_axis()),
+            color=kind_colour(),
             tooltip=[
                 alt.Tooltip("region:N", title="Region"),
                 alt.Tooltip("kind:N", title="Instrument"),
@@ -279,8 +224,8 @@ def benefit_vs_cost(points: Sequence[dict[str, Any]]) -> alt.Chart:
         alt.Chart(pd.DataFrame(points))
         .mark_point(filled=True, opacity=0.75, stroke="#333333", strokeWidth=0.5)
         .encode(
-            x=alt.X("cost:Q", title="Full cost over its life (US$)", axis=_money_axis()),
-            y=alt.Y("benefit:Q", title="Expected benefit (US$)", axis=_money_axis()),
+            x=alt.X("cost:Q", title="Full cost over its life (US$)", axis=money_axis()),
+            y=alt.Y("benefit:Q", title="Expected benefit (US$)", axis=money_axis()),
             size=alt.Size("enterprises:Q", title="Enterprises", legend=alt.Legend(orient="bottom")),
             color=alt.Color("status:N", title=None, scale=FUNDED_COLOURS),
             shape=alt.Shape("kind:N", title="Instrument", legend=alt.Legend(orient="bottom")),
@@ -363,7 +308,7 @@ def binding_rules_chart(rules: Sequence[ConstraintReport]) -> alt.FacetChart:
 def sweep(curve: SweepCurve, unit: str) -> alt.VConcatChart:
     """Outcome versus budget, and the marginal return below, with a rule where it flattens."""
     df = pd.DataFrame([r.__dict__ for r in curve.rows if r.objective is not None])
-    x = alt.X("budget:Q", title="Budget (US$)", axis=_money_axis())
+    x = alt.X("budget:Q", title="Budget (US$)", axis=money_axis())
     tips = [
         alt.Tooltip("budget:Q", title="Budget (US$)", format=",.0f"),
         alt.Tooltip("objective:Q", title=unit, format=",.0f"),

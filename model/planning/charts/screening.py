@@ -1,6 +1,6 @@
-"""Altair charts of the screening pages (UI side): NET matrix, NET history and benchmark.
+"""The screening charts: NET matrix, NET history and benchmark.
 
-The rows come from ``model.screening.net``; here they only get drawn. Charts with a
+The rows come from ``model.screening.net``; here they only get drawn (Networks page). Charts with a
 discrete y axis size their bands by step (``alt.Step``) and stretch to the width:
 a fixed pixel height made Streamlit collapse the bands to nothing. Status
 colours read as traffic lights (achieved green, partly amber, not grey) and

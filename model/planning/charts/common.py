@@ -1,0 +1,83 @@
+"""What every chart shares: the colour scheme, sizes, the page finish and the converters.
+
+``finish`` is applied to every chart a page shows (``pages._charts.show``): its own size
+kept ("pad") and drawn as SVG. ``svg`` and ``png`` are the only converters (vl_convert,
+nothing downloaded). Money axes read "US$1.2M".
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+import altair as alt
+import vl_convert
+
+from model.domain.candidates import KIND_LABELS, KINDS
+
+# One colour per instrument, everywhere (pages, brief, PDF, workbook): tableau10's first three.
+INSTRUMENT_COLOURS: Final[dict[str, str]] = {
+    "cluster_initiative": "#4e79a7",
+    "broker_programme": "#f28e2b",
+    "matching_grant": "#59a14f",
+}
+SCHEME: Final = "tableau10"  # scenarios side by side: a categorical palette of distinct hues
+FUNDED_COLOURS = alt.Scale(domain=["funded", "not funded"], range=["#4e79a7", "#bbbbbb"])
+BAR_COLOUR: Final = "#4e79a7"
+MOVED_TOP = 20  # bars beyond this many candidates stop being readable
+CHART_WIDTH_PX = 560
+HEIGHT_PX = 260
+BAR_STEP_PX = 22
+BRIEF_WIDTH_PX = 190
+BRIEF_HEIGHT_PX = 120
+LABEL_LIMIT_PX = 260
+PNG_SCALE = 2
+# Under Streamlit's theme a single chart is autosized to "fit": a legend or long labels
+# then squash the plot to a sliver (seen in Chromium). "pad" keeps the set width and height.
+PAD = alt.AutoSizeParams(type="pad")
+# Axis labels in US$ with SI prefixes ("US$1.2M"), and a plain "US$0" at zero (not "US$0M").
+MONEY_LABEL: Final = "datum.value == 0 ? 'US$0' : 'US$' + datum.label"
+# SVG in the browser: crisp text, and the browser tests can count the marks drawn.
+SVG_EMBED: Final = {"embedOptions": {"renderer": "svg"}}
+
+
+def instrument_scale() -> alt.Scale:
+    """The instrument colours keyed by the labels the charts show."""
+    return alt.Scale(
+        domain=[KIND_LABELS[k] for k in KINDS], range=[INSTRUMENT_COLOURS[k] for k in KINDS]
+    )
+
+
+def kind_colour(field: str = "kind") -> alt.Color:
+    return alt.Color(
+        f"{field}:N",
+        title="Instrument",
+        scale=instrument_scale(),
+        legend=alt.Legend(orient="bottom"),
+    )
+
+
+def legend() -> alt.Legend:
+    return alt.Legend(orient="bottom", direction="vertical", labelLimit=0, title=None)
+
+
+def finish(chart: Any) -> Any:
+    """A chart ready for the page: its own size kept ("pad"), drawn as SVG."""
+    return chart.properties(autosize=PAD, usermeta=SVG_EMBED)
+
+
+def svg(chart: alt.TopLevelMixin | dict[str, Any]) -> str:
+    """The chart drawn as an SVG document (text, no browser needed)."""
+    spec = chart if isinstance(chart, dict) else chart.to_dict()
+    out: str = vl_convert.vegalite_to_svg(spec)
+    return out
+
+
+def png(chart: alt.TopLevelMixin | dict[str, Any], scale: float = PNG_SCALE) -> bytes:
+    """The chart drawn as a PNG image (``scale`` times its pixel size)."""
+    spec = chart if isinstance(chart, dict) else chart.to_dict()
+    out: bytes = vl_convert.vegalite_to_png(spec, scale=scale)
+    return out
+
+
+def money_axis() -> alt.Axis:
+    return alt.Axis(format="~s", labelExpr=MONEY_LABEL)
