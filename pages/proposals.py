@@ -43,6 +43,7 @@ from pages._shared import (
     engine,
     may_write,
     md,
+    plain,
     show_flash,
 )
 
@@ -175,7 +176,7 @@ with tab_el:
             if s.eligible:
                 continue
             with st.container(border=True):
-                st.markdown(md(f"**✗ {s.proposal_id}: {s.title}** is not eligible"))
+                st.markdown(f"**✗ {plain(s.proposal_id)}: {plain(s.title)}** is not eligible")
                 st.markdown(
                     "**Why:**\n"
                     + "\n".join(md(f"- {g.reason} _(source: {g.source})_") for g in s.failures)

@@ -38,7 +38,15 @@ from model.store.scenarios import (
 )
 from pages import _charts
 from pages._handover import open_in_plan, select_in_scenarios, take_scenario_to_select
-from pages._shared import BY_CONTENT, ILLUSTRATIVE_NOTE, current_user, engine, md, show_flash
+from pages._shared import (
+    BY_CONTENT,
+    ILLUSTRATIVE_NOTE,
+    current_user,
+    engine,
+    md,
+    plain,
+    show_flash,
+)
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_COMPARE = 6  # more columns than this stop fitting a screen
@@ -147,7 +155,8 @@ sid: int = st.selectbox(
 sel = by_id[sid]
 base_version = seen.get(sid, sel.version)
 if sel.notes:
-    st.write(f"*{md(sel.notes)}*")
+    # Stored text is shown as typed: markdown in it is never rendered (no remote images).
+    st.write(f"*{plain(sel.notes)}*")
 can_write = auth.can(user, "scenario.save")
 if not can_write:
     st.info(
