@@ -107,6 +107,12 @@ def test_workbook_reads_like_a_finished_report(hand: ScenarioDocument) -> None:
     inputs = {r[0]: r for r in wb["Inputs"].iter_rows(values_only=True)}
     assert inputs["Total budget"][1] == hand.scenario.budget.total
     assert inputs["Objective"][1] == "Most benefit (US$)"
+    # The full record: every rule setting and the regions, readable.
+    settings = {r[0]: r[1] for r in wb["Settings"].iter_rows(min_row=2, values_only=True)}
+    assert settings["rules.budget.enabled"] == "yes"
+    assert settings["solver.solver"] == hand.scenario.solver.solver
+    regions = [r[0] for r in wb["Regions"].iter_rows(min_row=2, values_only=True)]
+    assert regions == [g.name for g in hand.scenario.regions]
 
 
 def test_json_export_round_trips_and_the_cli_solves_it(

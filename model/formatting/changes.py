@@ -66,6 +66,14 @@ def _flatten(value: Any, path: str, out: dict[str, Any]) -> None:
         out[path] = value
 
 
+def flatten(record: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Every field of a nested record as (path, value as text), in order: a complete
+    record a person can read (``rules.policy_mix.lagging_min_share``: ``0.3``)."""
+    out: dict[str, Any] = {}
+    _flatten(record, "", out)
+    return [(k, value_text(v)) for k, v in out.items()]
+
+
 def field_changes(
     before: Mapping[str, Any] | None, after: Mapping[str, Any] | None
 ) -> list[FieldChange]:

@@ -38,6 +38,7 @@ from model.allocator.scenario import Rules, Scenario
 from model.domain.candidates import KIND_LABELS, KINDS, Candidate
 from model.formatting import numbers
 from model.formatting.cells import neutralise
+from model.formatting.changes import flatten
 from model.planning.charts import INSTRUMENT_COLOURS
 from model.planning.compare import funded_count
 from model.planning.readout import binding_rules, budget_limit_note
@@ -53,6 +54,8 @@ SHEETS: tuple[str, ...] = (
     "Unfunded",
     "Baseline",
     "Candidates",
+    "Regions",
+    "Settings",
 )
 RULE_KEYS: tuple[str, ...] = tuple(Rules.model_fields)
 Cell = str | float | int | bool | None
@@ -567,6 +570,20 @@ def workbook(doc: ScenarioDocument) -> bytes:
         for col in (2, 3, 4):
             wb["Baseline"].cell(3, col).number_format = USD
     _table(wb, "Candidates", *_candidate_table(sc))
+    _table(
+        wb,
+        "Regions",
+        [Column("Region"), Column("Country"), Column("Lagging"), Column("Note")],
+        [[g.name, g.country, _yes(g.lagging), g.note] for g in sc.regions],
+    )
+    # Every setting of the rules, objective and solver, so the workbook is the full record
+    # (the JSON export reads back into the app; this sheet reads for a person).
+    settings = {
+        "rules": sc.rules.model_dump(mode="json"),
+        "objective": sc.objective.model_dump(mode="json"),
+        "solver": sc.solver.model_dump(mode="json"),
+    }
+    _table(wb, "Settings", [Column("Setting"), Column("Value")], flatten(settings))
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
