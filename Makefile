@@ -11,7 +11,7 @@ PORT ?= 8501
 
 .PHONY: run test quick install install-app db admin lint typecheck pytest bench clean
 
-# The app's own dependencies (about half the download of the test tools).
+# The app's own dependencies; the test tools come with `make test`.
 $(APP_STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
