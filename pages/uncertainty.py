@@ -117,6 +117,9 @@ else:
         st.error(f"Cannot open saved scenario '{row.name}': {exc}")
         st.stop()
 scenario_label = scenario.name
+if source == SAVED and row.name != scenario.name:
+    # Name it as the user picked it: the saved row's name, not only the scenario's own.
+    scenario_label = f"the saved scenario '{row.name}' ({scenario.name})"
 if source == FROM_PLAN:
     # The Plan page keeps the name of the scenario its inputs started from; say when they
     # were edited there, so an edited plan is not taken for the demo (issue 14).

@@ -196,3 +196,21 @@ def test_methodology_explains_the_uncertainty_analyses(app_db: str) -> None:
     for needle in ("here-and-now", "Wait-and-see", "EVPI", "EVPPI", "Brennan", "CVaR",
                    "Rockafellar", "independently", "triangular", "standard error"):  # fmt: skip
         assert needle in text, needle
+
+
+def test_a_saved_scenario_is_named_as_it_was_picked(app_db: str) -> None:
+    at = open_page(PAGE)
+    at.radio(key="uncertainty_source").set_value("A saved scenario").run()
+    assert not at.exception, [e.value for e in at.exception]
+    row = next(
+        s
+        for s in list_scenarios(db.make_engine(app_db))
+        if s.id == at.selectbox(key="uncertainty_saved").value
+    )
+    at.number_input(key="uncertainty_draws").set_value(20)
+    at.checkbox(key="uncertainty_voi_on").uncheck()
+    at.checkbox(key="uncertainty_cvar_on").uncheck()
+    run(at)
+    label = at.session_state["uncertainty_risk"].label
+    assert row.name != at.session_state["uncertainty_scenario"].name  # the seeded baseline
+    assert row.name in label, (row.name, label)
