@@ -3,6 +3,8 @@ message, page or CLI output ever shows the password."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -87,3 +89,71 @@ def test_pages_never_show_the_password(monkeypatch: pytest.MonkeyPatch) -> None:
     shown = " ".join(e.value for e in at.error)
     assert "Cannot reach the database" in shown
     _assert_no_secret(shown)
+
+
+def test_sqlite_readers_keep_reading_while_an_import_writes(tmp_path: Path) -> None:
+    """With the rollback journal a long import locked every reader out ('database is
+    locked' after ~60 s at 200k rows); in WAL mode readers see the last commit."""
+    from model.store.repository import table_counts
+
+    url = f"sqlite:///{tmp_path / 'wal.db'}"
+    eng = db.make_engine(url, busy_timeout_ms=200)
+    migrate.upgrade(eng)
+    writer = eng.connect()
+    writer.exec_driver_sql("BEGIN IMMEDIATE")
+    writer.exec_driver_sql(
+        "INSERT INTO programmes (programme_id, name, country, region, instrument, agency, "
+        "description, source_file, passage) VALUES ('P', 'n', '', '', 'other', '', '', 'f', 'p')"
+    )
+    try:
+        assert table_counts(eng)["programmes"] == 0  # read during the open write: no lock
+    finally:
+        writer.rollback()
+        writer.close()
+    eng.dispose()
+
+
+def test_two_seeds_at_once_on_a_fresh_database(pg_server: PgServer) -> None:
+    """One used to fail with an IntegrityError traceback; a seed adding nothing wrote an
+    audit 'import' event all the same."""
+    import threading
+
+    from sqlalchemy import func, select
+
+    from model.store.orm import AuditEventRow
+    from model.store.seed import seed
+
+    name = pg_server.create("seedrace")
+    url = pg_server.url(name)
+    eng = db.make_engine(url)
+    migrate.upgrade(eng)
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(2)
+
+    def run() -> None:
+        barrier.wait()
+        try:
+            seed(eng)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    with db.transaction(eng) as s:
+        events = s.scalar(select(func.count()).select_from(AuditEventRow))
+    seed(eng)  # nothing new: no event
+    with db.transaction(eng) as s:
+        assert s.scalar(select(func.count()).select_from(AuditEventRow)) == events
+    eng.dispose()
+
+
+@pytest.mark.parametrize("name", ["", "   ", "x" * 65, "a/b", " lead"])
+def test_dataset_names_are_refused_before_any_database(name: str) -> None:
+    from model.store.importer import ImportRejected, parse_file
+
+    with pytest.raises(ImportRejected, match="dataset name"):
+        parse_file(b"name,lagging\nNorte,false\n", "r.csv", table="regions", dataset=name)

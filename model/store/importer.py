@@ -8,6 +8,7 @@ single transaction and the import is recorded in the audit log.
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from collections.abc import Iterable, Sequence
@@ -395,6 +396,25 @@ def _orm_key(spec: TableSpec, values: dict[str, Any]) -> tuple[Any, ...]:
     return tuple(values[c] for c in cols)
 
 
+DATASET_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\- ]{0,63}$")
+
+
+def check_dataset_name(name: str) -> str:
+    """What is wrong with a planning dataset name ('' if nothing): 1 to 64 letters,
+    digits, spaces and . _ -, the same limit on SQLite and PostgreSQL (PostgreSQL used
+    to fail with a traceback past 64 characters while SQLite took them)."""
+    if not name.strip():
+        return "the dataset name is empty; give one (e.g. demo)"
+    if len(name) > 64:
+        return f"the dataset name has {len(name)} characters; use at most 64"
+    if not DATASET_PATTERN.match(name) or name != name.strip():
+        return (
+            "the dataset name may hold letters, digits, spaces and . _ - only, starting "
+            "with a letter or digit"
+        )
+    return ""
+
+
 def parse_file(
     data: bytes,
     filename: str,
@@ -408,6 +428,9 @@ def parse_file(
     ``number_format`` is how the file writes numbers in text cells ("auto": not
     declared, and a number that reads two ways is refused naming both readings).
     """
+    dataset_problem = check_dataset_name(dataset)
+    if dataset_problem:
+        raise ImportRejected([Problem("file", None, "dataset", dataset_problem)])
     try:
         raw_tables = read_tables(data, filename)
     except FileRejected as exc:
@@ -497,8 +520,13 @@ def write_tables(
     dry_run: bool = False,
     actor: str = "",
     source: str = "",
+    audit_unchanged: bool = True,
 ) -> ImportReport:
-    """Upsert validated tables in dependency order in one transaction."""
+    """Upsert validated tables in dependency order in one transaction.
+
+    The import is recorded in the audit log, unless it changed nothing and
+    ``audit_unchanged`` is False (the seed, run at every start, adds no noise).
+    """
     tables = sorted(tables, key=lambda t: SPECS.index(t.spec))
     inserted: dict[str, int] = {}
     updated: dict[str, int] = {}
@@ -529,6 +557,8 @@ def write_tables(
             unchanged[t.spec.name] = n_same
         report = ImportReport(inserted, updated, unchanged, tuple(tables), dry_run)
         if dry_run:
+            return report
+        if not audit_unchanged and not any(inserted.values()) and not any(updated.values()):
             return report
         s.flush()
         s.add(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
 
 from model import DATA_DIR
 from model.accounts.auth import User
@@ -41,11 +42,31 @@ def demo_rows() -> tuple[list[Candidate], list[Region]]:
     return cands, regions
 
 
+SEED_ATTEMPTS = 3
+
+
 def seed(engine: Engine) -> ImportReport:
-    """Insert the shipped rows that are missing; rows already present are left as they are."""
-    return write_tables(
-        engine, shipped_tables(), mode="insert_missing", actor="system", source="seed"
-    )
+    """Insert the shipped rows that are missing; rows already present are left as they are.
+
+    Safe to run twice at once (two ``fomento db seed`` on a fresh database): the one that
+    loses the race for a key finds the other's rows on its next attempt and adds none.
+    A seed that adds nothing writes no audit event.
+    """
+    tables = shipped_tables()
+    for attempt in range(1, SEED_ATTEMPTS + 1):
+        try:
+            return write_tables(
+                engine,
+                tables,
+                mode="insert_missing",
+                actor="system",
+                source="seed",
+                audit_unchanged=False,
+            )
+        except IntegrityError:
+            if attempt == SEED_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
 
 
 def seed_baseline(engine: Engine) -> bool:
@@ -59,13 +80,18 @@ def seed_baseline(engine: Engine) -> bool:
         if s.scalar(select(ScenarioRow.id).where(ScenarioRow.name == BASELINE_NAME)):
             return False
     scenario = load_scenario(BASELINE_FILE)
-    save_scenario(
-        engine,
-        SYSTEM_USER,
-        scenario,
-        name=BASELINE_NAME,
-        result=allocate(scenario),
-        notes="Shipped with the demo data (data/scenarios/demo.json); illustrative.",
-        dataset=DEMO_DATASET,
-    )
+    try:
+        save_scenario(
+            engine,
+            SYSTEM_USER,
+            scenario,
+            name=BASELINE_NAME,
+            result=allocate(scenario),
+            notes="Shipped with the demo data (data/scenarios/demo.json); illustrative.",
+            dataset=DEMO_DATASET,
+        )
+    except ValueError as exc:
+        if "exists already" in str(exc):  # a seed running at the same time saved it first
+            return False
+        raise
     return True
