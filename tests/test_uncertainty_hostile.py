@@ -137,6 +137,11 @@ def test_the_value_of_information_says_which_plan_it_is_measured_from() -> None:
     assert f"US${gap:,.0f}" in text and f"US${voi.expected_value:,.0f}" in text
     same = plan_risk(sc, spec, voi.ev_scale, "the expected-value plan")
     assert ev_gap_sentence(same, voi) == ""
+    assert "less" in text and "does not keep" not in text
+    # A plan that earns more than the expected-value plan on average cannot keep the rules.
+    everything = plan_risk(sc, spec, {c.id: 1.0 for c in sc.candidates}, "everything")
+    over = ev_gap_sentence(everything, voi)
+    assert "does not keep" in over and "lopsided" not in over
 
 
 def test_a_plan_beyond_the_budget_or_for_another_scenario_is_flagged(
@@ -146,10 +151,8 @@ def test_a_plan_beyond_the_budget_or_for_another_scenario_is_flagged(
     # analyst must be told before reading its P10 as a plan they could sign.
     sc = _demo()
     everything = {c.id: 1.0 for c in sc.candidates}
-    assert (
-        allocate(sc, explain=False, baseline=False).objective
-        < plan_risk(sc, DrawSpec(2), everything).objective_central
-    )
+    best = allocate(sc, explain=False, baseline=False).objective
+    assert best is not None and best < plan_risk(sc, DrawSpec(2), everything).objective_central
     words = plan_warnings(sc, everything)
     assert len(words) == 1 and "keeps this scenario's rules" in words[0]
     assert plan_warnings(sc, plan_risk(sc, DrawSpec(2)).scale) == []

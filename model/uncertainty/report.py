@@ -200,13 +200,20 @@ def ev_gap_sentence(risk: PlanRisk, v: ValueOfInformation) -> str:
     gap = v.expected_value - risk.objective_expected
     if abs(gap) < FUNDING_NOISE_US:
         return ""
-    return (
+    head = (
         f"The value of information is measured from the plan chosen on expected returns, "
         f"which earns {amount(k, v.expected_value)} on average; the plan judged above "
-        f"({risk.label}) earns "
-        f"{amount(k, risk.objective_expected)}, {amount(k, abs(gap))} "
-        f"{'less' if gap > 0 else 'more'}. A plan chosen at the central (most likely) "
-        "returns is not always the best on average when ranges are lopsided."
+        f"({risk.label}) earns {amount(k, risk.objective_expected)}, {amount(k, abs(gap))} "
+    )
+    if gap < 0:
+        # No plan within the rules beats the expected-value plan on average.
+        return head + (
+            "more: more than any plan within this scenario's rules earns on average, so the "
+            "plan judged does not keep them."
+        )
+    return head + (
+        "less. A plan chosen at the central (most likely) returns, or by hand, is not always "
+        "the best on average when ranges are lopsided."
     )
 
 
