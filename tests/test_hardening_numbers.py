@@ -196,3 +196,28 @@ def _is_num(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def test_stored_overflowing_proposal_does_not_take_the_page_down(app_db: str) -> None:
+    """A 1e308 amount stored before the checks killed the Proposals page (OverflowError)."""
+    from sqlalchemy import update
+
+    from model.accounts.auth import LOCAL_USER
+    from model.store.orm import ProposalRow
+    from model.store.proposal_files import fetch_proposals, import_proposals
+
+    eng: Engine = db.make_engine(app_db)
+    example = DATA_DIR / "proposals_example.csv"
+    import_proposals(eng, example.read_bytes(), example.name, user=LOCAL_USER)
+    n = len(fetch_proposals(eng))
+    with db.transaction(eng) as s:
+        s.execute(
+            update(ProposalRow)
+            .where(ProposalRow.proposal_id == "P-001")
+            .values(amount_requested=1e308)
+        )
+    bad: list[str] = []
+    assert len(fetch_proposals(eng, bad)) == n - 1
+    assert bad and bad[0].startswith("proposal P-001, column amount_requested")
+    open_page("pages/proposals.py")  # asserts no exception
+    eng.dispose()

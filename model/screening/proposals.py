@@ -21,6 +21,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from model.domain.candidates import ID_PATTERN
+from model.domain.numbers import MAX_ABS
 
 EntityType = Literal[
     "business_enterprise",
@@ -70,7 +71,9 @@ MAX_DURATION_MONTHS = 120  # the planner's horizon is at most 10 years (model.do
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # NaN and Infinity are refused where a proposal is read (issue 17: a stored 1e308
+    # amount took the Proposals page down with OverflowError).
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class Entity(_Frozen):
@@ -106,9 +109,11 @@ class Proposal(_Frozen):
     region: str = Field(min_length=1, max_length=100, description="Region of the plan")
     sector: str = Field(default="", max_length=200, description="Sector or supply chain")
     entities: tuple[Entity, ...] = ()
-    amount_requested: float = Field(gt=0, description="Grant requested (US$)")
-    match_cash: float = Field(default=0.0, ge=0, description="Partner cash committed (US$)")
-    match_in_kind: float = Field(default=0.0, ge=0, description="Partner in-kind (US$)")
+    amount_requested: float = Field(gt=0, le=MAX_ABS, description="Grant requested (US$)")
+    match_cash: float = Field(
+        default=0.0, ge=0, le=MAX_ABS, description="Partner cash committed (US$)"
+    )
+    match_in_kind: float = Field(default=0.0, ge=0, le=MAX_ABS, description="Partner in-kind (US$)")
     duration_months: int = Field(ge=1, le=MAX_DURATION_MONTHS)
     innovation: str = Field(default="", max_length=4000, description="Innovation claim")
     environmental_compliance: bool = False

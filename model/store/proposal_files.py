@@ -303,11 +303,22 @@ def import_proposals(
     return save_proposals(engine, proposals, user=user, source=filename)
 
 
-def fetch_proposals(engine: Engine) -> list[Proposal]:
-    """Every stored proposal, by id."""
+def fetch_proposals(engine: Engine, bad: list[str] | None = None) -> list[Proposal]:
+    """Every stored proposal, by id. A row that no longer validates (a NaN or 1e308
+    amount written before the checks) is left out, described in ``bad`` if given, so
+    the Proposals page still works (issue 17)."""
+    out: list[Proposal] = []
     with transaction(engine) as s:
         rows = s.scalars(select(ProposalRow).order_by(ProposalRow.proposal_id)).all()
-        return [proposal_from_row(r) for r in rows]
+        for r in rows:
+            try:
+                out.append(proposal_from_row(r))
+            except ValidationError as exc:
+                if bad is not None:
+                    err = exc.errors()[0]
+                    column = ".".join(str(p) for p in err["loc"])
+                    bad.append(f"proposal {r.proposal_id}, column {column}: {err['msg']}")
+    return out
 
 
 def proposal_statuses(engine: Engine) -> dict[str, str]:
