@@ -41,7 +41,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "screen": ("model.cli.screen", "check proposals against the matching-grant eligibility gates"),
     "uncertainty": (
         "model.cli.uncertainty",
-        "Monte Carlo over the evidence ranges, robust (CVaR) plan, sensitivity",
+        "the plan's risk, value of information, Monte Carlo, robust (CVaR) plan, sensitivity",
     ),
     "report": ("model.cli.report", "solve a scenario and write its Excel workbook or PDF brief"),
 }
