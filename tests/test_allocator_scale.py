@@ -163,7 +163,7 @@ def test_resolver_matches_fresh_solves() -> None:
     )
     band_lo = built.row_lower.copy()
     band_lo[band] = -1.0  # a changed band row: the re-solver must reduce again
-    cases: list[tuple[dict[str, np.ndarray], BuiltModel]] = [
+    cases: list[tuple[dict[str, Any], BuiltModel]] = [
         (dict(row_upper=up), replace(built, row_upper=up)),
         (dict(objective=cost), replace(built, row_upper=up, col_cost=cost)),
         (dict(col_upper=f_up), replace(built, row_upper=up, col_cost=cost, col_upper=f_up)),
