@@ -24,7 +24,7 @@ from model.allocator.scenario import Scenario, load_scenario
 from model.cli import main
 from model.planning.inputs import DEMO_SCENARIO
 from model.uncertainty.planrisk import plan_from_json, plan_risk, plan_warnings, same_scenario
-from model.uncertainty.report import ev_gap_sentence
+from model.uncertainty.report import central_sentence, ev_gap_sentence
 from model.uncertainty.sampling import CostRange, DrawSpec, draw_samples
 from model.uncertainty.voi import value_of_information
 
@@ -163,3 +163,14 @@ def test_a_plan_beyond_the_budget_or_for_another_scenario_is_flagged(
     args = ["uncertainty", str(DEMO_SCENARIO), "--plan", str(path), "--draws", "5", "--no-voi"]
     assert main(args) == 0
     assert "warning: plan: " in capsys.readouterr().err
+
+
+def test_the_central_sentence_keeps_the_draws_mean_apart_from_the_exact_mean() -> None:
+    # The page's table shows the mean of the draws; the sentence beside it must not give
+    # the exact expectation under the same words (they differ by Monte Carlo noise).
+    risk = plan_risk(_demo(), DrawSpec(3, seed=4))
+    draws_mean, exact = risk.objective_summary.mean, risk.objective_expected
+    assert abs(draws_mean - exact) > 1_000  # US$: three draws are far from the mean
+    text = central_sentence(risk)
+    assert f"US${exact:,.0f}" in text and f"US${draws_mean:,.0f}" in text
+    assert "averaged over the draws it earns" not in text

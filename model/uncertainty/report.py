@@ -233,9 +233,11 @@ def central_sentence(r: PlanRisk) -> str:
     direction = "above" if gap > 0 else "below"
     return (
         f"At the stated central returns this plan earns {amount(k, r.objective_central)}; "
-        f"averaged over the draws it earns {amount(k, r.objective_expected)}, "
-        f"{amount(k, abs(gap))} {direction}. The central value of a return is the most likely "
-        "value (the mode); the mean of a lopsided range lies towards its longer side."
+        f"on average over the ranges it earns {amount(k, r.objective_expected)}, "
+        f"{amount(k, abs(gap))} {direction} (the exact mean; the mean of these "
+        f"{r.spec.draws:,} draws, {amount(k, r.objective_summary.mean)}, estimates it). The "
+        "central value of a return is the most likely value (the mode); the mean of a "
+        "lopsided range lies towards its longer side."
     )
 
 
