@@ -29,12 +29,13 @@ from model.allocator.result import (
     result_from_json,
     result_to_json,
 )
-from model.allocator.scenario import Scenario, parse_scenario
+from model.allocator.scenario import Scenario, load_scenario, parse_scenario
 from model.domain.candidates import KINDS
 from model.planning.inputs import apply_all, apply_relaxation
 from tests.allocator_fixtures import SOLVERS, cand, scenario
 from tests.profiles import examples
 
+DEMO = "data/scenarios/demo.json"
 REGION_NAMES = ("Norte", "St. Ann", "a.b[c],d", "Río, Sur", "x]y")
 # Relative agreement of the two solvers' phase-1 optima (sums of relative gives).
 GIVE_TOL = 1e-5
@@ -337,3 +338,23 @@ def test_a_kind_no_source_allows_is_fixed_by_the_planners_lever(solver: str) -> 
     assert not any(s.rule == "source_split[C,1]" for s in r.relaxation)
     fixed = allocate(apply_all(sc, r.relaxation), solver)
     assert fixed.status == "optimal" or "source_split[B,1]" in r.relaxation_note
+
+
+def test_the_demo_with_an_out_of_reach_target_gets_one_minimal_step_on_both_solvers() -> None:
+    """The demo (36 candidates) with an enterprise target of 5,000: before, HiGHS asked to
+    lower it to 1,848 and two partners for US$46 and US$25 more match, CBC to 1,788 and
+    one partner (and partner limits were worded "from US$0 to -US$45.70")."""
+    base = load_scenario(DEMO)
+    sc = base.model_copy(
+        update={"objective": base.objective.model_copy(update={"targets": {"enterprises": 5e3}})}
+    )
+    got = {}
+    for solver in SOLVERS:
+        r = allocate(sc, solver, baseline=False, explain=False)
+        assert [s.rule for s in r.relaxation] == ["target[enterprises]"]
+        got[solver] = r.relaxation[0].edits[0].value
+        assert allocate(apply_all(sc, r.relaxation), solver).status == "optimal"
+    assert got["highs"] == pytest.approx(got["cbc"], abs=1.0)
+    built = build_model(sc)
+    h, c = weighted_give(built, "highs"), weighted_give(built, "cbc")
+    assert h is not None and c is not None and h == pytest.approx(c, rel=GIVE_TOL)
