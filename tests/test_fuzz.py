@@ -209,3 +209,146 @@ def test_scenario_file_loader_rejects_garbage(
     path.write_bytes(data)
     with pytest.raises(ValueError, match=r"s\.json: |invalid scenario"):
         load_scenario(path)
+
+
+# --- Issue 17: hostile workbooks, non-finite numbers, deep JSON, parallel sign-ins ----
+# Fewer examples than above: each builds a workbook, a nested file or runs Argon2.
+HARDENING_SETTINGS = settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    derandomize=True,
+)
+
+
+@st.composite
+def hostile_workbook(draw: st.DrawFn) -> bytes:
+    """A hand-built workbook with a lying dimension tag, far cells, unsaved formulas."""
+    from tests import hostile_xlsx as hx
+
+    n_rows = draw(st.integers(0, 30))
+    width = draw(st.integers(1, 8))
+    lines = [hx.row_xml(1, [f"c{i}" for i in range(width)])]
+    for r in range(2, n_rows + 2):
+        values: list[object] = [
+            draw(st.one_of(st.integers(-5, 5), st.text(max_size=5))) for _ in range(width)
+        ]
+        formula = {1: "1+1"} if draw(st.integers(0, 9)) == 0 else None
+        lines.append(hx.row_xml(r, values, formula))
+    if draw(st.booleans()):
+        col = draw(st.sampled_from([199, 200, 201, 16384]))
+        row = draw(st.sampled_from([2, 199_999, 200_000, 200_001, 1_048_576]))
+        lines.append(f'<row r="{row}"><c r="{hx.col_letter(col)}{row}"><v>1</v></c></row>')
+    dimension = draw(st.sampled_from([None, "A1", "A1:K2", "A1:XFD1048576", "ZZZ9"]))
+    return hx.workbook([("evidence", list(hx.sheet_xml(lines, dimension)))])
+
+
+@HARDENING_SETTINGS
+@given(hostile_workbook())
+def test_hostile_workbooks_are_read_or_refused(data: bytes) -> None:
+    from model.store.tabular import MAX_COLUMNS, MAX_ROWS, FileRejected, read_tables
+
+    try:
+        tables = read_tables(data, "h.xlsx")
+    except FileRejected as exc:
+        assert str(exc).startswith("h.xlsx")
+        return
+    for t in tables:
+        assert len(t.header) <= MAX_COLUMNS
+        assert all(len(r) == len(t.header) for r in t.rows)
+        assert not t.row_numbers or max(t.row_numbers) <= MAX_ROWS
+
+
+BAD_NUMBER = st.one_of(
+    st.sampled_from(["nan", "NaN", "inf", "-inf", "Infinity", "1e308", "-1e309", "1e16"]),
+    st.integers(31, 5000).map(lambda n: "9" * n),
+    st.floats(min_value=1e15, allow_infinity=True, allow_nan=False).map(lambda f: f"{f!r}"),
+)
+NUMBER_COLUMNS = {
+    "evidence": ["value", "low", "high"],
+    "candidates": ["benefit", "jobs", "cost_by_year", "partner_match", "grant_cap"],
+}
+
+
+@pytest.mark.parametrize("table", list(NUMBER_COLUMNS))
+def test_non_finite_numbers_are_refused_naming_row_and_column(table: str) -> None:
+    from model.store.importer import parse_file
+
+    good = (
+        DATA_DIR / ("evidence.csv" if table == "evidence" else "demo_candidates.csv")
+    ).read_text(encoding="utf-8")
+    header_line, first = [ln for ln in good.splitlines() if not ln.startswith("#")][:2]
+    header = next(csv.reader([header_line]))
+    row = next(csv.reader([first]))
+
+    @HARDENING_SETTINGS
+    @given(st.sampled_from(NUMBER_COLUMNS[table]), BAD_NUMBER)
+    def run(column: str, text: str) -> None:
+        cells = list(row)
+        cells[header.index(column)] = text
+        buf = io.StringIO()
+        csv.writer(buf).writerows([header, cells])
+        with pytest.raises(ImportRejected) as exc:
+            parse_file(buf.getvalue().encode(), "f.csv", table=table)
+        assert any(p.row == 2 and p.column == column for p in exc.value.problems), (
+            text,
+            exc.value.problems,
+        )
+
+    run()
+
+
+@HARDENING_SETTINGS
+@given(st.integers(200, 6000), st.sampled_from(["[", '{"a":']))
+def test_deep_json_is_a_clean_refusal(
+    tmp_path_factory: pytest.TempPathFactory, depth: int, opener: str
+) -> None:
+    from model.allocator.scenario import load_scenario
+
+    closer = "]" if opener == "[" else "}"
+    path = tmp_path_factory.mktemp("deep") / "s.json"
+    path.write_text(opener * depth + ("1" if opener != "[" else "") + closer * depth)
+    with pytest.raises(ValueError, match=r"s\.json: |invalid scenario"):
+        load_scenario(path)
+
+
+def test_parallel_sign_in_bursts_never_pass_the_allowance(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import contextlib
+    import threading
+
+    from model.accounts import auth
+    from tests.test_hardening_auth import CountingHasher
+
+    counting = CountingHasher(auth._hasher)
+    monkeypatch.setattr(auth, "_hasher", counting)
+
+    @settings(
+        max_examples=2,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.function_scoped_fixture],
+    )
+    @given(st.integers(2, 12), st.integers(1, 3))
+    def run(burst: int, bursts: int) -> None:
+        name = f"u{burst}x{bursts}"
+        auth.create_user(engine, name, "correct horse battery", "analyst", actor=ADMIN)
+        counting.verified = 0
+
+        def attempt(barrier: threading.Barrier) -> None:
+            barrier.wait()
+            with contextlib.suppress(auth.AuthError, ValueError):
+                auth.authenticate(engine, name, "wrong password!!")
+
+        for _ in range(bursts):
+            barrier = threading.Barrier(burst)
+            threads = [threading.Thread(target=attempt, args=(barrier,)) for _ in range(burst)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+        assert counting.verified <= auth.MAX_FAILED_LOGINS
+
+    auth.create_user(engine, "fuzzadmin", "correct horse battery", "admin")
+    run()
