@@ -95,7 +95,7 @@ def language_picker(eng: Engine | None = None, username: str = "") -> None:
     st.sidebar.selectbox(
         _("Language and numbers"),
         OFFERED,
-        format_func=lambda loc: f"{locale_label(loc)} · {format_decimal(1234567.5, locale=loc)}",
+        format_func=lambda loc: f"{locale_label(loc)} · {format_decimal(1234.5, locale=loc)}",
         key=LOCALE_KEY,
         help=_("The interface language, and how figures are written (1,234.5 or 1.234,5)."),
         on_change=_save_choice,
