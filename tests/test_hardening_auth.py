@@ -222,3 +222,37 @@ def test_a_screener_cannot_overwrite_another_reviewers_scores(engine: Engine) ->
     assert fetch_reviews(engine, pid) == [forged]
     events = [e for e in fetch_audit(engine, admin, entity="proposal_reviews")]
     assert any(e.action == "review_for" and e.actor == "ana" for e in events)
+
+
+def test_admin_page_unlocks_and_a_disabled_session_loses_its_rights(app_db: str) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_pages import APP, TIMEOUT_S
+
+    eng = db.make_engine(app_db)
+    admin = create_user(eng, "ana", PASSWORD, "admin")
+    create_user(eng, "luis", PASSWORD, "analyst", actor=admin)
+    for _ in range(MAX_FAILED_LOGINS):
+        with pytest.raises(AuthError):
+            authenticate(eng, "luis", "nope nope nope")
+    luis_session = User("luis", "analyst", expires_at=authenticate(eng, "ana", PASSWORD).expires_at)
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
+    at.session_state["auth_user"] = authenticate(eng, "ana", PASSWORD)
+    at.run()
+    at.switch_page("pages/admin.py")
+    at.run()
+    at.selectbox(key="admin_manage_username").set_value("luis")
+    at.selectbox(key="admin_manage_action").set_value("Unlock")
+    at.button[-1].click().run()  # the form's Apply button
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("luis: unlocked" in s.value for s in at.success)
+    assert authenticate(eng, "luis", PASSWORD).role == "analyst"
+
+    manage_account(eng, admin, "luis", active=False)
+    other = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
+    other.session_state["auth_user"] = luis_session  # signed in before being disabled
+    other.run()
+    assert not other.exception
+    assert "auth_user" not in other.session_state
+    eng.dispose()
