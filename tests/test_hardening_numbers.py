@@ -221,3 +221,19 @@ def test_stored_overflowing_proposal_does_not_take_the_page_down(app_db: str) ->
     assert bad and bad[0].startswith("proposal P-001, column amount_requested")
     open_page("pages/proposals.py")  # asserts no exception
     eng.dispose()
+
+
+@pytest.mark.parametrize("amount", [float("inf"), -float("inf"), 1e308])
+def test_proposal_form_refuses_non_finite_amounts(amount: float) -> None:
+    from model.screening.forms import FormInvalid, build_proposal
+
+    fields = {
+        "proposal_id": "P-9",
+        "title": "t",
+        "region": "Norte",
+        "amount_requested": amount,
+        "duration_months": 12,
+    }
+    with pytest.raises(FormInvalid) as exc:
+        build_proposal(fields, [], [])
+    assert any(p.field == "amount_requested" for p in exc.value.problems), exc.value.problems
