@@ -49,9 +49,10 @@ def extracted() -> dict[str, tuple[str, ...]]:
     return out
 
 
-def spanish() -> dict[str, tuple[str, ...]]:
-    with i18n.po_path("es").open("rb") as fh:
-        catalog = read_po(fh, locale="es")
+def spanish(language: str = "es") -> dict[str, tuple[str, ...]]:
+    """The translated entries of a catalog (Spanish unless told)."""
+    with i18n.po_path(language).open("rb") as fh:
+        catalog = read_po(fh)
     out: dict[str, tuple[str, ...]] = {}
     for m in catalog:
         if not m.id or m.fuzzy:
@@ -70,8 +71,17 @@ def test_every_marked_message_has_a_spanish_entry() -> None:
     assert not missing, f"no Spanish translation for: {missing}"
 
 
-def test_translations_keep_their_placeholders() -> None:
-    for msgid, strings in spanish().items():
+def test_the_portuguese_catalog_is_complete_too() -> None:
+    pt = spanish("pt")
+    missing = sorted(m for m in extracted() if m not in pt or not all(pt[m]))
+    assert not missing, f"no Portuguese translation for: {missing}"
+    assert translator("pt").gettext("Sign out") == "Sair"
+    assert translator("pt").number_locale == "pt_BR"
+
+
+@pytest.mark.parametrize("language", ["es", "pt"])
+def test_translations_keep_their_placeholders(language: str) -> None:
+    for msgid, strings in spanish(language).items():
         for s in strings:
             assert sorted(BRACES.findall(s)) == sorted(BRACES.findall(msgid)), msgid
 
@@ -102,6 +112,8 @@ def test_unknown_language_is_refused_and_a_missing_message_stays_english() -> No
         ("es-VE", ("es", "es_CO")),
         ("es", ("es", "es_CO")),
         ("en-GB", ("en", "en_GB")),
+        ("pt-BR", ("pt", "pt_BR")),
+        ("pt-PT", ("pt", "pt_BR")),
         ("fr-FR", ("en", "en_US")),
         ("not a tag", ("en", "en_US")),
         (None, ("en", "en_US")),

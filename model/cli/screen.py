@@ -1,4 +1,4 @@
-"""``fomento screen PROPOSALS.csv [--format table|json] [--lang en|es]``: eligibility,
+"""``fomento screen PROPOSALS.csv [--format table|json] [--lang en|es|pt]``: eligibility,
 reasons, desk scores.
 
 The file is read with the same validation as the import (a bad file exits 2

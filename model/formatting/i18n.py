@@ -31,12 +31,13 @@ LOCALE_DIR: Final = Path(__file__).resolve().parent.parent / "locale"
 DOMAIN: Final = "fomento"
 DEFAULT_LANGUAGE: Final = "en"
 #: Interface languages, each named in itself (what a picker shows).
-LANGUAGES: dict[str, str] = {"en": "English", "es": "Español"}
+LANGUAGES: dict[str, str] = {"en": "English", "es": "Español", "pt": "Português"}
 #: Number locales per language, the first being the default when the browser says
 #: only "es". Mexico and Peru write 1,234.56; Colombia, Argentina, Chile, Spain 1.234,56.
 NUMBER_LOCALES: dict[str, tuple[str, ...]] = {
     "en": ("en_US", "en_GB"),
     "es": ("es_CO", "es_MX", "es_AR", "es_CL", "es_PE", "es_ES"),
+    "pt": ("pt_BR",),  # Brazilian Portuguese (model/locale/pt)
 }
 
 
