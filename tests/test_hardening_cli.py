@@ -68,3 +68,26 @@ def test_import_of_a_folder_is_a_message(
 ) -> None:
     assert main(["import", str(tmp_path)]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("kind", ["missing folder", "a folder", "not a database"])
+@pytest.mark.parametrize("argv", [["db", "status"], ["db", "upgrade"], ["evidence"]])
+def test_bad_sqlite_path_is_exit_2_with_a_message(
+    kind: str,
+    argv: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """These printed tracebacks when the database path was bad."""
+    not_db = tmp_path / "notes.txt"
+    not_db.write_text("not a database\n" * 100)
+    path = {
+        "missing folder": Path("/proc/no-such-folder/x.db"),
+        "a folder": tmp_path,
+        "not a database": not_db,
+    }[kind]
+    monkeypatch.setenv("FOMENTO_DATABASE_URL", f"sqlite:///{path}")
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("fomento: error:") and "Traceback" not in err
