@@ -120,3 +120,30 @@ def test_the_pdlp_fallback_solves_with_simplex_and_says_why() -> None:
         + built.tie_break * float(sol.values[built.x_col[built.x_col >= 0]].sum()),
         rel=OBJ_TOL,
     )
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_a_feasible_go_no_go_plan_is_not_called_infeasible(solver: str) -> None:
+    """Found by tests/test_relax_truth.py: CBC 2.10's preprocessing called this MILP
+    infeasible (C0 mandatory at half scale, go/no-go at 30 %, an empty year-2 budget
+    row); partners may pay everything (floor 0), so C0 at full scale costs no public
+    money and the plan funds every candidate broker capacity allows."""
+    cands = [
+        cand("C0", [10_000.0], 10_000.0, kind="broker_programme", floor=0.0, ceiling=0.8,
+             networks_served=1.0, fee_schedule=[0.0]),
+        cand("C1", [10_000.0], 10_000.0, floor=0.0, ceiling=0.8),
+        cand("C2", [10_000.0], 10_000.0, kind="broker_programme", floor=0.0, ceiling=0.8,
+             networks_served=1.0, fee_schedule=[0.0]),
+        cand("C3", [10_000.0], 10_000.0, kind="matching_grant", floor=0.0, ceiling=0.8,
+             networks_needed=1.0),
+        cand("C4", [10_000.0], 10_000.0, floor=0.0, ceiling=0.8),
+    ]  # fmt: skip
+    sc = scenario(
+        cands,
+        horizon=2,
+        budget={"per_year": [2_000.0, 2_000.0], "total": 4_000.0},
+        rules={"candidate_limits": {"mandatory": {"C0": 0.5}, "go_no_go": {"C0": 0.3}}},
+    )
+    r = allocate(sc, solver)
+    assert r.status == "optimal"
+    assert r.objective == pytest.approx(50_000.0, rel=OBJ_TOL)

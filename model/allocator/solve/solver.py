@@ -120,6 +120,20 @@ def _solve_cbc(
         )
     prob.solve(cmd)
     st = prob.status
+    if st == pulp.LpStatusInfeasible and integer.any():
+        # CBC 2.10's MILP preprocessing can call a feasible MILP infeasible ("Cut
+        # generators found to be infeasible"; a 5-candidate go/no-go case HiGHS solves):
+        # an infeasible verdict is only trusted once it holds without preprocessing.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            again = pulp.PULP_CBC_CMD(
+                msg=False,
+                timeLimit=float(opts.time_limit_s),
+                gapRel=float(opts.mip_gap),
+                options=["preprocess off"],
+            )
+        prob.solve(again)
+        st = prob.status
     if st == pulp.LpStatusInfeasible:
         return empty("infeasible", "cbc", "infeasible")
     if st == pulp.LpStatusUnbounded:
