@@ -41,7 +41,7 @@ def test_hostile_workbooks_are_refused_in_bounded_memory(tmp_path: Path) -> None
     script = textwrap.dedent(
         """
         import json, resource, sys
-        sys.path.insert(0, %r)
+        sys.path.insert(0, ROOT)
         from tests import hostile_xlsx as hx
         from model.store.tabular import FileRejected, read_tables
         name = sys.argv[1]
@@ -57,8 +57,7 @@ def test_hostile_workbooks_are_refused_in_bounded_memory(tmp_path: Path) -> None
         print(json.dumps({"size": len(data), "extra_mb": (peak - base) / 1024,
                           "outcome": outcome}))
         """
-        % str(ROOT)
-    )
+    ).replace("ROOT", repr(str(ROOT)), 1)
     results = {}
     for name in hx.HOSTILE:
         out = subprocess.run(
@@ -125,8 +124,10 @@ def test_careless_csv_gets_a_message_naming_the_real_problem(data: bytes, expect
 
 def test_five_thousand_digit_number_is_named() -> None:
     rows = "\n".join(
-        ["evidence_id,programme_id,metric,value,unit,source_file,passage"]
-        + ["E1,P1,firms_reached," + "9" * 5000 + ",count,f.txt,p"]
+        [
+            "evidence_id,programme_id,metric,value,unit,source_file,passage",
+            "E1,P1,firms_reached," + "9" * 5000 + ",count,f.txt,p",
+        ]
     )
     with pytest.raises(ImportRejected) as exc:
         parse_file(rows.encode(), "e.csv")
