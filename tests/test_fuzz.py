@@ -214,7 +214,7 @@ def test_scenario_file_loader_rejects_garbage(
 # --- Issue 17: hostile workbooks, non-finite numbers, deep JSON, parallel sign-ins ----
 # Fewer examples than above: each builds a workbook, a nested file or runs Argon2.
 HARDENING_SETTINGS = settings(
-    max_examples=20,
+    max_examples=examples(20),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     derandomize=True,
@@ -325,7 +325,7 @@ def test_parallel_sign_in_bursts_never_pass_the_allowance(
     monkeypatch.setattr(auth, "_hasher", counting)
 
     @settings(
-        max_examples=2,
+        max_examples=2,  # fixed: each example runs Argon2 bursts (~3 s per backend)
         deadline=None,
         derandomize=True,
         suppress_health_check=[HealthCheck.function_scoped_fixture],
