@@ -126,3 +126,35 @@ def test_report_command_refuses_an_unknown_format(
     infeasible = SCENARIOS / "infeasible.json"
     assert cli.main(["report", str(infeasible), "--out", str(tmp_path / "bad.xlsx")]) == 1
     assert (tmp_path / "bad.xlsx").exists()  # written: it says which rules to relax
+
+
+def _renamed(regions: dict[str, str]) -> dict[str, Any]:
+    """The demo with its regions (and every candidate's region) renamed."""
+    inputs: dict[str, Any] = json.loads(json.dumps(DEMO))
+    for r in inputs["regions"]:
+        r["name"] = regions.get(r["name"], r["name"])
+    for c in inputs["candidates"]:
+        c["region"] = regions.get(c["region"], c["region"])
+    return inputs
+
+
+def test_pdf_brief_says_when_a_name_cannot_be_drawn_and_keeps_accents() -> None:
+    # Helvetica is Latin-1: accents outside it keep their letter, other scripts become
+    # "?", and the brief says so (the workbook keeps the names in full).
+    assert plain("Łódź, Ștefan, Ελλάδα") == "?ódz, Stefan, ??????"
+    first = DEMO["regions"][0]["name"]
+    _, text = _text(brief_pdf(_doc(_renamed({first: "北京 Norte"}))))
+    assert "?? Norte" in text
+    assert "cannot draw" in text and "Excel workbook keeps them" in text
+    _, latin = _text(brief_pdf(_doc(DEMO)))
+    assert "cannot draw" not in latin
+
+
+def test_pdf_brief_table_cells_are_cut_to_their_column() -> None:
+    # A 100-character region name ran into the US$ column ("...L 3US$315,820").
+    first = DEMO["regions"][0]["name"]
+    long = "Region " + "L" * 93
+    _, text = _text(brief_pdf(_doc(_renamed({first: long}))))
+    assert long not in text
+    cut = text.split("Region L", 1)[1].split("US$", 1)[0]
+    assert cut.rstrip().endswith("...")

@@ -5,12 +5,16 @@ Drawn with fpdf2 (pure Python, no browser, nothing downloaded at run time); the 
 come from ``model.planning.charts.png`` (vl_convert, already a dependency). The text
 uses the PDF's built-in Helvetica, whose encoding is Latin-1: that covers English and
 Spanish; the few typographic characters outside it (dashes, ellipsis, Δ) are replaced
-by their plain equivalents. Units: money in US$ of the scenario's price year.
+by their plain equivalents, accented letters outside it keep their base letter (ș -> s),
+and any other script is drawn as "?", with a line saying so (no font that covers every
+script ships with the app; the Excel workbook keeps every name in full). Units: money in
+US$ of the scenario's price year.
 """
 
 from __future__ import annotations
 
 import io
+import unicodedata
 from collections.abc import Sequence
 from datetime import date
 from typing import Final
@@ -55,12 +59,43 @@ INK: Final = (31, 35, 40)
 RULE_GREY: Final = (208, 215, 222)
 
 
+UNDRAWN_NOTE: Final = (
+    "Some names use characters this PDF's font cannot draw (shown as ?); the Excel "
+    "workbook keeps them in full."
+)
+ELLIPSIS: Final = "..."
+
+
+def _latin(ch: str) -> str:
+    """One character as Latin-1: itself, else its base letter without accents, else "?"."""
+    if ord(ch) < 256:
+        return ch
+    base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+    return base if base and all(ord(c) < 256 for c in base) else "?"
+
+
 def plain(text: str) -> str:
-    """Text the built-in PDF fonts can draw (Latin-1); anything else becomes "?"."""
-    return text.translate(PLAIN).encode("latin-1", "replace").decode("latin-1")
+    """Text the built-in PDF fonts can draw (Latin-1); accents outside it are dropped
+    (ș -> s) and anything else becomes "?"."""
+    return "".join(_latin(ch) for ch in text.translate(PLAIN))
+
+
+def undrawn(text: str) -> bool:
+    """True when ``plain`` has to draw part of ``text`` as "?"."""
+    return "?" in plain(text.replace("?", ""))
 
 
 class _Brief(FPDF):
+    def fit(self, text: str, width: float) -> str:
+        """``plain(text)`` in the current font, cut with "..." to fit ``width`` mm (a long
+        region name ran into the next column)."""
+        out = plain(text)
+        if self.get_string_width(out) <= width:
+            return out
+        while out and self.get_string_width(out + ELLIPSIS) > width:
+            out = out[:-1]
+        return out.rstrip() + ELLIPSIS
+
     def heading(self, text: str) -> None:
         self.ln(1.5)
         self.set_font("Helvetica", "B", 10.5)
@@ -123,9 +158,18 @@ def _table(
         cx = x
         for text, cw, align in zip(row, cols, "LRR", strict=True):
             pdf.set_xy(cx, y)
-            pdf.cell(cw, LINE_MM, plain(text), align=align)
+            pdf.cell(cw, LINE_MM, pdf.fit(text, cw - 2 * pdf.c_margin), align=align)
             cx += cw
     return y + LINE_MM
+
+
+def _any_undrawn(doc: ScenarioDocument) -> bool:
+    """Whether any name the brief shows (plan, dataset, regions, candidates) loses
+    characters in Latin-1."""
+    sc = doc.scenario
+    names = [doc.name, doc.dataset, *(r.name for r in sc.regions)]
+    names += [t for c in sc.candidates for t in (c.id, c.name, c.region)]
+    return any(undrawn(n) for n in names)
 
 
 def brief_pdf(doc: ScenarioDocument, today: date | None = None) -> bytes:
@@ -177,6 +221,8 @@ def brief_pdf(doc: ScenarioDocument, today: date | None = None) -> bytes:
         pdf.bullets([s.sentence for s in r.relaxation] or ["No relaxation makes it feasible."])
     pdf.heading("Assumptions")
     pdf.bullets(assumption_items(doc))
+    if _any_undrawn(doc):
+        pdf.paragraph(UNDRAWN_NOTE, size=8.5, style="I")
     pdf.ln(2)
     pdf.set_fill_color(255, 245, 245)
     pdf.set_font("Helvetica", "", 8.5)
