@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from model import DATA_DIR, cli
 from model.allocator.api import allocate
 from model.allocator.scenario import parse_scenario
-from model.planning.brief import ILLUSTRATIVE, brief_html
+from model.planning.brief import ILLUSTRATIVE, assumption_items, brief_html
 from model.planning.readout import summary_sentence as plan_sentence
 from model.planning.workbook import (
     SHEETS,
@@ -165,3 +165,28 @@ def test_file_stem_is_safe() -> None:
     assert file_stem("Demo baseline") == "fomento-scenario-demo-baseline"
     assert file_stem("../../etc/passwd") == "fomento-scenario-etc-passwd"
     assert file_stem("???") == "fomento-scenario-unnamed"
+
+
+def test_brief_assumptions_state_targets_weights_and_diminishing_returns() -> None:
+    # A plan solved with an enterprise target (what "apply the relaxations" leaves) read
+    # "Objective: Most benefit (US$)" only: the rule that shaped it was missing.
+    inputs = json.loads(json.dumps(HAND))
+    inputs["objective"] = {"kind": "benefit", "targets": {"enterprises": 1805.02, "jobs": 10}}
+    items = assumption_items(document(inputs))
+    assert "Targets: at least 1,805.02 enterprises and 10 jobs" in items
+    inputs["objective"] = {
+        "kind": "weighted",
+        "weights": {"benefit": 1, "jobs": 5000},
+        "diminishing_returns": {"enabled": True},
+    }
+    doc = document(inputs)
+    items = assumption_items(doc)
+    assert "Weights: 1 per US$ of benefit, 5,000 per job" in items
+    assert any(i.startswith("Diminishing returns: on") for i in items)
+    assert "Targets: at least 1,805.02" in brief_html(
+        document(HAND | {"objective": {"kind": "benefit", "targets": {"enterprises": 1805.02}}})
+    )
+    assert not any(
+        i.startswith(("Targets", "Weights", "Diminishing"))
+        for i in assumption_items(document(HAND))
+    )

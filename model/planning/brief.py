@@ -133,6 +133,40 @@ def rule_items(r: AllocationResult) -> list[str]:
     return items
 
 
+UNIT_SINGULAR = {"benefit": "US$ of benefit", "enterprises": "enterprise", "jobs": "job"}
+
+
+def _amount(measure: str, value: float) -> str:
+    """A target in its unit: US$ for benefit, else a count, with cents of a unit when
+    fractional (a relaxed target is 1,805.02 enterprises: rounding would misstate it)."""
+    if measure == "benefit":
+        return numbers.money(value)
+    whole = abs(value - round(value)) < 0.005
+    return f"{numbers.count(value) if whole else numbers.number(value, 2)} {measure}"
+
+
+def _objective_items(doc: ScenarioDocument) -> list[str]:
+    """Targets, weights and diminishing returns: the objective's settings that shape the
+    plan beyond its kind (one line each, only those set)."""
+    ob = doc.scenario.objective
+    items = []
+    targets = [(m, v) for m, v in ob.targets.items() if v > 0]
+    if targets:
+        items.append("Targets: at least " + " and ".join(_amount(m, v) for m, v in targets))
+    weights = [(m, w) for m, w in ob.weights.items() if w != 0]
+    if ob.kind == "weighted" and weights:
+        items.append(
+            "Weights: "
+            + ", ".join(
+                f"{numbers.number(w, 0 if w == round(w) else 2)} per {UNIT_SINGULAR.get(m, m)}"
+                for m, w in weights
+            )
+        )
+    if ob.diminishing_returns.enabled:
+        items.append("Diminishing returns: on (the first part of each candidate's scale pays most)")
+    return items
+
+
 def assumption_items(doc: ScenarioDocument) -> list[str]:
     """The inputs that shaped the plan, one line each."""
     sc = doc.scenario
@@ -142,6 +176,7 @@ def assumption_items(doc: ScenarioDocument) -> list[str]:
     off = [f for f, enabled in rules_enabled(sc) if not enabled]
     items = [
         f"Objective: {OBJECTIVE_WORDS.get(sc.objective.kind, sc.objective.kind)}",
+        *_objective_items(doc),
         f"Horizon {sc.horizon_years} years; money in US$ of {sc.price_year}",
         f"Budget: total {'none' if b.total is None else numbers.money(b.total)}; per year "
         f"{per_year}; carry-over {'on' if b.carry_over else 'off'}",
