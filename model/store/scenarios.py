@@ -14,6 +14,7 @@ after, and carries a version: a save based on a stale version is refused with
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -292,10 +293,8 @@ def list_records(saved: Sequence[SavedScenario]) -> list[dict[str, object]]:
     for s in saved:
         total: float | None = None
         objective = "?"  # a row an older version wrote that no longer parses: still listed
-        try:
+        with contextlib.suppress(ValueError):
             total, objective = budget_available(s.scenario), s.scenario.objective.kind
-        except ValueError:
-            pass
         rows.append(
             {
                 "Name": s.name,
