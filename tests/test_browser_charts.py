@@ -9,6 +9,8 @@ score line and the overlapping headers. Every page is saved as a screenshot unde
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -89,6 +91,15 @@ def test_plan_and_scenario_charts_after_solve_and_compare(server: str, page: Pag
             labels = page.get_by_test_id("stVegaLiteChart").first.inner_text()
             assert "budget_year[" not in labels and "eligible[" not in labels, charts
             assert "The year-1 budget" in labels
+            # Prices span orders of magnitude in one panel (-75k beside -6): a bar of -6
+            # is 0 px wide, so every rule's label carries its price in figures.
+            axis = page.get_by_test_id("stVegaLiteChart").first.locator(
+                "g.role-axis[aria-label^='Y-axis'] .role-axis-label text"
+            )
+            names = [t for t in axis.evaluate_all("els => els.map(e => e.textContent)") if t]
+            assert names and all(re.search(r"\((US\$)?[−-]?[\d.,]+[kMB]?\)$", t) for t in names), (
+                names
+            )
             # Every binding rule has a price, so every bar must be visible on its scale.
             assert charts[0]["thin"] == 0, charts[0]
     page.get_by_role("button", name="Run the budget sweep").click()

@@ -247,6 +247,9 @@ def benefit_vs_cost(points: Sequence[dict[str, Any]]) -> alt.Chart:
     return chart
 
 
+RULE_LABEL_PX = 340  # a rule's name and its price: "G-13's public-share ceiling in year 1 (11,815)"
+
+
 def rule_label(c: ConstraintReport) -> str:
     """A binding rule in words ("The year-1 budget", "G-14's eligibility", "The Matching
     grant ceiling")."""
@@ -270,7 +273,9 @@ def binding_rules_chart(rules: Sequence[ConstraintReport]) -> alt.FacetChart:
     df = pd.DataFrame(
         [
             {
-                "rule": rule_label(c),
+                # The price in figures beside its name: one panel can hold -75,003 and
+                # -6.00, and a bar of -6 on that scale is 0 px wide.
+                "rule": f"{rule_label(c)} ({numbers.compact(c.shadow_price)})",
                 "panel": _rule_panel(c),
                 "shadow": c.shadow_price,
                 "shown": numbers.compact(c.shadow_price),
@@ -283,7 +288,7 @@ def binding_rules_chart(rules: Sequence[ConstraintReport]) -> alt.FacetChart:
         alt.Chart()
         .mark_bar(color=BAR_COLOUR)
         .encode(
-            y=alt.Y("rule:N", title=None, sort=None, axis=alt.Axis(labelLimit=LABEL_LIMIT_PX)),
+            y=alt.Y("rule:N", title=None, sort=None, axis=alt.Axis(labelLimit=RULE_LABEL_PX)),
             x=alt.X(
                 "shadow:Q", title="Objective gained (shadow price)", axis=alt.Axis(format="~s")
             ),
