@@ -29,6 +29,7 @@ from model.costbenefit.views import (
     selected_ids,
     warning_flag,
 )
+from model.formatting import numbers
 from model.planning.charts import range_chart, recovery_chart
 from model.store import db
 from model.store.repository import load_evidence_dataset
@@ -172,6 +173,7 @@ if not table.empty:
 st.dataframe(
     table,
     hide_index=True,
+    placeholder=numbers.MISSING,  # an empty cell is a dash, never "None"
     width="stretch",
     key="evidence_table",
     column_config={

@@ -17,6 +17,7 @@ from model.accounts.auth import PermissionDenied
 from model.allocator.api import allocate
 from model.allocator.result import AllocationResult
 from model.allocator.scenario import Scenario
+from model.formatting import numbers
 from model.planning.brief import brief_html
 from model.planning.charts import (
     candidate_records,
@@ -127,6 +128,7 @@ ss["scenarios_seen"] = {s.id: s.version for s in saved}
 st.dataframe(
     pd.DataFrame(list_records(saved)).round({"Objective value": 0}),
     hide_index=True,
+    placeholder=numbers.MISSING,  # an empty cell is a dash, never "None"
     width="stretch",
     key="scenarios_list",
     column_config={
@@ -338,6 +340,7 @@ money_cols.update(
 st.dataframe(
     pd.DataFrame(candidate_records(comparison, only_moved)).round(0),
     hide_index=True,
+    placeholder=numbers.MISSING,  # an empty cell is a dash, never "None"
     width="stretch",
     key="scenarios_candidates",
     column_config=money_cols,
@@ -350,6 +353,7 @@ with st.expander(f"Binding rules ({len(comparison.rules)} bind in at least one s
     st.dataframe(
         pd.DataFrame(rule_records(comparison)),
         hide_index=True,
+        placeholder=numbers.MISSING,  # an empty cell is a dash, never "None"
         width="stretch",
         key="scenarios_rules",
         column_config={"Meaning": st.column_config.TextColumn(width="large")},

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from model import DATA_DIR, cli
 from model.allocator.api import allocate
 from model.allocator.scenario import parse_scenario
+from model.formatting import numbers
 from model.planning.brief import ILLUSTRATIVE, assumption_items, brief_html
 from model.planning.readout import summary_sentence as plan_sentence
 from model.planning.workbook import (
@@ -24,6 +25,7 @@ from model.planning.workbook import (
     summary_sentence,
     workbook,
 )
+from tests.test_pages import open_page
 
 SCENARIOS = DATA_DIR / "scenarios"
 HAND: dict[str, Any] = json.loads((SCENARIOS / "hand.json").read_text(encoding="utf-8"))
@@ -190,3 +192,15 @@ def test_brief_assumptions_state_targets_weights_and_diminishing_returns() -> No
         i.startswith(("Targets", "Weights", "Diminishing"))
         for i in assumption_items(document(HAND))
     )
+
+
+@pytest.mark.parametrize("page", ["pages/evidence.py", "pages/scenarios.py"])
+def test_page_tables_show_a_dash_for_a_missing_value(app_db: str, page: str) -> None:
+    # Streamlit prints "None" in an empty cell unless told otherwise (issue 14: "None" in
+    # empty cells); the Evidence table has many (a range with no central value).
+    at = open_page(page)
+    assert not at.exception
+    frames = at.dataframe
+    assert len(frames) > 0
+    for frame in frames:
+        assert frame.proto.placeholder == numbers.MISSING, page
