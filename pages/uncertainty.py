@@ -18,6 +18,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from model.accounts.auth import PermissionDenied
 from model.allocator.scenario import Scenario, load_scenario
+from model.formatting import numbers
 from model.planning.inputs import DEMO_SCENARIO
 from model.store.scenarios import get_scenario, list_scenarios, save_scenario
 from model.uncertainty.frontier import frontier_scenario, inclusion_frontier, unique_name
@@ -54,12 +55,7 @@ from pages._shared import current_user, engine
 
 ss = st.session_state
 FROM_PLAN, DEMO, SAVED = "Plan page's current plan", "Demo scenario", "A saved scenario"
-UNITS = {
-    "benefit": "Benefit (US$)",
-    "enterprises": "Enterprises reached",
-    "jobs": "Jobs",
-    "weighted": "Weighted objective",
-}
+UNITS = {k: w.axis for k, w in numbers.OBJECTIVES.items()}  # one wording of the objectives
 DEFAULT_DRAWS = 200
 MAX_PAGE_DRAWS = 5000
 

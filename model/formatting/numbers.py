@@ -19,6 +19,7 @@ Conventions (stated once, here):
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Final
 
@@ -49,6 +50,41 @@ UNIT_WORDS: dict[str, str] = {
     "weighted": "weighted units",
     "min_cost": "US$ of public cost",
 }
+
+
+@dataclass(frozen=True)
+class ObjectiveWords:
+    """How one objective kind is said: the one definition every page, export and CLI uses."""
+
+    name: str  # what the plan optimises, e.g. "Most benefit (US$)"
+    after_amount: str  # follows a figure in a sentence: "US$5 of benefit", "3 jobs"
+    axis: str  # a chart axis or column heading, e.g. "Benefit (US$)"
+    money: bool  # whether the objective is measured in US$
+
+
+OBJECTIVES: dict[str, ObjectiveWords] = {
+    "benefit": ObjectiveWords("Most benefit (US$)", "of benefit", "Benefit (US$)", True),
+    "enterprises": ObjectiveWords(
+        "Most enterprises reached", "enterprises reached", "Enterprises reached", False
+    ),
+    "jobs": ObjectiveWords("Most jobs", "jobs", "Jobs", False),
+    "weighted": ObjectiveWords(
+        "Weighted mix of benefit, enterprises and jobs",
+        "of weighted objective",
+        "Weighted objective",
+        False,
+    ),
+    "min_cost": ObjectiveWords(
+        "Least public cost that meets the targets", "of public cost", "Public cost (US$)", True
+    ),
+}
+
+
+def objective_amount(kind: str, value: float | int | None, *, locale: str = DEFAULT_LOCALE) -> str:
+    """A value in the objective's units, in words: "US$1,234,567 of benefit", "1,234 jobs"."""
+    words = OBJECTIVES[kind]
+    figure = money(value, locale=locale) if words.money else count(value, locale=locale)
+    return f"{figure} {words.after_amount}"
 
 
 def is_missing(value: float | int | None) -> bool:

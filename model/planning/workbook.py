@@ -75,13 +75,8 @@ HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="305496")
 TITLE_FONT = Font(bold=True, size=14)
 SECTION_FONT = Font(bold=True, size=11)
-OBJECTIVE_WORDS: dict[str, str] = {
-    "benefit": "Most benefit (US$)",
-    "enterprises": "Most enterprises reached",
-    "jobs": "Most jobs",
-    "weighted": "Weighted mix of benefit, enterprises and jobs",
-    "min_cost": "Least public cost that meets the targets",
-}
+# What each objective optimises, in words: one definition (model.formatting.numbers.OBJECTIVES).
+OBJECTIVE_WORDS: dict[str, str] = {k: w.name for k, w in numbers.OBJECTIVES.items()}
 CANDIDATE_COLUMNS: dict[str, tuple[str, str]] = {
     "id": ("Candidate", TEXT),
     "name": ("Name", TEXT),

@@ -14,6 +14,7 @@ import math
 from dataclasses import asdict
 from typing import Any, TextIO
 
+from model.formatting import numbers
 from model.uncertainty.frontier import FrontierPoint
 from model.uncertainty.montecarlo import MonteCarloResult, Summary, monte_carlo_to_json
 from model.uncertainty.planrisk import CentralPosition, PlanRisk
@@ -33,13 +34,13 @@ COVERS = {
 
 
 def amount(kind: str, value: float) -> str:
-    """A value in objective units, in words: "US$1,234,567", "1,234 enterprises"."""
-    v = 0.0 if abs(value) < 0.5 else value  # never "-0"
+    """A value in objective units, in words: "US$1,234,567", "1,234 enterprises"
+    (figures through ``model.formatting.numbers``, whole units)."""
     if kind == "benefit":
-        return f"US${v:,.0f}"
+        return numbers.money(value)
     if kind in ("enterprises", "jobs"):
-        return f"{v:,.0f} {kind}"
-    return f"{v:,.0f} weighted units"
+        return f"{numbers.count(value)} {kind}"
+    return f"{numbers.count(value)} weighted units"
 
 
 def _plus_minus(kind: str, se: float, what: str = "") -> str:

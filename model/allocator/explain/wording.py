@@ -17,13 +17,8 @@ from model.formatting import numbers
 if TYPE_CHECKING:
     from model.allocator.result import ConstraintReport
 
-OBJECTIVE_UNITS: dict[str, str] = {
-    "benefit": "of benefit",
-    "enterprises": "enterprises reached",
-    "jobs": "jobs",
-    "weighted": "of weighted objective",
-    "min_cost": "of public cost",
-}
+# The words after an objective amount: one definition (model.formatting.numbers.OBJECTIVES).
+OBJECTIVE_UNITS: dict[str, str] = {k: w.after_amount for k, w in numbers.OBJECTIVES.items()}
 
 
 def money(v: float) -> str:
