@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from model.accounts.auth import PermissionDenied, User, can
 from model.formatting import numbers
+from model.formatting.numbers import MISSING
 from model.screening.forms import FormInvalid, build_proposal
 from model.screening.proposals import (
     ENTITY_TYPE_LABELS,
@@ -166,6 +167,7 @@ def show_outcome(eng: Engine, user: User, dataset: str, outcome: PlanOutcome) ->
         hide_index=True,
         width="stretch",
         key="proposals_funding_table",
+        placeholder=MISSING,
     )
     for x in outcome.lines:
         if x.status != "ineligible":

@@ -6,6 +6,7 @@ import streamlit as st
 from model.accounts import auth
 from model.accounts.audit import audit_table, fetch_audit
 from model.formatting.changes import change_summary, field_changes
+from model.formatting.numbers import MISSING
 from model.store.exporter import csv_bytes, xlsx_bytes
 from pages._shared import current_user, engine
 
@@ -41,6 +42,7 @@ with tab_audit:
         hide_index=True,
         width="stretch",
         column_config={"what changed": st.column_config.TextColumn(width="large")},
+        placeholder=MISSING,
     )
     if events:
         by_id = {e.id: e for e in events}
@@ -83,6 +85,7 @@ with tab_users:
             pd.DataFrame(users, columns=["username", "role", "active"]),
             hide_index=True,
             width="stretch",
+            placeholder=MISSING,
         )
     else:
         st.info(

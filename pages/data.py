@@ -6,6 +6,7 @@ import streamlit as st
 from model.accounts.auth import PermissionDenied, can
 from model.domain.candidates import KIND_LABELS
 from model.formatting import numbers
+from model.formatting.numbers import MISSING
 from model.store import db
 from model.store.exporter import csv_bytes, export_all, xlsx_bytes
 from model.store.importer import SPECS_BY_NAME, ImportRejected, import_file
@@ -81,10 +82,18 @@ with tab_ev:
         if pick_source:
             view = view[view["source_file"].isin(pick_source)]
         st.write(f"{len(view)} of {len(ev)} evidence rows")
-        st.dataframe(_readable(view), hide_index=True, width="stretch", key="data_ev_table")
+        st.dataframe(
+            _readable(view),
+            hide_index=True,
+            width="stretch",
+            key="data_ev_table",
+            placeholder=MISSING,
+        )
 
 with tab_prog:
-    st.dataframe(_readable(programmes_frame(url)), hide_index=True, width="stretch")
+    st.dataframe(
+        _readable(programmes_frame(url)), hide_index=True, width="stretch", placeholder=MISSING
+    )
 
 with tab_cand:
     names_ds = datasets(url)
@@ -106,9 +115,11 @@ with tab_cand:
         if regions:
             view = view[view["region"].isin(regions)]
         st.write(f"{len(view)} of {len(cand)} candidates")
-        st.dataframe(view, hide_index=True, width="stretch")
+        st.dataframe(view, hide_index=True, width="stretch", placeholder=MISSING)
         with st.expander("Regions of this dataset"):
-            st.dataframe(regions_frame(url, ds), hide_index=True, width="stretch")
+            st.dataframe(
+                regions_frame(url, ds), hide_index=True, width="stretch", placeholder=MISSING
+            )
 
 with tab_import:
     show_flash("data_import_flash")
@@ -178,6 +189,7 @@ with tab_import:
                     hide_index=True,
                     width="stretch",
                     key="data_import_problems",
+                    placeholder=MISSING,
                 )
         else:
             st.success(f"{upload.name} is valid: {preview.summary()}.")
@@ -187,6 +199,7 @@ with tab_import:
                     pd.DataFrame([r.model_dump() for r in t.records]),
                     hide_index=True,
                     width="stretch",
+                    placeholder=MISSING,
                 )
             if not can(user, "data.import"):
                 st.info("Only an admin can import data: sign in as an admin to write these rows.")

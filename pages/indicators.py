@@ -8,6 +8,7 @@ import streamlit as st
 
 from model.accounts.auth import PermissionDenied
 from model.formatting import numbers
+from model.formatting.numbers import MISSING
 from model.screening.forms import FormInvalid, indicators_with_actuals
 from model.screening.indicators import (
     AT_RISK_RATIO,
@@ -78,6 +79,7 @@ st.dataframe(
     hide_index=True,
     width="stretch",
     key="indicators_summary",
+    placeholder=MISSING,
 )
 
 projects = sorted({i.project_id for i in indicators})
@@ -99,6 +101,7 @@ for h in HORIZONS:
         hide_index=True,
         width="stretch",
         key=f"indicators_table_{h}",
+        placeholder=MISSING,
     )
 
 if writer:

@@ -9,6 +9,7 @@ import streamlit as st
 
 from model.allocator.build.lp import FAMILIES
 from model.costbenefit.documents import DOCUMENT_TITLES
+from model.formatting.numbers import MISSING
 from pages._shared import md
 
 # (family key, what it says, constraint names in results, the evidence behind it)
@@ -190,6 +191,7 @@ st.dataframe(
         "rule": st.column_config.TextColumn(width="large"),
         "rests on": st.column_config.TextColumn(width="large"),
     },
+    placeholder=MISSING,
 )
 for key, words, names, evidence in RULE_FAMILIES:
     with st.expander(FAMILIES[key]):
@@ -329,4 +331,5 @@ st.dataframe(
     width="stretch",
     key="methodology_sources",
     column_config={"assumptions resting on it": st.column_config.TextColumn(width="large")},
+    placeholder=MISSING,
 )

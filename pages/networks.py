@@ -9,6 +9,7 @@ import streamlit as st
 from model import DATA_DIR
 from model.accounts.auth import PermissionDenied
 from model.formatting import numbers
+from model.formatting.numbers import MISSING
 from model.planning.charts import benchmark_chart, net_heatmap, net_history_chart
 from model.screening.forms import FormInvalid, assessment_from_grid
 from model.screening.net import (
@@ -189,6 +190,7 @@ st.dataframe(
     hide_index=True,
     width="stretch",
     key="networks_bench_table",
+    placeholder=MISSING,
 )
 
 st.subheader("Fee share for the network's broker")
@@ -214,6 +216,7 @@ st.dataframe(
     .T,
     width="stretch",
     key="networks_fees",
+    placeholder=MISSING,
 )
 st.caption(
     "Fee share by stage: "

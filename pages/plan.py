@@ -23,6 +23,7 @@ from model.allocator.result import AllocationResult
 from model.allocator.scenario import Scenario
 from model.domain.candidates import Candidate, Region
 from model.formatting import numbers
+from model.formatting.numbers import MISSING
 from model.planning.inputs import (
     PlanInputs,
     apply_all,
@@ -310,6 +311,7 @@ else:
             "enterprises": st.column_config.NumberColumn(format="%.0f"),
             "jobs": st.column_config.NumberColumn(format="%.0f"),
         },
+        placeholder=MISSING,
     )
     long = funding_long(result, solved)
     stem = f"fomento-plan-{dataset}"
@@ -358,6 +360,7 @@ else:
                     "or cost must fall": st.column_config.NumberColumn(format="percent"),
                     "in words": st.column_config.TextColumn(width="large"),
                 },
+                placeholder=MISSING,
             )
 
     # --- budget sweep ------------------------------------------------------------------------
@@ -400,6 +403,7 @@ else:
                 "spent": st.column_config.NumberColumn(format="localized"),
                 "marginal": st.column_config.NumberColumn("Marginal return", format="%.3f"),
             },
+            placeholder=MISSING,
         )
 
 # --- take it away -------------------------------------------------------------------------

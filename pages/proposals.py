@@ -7,6 +7,7 @@ import streamlit as st
 from model import DATA_DIR
 from model.accounts.auth import PermissionDenied, can
 from model.formatting import numbers
+from model.formatting.numbers import MISSING
 from model.screening.rubric import (
     DEFAULT_RUBRIC,
     DISAGREEMENT_POINTS,
@@ -134,6 +135,7 @@ with tab_in:
                 pd.DataFrame(eligibility_rows(parsed, screen_all(parsed))),
                 hide_index=True,
                 width="stretch",
+                placeholder=MISSING,
             )
             if writer and st.button(
                 "Import these proposals", type="primary", key="proposals_import_go"
@@ -171,6 +173,7 @@ with tab_el:
                 "match": st.column_config.NumberColumn("match (US$)", format="%,.0f"),
             },
             key="proposals_eligibility_table",
+            placeholder=MISSING,
         )
         for s in screenings:
             if s.eligible:
@@ -205,6 +208,7 @@ with tab_el:
                 ),
                 hide_index=True,
                 width="stretch",
+                placeholder=MISSING,
             )
 
 with tab_rev:
@@ -310,6 +314,7 @@ with tab_rev:
             width="stretch",
             column_config={"score": st.column_config.NumberColumn(format="%.2f")},
             key="proposals_ranking_table",
+            placeholder=MISSING,
         )
         flagged = [s for s in scores if s.flagged]
         if flagged:
@@ -332,6 +337,7 @@ with tab_rev:
                 hide_index=True,
                 width="stretch",
                 key="proposals_sensitivity_table",
+                placeholder=MISSING,
             )
         else:
             st.caption("Review a second proposal to see how the ranking moves with the weights.")

@@ -19,6 +19,7 @@ from streamlit.delta_generator import DeltaGenerator
 from model.accounts.auth import PermissionDenied
 from model.allocator.scenario import Scenario, load_scenario
 from model.formatting import numbers
+from model.formatting.numbers import MISSING
 from model.planning.inputs import DEMO_SCENARIO
 from model.store.scenarios import get_scenario, list_scenarios, save_scenario
 from model.uncertainty.frontier import frontier_scenario, inclusion_frontier, unique_name
@@ -285,6 +286,7 @@ st.dataframe(
         c: st.column_config.NumberColumn(format="localized")
         for c in ("P10", "P50", "P90", "Mean of the draws", "At the central returns")
     },
+    placeholder=MISSING,
 )
 if risk_res.targets:
     for t in risk_res.targets:
@@ -329,7 +331,7 @@ with st.expander("Why the draws' mean differs from the plan's central value", ex
                 for c in ("Low", "Central (most likely)", "Mean of the draws", "High",
                           "Mean minus central")
             },
-        },
+        }, placeholder=MISSING
     )  # fmt: skip
     st.caption(
         f"Each candidate's value at full scale, in {unit.lower()}. With the triangular "
@@ -373,6 +375,7 @@ if voi_res is not None:
             c: st.column_config.NumberColumn(format="localized")
             for c in (f"Worth up to, {unit}", "± standard error")
         },
+        placeholder=MISSING,
     )
     st.caption(
         f"Partial value of information (EVPPI) over {voi_res.draws} draws: the expected gain "
@@ -415,6 +418,7 @@ st.dataframe(
         ),
         "Mean scale": st.column_config.NumberColumn(format="percent"),
     },
+    placeholder=MISSING,
 )
 
 # --- robust plan -----------------------------------------------------------------------
@@ -455,6 +459,7 @@ if robust is not None:
                     for c in ("Expected-value plan scale", "Robust plan scale")
                 },
             },
+            placeholder=MISSING,
         )
     st.caption(
         "The expected-value plan maximises the mean over the same draws; costs stay as stated "
