@@ -277,7 +277,9 @@ with w2.container(border=True):
         else:
             _done(f"Renamed '{sel.name}' to '{renamed.name}' (version {renamed.version}).")
 with w3.container(border=True):
-    sure = st.checkbox(f"Yes, delete '{sel.name}' for good", key=f"scenarios_delete_confirm_{sid}")
+    sure = st.checkbox(
+        f"Yes, delete '{plain(sel.name)}' for good", key=f"scenarios_delete_confirm_{sid}"
+    )
     if st.button("Delete", icon=":material/delete:", key="scenarios_delete"):
         if not sure:
             st.warning("Tick the box above to confirm; nothing was deleted.")
@@ -310,8 +312,10 @@ except ValueError as exc:
     st.stop()
 for note in comparison.notes:
     st.warning(md(note), icon=":material/info:")
-st.markdown(f"**Difference table** (Δ = scenario minus '{md(comparison.names[0])}')")
-st.table(pd.DataFrame(metric_records(comparison)).set_index("Figure"))
+st.markdown(f"**Difference table** (Δ = scenario minus '{plain(comparison.names[0])}')")
+# st.table renders markdown in its headers too: the scenario names are shown as typed.
+figures = pd.DataFrame(metric_records(comparison)).set_index("Figure")
+st.table(figures.rename(columns=lambda c: "Δ " + plain(c[2:]) if c.startswith("Δ ") else plain(c)))
 
 # One chart at a time: Vega charts drawn inside hidden tabs came out empty or squashed.
 views: dict[str, TotalGroup | None] = {

@@ -204,3 +204,35 @@ def test_page_tables_show_a_dash_for_a_missing_value(app_db: str, page: str) -> 
     assert len(frames) > 0
     for frame in frames:
         assert frame.proto.placeholder == numbers.MISSING, page
+
+
+HOSTILE_NAME = "**b** [x](http://127.0.0.1:9/) =HYPERLINK(1)"
+
+
+def test_scenarios_page_shows_a_scenario_name_as_typed(app_db: str) -> None:
+    # The delete box and the difference table (st.table renders markdown, headers too)
+    # showed '**b**' in bold and the address as a link.
+    from model.accounts.auth import LOCAL_USER
+    from model.store import db
+    from model.store.scenarios import list_scenarios, save_scenario
+    from model.store.seed import BASELINE_NAME
+    from pages._shared import plain
+
+    eng = db.make_engine(app_db)
+    sc = parse_scenario(HAND)
+    mine = save_scenario(eng, LOCAL_USER, sc, name=HOSTILE_NAME, result=allocate(sc))
+    (base,) = [s for s in list_scenarios(eng) if s.name == BASELINE_NAME]
+    eng.dispose()
+    at = open_page("pages/scenarios.py")
+    at.selectbox(key="scenarios_selected").set_value(mine.id).run()
+    at.multiselect(key="scenarios_compare").set_value([base.id, mine.id]).run()
+    assert not at.exception
+    labels = [c.label for c in at.checkbox]
+    assert f"Yes, delete '{plain(HOSTILE_NAME)}' for good" in labels, labels
+    columns = list(at.table[0].value.columns)
+    assert columns == [
+        "Unit",
+        plain(BASELINE_NAME),
+        plain(HOSTILE_NAME),
+        f"Δ {plain(HOSTILE_NAME)}",
+    ]
