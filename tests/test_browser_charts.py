@@ -155,3 +155,33 @@ def test_uncertainty_charts_after_a_run(server: str, page: Page) -> None:
     wait_for_app(page)
     assert_charts_drawn(page, "Uncertainty", at_least=2)
     screenshot(page, "uncertainty-charts")
+
+
+def test_printable_brief_keeps_a_long_name_inside_the_page(page: Page) -> None:
+    # A 100-letter region name with no space pushed the region table past the A4 column.
+    import json
+
+    from model import DATA_DIR
+    from model.allocator.api import allocate
+    from model.allocator.scenario import parse_scenario
+    from model.planning.brief import brief_html
+    from model.planning.workbook import ScenarioDocument
+
+    inputs = json.loads((DATA_DIR / "scenarios" / "demo.json").read_text(encoding="utf-8"))
+    first = inputs["regions"][0]["name"]
+    long = "Ελλάδα" * 16  # 96 letters, no break
+    inputs["regions"][0]["name"] = long
+    for c in inputs["candidates"]:
+        if c["region"] == first:
+            c["region"] = long
+    sc = parse_scenario(inputs)
+    doc = ScenarioDocument(
+        name="B" * 150, notes="", dataset="demo", scenario=sc, result=allocate(sc)
+    )
+    page.set_content(brief_html(doc))
+    body = page.evaluate("() => document.body.getBoundingClientRect().right")
+    widest = page.evaluate(
+        "() => Math.max(...Array.from(document.querySelectorAll('body *'))"
+        ".map(e => e.getBoundingClientRect().right))"
+    )
+    assert widest <= body + 1, (widest, body)

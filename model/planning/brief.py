@@ -56,9 +56,12 @@ h2 { font-size: 10.5pt; margin: 2.5mm 0 1mm; border-bottom: 1px solid #d0d7de; }
 .charts figure { margin: 0; flex: 1 1 0; }
 .charts svg { width: 100%; height: auto; }
 .cols { display: flex; gap: 4mm; }
-.cols > div { flex: 1 1 0; }
+.cols > div { flex: 1 1 0; min-width: 0; }
 table { border-collapse: collapse; width: 100%; font-size: 8.5pt; }
 th, td { text-align: left; padding: 0.2mm 1.5mm; border-bottom: 1px solid #eaeef2; }
+/* A long name with no space wraps instead of pushing the page wide; figures never wrap. */
+td:first-child, h1, li, p { overflow-wrap: anywhere; }
+td.num { white-space: nowrap; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 ul { margin: 0; padding-left: 4.5mm; }
 li { margin: 0.3mm 0; }
