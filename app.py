@@ -9,7 +9,7 @@ from pages._shared import account_sidebar
 st.set_page_config(page_icon=":bar_chart:", layout="wide")
 
 home = st.Page(
-    "pages/home.py", title=_("Home"), icon=":material/home:", url_path="home", default=True
+    "pages/home.py", title=_("Home"), icon=":material/home:", default=True
 )
 evidence = st.Page(
     "pages/evidence.py", title=_("Evidence"), icon=":material/query_stats:", url_path="evidence"

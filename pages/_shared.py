@@ -125,10 +125,14 @@ def plain(text: object) -> str:
     """Stored or user-supplied text for st.markdown/st.caption/st.error, shown as it
     is typed: every markdown and HTML character is escaped, so a note holding
     ``![x](http://host/pixel.png)`` or a link is shown as text, never fetched or linked."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\g<0>", str(text)).replace("\n", "  \n")
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\g<0>", str(text)).replace("\n", "  \n")
+    # Escaping does not stop the markdown renderer from linking bare addresses
+    # ("http://...", "www."): a zero-width space inside the scheme or prefix does.
+    return _AUTOLINK.sub(lambda m: m.group(0)[:-1] + "\u200b" + m.group(0)[-1], escaped)
 
 
 _MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]()<>#+\-.!|~$:&]")
+_AUTOLINK = re.compile(r"(?i)(?:https?|ftp|mailto)(?=\\?:)|www(?=\\?\.)|@")
 
 
 def md(text: str) -> str:
@@ -142,8 +146,9 @@ def show_flash(key: str) -> None:
     if message:
         # The toast shows where the person is looking (the page keeps its scroll position
         # after the rerun); the banner at the top stays as the record.
-        st.toast(md(str(message)), icon=":material/check_circle:", duration="long")
-        st.success(md(str(message)), icon=":material/check_circle:")
+        # Messages quote names people typed: shown as plain text, never as markdown.
+        st.toast(plain(message), icon=":material/check_circle:", duration="long")
+        st.success(plain(message), icon=":material/check_circle:")
 
 
 def may_write(user: User, action: str, doing: str) -> bool:

@@ -35,9 +35,11 @@ SHIPPED_EVIDENCE_ROWS = len(
 @pytest.mark.parametrize("path", list(PAGES))
 def test_each_page_opens_by_url_with_its_title(server: str, page: Page, path: str) -> None:
     nav_title, heading = PAGES[path]
-    page.goto(f"{server}/{path}")
+    # The default page lives at the root; Streamlit answers its url_path with "Page not found".
+    page.goto(f"{server}/{'' if path == 'home' else path}")
     wait_for_app(page)
     expect(page.locator("h1").first).to_have_text(heading)
+    expect(page.get_by_text("Page not found")).to_have_count(0)
     nav = page.get_by_test_id("stSidebarNav")
     for title, _ in PAGES.values():
         expect(nav.get_by_text(title, exact=True)).to_be_visible()

@@ -32,8 +32,10 @@ PLAIN_PAGES = ("home", "data", "proposals", "indicators", "methodology", "admin"
 
 
 def _open(page: Page, server: str, path: str, heading: str) -> None:
-    page.goto(f"{server}/{path}")
+    # The default page (Home) is served at the root, not at its url_path.
+    page.goto(f"{server}/{'' if path == 'home' else path}")
     wait_for_app(page)
+    expect(page.get_by_text("Page not found")).to_have_count(0)
     expect(page.locator("h1").first).to_have_text(heading, timeout=FIRST_LOAD_MS)
     wait_for_app(page)
 

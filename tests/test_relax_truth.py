@@ -358,3 +358,34 @@ def test_the_demo_with_an_out_of_reach_target_gets_one_minimal_step_on_both_solv
     built = build_model(sc)
     h, c = weighted_give(built, "highs"), weighted_give(built, "cbc")
     assert h is not None and c is not None and h == pytest.approx(c, rel=GIVE_TOL)
+
+
+def test_a_target_step_states_the_value_it_applies_and_that_value_is_feasible() -> None:
+    """Demo, US$4 M with year 1 at US$10,000 and a target of 5,000 enterprises: the page
+    said "lower ... to 1,805.02" (rounded up) while the feasible value was 1,805.016, so a
+    person typing what the sentence said got no plan. The sentence now states the applied
+    value, rounded down, and typing it in solves."""
+    base = load_scenario(DEMO)
+    per_year = (10_000.0, *base.budget.per_year[1:])
+    sc = base.model_copy(
+        update={
+            "budget": base.budget.model_copy(update={"total": 4e6, "per_year": per_year}),
+            "objective": base.objective.model_copy(update={"targets": {"enterprises": 5e3}}),
+        }
+    )
+    for solver in SOLVERS:
+        r = allocate(sc, solver, baseline=False, explain=False)
+        steps = [s for s in r.relaxation if s.rule == "target[enterprises]"]
+        assert steps, [s.sentence for s in r.relaxation]
+        value = steps[0].edits[0].value
+        stated = f"{value:,.2f}".removesuffix(".00")
+        assert f"to {stated}" in steps[0].sentence
+        typed = float(stated.replace(",", ""))
+        assert typed == value
+        others = tuple(s for s in r.relaxation if s is not steps[0])
+        typed_in = apply_all(sc, others).model_copy(
+            update={
+                "objective": sc.objective.model_copy(update={"targets": {"enterprises": typed}})
+            }
+        )
+        assert allocate(typed_in, solver, baseline=False, explain=False).status == "optimal"

@@ -242,6 +242,11 @@ def _loosen(value: float, raise_it: bool, digits: int = 0) -> float:
     return (math.ceil(value * k - 1e-9) if raise_it else math.floor(value * k + 1e-9)) / k
 
 
+def _target_text(value: float) -> str:
+    """A target as applied: separators, at most two decimals, never rounded up."""
+    return f"{value:,.2f}".removesuffix(".00")
+
+
 def _share(value: float, raise_it: bool) -> float:
     return min(max(_loosen(value, raise_it, SHARE_DIGITS), 0.0), 1.0)
 
@@ -406,10 +411,12 @@ def _words(
     if prefix == "fee_revenue_min":
         return money_step("min_fee_revenue", "", "the minimum fee revenue")
     if prefix == "target":
-        new = max(_loosen(max(bound - give, 0.0), False, 3), 0.0)
+        # Rounded down to 0.01 and written with exactly those digits: the sentence must
+        # state the value the button applies (a rounded-up "1,805.02" was infeasible).
+        new = max(_loosen(max(bound - give, 0.0), False, 2), 0.0)
         edit = RuleEdit("target", new, key=label)
         return (
-            f"lower the {label} target from {bound:,.6g} to {new:,.6g}",
+            f"lower the {label} target from {_target_text(bound)} to {_target_text(new)}",
             (edit,),
             "planner",
             "",
