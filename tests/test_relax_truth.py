@@ -389,3 +389,24 @@ def test_a_target_step_states_the_value_it_applies_and_that_value_is_feasible() 
             }
         )
         assert allocate(typed_in, solver, baseline=False, explain=False).status == "optimal"
+
+
+def test_a_year_budget_step_changes_that_year_only() -> None:
+    """Applying "raise the year-1 budget" also raised the total (US$4,000,000 to
+    US$4,311,460) though no step said so; a rule changes only when a step names it."""
+    base = load_scenario(DEMO)
+    sc = base.model_copy(
+        update={
+            "budget": base.budget.model_copy(
+                update={"total": 4e6, "per_year": (10_000.0, *base.budget.per_year[1:])}
+            ),
+            "objective": base.objective.model_copy(update={"targets": {"enterprises": 5e3}}),
+        }
+    )
+    for solver in SOLVERS:
+        r = allocate(sc, solver, baseline=False, explain=False)
+        named = {e.field for s in r.relaxation for e in s.edits}
+        relaxed = apply_all(sc, r.relaxation)
+        if "budget_total" not in named:
+            assert relaxed.budget.total == sc.budget.total
+        assert allocate(relaxed, solver, baseline=False, explain=False).status == "optimal"

@@ -42,10 +42,9 @@ def _apply(data: dict[str, Any], e: RuleEdit) -> None:
         years = data["budget"]["per_year"]
         if years is None or not 1 <= e.year <= len(years):
             raise ValueError(f"{where}: the scenario has no budget for plan year {e.year}")
+        # Only this year: when the total binds too, the diagnosis gives it its own step
+        # (a silent raise of the total here changed a rule no sentence named).
         years[e.year - 1] = v
-        if data["budget"]["total"] is not None:
-            # Raising one year must not be undone by a total the years already exhaust.
-            data["budget"]["total"] = max(data["budget"]["total"], sum(years))
     elif e.field in _SHARES:
         group, side = _SHARES[e.field]
         bounds = pm[group].setdefault(e.key, {"min": 0.0, "max": 1.0})
