@@ -20,11 +20,12 @@ import streamlit as st
 from model.accounts.auth import PermissionDenied
 from model.allocator.api import SweepPoint, allocate, sweep_budget
 from model.allocator.result import AllocationResult
-from model.allocator.scenario import Scenario
+from model.allocator.scenario import Scenario, load_scenario
 from model.domain.candidates import Candidate, Region
 from model.formatting import numbers
 from model.formatting.numbers import MISSING
 from model.planning.inputs import (
+    DEMO_SCENARIO,
     PlanInputs,
     apply_all,
     build_scenario,
@@ -39,6 +40,7 @@ from model.planning.readout import (
     candidate_points,
     dollar_sentences,
     funding_long,
+    plan_title,
     summary_sentence,
     sweep_curve,
 )
@@ -73,6 +75,12 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @st.cache_data(max_entries=8, show_spinner=False, hash_funcs=BY_CONTENT)
+@st.cache_data(show_spinner=False)
+def _demo() -> Scenario:
+    """The shipped demo scenario (data/scenarios/demo.json), read once per process."""
+    return load_scenario(DEMO_SCENARIO)
+
+
 def _brief_pdf(doc: ScenarioDocument) -> bytes:
     from model.planning.pdf import brief_pdf  # fpdf2 and the chart converter: on demand
 
@@ -409,8 +417,9 @@ else:
 # --- take it away -------------------------------------------------------------------------
 # For every role, saved or not: a viewer's what-if is still worth sending.
 st.subheader("Download this plan")
+title = plan_title(solved, _demo() if state.opened is None else None)
 doc = ScenarioDocument(
-    name=str(ss.get("plan_save_name") or "").strip() or solved.name,
+    name=str(ss.get("plan_save_name") or "").strip() or title,
     notes=str(ss.get("plan_save_notes") or ""),
     dataset=dataset,
     scenario=solved,

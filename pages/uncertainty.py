@@ -17,7 +17,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from model.accounts.auth import PermissionDenied
-from model.allocator.scenario import Scenario, load_scenario
+from model.allocator.scenario import Scenario, load_scenario, same_scenario
 from model.formatting import numbers
 from model.formatting.numbers import MISSING
 from model.planning.inputs import DEMO_SCENARIO
@@ -31,7 +31,6 @@ from model.uncertainty.planrisk import (
     plan_from_json,
     plan_risk,
     plan_warnings,
-    same_scenario,
 )
 from model.uncertainty.report import (
     COVERS,

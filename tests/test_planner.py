@@ -36,6 +36,7 @@ from model.planning.readout import (
     allocation_rows,
     binding_rules,
     funded_counts,
+    plan_title,
     summary_sentence,
     sweep_curve,
 )
@@ -227,3 +228,11 @@ def test_net_fees_reach_the_named_broker_programmes_only() -> None:
         with_net_fees(cands, assessments, network, [grant])
     with pytest.raises(ValueError, match="not in this candidate set"):
         with_net_fees(cands, assessments, network, ["NOPE"])
+
+
+def test_an_edited_demo_is_titled_as_edited() -> None:
+    demo = load_scenario(DEMO_SCENARIO)
+    assert plan_title(demo, demo) == demo.name
+    cheaper = demo.model_copy(update={"budget": demo.budget.model_copy(update={"total": 4e6})})
+    assert plan_title(cheaper, demo) == f"{demo.name} (edited)"
+    assert plan_title(cheaper, None) == demo.name  # a saved scenario keeps its own name

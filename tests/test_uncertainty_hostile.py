@@ -20,10 +20,10 @@ import numpy as np
 import pytest
 
 from model.allocator.api import allocate
-from model.allocator.scenario import Scenario, load_scenario
+from model.allocator.scenario import Scenario, load_scenario, same_scenario
 from model.cli import main
 from model.planning.inputs import DEMO_SCENARIO
-from model.uncertainty.planrisk import plan_from_json, plan_risk, plan_warnings, same_scenario
+from model.uncertainty.planrisk import plan_from_json, plan_risk, plan_warnings
 from model.uncertainty.report import central_sentence, ev_gap_sentence
 from model.uncertainty.sampling import CostRange, DrawSpec, draw_samples
 from model.uncertainty.voi import value_of_information

@@ -451,3 +451,17 @@ def scenario_from_candidates(
         if value is not None:
             data[key] = value
     return parse_scenario(data)
+
+
+def same_scenario(a: Scenario, b: Scenario) -> bool:
+    """True when ``a`` and ``b`` state the same decision: the same candidates and regions
+    (in any order), budget, rules, objective and solver settings; the name and the
+    description are words, not inputs."""
+
+    def content(s: Scenario) -> dict[str, object]:
+        d = s.model_dump(exclude={"name", "description"})
+        d["candidates"] = sorted(d["candidates"], key=lambda c: str(c["id"]))
+        d["regions"] = sorted(d["regions"], key=lambda r: str(r["name"]))
+        return d
+
+    return content(a) == content(b)

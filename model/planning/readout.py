@@ -25,7 +25,7 @@ from model.allocator.result import (
     AllocationResult,
     ConstraintReport,
 )
-from model.allocator.scenario import ObjectiveKind, Scenario
+from model.allocator.scenario import ObjectiveKind, Scenario, same_scenario
 from model.domain.candidates import KIND_LABELS, KINDS
 from model.formatting import numbers
 
@@ -273,3 +273,16 @@ def sweep_curve(
         if r.marginal is not None and r.marginal < threshold:
             return SweepCurve(tuple(rows), before.budget, threshold, rule)
     return SweepCurve(tuple(rows), None, threshold, rule)
+
+
+def plan_title(scenario: Scenario, started_from: Scenario | None) -> str:
+    """The title of a plan's downloads: its name, marked "(edited)" when it still carries
+    the name of the scenario it started from (``started_from``, e.g. the demo) but its
+    inputs differ, so an edited what-if never goes out titled as the original."""
+    if (
+        started_from is not None
+        and scenario.name == started_from.name
+        and not same_scenario(scenario, started_from)
+    ):
+        return f"{scenario.name} (edited)"
+    return scenario.name

@@ -222,20 +222,6 @@ def plan_from_json(data: object) -> dict[str, float]:
     return out
 
 
-def same_scenario(a: Scenario, b: Scenario) -> bool:
-    """True when ``a`` and ``b`` state the same decision: the same candidates and regions
-    (in any order), budget, rules, objective and solver settings; the name and the
-    description are words, not inputs."""
-
-    def content(s: Scenario) -> dict[str, object]:
-        d = s.model_dump(exclude={"name", "description"})
-        d["candidates"] = sorted(d["candidates"], key=lambda c: str(c["id"]))
-        d["regions"] = sorted(d["regions"], key=lambda r: str(r["name"]))
-        return d
-
-    return content(a) == content(b)
-
-
 def plan_warnings(
     scenario: Scenario, scale: Mapping[str, float], made_for: object = None
 ) -> list[str]:
