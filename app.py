@@ -8,9 +8,7 @@ from pages._shared import account_sidebar
 # No page_title here: each st.Page title names its browser tab.
 st.set_page_config(page_icon=":bar_chart:", layout="wide")
 
-home = st.Page(
-    "pages/home.py", title=_("Home"), icon=":material/home:", default=True
-)
+home = st.Page("pages/home.py", title=_("Home"), icon=":material/home:", default=True)
 evidence = st.Page(
     "pages/evidence.py", title=_("Evidence"), icon=":material/query_stats:", url_path="evidence"
 )
