@@ -19,6 +19,7 @@ Claims checked:
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from typing import Any
 from unittest.mock import patch
@@ -31,7 +32,12 @@ from hypothesis import strategies as st
 from model import DATA_DIR
 from model.allocator import allocate, build_model
 from model.allocator.build.lp import BuiltModel
-from model.allocator.explain.reports import TIE_SCALE, TIE_TOLERANCE
+from model.allocator.explain.reports import (
+    CAPPED_SCALE,
+    IDLE_ROW_RULES,
+    TIE_SCALE,
+    TIE_TOLERANCE,
+)
 from model.allocator.result import SCALE_FUNDED, AllocationResult
 from model.allocator.scenario import Scenario
 from model.allocator.solve.solver import Solution, solve
@@ -181,13 +187,21 @@ def test_money_row_rates_hold_on_each_side(solver: str, sc: Scenario) -> None:
     assert _money_failures(sc, r) == []
 
 
-def _scaled_candidate(sc: Scenario, cid: str, *, value: float = 1.0, cost: float = 1.0) -> Scenario:
-    """``cid`` with its outcomes times ``value`` and its cost and partner match times ``cost``."""
+def _scaled_candidate(
+    sc: Scenario,
+    cid: str,
+    *,
+    value: float = 1.0,
+    cost: float = 1.0,
+    measures: tuple[str, ...] = ("benefit", "enterprises", "jobs"),
+) -> Scenario:
+    """``cid`` with its outcomes (``measures``) times ``value`` and its cost and partner
+    match times ``cost``."""
     data = sc.model_dump(mode="json")
     for c in data["candidates"]:
         if c["id"] != cid:
             continue
-        for m in ("benefit", "enterprises", "jobs"):
+        for m in measures:
             for suffix in ("", "_low", "_high"):
                 c[m + suffix] *= value
         c["cost_by_year"] = [v * cost for v in c["cost_by_year"]]
@@ -393,5 +407,78 @@ def test_above_the_measuring_size_prices_are_labelled_local(
     r = allocate(_demo_at_its_enterprise_maximum(), "highs", baseline=False)
     priced = [c for c in r.constraints if c.binding and c.shadow_price != 0]
     assert priced and all(c.ranging is None for c in r.constraints)
-    assert all(c.sentence.endswith(LOCAL_PRICE + ".") for c in priced)
+    # A priced row of a candidate left at zero has no money meaning and says so (below);
+    # every other price is labelled local.
+    idle = [
+        c for c in priced if c.rule in IDLE_ROW_RULES and not r.is_funded(c.index.split(",")[0])
+    ]
+    assert all("no money meaning" in c.sentence for c in idle)
+    assert all(c.sentence.endswith(LOCAL_PRICE + ".") for c in priced if c not in idle)
     assert all(u.method in ("", "lower bound") for u in r.unfunded)
+
+
+def _relaxed_demo_at_4m(solver: str) -> Scenario:
+    """The browser play's case: demo data, US$4 M total with US$10,000 in year 1, an
+    enterprise target of 5,000 (infeasible), with the planner's relaxation steps applied
+    (what 'apply all relaxations' solves next)."""
+    from model.planning.inputs import apply_all
+
+    data = json.loads((DATA_DIR / "scenarios" / "demo.json").read_text())
+    data["budget"]["total"] = 4_000_000.0
+    data["budget"]["per_year"] = [10_000.0, 1_250_000.0, 1_250_000.0, 1_250_000.0]
+    data["objective"]["targets"] = {"enterprises": 5000.0}
+    sc = Scenario.model_validate(data)
+    first = allocate(sc, solver, baseline=False)
+    assert first.status == "infeasible" and first.relaxation is not None
+    return apply_all(sc, first.relaxation)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_a_candidate_the_rules_cap_gets_no_return_threshold(solver: str) -> None:
+    """Before: G-01 'would have to rise by 150 %' (163 % in the play); at 2.5x its
+    outcomes it entered at 1.1e-5 of full scale (US$6.73), and at 20x its benefit alone it
+    stays at 3.9e-5: the year-1 budget, its partner match and the enterprises target cap
+    it, not its benefit per dollar."""
+    sc = _relaxed_demo_at_4m(solver)
+    r = allocate(sc, solver, baseline=False)
+    assert r.status == "optimal"
+    by_id = {u.candidate: u for u in r.unfunded}
+    for cid in ("G-01", "G-02"):
+        u = by_id[cid]
+        assert u.return_rise is None and u.cost_fall is None, u.sentence
+        assert "the year-1 budget" in u.sentence and "cap it at" in u.sentence
+        assert "the enterprises target" in u.sentence
+        assert "more enterprises from it would loosen the enterprises target" in u.sentence
+        assert "would have to rise" not in u.sentence and "fall by" not in u.sentence
+    # The claim re-solved: at 20 times its benefit (the objective; its outcomes in the
+    # target as they are) each capped candidate stays within the cap the sentence states.
+    capped = [u for u in r.unfunded if "cap it at" in u.sentence or "caps it at" in u.sentence]
+    assert len(capped) >= 2
+    for u in capped:
+        most = float(u.sentence.split("cap it at " if "cap it at " in u.sentence
+                                      else "caps it at ")[1].split(" %")[0]) / 100  # fmt: skip
+        assert most < CAPPED_SCALE
+        scaled = allocate(_scaled_candidate(sc, u.candidate, value=20.0, measures=("benefit",)),
+                          "highs", explain=False, baseline=False)  # fmt: skip
+        assert scaled.status == "optimal"
+        assert scaled.scale[u.candidate] <= most * 1.01 + 1e-9, u.candidate
+    # Every threshold still given is exact (the issue's property, on this plan).
+    assert _threshold_failures(sc, r) == []
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_rows_of_a_candidate_at_zero_are_not_worded_as_money(solver: str) -> None:
+    """Before: 'one more US$1 of room in G-03's public-share ceiling adds US$105,000 of
+    benefit' for a candidate whose partner match leaves no scale of it that fits."""
+    r = allocate(_relaxed_demo_at_4m(solver), solver, baseline=False)
+    assert r.scale["G-03"] == 0.0
+    rows = [c for c in r.constraints if c.index.split(",")[0] == "G-03" and c.binding
+            and c.shadow_price != 0]  # fmt: skip
+    assert {c.rule for c in rows} >= {"subsidy_ceiling", "partner_limit"}
+    for c in rows:
+        assert "no money meaning" in c.sentence and "not funded" in c.sentence, c.sentence
+        assert " adds " not in c.sentence and " takes away " not in c.sentence, c.sentence
+    # Funded candidates' priced rows keep their local price.
+    funded = [c for c in r.constraints if not c.portfolio and c.binding and c.shadow_price != 0
+              and r.scale.get(c.index.split(",")[0], 0.0) > SCALE_FUNDED]  # fmt: skip
+    assert all("no money meaning" not in c.sentence for c in funded)

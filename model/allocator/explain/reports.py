@@ -22,6 +22,8 @@ from model.allocator.explain.ranging import FORCE_SCALE, Probe, Side, money_rows
 from model.allocator.explain.wording import (
     amount,
     constraint_sentence,
+    describe,
+    idle_row_sentence,
     money,
     pct,
     shadow_sentence,
@@ -90,6 +92,21 @@ def _row_of(built: BuiltModel) -> IntArray:
     return out
 
 
+# A candidate's own money rows that sit at 0 = 0 while it is unfunded: their duals are a
+# corner's slope, not a money value (``wording.idle_row_sentence``). Rows that are
+# themselves a reason it is out (eligibility, go/no-go) keep their own sentence.
+IDLE_ROW_RULES = frozenset(
+    {
+        "subsidy_floor",
+        "subsidy_ceiling",
+        "partner_limit",
+        "cost_recovery",
+        "grant_limit",
+        "public_within_cost",
+        "source_split",
+    }
+)
+
 # Models with at most this many rows get every sentence written at solve time; larger
 # ones only the portfolio rows and the per-candidate rows pages and the CLI show
 # (``EAGER_CANDIDATE_ROWS`` by price, and the first ones in model order); the rest are
@@ -143,6 +160,10 @@ def constraint_reports(
         eager[top] = True
         eager[priced[:EAGER_CANDIDATE_ROWS]] = True
     kind = built.scenario.objective.kind
+    f_now = sol.values[built.f_col]
+    idle_ids = {
+        c for c, v in zip(built.arrays.ids, f_now.tolist(), strict=True) if v <= SCALE_FUNDED
+    }
     per_point = _per_point(built, sol)
     money_l = money_rows(built)
     sides: dict[int, tuple[Side, Side]] = {}
@@ -167,7 +188,16 @@ def constraint_reports(
         name = f"{block.prefix}[{label}]" if label else block.prefix
         sense = "=" if eq_l[i] else ("<=" if upper_l[i] else ">=")
         text = ""
-        if eager_l[i] and i not in sides:
+        idle_row = (
+            binding_l[i]
+            and shadow_l[i] != 0
+            and block.prefix in IDLE_ROW_RULES
+            and label.split(",")[0] in idle_ids
+        )
+        if idle_row:
+            # Always written now: the report alone cannot tell that its candidate is idle.
+            text = idle_row_sentence(name, shadow_l[i])
+        elif eager_l[i] and i not in sides:
             text = shadow_sentence(name, kind, shadow_l[i], slack_l[i], binding_l[i], pp_l[i])
         report = ConstraintReport(
             name=name,
@@ -425,6 +455,31 @@ def unfunded_reports(
             )
             f_priced = _f_priced(built, forced, i)
             method = "re-solved"
+            capped = _capped(built, probe, i) if kind != "min_cost" else None
+            if capped is not None and (kind in capped[2] or (kind == "weighted" and capped[2])):
+                # A target on what the objective counts caps it: a higher return would
+                # also loosen that target, so the cap is not independent of the return.
+                capped = None
+            if capped is not None:
+                most, rules_named, measures = capped
+                reason = (
+                    f"with its outcomes as they are, {rules_named} it at {_small_pct(most)} of "
+                    f"its full scale ({money(most * public)} of public money) in any plan that "
+                    "keeps the rules, whatever its return per dollar"
+                )
+                loosen = "".join(
+                    f"; more {m} from it would loosen the {m} target" for m in measures
+                )
+                out.append(
+                    UnfundedReport(
+                        cid, reason, rpd, None, None,
+                        f"{cid} is not funded: {reason}. These rules keep it out, so no "
+                        f"return or cost threshold is given{loosen} (re-solved with its "
+                        "scale maximised).",
+                        "re-solved",
+                    )
+                )  # fmt: skip
+                continue
         price = gain - d  # what the resources it would use are worth elsewhere
         tol = 1e-7 * (abs(gain) + abs(price)) + 4 * tie_break * max(public, 1.0)
         rise = max(-d / gain, 0.0) if gain > 0 else None
@@ -474,6 +529,12 @@ def unfunded_reports(
                 f"or its public cost ({money(public)}, with its partner match in proportion) "
                 f"fall by {bound}{pct(fall)}"
             )
+        elif rise is not None and f_priced:
+            words.append(
+                "no threshold for a fall in its cost is given: broker capacity or a target "
+                "prices its scale, not only its public money, so a cost fall is not the same "
+                "as a return rise"
+            )
         note = {
             "re-solved": " (re-solved with it forced in)",
             "lower bound": " (a lower bound from the optimal prices)",
@@ -496,6 +557,54 @@ def _gain(built: BuiltModel, sol: Solution, i: int, target_rows: IntArray) -> fl
         cols.append(int(built.seg_col[i, 0]))
     part = reduced_costs(built, sol.row_dual, target_rows)
     return float(sum(built.col_cost[c] + part[c] for c in cols))
+
+
+# A candidate that the rules cap below this scale (share of full scale, in any plan, with
+# its outcomes in those rules as they are) is kept out by those rules, not by its return:
+# a rise in what the objective counts would fund at most this much.
+CAPPED_SCALE = 1e-3
+
+
+def _small_pct(v: float) -> str:
+    """A share (0-1) as a percentage with two significant figures ('0.0039 %')."""
+    return f"{100 * v:.2g} %" if v < 0.01 else pct(v)
+
+
+def _capped(built: BuiltModel, probe: Probe, i: int) -> tuple[float, str, list[str]] | None:
+    """(most scale candidate i can get in any plan that keeps the rules, the rules that
+    cap it in words) when that is below ``CAPPED_SCALE``; None otherwise. Found by one
+    re-solve maximising its scale alone; the capping rules are the rows priced there
+    (shared rows and its own)."""
+    j = int(built.f_col[i])
+    obj = np.zeros(built.num_col)
+    obj[j] = 1.0
+    s = probe._run(objective=obj)
+    if s.status != "optimal":
+        return None
+    most = float(s.values[j])
+    if most >= CAPPED_SCALE:
+        return None
+    cid = built.arrays.ids[i]
+    tol = 1e-9 * float(np.abs(s.row_dual).max(initial=0.0))
+    named: list[str] = []
+    measures: list[str] = []  # targets among the capping rules (its outcomes count there)
+    for b in built.row_blocks:
+        for r in range(b.start, b.stop):
+            if abs(float(s.row_dual[r])) <= tol:
+                continue
+            label = b.labels[r - b.start]
+            if not b.portfolio and label.split(",")[0] != cid:
+                continue
+            what = describe(f"{b.prefix}[{label}]" if label else b.prefix)[0]
+            if what not in named:
+                named.append(what)
+            if b.prefix == "target" and label not in measures:
+                measures.append(label)
+    if not named:
+        return None
+    if len(named) == 1:
+        return max(most, 0.0), f"{named[0]} caps", measures
+    return max(most, 0.0), ", ".join(named[:-1]) + " and " + named[-1] + " cap", measures
 
 
 # Shared rows that price a candidate's scale, not its money.

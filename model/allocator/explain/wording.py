@@ -165,6 +165,21 @@ def shadow_sentence(
     return f"{what} ({name}) is not binding: {room} of room is left."
 
 
+def idle_row_sentence(name: str, shadow: float) -> str:
+    """A priced row of one candidate that the plan leaves unfunded (scale 0). The row sits
+    at its limit only because the candidate is out (0 = 0); its dual is the slope of one
+    side of that corner, not what one more US$1 of room buys (room in a row of a candidate
+    at scale 0 funds nothing by itself)."""
+    what, _ = describe(name)
+    _prefix, args = split(name)
+    c = args[0] if args else "this candidate"
+    return (
+        f"{what} ({name}) sits at its limit only because {c} is not funded (0 = 0); its "
+        f"dual ({shadow:,.6g}) is a local number with no money meaning, not what one more "
+        "US$1 of room would buy."
+    )
+
+
 # Rows whose limit is money a user reads (US$): budgets, purses, fee revenue, and the
 # portfolio share rules (their limit is the US$ by which the group's spend may fall short
 # of, or exceed, its share). These get two-sided rates measured by re-solving
