@@ -366,6 +366,7 @@ def test_a_target_step_states_the_value_it_applies_and_that_value_is_feasible() 
     person typing what the sentence said got no plan. The sentence now states the applied
     value, rounded down, and typing it in solves."""
     base = load_scenario(DEMO)
+    assert base.budget.per_year is not None
     per_year = (10_000.0, *base.budget.per_year[1:])
     sc = base.model_copy(
         update={
@@ -395,6 +396,7 @@ def test_a_year_budget_step_changes_that_year_only() -> None:
     """Applying "raise the year-1 budget" also raised the total (US$4,000,000 to
     US$4,311,460) though no step said so; a rule changes only when a step names it."""
     base = load_scenario(DEMO)
+    assert base.budget.per_year is not None
     sc = base.model_copy(
         update={
             "budget": base.budget.model_copy(
