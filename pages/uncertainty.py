@@ -20,6 +20,7 @@ from model.accounts.auth import PermissionDenied
 from model.allocator.scenario import Scenario, load_scenario, same_scenario
 from model.formatting import numbers
 from model.formatting.numbers import MISSING
+from model.planning.charts import uncertainty as charts
 from model.planning.inputs import DEMO_SCENARIO
 from model.store.scenarios import get_scenario, list_scenarios, save_scenario
 from model.uncertainty.frontier import frontier_scenario, inclusion_frontier, unique_name
@@ -49,7 +50,6 @@ from model.uncertainty.sampling import DISTRIBUTIONS, CostRange, DrawSpec, draw_
 from model.uncertainty.tornado import tornado
 from model.uncertainty.voi import StageProgress, ValueOfInformation, value_of_information
 from pages import _charts
-from pages import _uncertainty_charts as charts
 from pages._handover import open_in_plan, plan_scenario
 from pages._shared import current_user, engine
 

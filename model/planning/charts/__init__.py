@@ -4,7 +4,7 @@ Pure (no Streamlit). ``common``: the instrument colours (pages, brief, PDF and t
 workbook's native Excel charts), sizes, ``finish`` (how a page shows a chart) and the
 ``svg``/``png`` converters; ``plan``: the Plan and Scenarios charts and the brief's small
 charts; ``evidence``: the Evidence page; ``screening``: the NET charts of the Networks
-page. The Uncertainty page's charts are in ``pages._uncertainty_charts``.
+page; ``uncertainty``: the Uncertainty page.
 """
 
 from model.planning.charts.common import (

@@ -23,6 +23,13 @@ INSTRUMENT_COLOURS: Final[dict[str, str]] = {
 SCHEME: Final = "tableau10"  # scenarios side by side: a categorical palette of distinct hues
 FUNDED_COLOURS = alt.Scale(domain=["funded", "not funded"], range=["#4e79a7", "#bbbbbb"])
 BAR_COLOUR: Final = "#4e79a7"
+# Marks that are not instruments, the same on every chart: percentile and low-end lines,
+# the central value and high ends, two plans side by side, reference rules.
+LOW_COLOUR: Final = "#d62728"
+HIGH_COLOUR: Final = "#2ca02c"
+FIRST_COLOUR: Final = "#1f77b4"
+SECOND_COLOUR: Final = "#ff7f0e"
+RULE_COLOUR: Final = "#333333"
 MOVED_TOP = 20  # bars beyond this many candidates stop being readable
 CHART_WIDTH_PX = 560
 HEIGHT_PX = 260

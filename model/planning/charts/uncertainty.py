@@ -1,4 +1,4 @@
-"""Altair charts of the Uncertainty page (UI side); the numbers come from ``model.uncertainty``."""
+"""Charts of the Uncertainty page (pure Altair; the numbers come from ``model.uncertainty``)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,16 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from model.planning.charts.common import (
+    CHART_WIDTH_PX,
+    FIRST_COLOUR,
+    HEIGHT_PX,
+    HIGH_COLOUR,
+    LOW_COLOUR,
+    PAD,
+    RULE_COLOUR,
+    SECOND_COLOUR,
+)
 from model.uncertainty.frontier import FrontierPoint
 from model.uncertainty.montecarlo import MonteCarloResult
 from model.uncertainty.planrisk import PlanRisk
@@ -17,21 +27,17 @@ from model.uncertainty.robust import RobustResult
 from model.uncertainty.tornado import Tornado
 from model.uncertainty.voi import ValueOfInformation
 
-WIDTH_PX = 560
-HEIGHT_PX = 260
+WIDTH_PX = CHART_WIDTH_PX
 BAR_HEIGHT_PX = 18
 FUNDED_BAR_PX = 20  # one label per bar at 11 px type
-PCT_COLOUR = "#d62728"
-CENTRAL_COLOUR = "#2ca02c"
+PCT_COLOUR = LOW_COLOUR
+CENTRAL_COLOUR = HIGH_COLOUR
 HIST_BINS = 30
 FUNDED_ROWS = 40  # the funded-probability chart shows the least certain candidates first
-# Under Streamlit's theme a single chart is autosized to "fit" and its plot squashed;
-# "pad" keeps the width and height set here (as on the Plan page).
-PAD = alt.AutoSizeParams(type="pad")
 PLAN_COLOURS: Final = alt.Scale(
-    domain=["expected-value plan", "robust plan"], range=["#1f77b4", "#ff7f0e"]
+    domain=["expected-value plan", "robust plan"], range=[FIRST_COLOUR, SECOND_COLOUR]
 )
-END_COLOURS: Final = alt.Scale(domain=["low", "high"], range=["#d62728", "#2ca02c"])
+END_COLOURS: Final = alt.Scale(domain=["low", "high"], range=[LOW_COLOUR, HIGH_COLOUR])
 
 
 def _histogram(
@@ -228,7 +234,9 @@ def frontier(
             color=alt.Color(
                 "current:N",
                 title=None,
-                scale=alt.Scale(domain=["sweep", "current floor"], range=["#1f77b4", "#d62728"]),
+                scale=alt.Scale(
+                    domain=["sweep", "current floor"], range=[FIRST_COLOUR, LOW_COLOUR]
+                ),
                 legend=alt.Legend(orient="bottom"),
             )
         ),
@@ -266,7 +274,9 @@ def tornado(t: Tornado, unit: str) -> alt.LayerChart | alt.FacetChart:
             ],
         )
     )
-    rule = alt.Chart(pd.DataFrame({"base": [t.base]})).mark_rule(color="#333333").encode(x="base:Q")
+    rule = (
+        alt.Chart(pd.DataFrame({"base": [t.base]})).mark_rule(color=RULE_COLOUR).encode(x="base:Q")
+    )
     chart: alt.LayerChart | alt.FacetChart = alt.layer(bars, rule).properties(
         title=f"What moves the optimum most ({len(t.bars)} of {t.inputs} inputs)",
         width=WIDTH_PX,
@@ -317,7 +327,7 @@ def evppi(v: ValueOfInformation, unit: str) -> alt.LayerChart | alt.FacetChart:
             ],
         )
     )
-    errors = alt.Chart(df).mark_rule(color="#333333").encode(y=y, x="low:Q", x2="high:Q")
+    errors = alt.Chart(df).mark_rule(color=RULE_COLOUR).encode(y=y, x="low:Q", x2="high:Q")
     evpi = (
         alt.Chart(pd.DataFrame({"evpi": [v.evpi], "label": ["EVPI (every return)"]}))
         .mark_rule(color=PCT_COLOUR, strokeDash=[4, 3], strokeWidth=2)
