@@ -19,6 +19,7 @@ from typing import Any
 
 from babel.numbers import format_decimal
 
+from model.formatting import numbers
 from model.formatting.i18n import LANGUAGES, Translator, translator
 from model.formatting.parsing import NUMBER_FORMATS, formats_help
 from model.screening.desk import DESK_LABEL, DeskScore, desk_score
@@ -87,9 +88,7 @@ def to_text(items: Sequence[ScreenedProposal], t: Translator | None = None) -> s
     loc = t.number_locale
 
     def money(amount: float) -> str:  # whole US$ in the reader's locale
-        return (
-            usd(amount) if t.language == "en" else f"US${format_decimal(round(amount), locale=loc)}"
-        )
+        return usd(amount) if t.language == "en" else numbers.money(amount, locale=loc)
 
     def score(value: float, places: int) -> str:
         return format_decimal(round(value, places), format=f"0.{'0' * places}", locale=loc)

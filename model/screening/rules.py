@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from model.formatting import numbers
 from model.screening.proposals import ENTITY_TYPE_LABELS, EntityType, Proposal
 
 SOURCE_ENTITIES = "004 section V, component 2, criterion (i)"
@@ -123,10 +124,10 @@ class Screening:
 
 
 def usd(amount: float) -> str:
-    """US$ with thousands separators and no cents unless there are some."""
-    if math.isclose(amount, round(amount), abs_tol=MONEY_TOLERANCE):
-        return f"US${round(amount):,}"
-    return f"US${amount:,.2f}"
+    """US$ with thousands separators and no cents unless there are some
+    (``model.formatting.numbers.money``)."""
+    whole = math.isclose(amount, round(amount), abs_tol=MONEY_TOLERANCE)
+    return numbers.money(amount, cents=not whole)
 
 
 def gate_min_entities(p: Proposal, rules: ScreeningRules) -> GateResult:
