@@ -117,7 +117,9 @@ def _budget(c: Any) -> None:
     locked = sum(lk.amount for lk in state.locked)
     on_top = state.on_top and locked > 0
     c.number_input(
-        f"New money on top of US${locked:,.0f} locked (US$)" if on_top else "Total budget (US$)",
+        f"New money on top of {numbers.money(locked)} locked (US$)"
+        if on_top
+        else "Total budget (US$)",
         min_value=0.0,
         step=BUDGET_STEP,
         format="%.0f",

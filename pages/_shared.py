@@ -19,6 +19,7 @@ from model.accounts import auth
 from model.accounts.auth import User
 from model.allocator.scenario import Scenario
 from model.domain.candidates import KIND_LABELS
+from model.formatting import numbers
 from model.store import db, migrate, repository
 from pages._i18n import _, language_picker
 
@@ -91,7 +92,7 @@ def candidates_frame(url: str, dataset: str) -> pd.DataFrame:
         d = c.model_dump()
         d["kind_label"] = KIND_LABELS[c.kind]
         d["total_cost"] = c.total_cost
-        d["cost_by_year"] = "; ".join(f"{v:,.0f}" for v in c.cost_by_year)
+        d["cost_by_year"] = "; ".join(numbers.count(v) for v in c.cost_by_year)
         d["fee_schedule"] = "; ".join(f"{v:.0%}" for v in c.fee_schedule)
         rows.append(d)
     return pd.DataFrame(rows)

@@ -261,10 +261,10 @@ for words in ss.get("uncertainty_plan_warnings") or ():
     st.warning(words[0].upper() + words[1:], icon=":material/warning:")
 ob = risk_res.objective_summary
 m1, m2, m3, m4 = st.columns(4)
-m1.metric(f"P10, {unit}", f"{ob.p10:,.0f}", help="One draw in ten does worse than this.")
-m2.metric(f"P50, {unit}", f"{ob.p50:,.0f}")
-m3.metric(f"P90, {unit}", f"{ob.p90:,.0f}")
-m4.metric("At the central returns", f"{risk_res.objective_central:,.0f}")
+m1.metric(f"P10, {unit}", numbers.count(ob.p10), help="One draw in ten does worse than this.")
+m2.metric(f"P50, {unit}", numbers.count(ob.p50))
+m3.metric(f"P90, {unit}", numbers.count(ob.p90))
+m4.metric("At the central returns", numbers.count(risk_res.objective_central))
 st.dataframe(
     pd.DataFrame(
         [
@@ -290,7 +290,7 @@ st.dataframe(
 if risk_res.targets:
     for t in risk_res.targets:
         st.markdown(
-            f"- Chance of reaching the **{t.measure}** target of {t.target:,.0f}: "
+            f"- Chance of reaching the **{t.measure}** target of {numbers.count(t.target)}: "
             f"**{t.probability:.0%}** (± {t.se:.0%})"
         )
 else:
@@ -386,10 +386,10 @@ if voi_res is not None:
 st.subheader("If returns were known before deciding (wait-and-see)")
 o = mc_res.objective
 w1, w2, w3, w4 = st.columns(4)
-w1.metric("P10 of the re-optimised plan", f"{o.p10:,.0f}")
-w2.metric("P50 of the re-optimised plan", f"{o.p50:,.0f}")
-w3.metric("P90 of the re-optimised plan", f"{o.p90:,.0f}")
-w4.metric("Mean of the re-optimised plan", f"{o.mean:,.0f}")
+w1.metric("P10 of the re-optimised plan", numbers.count(o.p10))
+w2.metric("P50 of the re-optimised plan", numbers.count(o.p50))
+w3.metric("P90 of the re-optimised plan", numbers.count(o.p90))
+w4.metric("Mean of the re-optimised plan", numbers.count(o.mean))
 st.caption(
     f"A second view, not the plan's risk: in each of {mc_res.feasible} draws with a feasible "
     f"plan (of {mc_res.spec.draws}; {mc_res.executor}, {mc_res.seconds:.1f} s) the allocator "
