@@ -255,6 +255,7 @@ def test_a_free_text_region_name_relaxes_in_one_click(solver: str, name: str) ->
     step = next(s for s in r.relaxation if s.rule == f"region_floor[{name}]")
     assert step.edits[0].key == name and step.applicable
     assert 0 < step.edits[0].value < 0.9
+    assert f"the {name} floor" in step.sentence  # named whole, commas and brackets kept
     stored = result_from_json(result_to_json(r))
     assert stored.relaxation == r.relaxation
     fixed = apply_all(sc, stored.relaxation)

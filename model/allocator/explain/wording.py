@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from model.allocator.build.lp import PORTFOLIO_RULES
 from model.allocator.scenario import ObjectiveKind
 from model.domain.candidates import KIND_LABELS
 from model.formatting import numbers
@@ -40,11 +41,19 @@ def amount(kind: ObjectiveKind, v: float) -> str:
 
 
 def split(name: str) -> tuple[str, list[str]]:
-    """``region_floor[Altiplano]`` -> (``region_floor``, [``Altiplano``])."""
-    if "[" not in name:
+    """``region_floor[Altiplano]`` -> (``region_floor``, [``Altiplano``]);
+    ``subsidy_floor[C-01,2]`` -> (``subsidy_floor``, [``C-01``, ``2``]).
+
+    Portfolio rules carry one free-text label (a region, source, instrument or
+    measure, which may hold commas or brackets: "Río, Sur"): kept whole. Per-candidate
+    rows join a candidate id and a plan year, which hold neither.
+    """
+    if "[" not in name or not name.endswith("]"):
         return name, []
-    prefix, rest = name.split("[", 1)
-    return prefix, rest.rstrip("]").split(",")
+    prefix, _, inner = name[:-1].partition("[")
+    if prefix in PORTFOLIO_RULES:
+        return prefix, [inner]
+    return prefix, inner.split(",")
 
 
 def describe(name: str) -> tuple[str, str]:
