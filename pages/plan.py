@@ -24,6 +24,7 @@ from model.allocator.scenario import Scenario, load_scenario
 from model.domain.candidates import Candidate, Region
 from model.formatting import numbers
 from model.formatting.numbers import MISSING
+from model.planning import charts as plan_charts
 from model.planning.inputs import (
     DEMO_SCENARIO,
     PlanInputs,
@@ -49,7 +50,7 @@ from model.screening.net import NetAssessment
 from model.store import db, repository
 from model.store.net_files import fetch_net_assessments
 from model.store.scenarios import StaleScenario, get_scenario, save_scenario
-from pages import _charts, _plan_charts
+from pages import _charts
 from pages._handover import (
     DATASET_WIDGET_KEY,
     show_in_scenarios,
@@ -326,16 +327,16 @@ else:
     # One chart at a time: Vega charts drawn inside hidden tabs came out squashed.
     view = st.radio("Chart", list(CHARTS), horizontal=True, key="plan_chart")
     if view == "By kind and year":
-        _charts.show(_plan_charts.funding_by_year(long), f"{stem}-years", "plan_years")
+        _charts.show(plan_charts.funding_by_year(long), f"{stem}-years", "plan_years")
     elif view == "By region":
-        _charts.show(_plan_charts.funding_by_region(long), f"{stem}-regions", "plan_regions")
+        _charts.show(plan_charts.funding_by_region(long), f"{stem}-regions", "plan_regions")
     elif view == "Benefit vs cost":
         points = candidate_points(result, solved)
-        _charts.show(_plan_charts.benefit_vs_cost(points), f"{stem}-bubbles", "plan_bubbles")
+        _charts.show(plan_charts.benefit_vs_cost(points), f"{stem}-bubbles", "plan_bubbles")
     else:
         bind = binding_rules(result)
         if bind:
-            _charts.show(_plan_charts.shadow_prices(bind), f"{stem}-shadow", "plan_shadow")
+            _charts.show(plan_charts.binding_rules_chart(bind), f"{stem}-shadow", "plan_shadow")
         else:
             st.info("No rule with a price binds: the budget is not the limit.")
         st.caption(
@@ -389,7 +390,7 @@ else:
     curve = state.sweep
     if curve is not None:
         unit = numbers.unit_words(solved.objective.kind).capitalize()
-        _charts.show(_plan_charts.sweep(curve, unit), f"{stem}-sweep", "plan_sweep_chart")
+        _charts.show(plan_charts.sweep(curve, unit), f"{stem}-sweep", "plan_sweep_chart")
         if curve.flattens_at is not None:
             st.write(
                 f"The curve flattens from about **{md(numbers.money(curve.flattens_at))}**: "

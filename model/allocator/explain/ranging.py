@@ -116,7 +116,7 @@ class Probe:
         internal = float(b.col_cost @ s.values) + b.tie_break * self._spend(s)
         return b.objective_sign * internal
 
-    def _run(
+    def run(
         self,
         row_lower: FloatArray | None = None,
         row_upper: FloatArray | None = None,
@@ -157,10 +157,10 @@ class Probe:
         if np.isfinite(b.row_upper[i]):
             up = b.row_upper.copy()
             up[i] = limit
-            return self._run(row_upper=up)
+            return self.run(row_upper=up)
         lo = b.row_lower.copy()
         lo[i] = limit
-        return self._run(row_lower=lo)
+        return self.run(row_lower=lo)
 
     def _rate(self, s: Solution, i: int, moved: float) -> float:
         """Reported-objective change per US$ of row i's limit at solution ``s`` (its dual,
@@ -180,7 +180,7 @@ class Probe:
         obj[cols] = -vals if upper_row else vals
         lo, up = b.row_lower.copy(), b.row_upper.copy()
         lo[i], up[i] = -np.inf, np.inf
-        s = self._run(row_lower=lo, row_upper=up, objective=obj)
+        s = self.run(row_lower=lo, row_upper=up, objective=obj)
         if s.status != "optimal":
             return None
         return float(vals @ s.values[cols])
@@ -328,7 +328,7 @@ class Probe:
         lo = self.col_lower.copy()
         j = int(self.built.f_col[cand])
         lo[j] = max(lo[j], scale)
-        return self._run(col_lower=lo)
+        return self.run(col_lower=lo)
 
 
 def row_size(built: BuiltModel, values: FloatArray) -> FloatArray:

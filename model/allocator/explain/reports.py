@@ -578,7 +578,7 @@ def _capped(built: BuiltModel, probe: Probe, i: int) -> tuple[float, str, list[s
     j = int(built.f_col[i])
     obj = np.zeros(built.num_col)
     obj[j] = 1.0
-    s = probe._run(objective=obj)
+    s = probe.run(objective=obj)
     if s.status != "optimal":
         return None
     most = float(s.values[j])
