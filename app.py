@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from pages._i18n import _
+from pages._i18n import _, tr
 from pages._shared import account_sidebar
 
 # No page_title here: each st.Page title names its browser tab.
 st.set_page_config(page_icon=":bar_chart:", layout="wide")
+tr()  # the reader's language is the active one for this run (pages and model text)
 
 home = st.Page("pages/home.py", title=_("Home"), icon=":material/home:", default=True)
 evidence = st.Page(

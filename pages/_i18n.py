@@ -17,6 +17,7 @@ from model.accounts.preferences import save_locale, saved_locale
 from model.formatting.i18n import (
     NUMBER_LOCALES,
     Translator,
+    activate,
     choose_locale,
     locale_label,
     translator,
@@ -45,9 +46,12 @@ def current_locale() -> str:
 
 
 def tr() -> Translator:
-    """The translator for this session's language and number locale."""
+    """The translator for this session's language and number locale, made the active one
+    so the model's own text (sentences, reasons, headers) is written in it too."""
     loc = current_locale()
-    return translator(loc.split("_")[0], loc)
+    t = translator(loc.split("_")[0], loc)
+    activate(t)
+    return t
 
 
 def _(message: str) -> str:

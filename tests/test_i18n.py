@@ -165,21 +165,30 @@ def test_an_edited_po_wins_over_an_older_mo(scratch_catalog: Path) -> None:
 
 # --- the translated slice -----------------------------------------------------------
 
-# Modules whose every user-facing literal goes through _(); the list grows page by page.
+# Every page module and the app: each user-facing literal goes through _() (or ngettext).
 TRANSLATED: dict[str, set[str] | None] = {
     "app.py": None,  # None: the whole module
-    "pages/home.py": None,
-    "pages/_i18n.py": None,
-    "pages/_shared.py": {"account_sidebar"},  # only these functions
+    **{f"pages/{p.name}": None for p in sorted((ROOT / "pages").glob("*.py"))},
 }
-# Streamlit calls whose first argument, or label/title keyword, a person reads.
+# Streamlit calls (and the pages' own wrappers) whose first argument, or label/title
+# keyword, a person reads.
 SHOWN = {
     "title", "header", "subheader", "markdown", "caption", "write", "metric", "button",
     "selectbox", "text_input", "expander", "page_link", "Page", "error", "warning", "info",
     "success", "form_submit_button", "toast", "radio", "multiselect", "checkbox", "_link",
+    "download_button", "number_input", "slider", "select_slider", "text_area",
+    "file_uploader", "toggle", "date_input", "popover", "spinner", "status", "tabs",
+    "progress", "link_button", "segmented_control", "pills", "md", "table",
+    "NumberColumn", "TextColumn", "ProgressColumn", "SelectboxColumn", "CheckboxColumn",
+    "DatetimeColumn", "DateColumn", "LinkColumn", "ListColumn", "BarChartColumn",
+    "LineChartColumn", "Column",
 }  # fmt: skip
-TEXT_KEYWORDS = {"label", "title", "help", "placeholder"}
-NOT_TEXT = {"Fomento"}  # the product's name reads the same in every language
+TEXT_KEYWORDS = {
+    "label", "title", "help", "placeholder", "caption", "x_label", "y_label", "text",
+    "body", "value_label",
+}  # fmt: skip
+# Text that reads the same in every language: the product's name, currency, formats.
+NOT_TEXT = {"Fomento", "US$", "NET", "CSV", "Excel", "PDF", "JSON", "ID", "OK"}
 
 
 def _literal_text(node: ast.expr) -> str | None:
@@ -192,7 +201,42 @@ def _literal_text(node: ast.expr) -> str | None:
         )
     if isinstance(node, ast.BinOp):
         return _literal_text(node.left) or _literal_text(node.right)
+    if isinstance(node, ast.List | ast.Tuple):  # st.tabs(["Table", "Chart"])
+        return " ".join(t for t in (_literal_text(e) for e in node.elts) if t) or None
+    if isinstance(node, ast.IfExp):
+        return _literal_text(node.body) or _literal_text(node.orelse)
     return None
+
+
+def _is_text(text: str | None) -> bool:
+    """Whether ``text`` has words: two letters or more outside format fields, icons,
+    markup and the names in ``NOT_TEXT``."""
+    if not text or text.strip() in NOT_TEXT:
+        return False
+    bare = re.sub(r"\{[^}]*\}|:[a-z_]+(\[[^\]]*\])?:?|\*\*|US\$|%\([a-z_]+\)[sd]", " ", text)
+    return re.search(r"[A-Za-z]{2}", bare) is not None
+
+
+def _shown_args(node: ast.Call, name: str) -> list[ast.expr]:
+    shown: list[ast.expr] = list(node.args[:1])
+    shown += [k.value for k in node.keywords if k.arg in TEXT_KEYWORDS]
+    if name in ("page_link", "Page"):  # the first argument is a path
+        shown = [k.value for k in node.keywords if k.arg in TEXT_KEYWORDS]
+    if name == "_link":  # Home's link helper: (page, label, description, icon)
+        shown = list(node.args[1:3])
+    return shown
+
+
+def _table_headings(node: ast.Call, name: str) -> list[ast.expr]:
+    """Column headings a reader sees: ``pd.DataFrame({"Heading": ...})`` keys and
+    ``.rename(columns={"key": "Heading"})`` values."""
+    if name == "DataFrame" and node.args and isinstance(node.args[0], ast.Dict):
+        return [k for k in node.args[0].keys if k is not None]
+    if name == "rename":
+        for k in node.keywords:
+            if k.arg == "columns" and isinstance(k.value, ast.Dict):
+                return list(k.value.values)
+    return []
 
 
 def untranslated(path: Path, functions: set[str] | None) -> list[str]:
@@ -208,17 +252,13 @@ def untranslated(path: Path, functions: set[str] | None) -> list[str]:
             if not isinstance(node, ast.Call):
                 continue
             name = getattr(node.func, "attr", getattr(node.func, "id", ""))
-            if name not in SHOWN:
-                continue
-            shown = [a for a in node.args[:1]]
-            shown += [k.value for k in node.keywords if k.arg in TEXT_KEYWORDS]
-            if name in ("page_link", "Page"):  # the first argument is a path
-                shown = [k.value for k in node.keywords if k.arg in TEXT_KEYWORDS]
-            if name == "_link":  # Home's link helper: (page, label, description, icon)
-                shown = node.args[1:3]
+            shown = _table_headings(node, name)
+            if name in SHOWN:
+                shown += _shown_args(node, name)
             for arg in shown:
                 text = _literal_text(arg)
-                if text and re.search(r"[A-Za-z]{2}", text) and text not in NOT_TEXT:
+                if _is_text(text):
+                    assert text is not None
                     found.append(f"{path.name}:{node.lineno}: {text[:50]!r}")
     return found
 

@@ -58,6 +58,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     if command is None:
         for name in COMMAND_MODULES:
             importlib.import_module(name).register(sub)
+        _add_lang(sub)
         return parser
     wanted = COMMANDS.get(command, ("", ""))[0]
     for cmd, (module, text) in COMMANDS.items():
@@ -67,7 +68,27 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
             importlib.import_module(module).register(sub)
         else:
             sub.add_parser(cmd, help=text, add_help=False)
+    _add_lang(sub)
     return parser
+
+
+LANG_HELP = (
+    "language of the human-readable output, sentences and files (default: $FOMENTO_LANG or en)"
+)
+
+
+def _add_lang(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Every command takes ``--lang es|en|pt`` (``screen`` registers its own)."""
+    for parser in sub.choices.values():
+        if parser.add_help and not any("--lang" in a.option_strings for a in parser._actions):
+            parser.add_argument("--lang", choices=("en", "es", "pt"), default=None, help=LANG_HELP)
+
+
+def _language(args: argparse.Namespace) -> str:
+    lang = getattr(args, "lang", None) or os.environ.get("FOMENTO_LANG") or "en"
+    if lang not in ("en", "es", "pt"):
+        raise SystemExit(f"fomento: error: FOMENTO_LANG={lang!r}: choose en, es or pt")
+    return str(lang)
 
 
 def _command(argv: Sequence[str]) -> str:
@@ -77,8 +98,11 @@ def _command(argv: Sequence[str]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser(_command(sys.argv[1:] if argv is None else argv)).parse_args(argv)
+    from model.formatting.i18n import using  # Babel, loaded once a command runs
+
     try:
-        code: int = args.func(args)
+        with using(_language(args)):
+            code: int = args.func(args)
     except ValueError as exc:
         print(f"fomento: error: {_redact(str(exc))}", file=sys.stderr)
         return 2

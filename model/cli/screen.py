@@ -20,7 +20,7 @@ from typing import Any
 from babel.numbers import format_decimal
 
 from model.formatting import numbers
-from model.formatting.i18n import LANGUAGES, Translator, translator
+from model.formatting.i18n import LANGUAGES, Translator, active, translator
 from model.formatting.parsing import NUMBER_FORMATS, formats_help
 from model.screening.desk import DESK_LABEL, DeskScore, desk_score
 from model.screening.proposals import Proposal
@@ -140,7 +140,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("file", type=Path)
     parser.add_argument("--format", choices=FORMATS, default="table")
     parser.add_argument(
-        "--lang", choices=tuple(LANGUAGES), default="en", help="language of the table report"
+        "--lang", choices=tuple(LANGUAGES), default=None, help="language of the table report"
     )
     parser.add_argument(
         "--number-format",
@@ -156,7 +156,7 @@ def run(args: argparse.Namespace) -> int:
     if not path.is_file():
         raise ValueError(f"{path}: no such file")
     items = screen_proposals(parse_proposals(path.read_bytes(), path.name, args.number_format))
-    text = to_json(items) if args.format == "json" else to_text(items, translator(args.lang))
+    text = to_json(items) if args.format == "json" else to_text(items, active())
     print(text, end="")
     if args.format == "json":
         print()

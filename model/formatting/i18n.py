@@ -18,6 +18,9 @@ from __future__ import annotations
 
 import gettext as _gettext
 import io
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -116,6 +119,83 @@ def locale_label(number_locale: str) -> str:
 
 
 # ``N_`` marks text for extraction where it is defined (a module-level label) and is
-# translated where it is shown, with the reader's language.
+# translated where it is shown, with the reader's language: ``_(LABELS[key])``.
 def N_(message: str) -> str:
     return message
+
+
+# --- the active language -------------------------------------------------------------
+# Text written by model code (allocator sentences, screening reasons, workbook headers,
+# import refusals) is in the language *active* where it runs: a page activates the
+# reader's translator at the start of each run, ``fomento --lang es`` activates Spanish,
+# and anything else (tests, scripts, the JSON a CLI writes by default) reads English.
+# A ContextVar, not a global: each Streamlit session runs in its own thread.
+_ACTIVE: ContextVar[Translator | None] = ContextVar("fomento_translator", default=None)
+
+
+def active() -> Translator:
+    """The translator text is written with here (English unless one was activated)."""
+    t = _ACTIVE.get()
+    return t if t is not None else translator(DEFAULT_LANGUAGE)
+
+
+def activate(t: Translator) -> None:
+    """Make ``t`` the language of model text in this thread or task from now on."""
+    _ACTIVE.set(t)
+
+
+@contextmanager
+def using(language: str, number_locale: str | None = None) -> Iterator[Translator]:
+    """Write model text in ``language`` (and figures in its locale) inside the block."""
+    t = translator(language, number_locale)
+    token = _ACTIVE.set(t)
+    try:
+        yield t
+    finally:
+        _ACTIVE.reset(token)
+
+
+def _(message: str) -> str:
+    """``message`` in the active language (model code imports this as ``_``)."""
+    return active().gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The active language's form for ``n`` items (``%(n)s`` left to fill)."""
+    return active().ngettext(singular, plural, n)
+
+
+def active_number_locale() -> str:
+    """The locale figures are written in where no locale is passed."""
+    t = _ACTIVE.get()
+    return t.number_locale if t is not None else "en"
+
+
+class Labels(Mapping[str, str]):
+    """Labels defined once in English (marked ``N_``) and read in the active language.
+
+    ``KIND_LABELS["cluster"]`` gives "Cluster initiative" or "Iniciativa de clúster"
+    depending on who reads; ``english(key)`` gives the source text (machine files).
+    Build nothing translated at import time: a dict comprehension over a ``Labels``
+    at module level would freeze the language of whoever imported it first.
+    """
+
+    __slots__ = ("_source",)
+
+    def __init__(self, source: Mapping[str, str]) -> None:
+        self._source = dict(source)
+
+    def __getitem__(self, key: str) -> str:
+        return _(self._source[key])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._source)
+
+    def __len__(self) -> int:
+        return len(self._source)
+
+    def english(self, key: str) -> str:
+        return self._source[key]
+
+    def __repr__(self) -> str:
+        return f"Labels({self._source!r})"

@@ -19,13 +19,18 @@ Conventions (stated once, here):
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Final
 
 from babel.numbers import NumberFormatError, format_decimal, format_percent, parse_decimal
 
+from model.formatting.i18n import N_, Labels, active_number_locale
+from model.formatting.i18n import _ as _t
+
 DEFAULT_LOCALE: Final = "en"
+_ENGLISH: Final = frozenset({"en", "en_US"})  # the same separators: the fast path below
 MISSING: Final = "–"  # an en dash: a blank cell that is not zero and not a minus sign
 CURRENCY: Final = "US$"
 # Below these a value is solver round-off: shown as 0 (US$; count; share 0-1).
@@ -34,22 +39,24 @@ TINY_COUNT: Final = 1e-6
 TINY_SHARE: Final = 1e-9
 
 # Units as the evidence, the candidates and the allocator name them, in words.
-UNIT_WORDS: dict[str, str] = {
-    "USD": "US$",
-    "US$": "US$",
-    "USD_per_USD": "US$ per US$",
-    "count": "count",
-    "share": "share (0-100%)",
-    "share_per_year": "share per year (0-100%)",
-    "unit": "units",
-    "years": "years",
-    "year": "year",
-    "enterprises": "enterprises",
-    "jobs": "jobs",
-    "benefit": "US$ of benefit",
-    "weighted": "weighted units",
-    "min_cost": "US$ of public cost",
-}
+UNIT_WORDS: Labels = Labels(
+    {
+        "USD": "US$",
+        "US$": "US$",
+        "USD_per_USD": N_("US$ per US$"),
+        "count": N_("count"),
+        "share": N_("share (0-100%)"),
+        "share_per_year": N_("share per year (0-100%)"),
+        "unit": N_("units"),
+        "years": N_("years"),
+        "year": N_("year"),
+        "enterprises": N_("enterprises"),
+        "jobs": N_("jobs"),
+        "benefit": N_("US$ of benefit"),
+        "weighted": N_("weighted units"),
+        "min_cost": N_("US$ of public cost"),
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -62,25 +69,52 @@ class ObjectiveWords:
     money: bool  # whether the objective is measured in US$
 
 
-OBJECTIVES: dict[str, ObjectiveWords] = {
-    "benefit": ObjectiveWords("Most benefit (US$)", "of benefit", "Benefit (US$)", True),
-    "enterprises": ObjectiveWords(
-        "Most enterprises reached", "enterprises reached", "Enterprises reached", False
-    ),
-    "jobs": ObjectiveWords("Most jobs", "jobs", "Jobs", False),
-    "weighted": ObjectiveWords(
-        "Weighted mix of benefit, enterprises and jobs",
-        "of weighted objective",
-        "Weighted objective",
-        False,
-    ),
-    "min_cost": ObjectiveWords(
-        "Least public cost that meets the targets", "of public cost", "Public cost (US$)", True
-    ),
-}
+class _Objectives(Mapping[str, ObjectiveWords]):
+    """The objective words, read in the active language (English source below)."""
+
+    def __init__(self, source: dict[str, ObjectiveWords]) -> None:
+        self._source = source
+
+    def __getitem__(self, key: str) -> ObjectiveWords:
+        w = self._source[key]
+        return ObjectiveWords(_t(w.name), _t(w.after_amount), _t(w.axis), w.money)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._source)
+
+    def __len__(self) -> int:
+        return len(self._source)
 
 
-def objective_amount(kind: str, value: float | int | None, *, locale: str = DEFAULT_LOCALE) -> str:
+OBJECTIVES: Mapping[str, ObjectiveWords] = _Objectives(
+    {
+        "benefit": ObjectiveWords(
+            N_("Most benefit (US$)"), N_("of benefit"), N_("Benefit (US$)"), True
+        ),
+        "enterprises": ObjectiveWords(
+            N_("Most enterprises reached"),
+            N_("enterprises reached"),
+            N_("Enterprises reached"),
+            False,
+        ),
+        "jobs": ObjectiveWords(N_("Most jobs"), N_("jobs"), N_("Jobs"), False),
+        "weighted": ObjectiveWords(
+            N_("Weighted mix of benefit, enterprises and jobs"),
+            N_("of weighted objective"),
+            N_("Weighted objective"),
+            False,
+        ),
+        "min_cost": ObjectiveWords(
+            N_("Least public cost that meets the targets"),
+            N_("of public cost"),
+            N_("Public cost (US$)"),
+            True,
+        ),
+    }
+)
+
+
+def objective_amount(kind: str, value: float | int | None, *, locale: str | None = None) -> str:
     """A value in the objective's units, in words: "US$1,234,567 of benefit", "1,234 jobs"."""
     words = OBJECTIVES[kind]
     figure = money(value, locale=locale) if words.money else count(value, locale=locale)
@@ -101,7 +135,12 @@ def _pattern(decimals: int) -> str:
     return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
 
 
-def _grouped(value: float, decimals: int, locale: str) -> str:
+def _loc(locale: str | None) -> str:
+    """The locale asked for, else the active one (``i18n.active_number_locale``)."""
+    return locale or active_number_locale()
+
+
+def _grouped(value: float, decimals: int, locale: str | None) -> str:
     """``format_decimal(value, _pattern(decimals), locale)``, fast for English.
 
     Babel parses the locale and the pattern on every call (~0.1 ms); the allocator writes
@@ -110,7 +149,8 @@ def _grouped(value: float, decimals: int, locale: str) -> str:
     half-even to ``decimals`` places, groups of three joined by "," and "." before the
     decimals (tests/test_allocator_scale.py compares the two on random values).
     """
-    if locale == DEFAULT_LOCALE and math.isfinite(value):
+    locale = _loc(locale)
+    if locale in _ENGLISH and math.isfinite(value):
         try:
             return f"{Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals)):,f}"
         except InvalidOperation:  # more digits than Decimal's context holds: Babel decides
@@ -123,7 +163,7 @@ def number(
     decimals: int = 0,
     *,
     signed: bool = False,
-    locale: str = DEFAULT_LOCALE,
+    locale: str | None = None,
 ) -> str:
     """A plain number with separators and ``decimals`` places ("1,830"); ``signed`` puts +
     before increases."""
@@ -140,7 +180,7 @@ def money(
     *,
     cents: bool | None = False,
     signed: bool = False,
-    locale: str = DEFAULT_LOCALE,
+    locale: str | None = None,
 ) -> str:
     """Public money in US$ ("US$5,000,000", "-US$1,250").
 
@@ -160,28 +200,28 @@ def money(
     return f"{sign}{CURRENCY}{text}"
 
 
-def millions(value: float | int | None, *, locale: str = DEFAULT_LOCALE) -> str:
+def millions(value: float | int | None, *, locale: str | None = None) -> str:
     """US$ in millions with one decimal from US$1 M up ("US$5.0 M"), whole US$ below."""
     if is_missing(value):
         return MISSING
     assert value is not None
     if abs(float(value)) < 1e6:
         return money(value, locale=locale)
-    return f"{CURRENCY}{format_decimal(value / 1e6, format='#,##0.0', locale=locale)} M"
+    return f"{CURRENCY}{format_decimal(value / 1e6, format='#,##0.0', locale=_loc(locale))} M"
 
 
 def share(
     value: float | int | None,
     decimals: int = 0,
     *,
-    locale: str = DEFAULT_LOCALE,
+    locale: str | None = None,
 ) -> str:
     """A share 0-1 as a percentage ("45%", "45.7%")."""
     if is_missing(value):
         return MISSING
     assert value is not None
     v = _clean(float(value), max(TINY_SHARE, 0.5 * 10 ** -(decimals + 2)))
-    return format_percent(v, format=_pattern(decimals) + "%", locale=locale)
+    return format_percent(v, format=_pattern(decimals) + "%", locale=_loc(locale))
 
 
 def points(
@@ -189,7 +229,7 @@ def points(
     decimals: int = 0,
     *,
     signed: bool = True,
-    locale: str = DEFAULT_LOCALE,
+    locale: str | None = None,
 ) -> str:
     """A change of a share (0-1 minus 0-1) in percentage points ("+7 percentage points")."""
     if is_missing(value):
@@ -204,7 +244,7 @@ def count(
     value: float | int | None,
     *,
     signed: bool = False,
-    locale: str = DEFAULT_LOCALE,
+    locale: str | None = None,
 ) -> str:
     """A whole count: enterprises, jobs, candidates ("1,830")."""
     if is_missing(value):
@@ -213,11 +253,11 @@ def count(
     return number(_clean(float(value), TINY_COUNT), 0, signed=signed, locale=locale)
 
 
-def rate(value: float | int | None, *, locale: str = DEFAULT_LOCALE) -> str:
+def rate(value: float | int | None, *, locale: str | None = None) -> str:
     """US$ per US$ with cents ("US$1.35 per US$"): a return per public dollar."""
     if is_missing(value):
         return MISSING
-    return f"{money(value, cents=True, locale=locale)} per {CURRENCY}"
+    return _t("{money} per US$").format(money=money(value, cents=True, locale=locale))
 
 
 def unit_words(key: str | None) -> str:
@@ -232,7 +272,7 @@ def value_in(
     value: float | int | None,
     unit: str | None,
     *,
-    locale: str = DEFAULT_LOCALE,
+    locale: str | None = None,
 ) -> str:
     """A value in its own unit as the evidence and candidates state it: money for US$,
     a percentage for shares, a rate for US$ per US$, whole counts, up to three decimals
@@ -250,7 +290,7 @@ def value_in(
         v = float(value)
         return count(v, locale=locale) if v == round(v) or abs(v) >= 100 else number(v, 1)
     v = _clean(float(value), 0.0005)
-    return format_decimal(v, format="#,##0.###", locale=locale)
+    return format_decimal(v, format="#,##0.###", locale=_loc(locale))
 
 
 def parse_amount(text: str, field: str, *, locale: str = DEFAULT_LOCALE) -> float:
@@ -273,7 +313,7 @@ def parse_amount(text: str, field: str, *, locale: str = DEFAULT_LOCALE) -> floa
     return out
 
 
-def compact(value: float | int | None, *, locale: str = DEFAULT_LOCALE) -> str:
+def compact(value: float | int | None, *, locale: str | None = None) -> str:
     """A figure of any size without scientific notation: whole from 100 up, then 2, 3 or
     4 decimals as it gets smaller; below 0.0001 it is round-off and shows as 0
     ("-353,000", "6.25", "0.035")."""
