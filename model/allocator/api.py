@@ -26,7 +26,7 @@ from model.allocator.explain.wording import amount, money
 from model.allocator.result import AllocationResult, Baseline
 from model.allocator.scenario import Budget, Scenario, budget_available
 from model.allocator.solve.resolve import ReSolver
-from model.allocator.solve.solver import Solution, solve
+from model.allocator.solve.solver import Solution, solve, solve_warm
 
 MIP_DUALS_NOTE = (
     "This is a MILP: shadow prices, the measured one-more/one-less rates and the "
@@ -46,18 +46,28 @@ def allocate(
     t0 = time.perf_counter()
     built = build_model(scenario)
     t1 = time.perf_counter()
-    sol = solve(built, solver)
+    # The HiGHS instance is kept only for the measuring re-solves (a large model's would
+    # hold its memory through the read-out for nothing).
+    sol, warm = (
+        solve_warm(built, solver) if explain and measured(built) else (solve(built, solver), None)
+    )
     t2 = time.perf_counter()
-    result = read_out(built, sol, explain=explain, baseline=baseline)
+    result = read_out(built, sol, explain=explain, baseline=baseline, warm=warm)
     t3 = time.perf_counter()
     seconds = {"build": t1 - t0, "solve": t2 - t1, "explain": t3 - t2, "total": t3 - t0}
     return replace(result, seconds=seconds)
 
 
 def read_out(
-    built: BuiltModel, sol: Solution, *, explain: bool = True, baseline: bool = True
+    built: BuiltModel,
+    sol: Solution,
+    *,
+    explain: bool = True,
+    baseline: bool = True,
+    warm: ReSolver | None = None,
 ) -> AllocationResult:
-    """Turn a solution into an ``AllocationResult`` (diagnosing infeasibility)."""
+    """Turn a solution into an ``AllocationResult`` (diagnosing infeasibility); ``warm``:
+    the HiGHS re-solver still at ``sol`` (``solve_warm``), for the measuring re-solves."""
     sc = built.scenario
     empty = AllocationResult(
         scenario=sc.name,
@@ -113,7 +123,7 @@ def read_out(
     )
     # One warm HiGHS re-solver around this optimum measures what the sentences claim
     # (money-row rates, unfunded thresholds), whichever solver found the plan.
-    probe = Probe(built, sol) if explain and measured(built) else None
+    probe = Probe(built, sol, warm) if explain and measured(built) else None
     constraints, omitted = constraint_reports(built, sol, probe) if explain else ((), 0)
     greedy = _baseline(built, objective) if baseline else None
     return replace(

@@ -84,7 +84,10 @@ class Side:
 class Probe:
     """Warm re-solves of one built programme around its optimum (see module docstring)."""
 
-    def __init__(self, built: BuiltModel, sol: Solution) -> None:
+    def __init__(self, built: BuiltModel, sol: Solution, warm: ReSolver | None = None) -> None:
+        """``warm``: the HiGHS re-solver that found ``sol`` (an LP), still at that optimum
+        (``solver.solve_warm``): the probes start from it instead of solving again cold
+        (the same programme and options, so the same optimum, basis and lazy rows)."""
         self.built = built
         lo, up = built.col_lower.copy(), built.col_upper.copy()
         if built.is_mip and len(sol.values):
@@ -92,10 +95,13 @@ class Probe:
             lo[built.integer] = fixed
             up[built.integer] = fixed
         self.col_lower, self.col_upper = lo, up
-        self.rs = ReSolver(built, lower=lo, upper=up, integer=np.zeros_like(built.integer))
         self._last_obj: FloatArray = built.col_cost
         self._last_cl: FloatArray = lo
-        base = self.rs.solve()
+        if warm is not None and not built.is_mip and sol.status == "optimal":
+            self.rs, base = warm, sol
+        else:
+            self.rs = ReSolver(built, lower=lo, upper=up, integer=np.zeros_like(built.integer))
+            base = self.rs.solve()
         self.ok = base.status == "optimal"
         self.base = base
         self.v0 = self.reported(base) if self.ok else math.nan

@@ -382,6 +382,7 @@ def unfunded_reports(
     over_l: list[bool] = (rules.subsidy_band.enabled & over_ceiling).tolist()
     gonogo_l: list[bool] = (built.z_col >= 0).tolist()
     tie_break = built.tie_break
+    is_mip = built.is_mip  # once: the property scans every column
     x_worth, fits = _best_directions(built, red, public_all)
     x_worth_l: list[float] = x_worth.tolist()
     fits_l: list[bool] = fits.tolist()
@@ -416,7 +417,7 @@ def unfunded_reports(
             d, g, _ = local[i]
             return -d / g if g > 0 else math.inf
 
-        pool = [i for i in local if not (built.is_mip and gonogo_l[i])]
+        pool = [i for i in local if not (is_mip and gonogo_l[i])]
         exact = set(sorted(pool, key=closeness)[:EXACT_UNFUNDED])
     for i in idle.tolist():
         cid = arr.ids[i]
@@ -431,7 +432,7 @@ def unfunded_reports(
         d, gain, fits_i = local[i]
         # A go/no-go candidate switched off in a MILP: only the LP estimate at this plan's
         # decisions exists (switching it on is a different programme).
-        method = "estimate" if built.is_mip and gonogo_l[i] else "lower bound"
+        method = "estimate" if is_mip and gonogo_l[i] else "lower bound"
         f_priced = False  # whether a non-money shared row (capacity, target) prices it
         if i in exact and probe is not None:
             forced = probe.forced(i, FORCE_SCALE)

@@ -96,6 +96,13 @@ class ReSolver:
         self.rows = self.red.base_vub
         self.done = np.zeros(len(self.red.sub), np.bool_)
         self.done[self.rows] = True
+        # What HiGHS was last handed by ``solve`` (kept rows' bounds, column bounds, cost):
+        # later calls hand only the entries that differ (a probe moves one row or one
+        # column; handing all of them cost HiGHS as much as the re-solve itself). None:
+        # not handed yet, so the first change hands every entry.
+        self._given_rows: tuple[FloatArray, ...] | None = None
+        self._given_cols: tuple[FloatArray, ...] | None = None
+        self._given_cost: tuple[FloatArray, ...] | None = None
 
     def solve(
         self,
@@ -127,11 +134,12 @@ class ReSolver:
             )
             self._row_lower, self._row_upper = lo, up
             if not cold:
-                k = len(red.keep)
-                rows = np.arange(k, dtype=np.int32)
+                new_lo, new_up = self._row(lo)[red.keep], self._row(up)[red.keep]
+                at = _changed(self._given_rows, new_lo, new_up)
+                self._given_rows = (new_lo, new_up)
                 # changeRowsBounds exists in highspy but is missing from its stubs.
                 change = self.h.changeRowsBounds  # type: ignore[attr-defined]
-                change(k, rows, self._row(lo)[red.keep], self._row(up)[red.keep])
+                change(len(at), at, new_lo[at], new_up[at])
         if col_lower is not None or col_upper is not None:
             self._lower = self._lower if col_lower is None else np.asarray(col_lower, np.float64)
             self._upper = self._upper if col_upper is None else np.asarray(col_upper, np.float64)
@@ -139,14 +147,16 @@ class ReSolver:
             if bounds is None:
                 cold = True
             elif not cold:
-                n = len(bounds[0])
-                self.h.changeColsBounds(n, np.arange(n, dtype=np.int32), *bounds)
+                at = _changed(self._given_cols, *bounds)
+                self._given_cols = bounds
+                self.h.changeColsBounds(len(at), at, bounds[0][at], bounds[1][at])
         if objective is not None:
             self._cost = np.asarray(objective, np.float64)
             if not cold:
                 cost = -red.cost(self._col(self._cost, 0.0))
-                n = len(cost)
-                self.h.changeColsCost(n, np.arange(n, dtype=np.int32), cost)
+                at = _changed(self._given_cost, cost)
+                self._given_cost = (cost,)
+                self.h.changeColsCost(len(at), at, cost[at])
         if cold:
             self._start()
         sol = self._run(float(self.built.scenario.solver.time_limit_s), light)
@@ -164,7 +174,9 @@ class ReSolver:
         h, red = self.h, self.red
         S = highspy.HighsModelStatus
         deadline = time.perf_counter() + limit_s
+        values: FloatArray | None = None
         for rounds in range(MAX_ROUNDS + 1):
+            values = None
             h.setOptionValue("time_limit", max(deadline - time.perf_counter(), 1e-3))
             h.run()
             ms = h.getModelStatus()
@@ -179,20 +191,19 @@ class ReSolver:
                 more = np.flatnonzero(~self.done & np.isfinite(red.span))
             self.done[more] = True
             self.rows = np.concatenate([self.rows, _add_vub_rows(h, red, more)])
-        if light and ms == highspy.HighsModelStatus.kOptimal and not self.mip:
-            return self._light(ms)
+        if light and values is not None and ms == highspy.HighsModelStatus.kOptimal:
+            return self._light(ms, values)
         return self._solution(ms)
 
-    def _light(self, ms: highspy.HighsModelStatus) -> Solution:
+    def _light(self, ms: highspy.HighsModelStatus, v: FloatArray) -> Solution:
         """An optimal LP's answer with only: values on the built model's columns, the
         duals of the rows kept as rows (budgets, shares, purses, targets, capacity: the
         same as ``_solution`` gives them) and HiGHS's own column duals of the built
         columns (d objective / d bound in the programme HiGHS solved; a scale column's
         is the rate at which forcing its bound costs). Other row duals and the row
-        activities are left at 0."""
+        activities are left at 0. ``v``: HiGHS's column values (read by ``_run``)."""
         h, red, b = self.h, self.red, self.built
         s = h.getSolution()
-        v = np.asarray(s.col_value, np.float64)
         x = v.copy()
         x[red.sub] = red.lo * v[red.sub_f] + v[red.sub]
         y = np.zeros(b.num_row)
@@ -302,6 +313,16 @@ def new_highs(
     h.passModel(reduced_lp(red, integer))
     _add_vub_rows(h, red, red.base_vub)
     return h
+
+
+def _changed(last: tuple[FloatArray, ...] | None, *new: FloatArray) -> IntArray:
+    """Indices (int32, for HiGHS) where any of ``new`` differs from ``last`` (all when None)."""
+    if last is None:
+        return np.arange(len(new[0]), dtype=np.int32)
+    diff = np.zeros(len(new[0]), np.bool_)
+    for a, b in zip(last, new, strict=True):
+        diff |= a != b
+    return np.flatnonzero(diff).astype(np.int32)
 
 
 def _near_bound(red: Reduction, values: FloatArray, done: BoolArray, margin: float) -> IntArray:

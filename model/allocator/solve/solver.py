@@ -25,17 +25,30 @@ from model.allocator.solve.highs_model import lp_from_arrays
 from model.allocator.solve.resolve import AUTO_METHOD, ReSolver
 from model.allocator.solve.solution import Solution, Status, empty
 
-__all__ = ["AUTO_METHOD", "Solution", "Status", "solve"]
+__all__ = ["AUTO_METHOD", "Solution", "Status", "solve", "solve_warm"]
 
 
 def solve(built: BuiltModel, solver: str | None = None) -> Solution:
     """Solve with ``solver`` (``highs`` or ``cbc``; default: the scenario's)."""
+    return solve_warm(built, solver)[0]
+
+
+def solve_warm(built: BuiltModel, solver: str | None = None) -> tuple[Solution, ReSolver | None]:
+    """``solve``, and the HiGHS ``ReSolver`` that found an LP's optimum, left at that
+    optimum (its basis and lazy rows) for warm re-solves (``explain.ranging.Probe``);
+    None for CBC, a MILP, or an answer that is not optimal."""
     name = solver or built.scenario.solver.solver
     if name not in SOLVERS:
         raise ValueError(f"solver: {name!r} is not one of {', '.join(SOLVERS)}")
-    run = _solve_highs if name == "highs" else _solve_cbc
     t0 = time.perf_counter()
-    sol = run(built, built.col_lower, built.col_upper, built.integer)
+    if name == "highs" and not built.integer.any():
+        rs = ReSolver(built, lower=built.col_lower, upper=built.col_upper, integer=built.integer)
+        sol = rs.solve()
+        if sol.status == "optimal":
+            return _with_time(sol, time.perf_counter() - t0), rs
+    else:
+        run = _solve_highs if name == "highs" else _solve_cbc
+        sol = run(built, built.col_lower, built.col_upper, built.integer)
     if name == "highs" and built.scenario.solver.method == "pdlp" and sol.status != "optimal":
         sol = _simplex_after_pdlp(built, sol)
     if sol.status in ("optimal", "time_limit") and built.integer.any() and len(sol.values):
@@ -57,7 +70,7 @@ def solve(built: BuiltModel, solver: str | None = None) -> Solution:
                 duals_from_fixed_lp=True,
                 message=sol.message,
             )
-    return _with_time(sol, time.perf_counter() - t0)
+    return _with_time(sol, time.perf_counter() - t0), None
 
 
 def _simplex_after_pdlp(built: BuiltModel, pdlp: Solution) -> Solution:
