@@ -73,22 +73,32 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 LANG_HELP = (
-    "language of the human-readable output, sentences and files (default: $FOMENTO_LANG or en)"
+    "language of the human-readable output, sentences and files: en, es or pt, or a number "
+    "locale such as es_MX for Spanish with Mexican figures (default: $FOMENTO_LANG or en)"
 )
+# Kept here (not imported from model.formatting.i18n) so that parsing loads no Babel.
+LANG_CHOICES: tuple[str, ...] = (
+    "en", "es", "pt", "en_US", "en_GB", "es_CO", "es_MX", "es_AR", "es_CL", "es_PE", "es_ES",
+    "pt_BR",
+)  # fmt: skip
 
 
 def _add_lang(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Every command takes ``--lang es|en|pt`` (``screen`` registers its own)."""
     for parser in sub.choices.values():
         if parser.add_help and not any("--lang" in a.option_strings for a in parser._actions):
-            parser.add_argument("--lang", choices=("en", "es", "pt"), default=None, help=LANG_HELP)
+            parser.add_argument("--lang", choices=LANG_CHOICES, default=None, help=LANG_HELP)
 
 
-def _language(args: argparse.Namespace) -> str:
-    lang = getattr(args, "lang", None) or os.environ.get("FOMENTO_LANG") or "en"
-    if lang not in ("en", "es", "pt"):
-        raise SystemExit(f"fomento: error: FOMENTO_LANG={lang!r}: choose en, es or pt")
-    return str(lang)
+def _language(args: argparse.Namespace) -> tuple[str, str | None]:
+    """(language, number locale or None for the language's first) from --lang or the
+    environment's FOMENTO_LANG."""
+    lang = str(getattr(args, "lang", None) or os.environ.get("FOMENTO_LANG") or "en")
+    if lang not in LANG_CHOICES:
+        raise SystemExit(
+            f"fomento: error: FOMENTO_LANG={lang!r}: choose one of {', '.join(LANG_CHOICES)}"
+        )
+    return lang.split("_")[0], lang if "_" in lang else None
 
 
 def _command(argv: Sequence[str]) -> str:
@@ -101,7 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from model.formatting.i18n import using  # Babel, loaded once a command runs
 
     try:
-        with using(_language(args)):
+        with using(*_language(args)):
             code: int = args.func(args)
     except ValueError as exc:
         print(f"fomento: error: {_redact(str(exc))}", file=sys.stderr)
