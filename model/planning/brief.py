@@ -14,26 +14,30 @@ from collections.abc import Sequence
 from datetime import date
 
 from model.allocator.result import AllocationResult
-from model.domain.candidates import KIND_LABELS, KINDS
+from model.domain.candidates import KINDS
 from model.formatting import numbers
+from model.formatting.i18n import N_, _, active, ngettext
 from model.planning.charts import brief_charts, svg
 from model.planning.compare import funded_count
 from model.planning.readout import budget_limit_note
 from model.planning.workbook import (
     OBJECTIVE_WORDS,
     ScenarioDocument,
+    kind_words,
     rules_enabled,
+    status_words,
     summary_sentence,
 )
 
 BRIEF_RULES = 6  # portfolio rules listed on the one page; the rest are counted
 BRIEF_REGIONS = 8  # regions listed by name; the others are summed in one row
 NOTES_CHARS = 300  # longer notes would push the brief onto a second page
-ILLUSTRATIVE = (
+# English source text (``N_``), translated where the brief is written (``caveat``).
+ILLUSTRATIVE = N_(
     "The demo dataset is illustrative: a fictional country whose candidates are derived "
     "from the evidence ranges, not real projects. Do not quote its figures as estimates."
 )
-ESTIMATES = (
+ESTIMATES = N_(
     "Outcomes use each candidate's central estimate at the funded scale; the Candidates "
     "sheet of the Excel export keeps the low and high values."
 )
@@ -78,36 +82,49 @@ def _e(text: object) -> str:
 def title_line(doc: ScenarioDocument, today: date | None = None) -> str:
     """The line under the title: date, dataset and whether the plan is saved."""
     day = (today or date.today()).isoformat()
-    saved = "computed now, not saved" if doc.solved_now else f"version {doc.version}"
-    if doc.saved_by and not doc.solved_now:
-        saved += f" saved by {doc.saved_by}"
-    return f"Funding scenario brief, {day}. Dataset {doc.dataset}; {saved}. Fomento."
+    if doc.solved_now:
+        saved = _("computed now, not saved")
+    elif doc.saved_by:
+        saved = _("version {version} saved by {user}").format(
+            version=doc.version, user=doc.saved_by
+        )
+    else:
+        saved = _("version {version}").format(version=doc.version)
+    return _("Funding scenario brief, {day}. Dataset {dataset}; {saved}. Fomento.").format(
+        day=day, dataset=doc.dataset, saved=saved
+    )
 
 
 def figures(doc: ScenarioDocument) -> list[tuple[str, str]]:
     """(value as shown, what it is): the eight key figures of the plan."""
     r, sc = doc.result, doc.scenario
     budget = r.budget_available
+    funded = _("{funded} of {total}").format(
+        funded=numbers.count(funded_count(r, sc)), total=numbers.count(len(sc.candidates))
+    )
     return [
-        (numbers.money(r.total_public), "public money used"),
-        ("no limit" if budget is None else numbers.money(budget), "budget available"),
-        (numbers.money(r.unallocated or 0.0), "left unallocated"),
-        (numbers.money(r.return_per_public_dollar, cents=True), "benefit per public dollar"),
-        (numbers.count(r.outcomes.get("enterprises", 0.0)), "enterprises reached"),
-        (numbers.count(r.outcomes.get("jobs", 0.0)), "jobs"),
-        (numbers.money(r.outcomes.get("benefit", 0.0)), "expected benefit"),
-        (f"{funded_count(r, sc)} of {len(sc.candidates)}", "candidates funded"),
+        (numbers.money(r.total_public), _("public money used")),
+        (_("no limit") if budget is None else numbers.money(budget), _("budget available")),
+        (numbers.money(r.unallocated or 0.0), _("left unallocated")),
+        (numbers.money(r.return_per_public_dollar, cents=True), _("benefit per public dollar")),
+        (numbers.count(r.outcomes.get("enterprises", 0.0)), _("enterprises reached")),
+        (numbers.count(r.outcomes.get("jobs", 0.0)), _("jobs")),
+        (numbers.money(r.outcomes.get("benefit", 0.0)), _("expected benefit")),
+        (funded, _("candidates funded")),
     ]
 
 
 def breakdown(r: AllocationResult) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
     """Public funding (US$) by instrument, and by region (largest first; the smallest
     summed in one row beyond ``BRIEF_REGIONS``)."""
-    kinds = [(KIND_LABELS.get(k, k), r.totals_by_kind.get(k, 0.0)) for k in KINDS]
+    kinds = [(kind_words(k), r.totals_by_kind.get(k, 0.0)) for k in KINDS]
     regions = sorted(r.totals_by_region.items(), key=lambda kv: -kv[1])
     if len(regions) > BRIEF_REGIONS:
         rest = regions[BRIEF_REGIONS - 1 :]
-        other = (f"{len(rest)} other regions", sum(v for _, v in rest))
+        others = ngettext("{n} other region", "{n} other regions", len(rest)).format(
+            n=numbers.count(len(rest))
+        )
+        other = (others, sum(v for _name, v in rest))
         regions = [*regions[: BRIEF_REGIONS - 1], other]
     return kinds, regions
 
@@ -124,19 +141,31 @@ def rule_items(r: AllocationResult) -> list[str]:
     items = [c.sentence[:1].upper() + c.sentence[1:] for c in portfolio[:BRIEF_RULES]]
     rest = len(binding) - len(items)
     if rest > 0:
-        families = sorted({c.family for c in binding if c not in portfolio[:BRIEF_RULES]})
+        families = sorted({_(c.family) for c in binding if c not in portfolio[:BRIEF_RULES]})
         items.append(
-            f"{rest} more rules bind ({', '.join(families)}); the Excel export's Rules sheet "
-            "lists every one with its shadow price."
+            ngettext(
+                "{n} more rule binds ({families}); the Excel export's Rules sheet "
+                "lists every one with its shadow price.",
+                "{n} more rules bind ({families}); the Excel export's Rules sheet "
+                "lists every one with its shadow price.",
+                rest,
+            ).format(n=numbers.count(rest), families=", ".join(families))
         )
     if not items:
-        items.append("No rule binds with a price: more money would not change the plan.")
+        items.append(_("No rule binds with a price: more money would not change the plan."))
     if r.greedy is not None:
         items.append(r.greedy.sentence)
     return items
 
 
-UNIT_SINGULAR = {"benefit": "US$ of benefit", "enterprises": "enterprise", "jobs": "job"}
+# "per enterprise" and "per job": the English source (``N_``), read translated.
+UNIT_SINGULAR = {
+    "benefit": N_("US$ of benefit"),
+    "enterprises": N_("enterprise"),
+    "jobs": N_("job"),
+}
+# A target's measure after its figure ("1,805 enterprises").
+MEASURE_WORDS = {"enterprises": N_("enterprises"), "jobs": N_("jobs")}
 
 
 def _amount(measure: str, value: float) -> str:
@@ -145,7 +174,9 @@ def _amount(measure: str, value: float) -> str:
     if measure == "benefit":
         return numbers.money(value)
     whole = abs(value - round(value)) < 0.005
-    return f"{numbers.count(value) if whole else numbers.number(value, 2)} {measure}"
+    words = _(MEASURE_WORDS[measure]) if measure in MEASURE_WORDS else measure
+    figure = numbers.count(value) if whole else numbers.number(value, 2)
+    return f"{figure} {words}"
 
 
 def _objective_items(doc: ScenarioDocument) -> list[str]:
@@ -155,18 +186,25 @@ def _objective_items(doc: ScenarioDocument) -> list[str]:
     items = []
     targets = [(m, v) for m, v in ob.targets.items() if v > 0]
     if targets:
-        items.append("Targets: at least " + " and ".join(_amount(m, v) for m, v in targets))
+        amounts = [_amount(m, v) for m, v in targets]
+        joined = amounts[0]
+        for more in amounts[1:]:
+            joined = _("{first} and {second}").format(first=joined, second=more)
+        items.append(_("Targets: at least {targets}").format(targets=joined))
     weights = [(m, w) for m, w in ob.weights.items() if w != 0]
     if ob.kind == "weighted" and weights:
-        items.append(
-            "Weights: "
-            + ", ".join(
-                f"{numbers.number(w, 0 if w == round(w) else 2)} per {UNIT_SINGULAR.get(m, m)}"
-                for m, w in weights
+        each = [
+            _("{weight} per {unit}").format(
+                weight=numbers.number(w, 0 if w == round(w) else 2),
+                unit=_(UNIT_SINGULAR[m]) if m in UNIT_SINGULAR else m,
             )
-        )
+            for m, w in weights
+        ]
+        items.append(_("Weights: {weights}").format(weights=", ".join(each)))
     if ob.diminishing_returns.enabled:
-        items.append("Diminishing returns: on (the first part of each candidate's scale pays most)")
+        items.append(
+            _("Diminishing returns: on (the first part of each candidate's scale pays most)")
+        )
     return items
 
 
@@ -174,28 +212,45 @@ def assumption_items(doc: ScenarioDocument) -> list[str]:
     """The inputs that shaped the plan, one line each."""
     sc = doc.scenario
     b = sc.budget
-    per_year = ", ".join(numbers.money(v) for v in b.per_year) if b.per_year else "none"
+    per_year = ", ".join(numbers.money(v) for v in b.per_year) if b.per_year else _("none")
     on = [f for f, enabled in rules_enabled(sc) if enabled]
     off = [f for f, enabled in rules_enabled(sc) if not enabled]
+    rules = _("Rules on: {on}").format(on=", ".join(on) or _("none"))
+    if off:
+        rules = _("Rules on: {on}; off: {off}").format(
+            on=", ".join(on) or _("none"), off=", ".join(off)
+        )
+    total = _("none") if b.total is None else numbers.money(b.total)
+    budget = (
+        _("Budget: total {total}; per year {per_year}; carry-over on")
+        if b.carry_over
+        else _("Budget: total {total}; per year {per_year}; carry-over off")
+    )
     items = [
-        f"Objective: {OBJECTIVE_WORDS.get(sc.objective.kind, sc.objective.kind)}",
+        _("Objective: {objective}").format(
+            objective=OBJECTIVE_WORDS.get(sc.objective.kind, sc.objective.kind)
+        ),
         *_objective_items(doc),
-        f"Horizon {sc.horizon_years} years; money in US$ of {sc.price_year}",
-        f"Budget: total {'none' if b.total is None else numbers.money(b.total)}; per year "
-        f"{per_year}; carry-over {'on' if b.carry_over else 'off'}",
-        "Rules on: " + (", ".join(on) or "none") + ("; off: " + ", ".join(off) if off else ""),
-        f"Solver: {doc.result.solver.upper()} ({doc.result.status.replace('_', ' ')}); "
-        f"dataset {doc.dataset}",
+        _("Horizon {years} years; money in US$ of {price_year}").format(
+            years=sc.horizon_years, price_year=sc.price_year
+        ),
+        budget.format(total=total, per_year=per_year),
+        rules,
+        _("Solver: {solver} ({status}); dataset {dataset}").format(
+            solver=doc.result.solver.upper(),
+            status=status_words(doc.result.status),
+            dataset=doc.dataset,
+        ),
     ]
     if doc.notes:
         note = doc.notes if len(doc.notes) <= NOTES_CHARS else doc.notes[:NOTES_CHARS] + "…"
-        items.append("Notes: " + note)
+        items.append(_("Notes: {notes}").format(notes=note))
     return items
 
 
 def caveat(doc: ScenarioDocument) -> str:
     """The data caveat: illustrative data (demo only) and central estimates."""
-    return ((ILLUSTRATIVE + " ") if doc.dataset == "demo" else "") + ESTIMATES
+    return ((_(ILLUSTRATIVE) + " ") if doc.dataset == "demo" else "") + _(ESTIMATES)
 
 
 def _figures_html(doc: ScenarioDocument) -> str:
@@ -208,7 +263,10 @@ def _table(title: str, rows: Sequence[tuple[str, float]], total: float) -> str:
         f'<tr><td>{_e(k)}</td><td class="num">{_e(v)}</td><td class="num">{_e(p)}</td></tr>'
         for k, v, p in table_rows(rows, total)
     )
-    head = f'<tr><th>{_e(title)}</th><th class="num">public US$</th><th class="num">share</th></tr>'
+    head = (
+        f'<tr><th>{_e(title)}</th><th class="num">{_e(_("public US$"))}</th>'
+        f'<th class="num">{_e(_("share"))}</th></tr>'
+    )
     return f"<table>{head}{body}</table>"
 
 
@@ -221,8 +279,8 @@ def brief_html(doc: ScenarioDocument, today: date | None = None) -> str:
     r = doc.result
     parts = [
         "<!doctype html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{_e(doc.name)}: funding scenario brief</title>",
+        f'<html lang="{_e(active().language)}"><head><meta charset="utf-8">',
+        f"<title>{_e(_('{name}: funding scenario brief').format(name=doc.name))}</title>",
         f"<style>{BRIEF_CSS}</style></head><body>",
         f"<h1>{_e(doc.name)}</h1>",
         f'<p class="meta">{_e(title_line(doc, today))}</p>',
@@ -236,19 +294,22 @@ def brief_html(doc: ScenarioDocument, today: date | None = None) -> str:
         charts = "".join(f"<figure>{svg(c)}</figure>" for c in brief_charts(r))
         parts += [
             _figures_html(doc),
-            "<h2>Where the public money goes</h2>",
+            f"<h2>{_e(_('Where the public money goes'))}</h2>",
             f'<div class="charts">{charts}</div>',
             '<div class="cols"><div>',
-            _table("Instrument", kinds, r.total_public),
+            _table(_("Instrument"), kinds, r.total_public),
             "</div><div>",
-            _table("Region", regions, r.total_public),
+            _table(_("Region"), regions, r.total_public),
             "</div></div>",
-            "<h2>What limits the plan (binding rules)</h2>",
+            f"<h2>{_e(_('What limits the plan (binding rules)'))}</h2>",
             _items(rule_items(r)),
         ]
     else:
-        parts += ["<h2>Rules to relax</h2>", _items([s.sentence for s in r.relaxation])]
-    parts += ["<h2>Assumptions</h2>", _items(assumption_items(doc))]
-    parts.append(f'<p class="caveat"><b>Data caveat.</b> {_e(caveat(doc))}</p>')
+        parts += [
+            f"<h2>{_e(_('Rules to relax'))}</h2>",
+            _items([s.sentence for s in r.relaxation]),
+        ]
+    parts += [f"<h2>{_e(_('Assumptions'))}</h2>", _items(assumption_items(doc))]
+    parts.append(f'<p class="caveat"><b>{_e(_("Data caveat."))}</b> {_e(caveat(doc))}</p>')
     parts.append("</body></html>")
     return "\n".join(parts)

@@ -22,6 +22,7 @@ from typing import Final
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from model.formatting.i18n import N_, _
 from model.planning.brief import (
     assumption_items,
     breakdown,
@@ -59,7 +60,7 @@ INK: Final = (31, 35, 40)
 RULE_GREY: Final = (208, 215, 222)
 
 
-UNDRAWN_NOTE: Final = (
+UNDRAWN_NOTE: Final = N_(
     "Some names use characters this PDF's font cannot draw (shown as ?); the Excel "
     "workbook keeps them in full."
 )
@@ -145,7 +146,7 @@ def _table(
     y = pdf.get_y()
     cols = (w * 0.55, w * 0.28, w * 0.17)
     pdf.set_font("Helvetica", "B", 8.5)
-    for text, cw, align in zip((title, "public US$", "share"), cols, "LRR", strict=True):
+    for text, cw, align in zip((title, _("public US$"), _("share")), cols, "LRR", strict=True):
         pdf.set_xy(x, y)
         pdf.cell(cw, LINE_MM, plain(text), align=align)
         x += cw
@@ -178,7 +179,7 @@ def brief_pdf(doc: ScenarioDocument, today: date | None = None) -> bytes:
     pdf = _Brief(orientation="P", unit="mm", format="A4")
     pdf.set_margins(MARGIN_MM, MARGIN_MM, MARGIN_MM)
     pdf.set_auto_page_break(True, MARGIN_MM)
-    pdf.set_title(plain(f"{doc.name}: funding scenario brief"))
+    pdf.set_title(plain(_("{name}: funding scenario brief").format(name=doc.name)))
     pdf.set_creator("Fomento")
     pdf.add_page()
     pdf.set_text_color(*INK)
@@ -195,7 +196,7 @@ def brief_pdf(doc: ScenarioDocument, today: date | None = None) -> bytes:
     if r.objective is not None:
         pdf.ln(1.5)
         _figures(pdf, figures(doc))
-        pdf.heading("Where the public money goes")
+        pdf.heading(_("Where the public money goes"))
         y = pdf.get_y()
         w = (pdf.epw - 4) / 3
         height = 0.0
@@ -208,28 +209,31 @@ def brief_pdf(doc: ScenarioDocument, today: date | None = None) -> bytes:
         kinds, regions = breakdown(r)
         half = (pdf.epw - 6) / 2
         top = pdf.get_y()
-        left = _table(pdf, pdf.l_margin, half, "Instrument", table_rows(kinds, r.total_public))
+        left = _table(pdf, pdf.l_margin, half, _("Instrument"), table_rows(kinds, r.total_public))
         pdf.set_y(top)
         right = _table(
-            pdf, pdf.l_margin + half + 6, half, "Region", table_rows(regions, r.total_public)
+            pdf, pdf.l_margin + half + 6, half, _("Region"), table_rows(regions, r.total_public)
         )
         pdf.set_y(max(left, right) + 1)
-        pdf.heading("What limits the plan (binding rules)")
+        pdf.heading(_("What limits the plan (binding rules)"))
         pdf.bullets(rule_items(r))
     else:
-        pdf.heading("Rules to relax")
-        pdf.bullets([s.sentence for s in r.relaxation] or ["No relaxation makes it feasible."])
-    pdf.heading("Assumptions")
+        pdf.heading(_("Rules to relax"))
+        pdf.bullets([s.sentence for s in r.relaxation] or [_("No relaxation makes it feasible.")])
+    pdf.heading(_("Assumptions"))
     pdf.bullets(assumption_items(doc))
     if _any_undrawn(doc):
-        pdf.paragraph(UNDRAWN_NOTE, size=8.5, style="I")
+        pdf.paragraph(_(UNDRAWN_NOTE), size=8.5, style="I")
     pdf.ln(2)
     pdf.set_fill_color(255, 245, 245)
     pdf.set_font("Helvetica", "", 8.5)
     pdf.multi_cell(
         0,
         LINE_MM,
-        "**Data caveat.** " + plain(caveat(doc)).replace("**", "").replace("--", "-"),
+        "**"
+        + plain(_("Data caveat.")).replace("**", "")
+        + "** "
+        + plain(caveat(doc)).replace("**", "").replace("--", "-"),
         fill=True,
         markdown=True,
         new_x=XPos.LMARGIN,

@@ -20,7 +20,7 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
@@ -39,23 +39,27 @@ from model.domain.candidates import KIND_LABELS, KINDS, Candidate
 from model.formatting import numbers
 from model.formatting.cells import neutralise
 from model.formatting.changes import flatten
+from model.formatting.i18n import N_, Labels, _
 from model.planning.charts import INSTRUMENT_COLOURS
 from model.planning.compare import funded_count
 from model.planning.readout import binding_rules, budget_limit_note
 from model.planning.readout import summary_sentence as plan_sentence
 
+# The sheets in English (the source text); a workbook names them in the reader's language
+# (``sheet_names``): the workbook is a document for people, never read back by the app
+# (the JSON export is the machine-readable record).
 SHEETS: tuple[str, ...] = (
-    "Summary",
-    "Inputs",
-    "Allocation",
-    "Charts",
-    "Totals",
-    "Rules",
-    "Unfunded",
-    "Baseline",
-    "Candidates",
-    "Regions",
-    "Settings",
+    N_("Summary"),
+    N_("Inputs"),
+    N_("Allocation"),
+    N_("Charts"),
+    N_("Totals"),
+    N_("Rules"),
+    N_("Unfunded"),
+    N_("Baseline"),
+    N_("Candidates"),
+    N_("Regions"),
+    N_("Settings"),
 )
 RULE_KEYS: tuple[str, ...] = tuple(Rules.model_fields)
 Cell = str | float | int | bool | None
@@ -75,34 +79,60 @@ HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="305496")
 TITLE_FONT = Font(bold=True, size=14)
 SECTION_FONT = Font(bold=True, size=11)
+
+
 # What each objective optimises, in words: one definition (model.formatting.numbers.OBJECTIVES).
-OBJECTIVE_WORDS: dict[str, str] = {k: w.name for k, w in numbers.OBJECTIVES.items()}
+# A mapping read in the active language (a dict built here would freeze the language of
+# whoever imported the module first).
+class _ObjectiveNames(Mapping[str, str]):
+    def __getitem__(self, key: str) -> str:
+        return numbers.OBJECTIVES[key].name
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(numbers.OBJECTIVES)
+
+    def __len__(self) -> int:
+        return len(numbers.OBJECTIVES)
+
+
+OBJECTIVE_WORDS: Mapping[str, str] = _ObjectiveNames()
+# Column headings in English (marked ``N_``), translated where a sheet is written.
 CANDIDATE_COLUMNS: dict[str, tuple[str, str]] = {
-    "id": ("Candidate", TEXT),
-    "name": ("Name", TEXT),
-    "kind": ("Instrument", TEXT),
-    "region": ("Region", TEXT),
-    "sector": ("Sector", TEXT),
-    "start_year": ("First plan year", YEAR),
-    "public_share_floor": ("Public share floor", PCT),
-    "public_share_ceiling": ("Public share ceiling", PCT),
-    "partner_match": ("Partner match (US$)", USD),
-    "match_ratio": ("Match ratio", DECIMAL),
-    "grant_cap": ("Grant cap (US$)", USD),
-    "eligible": ("Eligible", TEXT),
-    "networks_needed": ("Networks needing a broker", DECIMAL),
-    "networks_served": ("Networks served", DECIMAL),
-    "enterprises": ("Enterprises (central)", COUNT),
-    "enterprises_low": ("Enterprises (low)", COUNT),
-    "enterprises_high": ("Enterprises (high)", COUNT),
-    "jobs": ("Jobs (central)", COUNT),
-    "jobs_low": ("Jobs (low)", COUNT),
-    "jobs_high": ("Jobs (high)", COUNT),
-    "benefit": ("Benefit (central, US$)", USD),
-    "benefit_low": ("Benefit (low, US$)", USD),
-    "benefit_high": ("Benefit (high, US$)", USD),
-    "evidence_basis": ("Evidence basis", TEXT),
+    "id": (N_("Candidate"), TEXT),
+    "name": (N_("Name"), TEXT),
+    "kind": (N_("Instrument"), TEXT),
+    "region": (N_("Region"), TEXT),
+    "sector": (N_("Sector"), TEXT),
+    "start_year": (N_("First plan year"), YEAR),
+    "public_share_floor": (N_("Public share floor"), PCT),
+    "public_share_ceiling": (N_("Public share ceiling"), PCT),
+    "partner_match": (N_("Partner match (US$)"), USD),
+    "match_ratio": (N_("Match ratio"), DECIMAL),
+    "grant_cap": (N_("Grant cap (US$)"), USD),
+    "eligible": (N_("Eligible"), TEXT),
+    "networks_needed": (N_("Networks needing a broker"), DECIMAL),
+    "networks_served": (N_("Networks served"), DECIMAL),
+    "enterprises": (N_("Enterprises (central)"), COUNT),
+    "enterprises_low": (N_("Enterprises (low)"), COUNT),
+    "enterprises_high": (N_("Enterprises (high)"), COUNT),
+    "jobs": (N_("Jobs (central)"), COUNT),
+    "jobs_low": (N_("Jobs (low)"), COUNT),
+    "jobs_high": (N_("Jobs (high)"), COUNT),
+    "benefit": (N_("Benefit (central, US$)"), USD),
+    "benefit_low": (N_("Benefit (low, US$)"), USD),
+    "benefit_high": (N_("Benefit (high, US$)"), USD),
+    "evidence_basis": (N_("Evidence basis"), TEXT),
 }
+# The solver's status in words (the status code itself is a machine key).
+STATUS_WORDS: Labels = Labels(
+    {
+        "optimal": N_("optimal"),
+        "time_limit": N_("time limit"),
+        "infeasible": N_("infeasible"),
+        "unbounded": N_("unbounded"),
+        "error": N_("error"),
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -150,13 +180,38 @@ def summary_sentence(doc: ScenarioDocument) -> str:
     return plan_sentence(doc.result, doc.scenario)
 
 
+def sheet_names() -> list[str]:
+    """The sheet names in the active language, in the order of ``SHEETS``."""
+    return [_(s) for s in SHEETS]
+
+
+def family_words(key: str) -> str:
+    """A rule family in words, in the active language ("a. budgets", "a. presupuestos")."""
+    return _(FAMILIES[key])
+
+
+def kind_words(kind: str) -> str:
+    """An instrument in words, in the active language (an unknown kind as it is)."""
+    label = KIND_LABELS.get(kind)
+    return kind if label is None else _(label)
+
+
+def status_words(status: str) -> str:
+    """The solver's status in words ("optimal", "time limit")."""
+    return STATUS_WORDS[status] if status in STATUS_WORDS else status.replace("_", " ")
+
+
 def rules_enabled(sc: Scenario) -> list[tuple[str, bool]]:
     """(rule family in words, whether it is on) for every rule family."""
-    return [(FAMILIES[k], bool(getattr(sc.rules, k).enabled)) for k in RULE_KEYS]
+    return [(family_words(k), bool(getattr(sc.rules, k).enabled)) for k in RULE_KEYS]
 
 
 def _yes(v: bool) -> str:
-    return "yes" if v else "no"
+    return _("yes") if v else _("no")
+
+
+def _on(v: bool) -> str:
+    return _("on") if v else _("off")
 
 
 def assumption_rows(doc: ScenarioDocument) -> list[tuple[str, Cell, str, str]]:
@@ -164,39 +219,45 @@ def assumption_rows(doc: ScenarioDocument) -> list[tuple[str, Cell, str, str]]:
     sc = doc.scenario
     b = sc.budget
     rows: list[tuple[str, Cell, str, str]] = [
-        ("Scenario", doc.name, TEXT, ""),
-        ("Notes", doc.notes, TEXT, ""),
-        ("Candidate set", doc.dataset, TEXT, "planning dataset"),
-        ("Horizon", sc.horizon_years, COUNT, "years"),
-        ("Price year", sc.price_year, YEAR, "money in US$ of this year"),
-        ("Total budget", b.total, USD, "over the horizon (blank: no total)"),
-    ]
-    rows += [(f"Budget of year {t}", v, USD, "") for t, v in enumerate(b.per_year or (), 1)]
-    rows += [
-        ("Carry-over", _yes(b.carry_over), TEXT, "unspent money moves to the next year"),
-        ("Objective", OBJECTIVE_WORDS.get(sc.objective.kind, sc.objective.kind), TEXT, ""),
+        (_("Scenario"), doc.name, TEXT, ""),
+        (_("Notes"), doc.notes, TEXT, ""),
+        (_("Candidate set"), doc.dataset, TEXT, _("planning dataset")),
+        (_("Horizon"), sc.horizon_years, COUNT, _("years")),
+        (_("Price year"), sc.price_year, YEAR, _("money in US$ of this year")),
+        (_("Total budget"), b.total, USD, _("over the horizon (blank: no total)")),
     ]
     rows += [
-        (f"Weight of {m}", w, DECIMAL, "objective units per unit")
+        (_("Budget of year {year}").format(year=t), v, USD, "")
+        for t, v in enumerate(b.per_year or (), 1)
+    ]
+    rows += [
+        (_("Carry-over"), _yes(b.carry_over), TEXT, _("unspent money moves to the next year")),
+        (_("Objective"), OBJECTIVE_WORDS.get(sc.objective.kind, sc.objective.kind), TEXT, ""),
+    ]
+    rows += [
+        (_("Weight of {measure}").format(measure=m), w, DECIMAL, _("objective units per unit"))
         for m, w in sc.objective.weights.items()
     ]
     rows += [
         (
-            f"Target: {m}",
+            _("Target: {measure}").format(measure=m),
             v,
             USD if m == "benefit" else COUNT,
-            "least total" + (" (US$)" if m == "benefit" else ""),
+            _("least total (US$)") if m == "benefit" else _("least total"),
         )
         for m, v in sc.objective.targets.items()
     ]
-    rows.append(("Diminishing returns", _yes(sc.objective.diminishing_returns.enabled), TEXT, ""))
+    rows.append(
+        (_("Diminishing returns"), _yes(sc.objective.diminishing_returns.enabled), TEXT, "")
+    )
     rows += [
-        (f"Rule: {family}", "on" if on else "off", TEXT, "") for family, on in rules_enabled(sc)
+        (_("Rule: {family}").format(family=family), _on(on), TEXT, "")
+        for family, on in rules_enabled(sc)
     ]
     rows += [
-        ("Solver", sc.solver.solver.upper(), TEXT, "chosen in the scenario"),
-        ("Time limit", sc.solver.time_limit_s, DECIMAL, "seconds"),
-        ("MIP gap", sc.solver.mip_gap, "0.00%", "share of the objective"),
+        (_("Solver"), sc.solver.solver.upper(), TEXT, _("chosen in the scenario")),
+        (_("Time limit"), sc.solver.time_limit_s, DECIMAL, _("seconds")),
+        (_("MIP gap"), sc.solver.mip_gap, "0.00%", _("share of the objective")),
     ]
     return rows
 
@@ -205,25 +266,35 @@ def key_figures(doc: ScenarioDocument) -> list[tuple[str, Cell, str, str]]:
     """(figure in words, value, Excel format, unit): the plan's headline figures."""
     r, sc = doc.result, doc.scenario
     out: list[tuple[str, Cell, str, str]] = [
-        ("Status", r.status.replace("_", " "), TEXT, f"solver {r.solver.upper()}"),
-        ("Public money used", r.total_public, USD, "over the horizon"),
-        ("Budget available", r.budget_available, USD, "blank: no budget limit"),
-        ("Left unallocated", r.unallocated, USD, ""),
-        ("Benefit per public dollar", r.return_per_public_dollar, USD_CENTS, "US$ per US$"),
-        ("Expected benefit", r.outcomes.get("benefit"), USD, "central estimates"),
-        ("Enterprises reached", r.outcomes.get("enterprises"), COUNT, "count"),
-        ("Jobs", r.outcomes.get("jobs"), COUNT, "count"),
-        ("Fee revenue", r.fee_revenue, USD, "paid by client firms"),
-        ("Candidates funded", funded_count(r, sc), COUNT, f"of {len(sc.candidates)}"),
         (
-            "Objective",
+            _("Status"),
+            status_words(r.status),
+            TEXT,
+            _("solver {solver}").format(solver=r.solver.upper()),
+        ),
+        (_("Public money used"), r.total_public, USD, _("over the horizon")),
+        (_("Budget available"), r.budget_available, USD, _("blank: no budget limit")),
+        (_("Left unallocated"), r.unallocated, USD, ""),
+        (_("Benefit per public dollar"), r.return_per_public_dollar, USD_CENTS, _("US$ per US$")),
+        (_("Expected benefit"), r.outcomes.get("benefit"), USD, _("central estimates")),
+        (_("Enterprises reached"), r.outcomes.get("enterprises"), COUNT, _("count")),
+        (_("Jobs"), r.outcomes.get("jobs"), COUNT, _("count")),
+        (_("Fee revenue"), r.fee_revenue, USD, _("paid by client firms")),
+        (
+            _("Candidates funded"),
+            funded_count(r, sc),
+            COUNT,
+            _("of {total}").format(total=numbers.count(len(sc.candidates))),
+        ),
+        (
+            _("Objective"),
             r.objective,
             USD if r.objective_kind in ("benefit", "min_cost") else DECIMAL,
             numbers.unit_words(r.objective_kind),
         ),
     ]
     if r.gap is not None:
-        out.append(("Optimality gap", r.gap, "0.00%", "share of the objective"))
+        out.append((_("Optimality gap"), r.gap, "0.00%", _("share of the objective")))
     return out
 
 
@@ -277,15 +348,26 @@ def _table(
 
 def _summary(wb: Workbook, doc: ScenarioDocument) -> None:
     r = doc.result
-    ws = wb.create_sheet("Summary")
-    saved = (
-        "computed for this export, not saved"
-        if doc.solved_now or doc.version is None
-        else f"saved version {doc.version}" + (f" by {doc.saved_by}" if doc.saved_by else "")
-    )
+    ws = wb.create_sheet(_("Summary"))
+    if doc.solved_now or doc.version is None:
+        saved = _("computed for this export, not saved")
+    elif doc.saved_by:
+        saved = _("saved version {version} by {user}").format(
+            version=doc.version, user=doc.saved_by
+        )
+    else:
+        saved = _("saved version {version}").format(version=doc.version)
     ws.append([_cell(doc.name)])
     ws["A1"].font = TITLE_FONT
-    ws.append([_cell(f"Funding scenario; candidate set {doc.dataset}; {saved}. Fomento.")])
+    ws.append(
+        [
+            _cell(
+                _("Funding scenario; candidate set {dataset}; {saved}. Fomento.").format(
+                    dataset=doc.dataset, saved=saved
+                )
+            )
+        ]
+    )
     ws.append([])
 
     def section(title: str) -> None:
@@ -299,35 +381,37 @@ def _summary(wb: Workbook, doc: ScenarioDocument) -> None:
         # Excel does not grow merged rows: about 15 points per wrapped line.
         ws.row_dimensions[ws.max_row].height = 15 * (1 + len(text) // WRAP_WIDTH)
 
-    section("The plan in one paragraph")
+    section(_("The plan in one paragraph"))
     sentence(summary_sentence(doc))
     note = budget_limit_note(r, doc.scenario)
     if note:
         sentence(note)
     ws.append([])
-    section("Key figures")
+    section(_("Key figures"))
     for label, value, fmt, unit in key_figures(doc):
         ws.append([label, _cell(value), unit])
         if isinstance(value, int | float):
             ws.cell(ws.max_row, 2).number_format = fmt
     if r.objective is not None:
         ws.append([])
-        section("What limits the plan (binding rules)")
+        section(_("What limits the plan (binding rules)"))
         for c in [c for c in binding_rules(r, 99) if c.portfolio][:8]:
             sentence(c.sentence[:1].upper() + c.sentence[1:])
         if r.greedy is not None:
             sentence(r.greedy.sentence)
     else:
         ws.append([])
-        section("Rules to relax")
+        section(_("Rules to relax"))
         for step in r.relaxation:
             sentence(step.sentence)
     if doc.dataset == "demo":
         ws.append([])
-        section("Data caveat")
+        section(_("Data caveat"))
         sentence(
-            "The demo dataset is illustrative: a fictional country whose candidates are "
-            "derived from the evidence ranges, not real projects."
+            _(
+                "The demo dataset is illustrative: a fictional country whose candidates are "
+                "derived from the evidence ranges, not real projects."
+            )
         )
     ws.column_dimensions["A"].width = 34
     ws.column_dimensions["B"].width = 18
@@ -339,7 +423,7 @@ def _charts(wb: Workbook, doc: ScenarioDocument) -> None:
     year (stacked columns, the instrument colours of the app), and by region."""
     r, sc = doc.result, doc.scenario
     kind_of = {c.id: c.kind for c in sc.candidates}
-    by_year = [[0.0] * len(KINDS) for _ in range(sc.horizon_years)]
+    by_year = [[0.0] * len(KINDS) for _year in range(sc.horizon_years)]
     for cid, row in r.funding.items():
         k = KINDS.index(kind_of[cid]) if cid in kind_of else None
         if k is None:
@@ -348,15 +432,18 @@ def _charts(wb: Workbook, doc: ScenarioDocument) -> None:
             by_year[t][k] += v
     ws = _table(
         wb,
-        "Charts",
-        [Column("Plan year", YEAR), *(Column(f"{KIND_LABELS[k]} (US$)", USD) for k in KINDS)],
+        _("Charts"),
+        [
+            Column(_("Plan year"), YEAR),
+            *(Column(_("{instrument} (US$)").format(instrument=kind_words(k)), USD) for k in KINDS),
+        ],
         [[t, *vals] for t, vals in enumerate(by_year, start=1)],
     )
     regions = sorted(r.totals_by_region.items(), key=lambda kv: -kv[1])
     top = sc.horizon_years + 3
-    ws.cell(top, 1, "Region").font = HEADER_FONT
+    ws.cell(top, 1, _("Region")).font = HEADER_FONT
     ws.cell(top, 1).fill = HEADER_FILL
-    ws.cell(top, 2, "Public funding (US$)").font = HEADER_FONT
+    ws.cell(top, 2, _("Public funding (US$)")).font = HEADER_FONT
     ws.cell(top, 2).fill = HEADER_FILL
     for i, (name, v) in enumerate(regions, start=1):
         ws.cell(top + i, 1, _cell(name))
@@ -364,8 +451,8 @@ def _charts(wb: Workbook, doc: ScenarioDocument) -> None:
 
     years = BarChart()
     years.type, years.grouping, years.overlap = "col", "stacked", 100
-    years.title = "Public funding by instrument and plan year (US$)"
-    years.y_axis.title, years.x_axis.title = "US$", "Plan year"
+    years.title = _("Public funding by instrument and plan year (US$)")
+    years.y_axis.title, years.x_axis.title = "US$", _("Plan year")
     years.y_axis.numFmt = USD
     data = Reference(ws, min_col=2, max_col=1 + len(KINDS), min_row=1, max_row=1 + len(by_year))
     years.add_data(data, titles_from_data=True)
@@ -379,7 +466,7 @@ def _charts(wb: Workbook, doc: ScenarioDocument) -> None:
     if regions:
         reg = BarChart()
         reg.type = "bar"
-        reg.title = "Public funding by region (US$)"
+        reg.title = _("Public funding by region (US$)")
         reg.x_axis.title, reg.y_axis.title = None, "US$"
         reg.y_axis.numFmt = USD
         reg.legend = None
@@ -398,13 +485,19 @@ def _candidate_table(sc: Scenario) -> tuple[list[Column], list[list[object]]]:
     n_cost = max(len(c.cost_by_year) for c in sc.candidates)
     n_fee = max((len(c.fee_schedule) for c in sc.candidates), default=0)
     scalar = [f for f in Candidate.model_fields if f not in ("cost_by_year", "fee_schedule")]
-    cols = [
-        Column(*CANDIDATE_COLUMNS.get(f, (f.replace("_", " ").capitalize(), "General")))
-        for f in scalar
+    cols = []
+    for f in scalar:
+        title, fmt = CANDIDATE_COLUMNS.get(f, (f.replace("_", " ").capitalize(), "General"))
+        cols.append(Column(_(title), fmt))
+    cols.append(Column(_("Total cost (US$)"), USD))
+    cols += [
+        Column(_("Cost, year {year} of operation (US$)").format(year=k), USD)
+        for k in range(1, n_cost + 1)
     ]
-    cols.append(Column("Total cost (US$)", USD))
-    cols += [Column(f"Cost, year {k} of operation (US$)", USD) for k in range(1, n_cost + 1)]
-    cols += [Column(f"Fee share, year {k} of operation", PCT) for k in range(1, n_fee + 1)]
+    cols += [
+        Column(_("Fee share, year {year} of operation").format(year=k), PCT)
+        for k in range(1, n_fee + 1)
+    ]
     rows = []
     for c in sc.candidates:
         costs = list(c.cost_by_year) + [None] * (n_cost - len(c.cost_by_year))
@@ -412,7 +505,7 @@ def _candidate_table(sc: Scenario) -> tuple[list[Column], list[list[object]]]:
         values: list[object] = []
         for f in scalar:
             v = getattr(c, f)
-            values.append(KIND_LABELS[v] if f == "kind" else _yes(v) if isinstance(v, bool) else v)
+            values.append(kind_words(v) if f == "kind" else _yes(v) if isinstance(v, bool) else v)
         rows.append([*values, c.total_cost, *costs, *fees])
     return cols, rows
 
@@ -423,59 +516,65 @@ def _rule_words(name: str) -> str:
 
 
 def workbook(doc: ScenarioDocument) -> bytes:
-    """The Excel workbook bytes, one sheet per entry of ``SHEETS``."""
+    """The Excel workbook bytes, one sheet per entry of ``SHEETS``, named and worded in
+    the active language (numbers stay numbers; identifiers and row names as they are)."""
     sc, r = doc.scenario, doc.result
     wb = Workbook()
     wb.remove(wb.active)
     _summary(wb, doc)
-    _table(
+    assumptions = assumption_rows(doc)
+    ws = _table(
         wb,
-        "Inputs",
-        [Column("Item"), Column("Value"), Column("Unit or meaning")],
-        [(item, value, unit) for item, value, _, unit in assumption_rows(doc)],
+        _("Inputs"),
+        [Column(_("Item")), Column(_("Value")), Column(_("Unit or meaning"))],
+        [(item, value, unit) for item, value, _fmt, unit in assumptions],
     )
     # Formats per row (the Inputs mix money, counts and shares in one column).
-    ws = wb["Inputs"]
-    for i, (_, value, fmt, _) in enumerate(assumption_rows(doc), start=2):
+    for i, (_item, value, fmt, _unit) in enumerate(assumptions, start=2):
         if isinstance(value, int | float) and not isinstance(value, bool):
             ws.cell(i, 2).number_format = fmt
     ws.column_dimensions["B"].width = 22
-    years = [Column(f"Year {t} (US$)", USD) for t in range(1, sc.horizon_years + 1)]
+    years = [
+        Column(_("Year {year} (US$)").format(year=t), USD) for t in range(1, sc.horizon_years + 1)
+    ]
     alloc = []
     for c in sc.candidates:
         row = r.funding.get(c.id, ())
-        label = KIND_LABELS[c.kind]
+        label = kind_words(c.kind)
         alloc.append([c.id, c.name, label, c.region, r.scale.get(c.id, 0.0), *row, sum(row)])
     _table(
         wb,
-        "Allocation",
+        _("Allocation"),
         [
-            Column("Candidate"),
-            Column("Name"),
-            Column("Instrument"),
-            Column("Region"),
-            Column("Scale funded", PCT),
+            Column(_("Candidate")),
+            Column(_("Name")),
+            Column(_("Instrument")),
+            Column(_("Region")),
+            Column(_("Scale funded"), PCT),
             *years,
-            Column("Total (US$)", USD),
+            Column(_("Total (US$)"), USD),
         ],
         alloc,
     )
     _charts(wb, doc)
     total = r.total_public
     groups: list[tuple[str, list[tuple[str, float]]]] = [
-        ("Instrument", [(KIND_LABELS.get(k, k), v) for k, v in r.totals_by_kind.items()]),
-        ("Region", list(r.totals_by_region.items())),
-        ("Plan year", [(f"Year {t}", v) for t, v in enumerate(r.totals_by_year, start=1)]),
-        ("Funding source", list(r.totals_by_source.items())),
+        (_("Instrument"), [(kind_words(k), v) for k, v in r.totals_by_kind.items()]),
+        (_("Region"), list(r.totals_by_region.items())),
+        (
+            _("Plan year"),
+            [(_("Year {year}").format(year=t), v) for t, v in enumerate(r.totals_by_year, start=1)],
+        ),
+        (_("Funding source"), list(r.totals_by_source.items())),
     ]
     _table(
         wb,
-        "Totals",
+        _("Totals"),
         [
-            Column("Group"),
-            Column("Item"),
-            Column("Public funding (US$)", USD),
-            Column("Share of public money", PCT1),
+            Column(_("Group")),
+            Column(_("Item")),
+            Column(_("Public funding (US$)"), USD),
+            Column(_("Share of public money"), PCT1),
         ],
         [
             (group, key, v, v / total if total else None)
@@ -485,24 +584,24 @@ def workbook(doc: ScenarioDocument) -> bytes:
     )
     _table(
         wb,
-        "Rules",
+        _("Rules"),
         [
-            Column("Rule"),
-            Column("Row name"),
-            Column("Rule family"),
-            Column("Sense"),
-            Column("Limit", DECIMAL),
-            Column("Activity", DECIMAL),
-            Column("Room left (slack)", DECIMAL),
-            Column("Shadow price", DECIMAL),
-            Column("Binding"),
-            Column("Meaning"),
+            Column(_("Rule")),
+            Column(_("Row name")),
+            Column(_("Rule family")),
+            Column(_("Sense")),
+            Column(_("Limit"), DECIMAL),
+            Column(_("Activity"), DECIMAL),
+            Column(_("Room left (slack)"), DECIMAL),
+            Column(_("Shadow price"), DECIMAL),
+            Column(_("Binding")),
+            Column(_("Meaning")),
         ],
         (
             [
                 _rule_words(c.name),
-                c.name,
-                c.family,
+                c.name,  # the model's row name: an identifier, as the solver names it
+                _(c.family),  # a family in words (FAMILIES), read in the language
                 c.sense,
                 c.rhs,
                 c.activity,
@@ -516,14 +615,14 @@ def workbook(doc: ScenarioDocument) -> bytes:
     )
     _table(
         wb,
-        "Unfunded",
+        _("Unfunded"),
         [
-            Column("Candidate"),
-            Column("Reason"),
-            Column("Return per public US$", USD_CENTS),
-            Column("Return must rise by", PCT),
-            Column("Or cost must fall by", PCT),
-            Column("In words"),
+            Column(_("Candidate")),
+            Column(_("Reason")),
+            Column(_("Return per public US$"), USD_CENTS),
+            Column(_("Return must rise by"), PCT),
+            Column(_("Or cost must fall by"), PCT),
+            Column(_("In words")),
         ],
         (
             [
@@ -542,43 +641,56 @@ def workbook(doc: ScenarioDocument) -> bytes:
     unit = numbers.unit_words(r.objective_kind)
     if g is not None:
         base = [
-            ["Objective", g.objective, r.objective, g.gain, unit],
-            ["Public cost", g.public_cost, r.total_public, r.total_public - g.public_cost, "US$"],
-            ["Feasible", _yes(g.feasible), _yes(r.objective is not None), None, ""],
-            ["Rules the greedy plan breaks", "; ".join(g.violations), "", None, ""],
-            ["In words", g.sentence, "", None, ""],
+            [_("Objective"), g.objective, r.objective, g.gain, unit],
+            [
+                _("Public cost"),
+                g.public_cost,
+                r.total_public,
+                r.total_public - g.public_cost,
+                "US$",
+            ],
+            [_("Feasible"), _yes(g.feasible), _yes(r.objective is not None), None, ""],
+            [_("Rules the greedy plan breaks"), "; ".join(g.violations), "", None, ""],
+            [_("In words"), g.sentence, "", None, ""],
         ]
     money_objective = r.objective_kind in ("benefit", "min_cost")
-    _table(
+    baseline = _table(
         wb,
-        "Baseline",
+        _("Baseline"),
         [
-            Column("Measure"),
-            Column("Greedy (best value per dollar first)", USD if money_objective else DECIMAL),
-            Column("Optimal", USD if money_objective else DECIMAL),
-            Column("Gain", USD if money_objective else DECIMAL),
-            Column("Unit"),
+            Column(_("Measure")),
+            Column(_("Greedy (best value per dollar first)"), USD if money_objective else DECIMAL),
+            Column(_("Optimal"), USD if money_objective else DECIMAL),
+            Column(_("Gain"), USD if money_objective else DECIMAL),
+            Column(_("Unit")),
         ],
         base,
     )
     if base:  # the public cost is money whatever the objective
         for col in (2, 3, 4):
-            wb["Baseline"].cell(3, col).number_format = USD
-    _table(wb, "Candidates", *_candidate_table(sc))
+            baseline.cell(3, col).number_format = USD
+    _table(wb, _("Candidates"), *_candidate_table(sc))
     _table(
         wb,
-        "Regions",
-        [Column("Region"), Column("Country"), Column("Lagging"), Column("Note")],
+        _("Regions"),
+        [Column(_("Region")), Column(_("Country")), Column(_("Lagging")), Column(_("Note"))],
         [[g.name, g.country, _yes(g.lagging), g.note] for g in sc.regions],
     )
     # Every setting of the rules, objective and solver, so the workbook is the full record
-    # (the JSON export reads back into the app; this sheet reads for a person).
+    # (the JSON export reads back into the app; this sheet reads for a person). The
+    # settings keep their dotted field names (``rules.budget.enabled``): they are the
+    # scenario file's keys, the same in every language, as the scenario format documents.
     settings = {
         "rules": sc.rules.model_dump(mode="json"),
         "objective": sc.objective.model_dump(mode="json"),
         "solver": sc.solver.model_dump(mode="json"),
     }
-    _table(wb, "Settings", [Column("Setting"), Column("Value")], flatten(settings))
+    _table(
+        wb,
+        _("Settings"),
+        [Column(_("Setting")), Column(_("Value"))],
+        flatten(settings),
+    )
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
