@@ -37,9 +37,9 @@ def show(chart: Any, name: str, key: str) -> None:
     # Fixed widths: stretching a faceted chart to the column clips its panels.
     st.altair_chart(chart, width="content", key=f"{key}_chart")
     spec = _spec(chart)
-    c1, c2, _ = st.columns([1, 1, 6])
+    c1, c2, _spacer = st.columns([1, 1, 6])
     c1.download_button(
-        "PNG",
+        "PNG",  # a file format's name, the same in every language
         lambda: _png(spec),
         file_name=f"{name}.png",
         mime="image/png",
@@ -48,7 +48,7 @@ def show(chart: Any, name: str, key: str) -> None:
         key=f"{key}_png",
     )
     c2.download_button(
-        "SVG",
+        "SVG",  # a file format's name, the same in every language
         lambda: _svg(spec),
         file_name=f"{name}.svg",
         mime="image/svg+xml",

@@ -10,7 +10,7 @@ from model.formatting.numbers import MISSING
 from model.store import db
 from model.store.exporter import csv_bytes, export_all, xlsx_bytes
 from model.store.importer import SPECS_BY_NAME, ImportRejected, import_file
-from pages._i18n import number_format_select
+from pages._i18n import _, ngettext, number_format_select, number_locale
 from pages._shared import (
     ILLUSTRATIVE_NOTE,
     candidates_frame,
@@ -27,12 +27,16 @@ from pages._shared import (
 )
 
 PROBLEMS_LISTED = 25
+DETECT = "(detect)"  # the Table choice that means: tell it from the header
 
-st.title("Data")
+st.title(_("Data"))
 st.caption(
-    "The figures every computation starts from. Each evidence row cites its source "
-    "document and passage; ranges are kept as low and high."
+    _(
+        "The figures every computation starts from. Each evidence row cites its source "
+        "document and passage; ranges are kept as low and high."
+    )
 )
+loc = number_locale()
 eng = engine()
 url = db.database_url()
 warn_stored_problems(url)
@@ -53,26 +57,28 @@ def _readable(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 tab_ev, tab_prog, tab_cand, tab_import, tab_dl = st.tabs(
-    ["Evidence", "Programmes", "Planning candidates", "Import", "Download"]
+    [_("Evidence"), _("Programmes"), _("Planning candidates"), _("Import"), _("Download")]
 )
 
 with tab_ev:
     ev = evidence_frame(url)
     if ev.empty:
-        st.info("No evidence yet: run `fomento db seed` or import a file.")
+        st.info(_("No evidence yet: run `fomento db seed` or import a file."))
     else:
         progs = programmes_frame(url)
         names = dict(zip(progs["programme_id"], progs["name"], strict=True))
         c1, c2, c3 = st.columns(3)
         pick_prog = c1.multiselect(
-            "Programme",
+            _("Programme"),
             sorted(ev["programme_id"].unique()),
             format_func=lambda p: f"{p}: {names.get(p, p)}",
             key="data_ev_programme",
         )
-        pick_metric = c2.multiselect("Metric", sorted(ev["metric"].unique()), key="data_ev_metric")
+        pick_metric = c2.multiselect(
+            _("Metric"), sorted(ev["metric"].unique()), key="data_ev_metric"
+        )
         pick_source = c3.multiselect(
-            "Source document", sorted(ev["source_file"].unique()), key="data_ev_source"
+            _("Source document"), sorted(ev["source_file"].unique()), key="data_ev_source"
         )
         view = ev
         if pick_prog:
@@ -81,7 +87,11 @@ with tab_ev:
             view = view[view["metric"].isin(pick_metric)]
         if pick_source:
             view = view[view["source_file"].isin(pick_source)]
-        st.write(f"{len(view)} of {len(ev)} evidence rows")
+        st.write(
+            ngettext("{shown} of {n} evidence row", "{shown} of {n} evidence rows", len(ev)).format(
+                shown=numbers.count(len(view), locale=loc), n=numbers.count(len(ev), locale=loc)
+            )
+        )
         st.dataframe(
             _readable(view),
             hide_index=True,
@@ -98,25 +108,34 @@ with tab_prog:
 with tab_cand:
     names_ds = datasets(url)
     if not names_ds:
-        st.info("No planning candidates yet: run `fomento db seed` or import a file.")
+        st.info(_("No planning candidates yet: run `fomento db seed` or import a file."))
     else:
-        ds = st.selectbox("Dataset", names_ds, key="data_cand_dataset")
+        ds = st.selectbox(_("Dataset"), names_ds, key="data_cand_dataset")
         if ds == "demo":
-            st.warning(ILLUSTRATIVE_NOTE, icon=":material/science:")
+            st.warning(_(ILLUSTRATIVE_NOTE), icon=":material/science:")
         cand = candidates_frame(url, ds)
         c1, c2 = st.columns(2)
         kinds = c1.multiselect(
-            "Kind", list(KIND_LABELS), format_func=lambda k: KIND_LABELS[k], key="data_cand_kind"
+            _("Kind"),
+            list(KIND_LABELS),
+            format_func=lambda k: KIND_LABELS[k],
+            key="data_cand_kind",
         )
-        regions = c2.multiselect("Region", sorted(cand["region"].unique()), key="data_cand_region")
+        regions = c2.multiselect(
+            _("Region"), sorted(cand["region"].unique()), key="data_cand_region"
+        )
         view = cand
         if kinds:
             view = view[view["kind"].isin(kinds)]
         if regions:
             view = view[view["region"].isin(regions)]
-        st.write(f"{len(view)} of {len(cand)} candidates")
+        st.write(
+            ngettext("{shown} of {n} candidate", "{shown} of {n} candidates", len(cand)).format(
+                shown=numbers.count(len(view), locale=loc), n=numbers.count(len(cand), locale=loc)
+            )
+        )
         st.dataframe(view, hide_index=True, width="stretch", placeholder=MISSING)
-        with st.expander("Regions of this dataset"):
+        with st.expander(_("Regions of this dataset")):
             st.dataframe(
                 regions_frame(url, ds), hide_index=True, width="stretch", placeholder=MISSING
             )
@@ -124,34 +143,37 @@ with tab_cand:
 with tab_import:
     show_flash("data_import_flash")
     st.markdown(
-        "Upload a **CSV** (UTF-8) or **Excel .xlsx** file of programmes, evidence, regions "
-        "or candidates. The whole file is checked first: if any row is wrong, nothing is "
-        "written and every problem is listed with its row and column. Rows whose id already "
-        "exists are updated."
+        _(
+            "Upload a **CSV** (UTF-8) or **Excel .xlsx** file of programmes, evidence, regions "
+            "or candidates. The whole file is checked first: if any row is wrong, nothing is "
+            "written and every problem is listed with its row and column. Rows whose id "
+            "already exists are updated."
+        )
     )
     c1, c2, c3 = st.columns(3)
     table_choice = c1.selectbox(
-        "Table",
-        ["(detect from columns)", *SPECS_BY_NAME],
+        _("Table"),
+        [DETECT, *SPECS_BY_NAME],
+        format_func=lambda t: _("(detect from columns)") if t == DETECT else t,
         key="data_import_table",
-        help="Which table the file holds; by default it is told from the header.",
+        help=_("Which table the file holds; by default it is told from the header."),
     )
     dataset_name = c2.text_input(
-        "Planning dataset (for regions and candidates)",
+        _("Planning dataset (for regions and candidates)"),
         value="demo",
         key="data_import_dataset",
-        help="Candidates and regions belong to a named dataset, e.g. one per country.",
+        help=_("Candidates and regions belong to a named dataset, e.g. one per country."),
     )
     with c3:
         number_format = number_format_select("data_import_number_format")
     # Reading an upload costs the server memory and time: only a role that may import it may.
     upload = (
-        st.file_uploader("File to import", type=["csv", "xlsx"], key="data_import_file")
-        if may_write(user, "data.import", "check and import a file")
+        st.file_uploader(_("File to import"), type=["csv", "xlsx"], key="data_import_file")
+        if may_write(user, "data.import", _("check and import a file"))
         else None
     )
     if upload is not None:
-        table = None if table_choice.startswith("(") else table_choice
+        table = None if table_choice == DETECT else table_choice
         payload = upload.getvalue()
         try:
             preview = import_file(
@@ -168,20 +190,29 @@ with tab_import:
             shown = exc.problems[:PROBLEMS_LISTED]
             more = len(exc.problems) - len(shown)
             st.error(
-                f"**{upload.name} was rejected; nothing was written.** "
-                f"{len(exc.problems)} problem(s) to fix:\n\n"
+                _("**{file} was rejected; nothing was written.** {n} problem(s) to fix:").format(
+                    file=upload.name, n=numbers.count(len(exc.problems), locale=loc)
+                )
+                + "\n\n"
                 + "\n".join(f"- {p}" for p in shown)
-                + (f"\n- ... and {more} more (see the table below)" if more > 0 else "")
+                + (
+                    "\n- "
+                    + _("... and {n} more (see the table below)").format(
+                        n=numbers.count(more, locale=loc)
+                    )
+                    if more > 0
+                    else ""
+                )
             )
             if more > 0:
                 st.dataframe(
                     pd.DataFrame(
                         [
                             {
-                                "table": p.table,
-                                "row": p.row,
-                                "column": p.column,
-                                "problem": p.message,
+                                _("table"): p.table,
+                                _("row"): p.row,
+                                _("column"): p.column,
+                                _("problem"): p.message,
                             }
                             for p in exc.problems
                         ]
@@ -192,9 +223,15 @@ with tab_import:
                     placeholder=MISSING,
                 )
         else:
-            st.success(f"{upload.name} is valid: {preview.summary()}.")
+            st.success(
+                _("{file} is valid: {summary}.").format(file=upload.name, summary=preview.summary())
+            )
             for t in preview.tables:
-                st.write(f"**{t.spec.label}** ({len(t.records)} rows)")
+                st.write(
+                    ngettext(
+                        "**{table}** ({n} row)", "**{table}** ({n} rows)", len(t.records)
+                    ).format(table=_(t.spec.label), n=numbers.count(len(t.records), locale=loc))
+                )
                 st.dataframe(
                     pd.DataFrame([r.model_dump() for r in t.records]),
                     hide_index=True,
@@ -202,8 +239,10 @@ with tab_import:
                     placeholder=MISSING,
                 )
             if not can(user, "data.import"):
-                st.info("Only an admin can import data: sign in as an admin to write these rows.")
-            elif st.button("Import these rows", type="primary", key="data_import_go"):
+                st.info(
+                    _("Only an admin can import data: sign in as an admin to write these rows.")
+                )
+            elif st.button(_("Import these rows"), type="primary", key="data_import_go"):
                 try:
                     report = import_file(
                         eng,
@@ -217,29 +256,37 @@ with tab_import:
                 except ImportRejected as exc:
                     st.error(str(exc))
                 except PermissionDenied as exc:
-                    st.error(f"Not imported: {exc}.")
+                    st.error(_("Not imported: {error}.").format(error=exc))
                 else:
                     clear_data_caches()
                     # Rerun so every tab above shows the new rows; the message survives it.
-                    st.session_state["data_import_flash"] = (
-                        f"Imported {upload.name}: {report.summary()}."
+                    st.session_state["data_import_flash"] = _("Imported {file}: {summary}.").format(
+                        file=upload.name, summary=report.summary()
                     )
                     st.rerun()
 
 with tab_dl:
-    st.markdown("Exports re-import to identical rows.")
+    st.markdown(_("Exports re-import to identical rows."))
+    if not loc.startswith("en"):
+        st.caption(
+            _(
+                "The files keep their column names in English, as the importer reads them, "
+                "so an export re-imports in any language."
+            )
+        )
     tables = export_all(eng)
     cols = st.columns(len(tables) + 1)
     for col, (name, tbl) in zip(cols, tables.items(), strict=False):
+        file_name = f"{name}.csv"  # the button shows the file's name, the same in any language
         col.download_button(
-            f"{name}.csv",
+            file_name,
             csv_bytes(tbl),
-            file_name=f"{name}.csv",
+            file_name=file_name,
             mime="text/csv",
             key=f"data_dl_{name}",
         )
     cols[-1].download_button(
-        "All tables (.xlsx)",
+        _("All tables (.xlsx)"),
         xlsx_bytes(tables),
         file_name="fomento-data.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -34,6 +34,7 @@ from model.planning.charts import range_chart, recovery_chart
 from model.store import db
 from model.store.repository import load_evidence_dataset
 from pages import _charts
+from pages._i18n import _, ngettext, number_locale
 from pages._shared import engine, md, warn_stored_problems
 
 NOMINAL = "nominal"
@@ -69,53 +70,63 @@ def _dataset(url: str, _eng: Engine) -> EvidenceDataset:
 
 @st.cache_data(ttl=60, show_spinner=False)
 def _metrics(
-    url: str, price_year: int | None, discount_rate: float, horizon: int, _eng: Engine
+    url: str,
+    price_year: int | None,
+    discount_rate: float,
+    horizon: int,
+    lang: str,
+    _eng: Engine,
 ) -> list[ProgrammeMetrics]:
     # The same call `fomento evidence` makes, so page and CLI agree on every figure.
+    # Keyed on the reader's locale: the metrics carry text (warnings) in their language.
     return compute_programme_metrics(_dataset(url, _eng), price_year, discount_rate, horizon)
 
 
-st.title("Evidence")
+st.title(_("Evidence"))
 st.caption(
-    "Programmes compared on cost per network and enterprise, return per dollar, leverage "
-    "and cost recovery. Ranges stay ranges; every number opens to its formula, the figures "
-    "it uses and the passage of the source document they come from."
+    _(
+        "Programmes compared on cost per network and enterprise, return per dollar, leverage "
+        "and cost recovery. Ranges stay ranges; every number opens to its formula, the figures "
+        "it uses and the passage of the source document they come from."
+    )
 )
+loc = number_locale()
 eng = engine()
 url = db.database_url()
 warn_stored_problems(url)
 dataset = _dataset(url, eng)
 if not dataset.programmes:
-    st.info("No programmes yet: run `fomento db seed` or import evidence on the Data page.")
+    st.info(_("No programmes yet: run `fomento db seed` or import evidence on the Data page."))
     st.stop()
 
 # Settings: how money is expressed and discounted.
 years = sorted((d.year for d in dataset.deflators), reverse=True)
 s1, s2, s3 = st.columns(3)
 price_choice = s1.selectbox(
-    "Price year",
+    _("Price year"),
     [NOMINAL, *(str(y) for y in years)],
+    format_func=lambda y: _("nominal") if y == NOMINAL else y,
     key="evidence_price_year",
-    help="Constant US$ of this year (US CPI-U); nominal keeps each figure's own year.",
+    help=_("Constant US$ of this year (US CPI-U); nominal keeps each figure's own year."),
 )
 discount_pct = s2.slider(
-    "Discount rate (% a year)",
+    _("Discount rate (% a year)"),
     0.0,
     MAX_DISCOUNT_PCT,
     DEFAULT_DISCOUNT_PCT,
     step=0.5,
     format="%.1f %%",
     key="evidence_discount_pct",
-    help="Used by net present values.",
+    help=_("Used by net present values."),
 )
 horizon = int(
     s3.number_input(
-        "Horizon (years)",
+        _("Horizon (years)"),
         min_value=1,
         max_value=100,
         value=DEFAULT_HORIZON,
         key="evidence_horizon",
-        help="Years of cash flows discounted.",
+        help=_("Years of cash flows discounted."),
     )
 )
 price_year = None if price_choice == NOMINAL else int(price_choice)
@@ -125,41 +136,61 @@ discount_rate = discount_pct / 100
 options = filter_options(dataset.programmes)
 f1, f2, f3 = st.columns(3)
 instruments = f1.multiselect(
-    "Instrument", options.instruments, format_func=instrument_label, key="evidence_instrument"
+    _("Instrument"), options.instruments, format_func=instrument_label, key="evidence_instrument"
 )
-places = f2.multiselect("Country or region", options.places, key="evidence_place")
+places = f2.multiselect(_("Country or region"), options.places, key="evidence_place")
 period = None
 if options.first_year is not None and options.last_year is not None:
     period = f3.slider(
-        "Period (programmes active in)",
+        _("Period (programmes active in)"),
         options.first_year,
         options.last_year,
         (options.first_year, options.last_year),
         key="evidence_period",
     )
 include_undated = f3.checkbox(
-    "Include programmes that state no period", value=True, key="evidence_undated"
+    _("Include programmes that state no period"), value=True, key="evidence_undated"
 )
 
 try:
     flt = EvidenceFilter(tuple(instruments), tuple(places), period, include_undated)
-    all_metrics = _metrics(url, price_year, discount_rate, horizon, eng)
+    all_metrics = _metrics(url, price_year, discount_rate, horizon, loc, eng)
 except ValueError as exc:
-    st.error(f"Cannot compute the metrics: {exc}")
+    st.error(_("Cannot compute the metrics: {error}").format(error=exc))
     st.stop()
 shown = keep(all_metrics, selected_ids(dataset.programmes, flt))
 rows = metrics_table(shown)
-money = "nominal US$ of each figure's year" if price_year is None else f"US$ of {price_year}"
+money = (
+    _("nominal US$ of each figure's year")
+    if price_year is None
+    else _("US$ of {year}").format(year=price_year)
+)
 st.write(
-    f"**{len(shown)} of {len(all_metrics)} programmes**, {len(rows)} rows; money in {money}, "
-    f"discount rate {discount_pct:g} %, horizon {horizon} years."
+    ngettext(
+        "**{shown} of {n} programme**, {rows} rows; money in {money}, "
+        "discount rate {rate}, horizon {horizon} years.",
+        "**{shown} of {n} programmes**, {rows} rows; money in {money}, "
+        "discount rate {rate}, horizon {horizon} years.",
+        len(all_metrics),
+    ).format(
+        shown=numbers.count(len(shown), locale=loc),
+        n=numbers.count(len(all_metrics), locale=loc),
+        rows=numbers.count(len(rows), locale=loc),
+        money=money,
+        rate=numbers.number(discount_pct, 0 if discount_pct.is_integer() else 1, locale=loc) + " %",
+        horizon=numbers.count(horizon, locale=loc),
+    )
 )
 
 notes = mix_notes(shown)
 if notes:
     st.warning(
-        "**Not averaged.** This selection mixes figures that cannot be pooled; rows marked "
-        f"{WARNING_MARK} say why:\n" + "\n".join(f"- {md(n)}" for n in notes),
+        _(
+            "**Not averaged.** This selection mixes figures that cannot be pooled; rows "
+            "marked {mark} say why:"
+        ).format(mark=WARNING_MARK)
+        + "\n"
+        + "\n".join(f"- {md(n)}" for n in notes),
         icon=":material/warning:",
     )
 
@@ -169,6 +200,7 @@ if not table.empty:
     table["flag"] = [warning_flag(r) for r in rows]
     table["shown"] = [shown_value(r) for r in rows]
     table["instrument"] = table["instrument"].map(instrument_label)
+    table["label"] = table["label"].map(_)
     table = table[TABLE_COLUMNS]
 st.dataframe(
     table,
@@ -177,23 +209,23 @@ st.dataframe(
     width="stretch",
     key="evidence_table",
     column_config={
-        "flag": st.column_config.TextColumn(WARNING_MARK, width="small", help="Has a warning"),
-        "programme_id": st.column_config.TextColumn("Id", pinned=True),
-        "programme": st.column_config.TextColumn("Programme", width="medium"),
-        "instrument": st.column_config.TextColumn("Instrument"),
-        "qualifier": st.column_config.TextColumn("Which figure"),
-        "unit": st.column_config.TextColumn("Unit"),
-        "basis": st.column_config.TextColumn("Growth basis"),
-        "period": st.column_config.TextColumn("Period"),
-        "sources": st.column_config.TextColumn("Sources", width="large"),
-        "label": st.column_config.TextColumn("Metric", width="medium"),
-        "shown": st.column_config.TextColumn("Value (range)", help="Shares in %"),
-        "value": st.column_config.NumberColumn("Value", format="localized"),
-        "low": st.column_config.NumberColumn("Low", format="localized"),
-        "high": st.column_config.NumberColumn("High", format="localized"),
-        "price_year": st.column_config.NumberColumn("Price year", format="%d"),
-        "warnings": st.column_config.TextColumn("Warnings", width="large"),
-        "programme_warnings": st.column_config.TextColumn("Programme warnings", width="large"),
+        "flag": st.column_config.TextColumn(WARNING_MARK, width="small", help=_("Has a warning")),
+        "programme_id": st.column_config.TextColumn(_("Id"), pinned=True),
+        "programme": st.column_config.TextColumn(_("Programme"), width="medium"),
+        "instrument": st.column_config.TextColumn(_("Instrument")),
+        "qualifier": st.column_config.TextColumn(_("Which figure")),
+        "unit": st.column_config.TextColumn(_("Unit")),
+        "basis": st.column_config.TextColumn(_("Growth basis")),
+        "period": st.column_config.TextColumn(_("Period")),
+        "sources": st.column_config.TextColumn(_("Sources"), width="large"),
+        "label": st.column_config.TextColumn(_("Metric"), width="medium"),
+        "shown": st.column_config.TextColumn(_("Value (range)"), help=_("Shares in %")),
+        "value": st.column_config.NumberColumn(_("Value"), format="localized"),
+        "low": st.column_config.NumberColumn(_("Low"), format="localized"),
+        "high": st.column_config.NumberColumn(_("High"), format="localized"),
+        "price_year": st.column_config.NumberColumn(_("Price year"), format="%d"),
+        "warnings": st.column_config.TextColumn(_("Warnings"), width="large"),
+        "programme_warnings": st.column_config.TextColumn(_("Programme warnings"), width="large"),
     },
 )
 
@@ -204,7 +236,7 @@ assumptions = Assumptions(
     horizon,
     dataset.deflators[0].source if dataset.deflators else "none",
 )
-d1, d2, _ = st.columns([1, 1, 4])
+d1, d2, _spacer = st.columns([1, 1, 4])
 d1.download_button(
     "CSV",
     to_csv(rows),
@@ -213,7 +245,7 @@ d1.download_button(
     icon=":material/download:",
     on_click="ignore",
     key="evidence_dl_csv",
-    help="The rows shown; with no filter, the same as `fomento evidence --format csv`.",
+    help=_("The rows shown; with no filter, the same as `fomento evidence --format csv`."),
 )
 d2.download_button(
     "Excel",
@@ -223,26 +255,28 @@ d2.download_button(
     icon=":material/download:",
     on_click="ignore",
     key="evidence_dl_xlsx",
-    help="Sheets: metrics, sources, assumptions.",
+    help=_("Sheets: metrics, sources, assumptions."),
 )
 
-st.subheader("Charts")
-unit = "nominal US$" if price_year is None else f"US$ of {price_year}"
-tabs = st.tabs(["Return per dollar", "Cost per unit", "Public vs total", "Cost recovery"])
+st.subheader(_("Charts"))
+unit = _("nominal US$") if price_year is None else _("US$ of {year}").format(year=price_year)
+tabs = st.tabs(
+    [_("Return per dollar"), _("Cost per unit"), _("Public vs total"), _("Cost recovery")]
+)
 views = (
-    (tabs[0], range_points(shown, RETURN_KEYS), "returns", "US$ of benefit per US$"),
+    (tabs[0], range_points(shown, RETURN_KEYS), "returns", _("US$ of benefit per US$")),
     (tabs[1], range_points(shown, UNIT_COST_KEYS), "unit-costs", unit),
-    (tabs[2], range_points(shown, LEVERAGE_KEYS), "leverage", "US$ per US$"),
+    (tabs[2], range_points(shown, LEVERAGE_KEYS), "leverage", _("US$ per US$")),
 )
 titles = {
-    "returns": "Return per dollar (bar: range; point: value as stated)",
-    "unit-costs": f"Cost per network and per enterprise reached ({unit})",
-    "leverage": "Return per total vs per public dollar, and leverage",
+    "returns": _("Return per dollar (bar: range; point: value as stated)"),
+    "unit-costs": _("Cost per network and per enterprise reached ({unit})").format(unit=unit),
+    "leverage": _("Return per total vs per public dollar, and leverage"),
 }
 for tab, points, name, axis in views:
     with tab:
         if not points:
-            st.info("No programme in this selection states the figures for this chart.")
+            st.info(_("No programme in this selection states the figures for this chart."))
             continue
         fmt = ",.0f" if name == "unit-costs" else ",.2f"
         chart = range_chart(points, titles[name], axis, fmt, name == "unit-costs")
@@ -250,24 +284,29 @@ for tab, points, name, axis in views:
 with tabs[3]:
     path = recovery_points(shown, dataset.programmes)
     if not path:
-        st.info("No programme in this selection states a cost-recovery path.")
+        st.info(_("No programme in this selection states a cost-recovery path."))
     else:
         _charts.show(recovery_chart(path), f"{stem}-recovery", "evidence_recovery")
 
-st.subheader("Where every number comes from")
+st.subheader(_("Where every number comes from"))
 st.caption(
-    "One panel per programme in the selection: its warnings first, then each metric with "
-    "its formula, the figures it uses as the source states them, and the passages cited."
+    _(
+        "One panel per programme in the selection: its warnings first, then each metric with "
+        "its formula, the figures it uses as the source states them, and the passages cited."
+    )
 )
 with_metrics = [pm for pm in shown if pm.metrics or pm.warnings]
 records = {r.evidence_id: r for r in dataset.records}
 for pm in with_metrics:
     mark = f" {WARNING_MARK}" if pm.warnings else ""
-    with st.expander(f"{pm.programme_id}: {pm.name} ({len(pm.metrics)} metrics){mark}"):
+    heading = ngettext(
+        "{id}: {name} ({n} metric){mark}", "{id}: {name} ({n} metrics){mark}", len(pm.metrics)
+    ).format(id=pm.programme_id, name=pm.name, n=len(pm.metrics), mark=mark)
+    with st.expander(heading):
         for w in pm.warnings:
             st.warning(md(w), icon=":material/warning:")
         if not pm.metrics:
-            st.write("No metric can be computed from the stated figures.")
+            st.write(_("No metric can be computed from the stated figures."))
         for ex in explain(pm, records):
             inputs = "; ".join(
                 f"{i.evidence_id} {i.metric}"
@@ -277,9 +316,10 @@ for pm in with_metrics:
             )
             lines = [
                 md(f"**{ex.label}: {ex.shown}** ({ex.unit})"),
-                f"- Formula: `{ex.formula}`",  # a code span shows "$" as it is
-                md(f"- Inputs: {inputs}"),
-                md("- Sources: " + "; ".join(ex.citations)),
+                # A code span shows "$" as it is.
+                _("- Formula: `{formula}`").format(formula=ex.formula),
+                md(_("- Inputs: {inputs}").format(inputs=inputs)),
+                md(_("- Sources: {sources}").format(sources="; ".join(ex.citations))),
                 *(md(f"- {WARNING_MARK} {w}") for w in ex.warnings),
             ]
             st.markdown("\n".join(lines))
