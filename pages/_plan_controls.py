@@ -18,17 +18,25 @@ import streamlit as st
 from model.allocator.scenario import MEASURES, SOLVERS, ObjectiveKind
 from model.domain.candidates import KIND_LABELS, KINDS, Candidate
 from model.formatting import numbers
+from model.formatting.i18n import N_, Labels
 from model.planning.inputs import PerYearMode, PlanInputs, locked_from_funding, with_net_fees
 from model.planning.workbook import OBJECTIVE_WORDS
 from model.screening.net import NetAssessment, latest
+from pages._i18n import _, ngettext
 from pages._plan_state import plan_state
 
 OBJECTIVES = OBJECTIVE_WORDS  # one wording of the objectives: page, workbook and brief
-YEAR_MODES = {
-    "equal": "Equal share of the total each year",
-    "custom": "Set each year",
-    "none": "No yearly limit",
-}
+YEAR_MODES = Labels(
+    {
+        "equal": N_("Equal share of the total each year"),
+        "custom": N_("Set each year"),
+        "none": N_("No yearly limit"),
+    }
+)
+# The objective's measures in words (the keys are the scenario's measure names).
+MEASURE_WORDS = Labels(
+    {"benefit": N_("benefit"), "enterprises": N_("enterprises"), "jobs": N_("jobs")}
+)
 BUDGET_STEP = 250_000.0
 DEFAULT_WEIGHTS = {"benefit": 1.0, "enterprises": 0.0, "jobs": 0.0}
 RULE_KEYS = {
@@ -107,7 +115,7 @@ def _on_lock() -> None:
     locked = locked_from_funding(state.result.funding) if state.result is not None else ()
     if not locked:
         ss["plan_lock"] = False
-        state.lock_msg = "Solve (or reopen a saved scenario) first: nothing is funded yet."
+        state.lock_msg = _("Solve (or reopen a saved scenario) first: nothing is funded yet.")
         return
     state.locked, state.on_top = locked, True
 
@@ -117,15 +125,17 @@ def _budget(c: Any) -> None:
     locked = sum(lk.amount for lk in state.locked)
     on_top = state.on_top and locked > 0
     c.number_input(
-        f"New money on top of {numbers.money(locked)} locked (US$)"
+        _("New money on top of {amount} locked (US$)").format(amount=numbers.money(locked))
         if on_top
-        else "Total budget (US$)",
+        else _("Total budget (US$)"),
         min_value=0.0,
         step=BUDGET_STEP,
         format="%.0f",
         key="plan_total",
-        help="Public money over the whole horizon. The domain brief's question is US$5 M over "
-        "4 years; MIF projects ranged from US$150,000 to over US$1.5 M (004 section 2.1).",
+        help=_(
+            "Public money over the whole horizon. The domain brief's question is US$5 M over "
+            "4 years; MIF projects ranged from US$150,000 to over US$1.5 M (004 section 2.1)."
+        ),
     )
     # A number input cannot group digits (sprintf.js formats): the amount, readable, below it.
     c.caption(numbers.money(st.session_state.get("plan_total")))
@@ -140,33 +150,37 @@ def controls(cands: Sequence[Candidate]) -> PlanInputs:
         ss[key] = [c for c in ss.get(key, []) if c in label]
     c1, c2, c3, c4 = st.columns([2, 1, 2, 1])
     _budget(c1)
-    h = int(c2.number_input("Horizon (years)", 1, 10, step=1, key="plan_horizon"))
+    h = int(c2.number_input(_("Horizon (years)"), 1, 10, step=1, key="plan_horizon"))
     objective = c3.selectbox(
-        "Objective",
+        _("Objective"),
         list(OBJECTIVES),
         format_func=OBJECTIVES.__getitem__,
         key="plan_objective",
-        help="What the plan maximises (or, for least cost, minimises subject to the targets "
-        "under Objective options).",
+        help=_(
+            "What the plan maximises (or, for least cost, minimises subject to the targets "
+            "under Objective options)."
+        ),
     )
     solver = c4.selectbox(
-        "Solver",
+        _("Solver"),
         list(SOLVERS),
         format_func=str.upper,
         key="plan_solver",
-        help="HiGHS (default) or CBC; both give the same optimum and shadow prices.",
+        help=_("HiGHS (default) or CBC; both give the same optimum and shadow prices."),
     )
 
-    with st.expander("a. Budgets: total and per year"):
-        st.toggle("Enabled", key="plan_on_budget", help="Off: no budget limit at all.")
+    with st.expander(_("a. Budgets: total and per year")):
+        st.toggle(_("Enabled"), key="plan_on_budget", help=_("Off: no budget limit at all."))
         mode = st.radio(
-            "Per-year budget",
+            _("Per-year budget"),
             list(YEAR_MODES),
             format_func=YEAR_MODES.__getitem__,
             key="plan_year_mode",
             horizontal=True,
-            help="Donor programmes are phased: Honduras ~US$680,000 over 5 years, Nicaragua "
-            "phase 2 US$1.3 M over three years (002 Honduras, Nicaragua).",
+            help=_(
+                "Donor programmes are phased: Honduras ~US$680,000 over 5 years, Nicaragua "
+                "phase 2 US$1.3 M over three years (002 Honduras, Nicaragua)."
+            ),
         )
         per_year: list[float] = []
         if mode == "custom":
@@ -176,142 +190,171 @@ def controls(cands: Sequence[Candidate]) -> PlanInputs:
                 ss.setdefault(key, float(ss["plan_total"]) / h)
                 per_year.append(
                     year_cols[(t - 1) % len(year_cols)].number_input(
-                        f"Year {t} (US$)", min_value=0.0, step=50_000.0, format="%.0f", key=key
+                        _("Year {n} (US$)").format(n=t),
+                        min_value=0.0,
+                        step=50_000.0,
+                        format="%.0f",
+                        key=key,
                     )
                 )
                 year_cols[(t - 1) % len(year_cols)].caption(numbers.money(ss[key]))
-        st.toggle("Carry unspent money to the next year", key="plan_carry")
+        st.toggle(_("Carry unspent money to the next year"), key="plan_carry")
 
-    with st.expander("b. Candidate limits and commitments"):
-        st.toggle("Enabled", key="plan_on_limits")
+    with st.expander(_("b. Candidate limits and commitments")):
+        st.toggle(_("Enabled"), key="plan_on_limits")
         st.multiselect(
-            "Committed candidates (funded at full scale)",
+            _("Committed candidates (funded at full scale)"),
             ids,
             format_func=label.__getitem__,
             key="plan_committed",
-            help="Rule b `mandatory`: these must reach full scale, e.g. networks already "
-            "promised support.",
+            help=_(
+                "Rule b `mandatory`: these must reach full scale, e.g. networks already "
+                "promised support."
+            ),
         )
         state = plan_state()
         msg, state.lock_msg = state.lock_msg, None
         if msg:
             st.warning(msg)
         st.toggle(
-            "Lock current spending and optimise only new money",
+            _("Lock current spending and optimise only new money"),
             key="plan_lock",
             on_change=_on_lock,
-            help="Fixes every amount of the last solved (or reopened) plan, candidate by "
-            "candidate and year by year (rule b `locked`), and adds the budget above on top "
-            "of those amounts as new money; the optimiser places only the new money.",
+            help=_(
+                "Fixes every amount of the last solved (or reopened) plan, candidate by "
+                "candidate and year by year (rule b `locked`), and adds the budget above on "
+                "top of those amounts as new money; the optimiser places only the new money."
+            ),
         )
         if state.locked:
             n = len({lk.candidate for lk in state.locked})
-            st.caption(f"{len(state.locked)} amounts of {n} candidates are locked.")
+            st.caption(
+                ngettext(
+                    "{amounts} amounts of {n} candidates are locked.",
+                    "{amounts} amounts of {n} candidates are locked.",
+                    n,
+                ).format(amounts=numbers.count(len(state.locked)), n=numbers.count(n))
+            )
         st.multiselect(
-            "Go/no-go candidates (funded at their minimum viable size or not at all)",
+            _("Go/no-go candidates (funded at their minimum viable size or not at all)"),
             ids,
             format_func=label.__getitem__,
             key="plan_go_no_go",
-            help="Makes the model a MILP. MIF projects start at about US$150,000 (004 "
-            "section 2.1): below some size a project is not worth running.",
+            help=_(
+                "Makes the model a MILP. MIF projects start at about US$150,000 (004 "
+                "section 2.1): below some size a project is not worth running."
+            ),
         )
-        st.slider("Minimum viable scale (%)", 0, 100, step=5, key="plan_min_viable")
+        st.slider(_("Minimum viable scale (%)"), 0, 100, step=5, key="plan_min_viable")
 
-    with st.expander("c. Subsidy band: public share of each candidate's cost"):
-        st.toggle("Enabled", key="plan_on_band")
+    with st.expander(_("c. Subsidy band: public share of each candidate's cost")):
+        st.toggle(_("Enabled"), key="plan_on_band")
         st.caption(
-            "Each candidate's public share stays between its floor and ceiling (candidate "
-            "data). Ludhiana: UNIDO 20 %, private sector 74 %, others 6 % (003 Ludhiana box); "
-            "Mexico PII: one third each (002 Mexico)."
+            _(
+                "Each candidate's public share stays between its floor and ceiling (candidate "
+                "data). Ludhiana: UNIDO 20 %, private sector 74 %, others 6 % (003 Ludhiana "
+                "box); Mexico PII: one third each (002 Mexico)."
+            )
         )
-        avg_on = st.toggle("Cap the average public share of the portfolio", key="plan_avg_on")
+        avg_on = st.toggle(_("Cap the average public share of the portfolio"), key="plan_avg_on")
         st.slider(
-            "Average public share at most (%)",
+            _("Average public share at most (%)"),
             0,
             100,
             step=5,
             key="plan_avg_share",
             disabled=not avg_on,
-            help="Full self-financing is neither realistic nor wanted, but dependency is "
-            "a risk (000 para 65; 002 Honduras, CERTEC).",
+            help=_(
+                "Full self-financing is neither realistic nor wanted, but dependency is "
+                "a risk (000 para 65; 002 Honduras, CERTEC)."
+            ),
         )
 
-    with st.expander("d. Cost recovery: broker fees"):
-        st.toggle("Enabled", key="plan_on_recovery")
+    with st.expander(_("d. Cost recovery: broker fees")):
+        st.toggle(_("Enabled"), key="plan_on_recovery")
         st.number_input(
-            "Minimum fee revenue over the horizon (US$)",
+            _("Minimum fee revenue over the horizon (US$)"),
             min_value=0.0,
             step=10_000.0,
             format="%.0f",
             key="plan_min_fee",
-            help="Brokers' subsidy is at most (1 - fee share) x cost. EMASIM paid no fees for "
-            "3 years, then 20 %, then over 40 % (002 Box 1); CERTEC covered over 50 % of its "
-            "annual cost with US$60,000 of revenue (002 Honduras).",
+            help=_(
+                "Brokers' subsidy is at most (1 - fee share) x cost. EMASIM paid no fees for "
+                "3 years, then 20 %, then over 40 % (002 Box 1); CERTEC covered over 50 % of "
+                "its annual cost with US$60,000 of revenue (002 Honduras)."
+            ),
         )
 
-    with st.expander("e. Matching grants"):
+    with st.expander(_("e. Matching grants")):
         st.toggle(
-            "Enabled",
+            _("Enabled"),
             key="plan_on_grants",
-            help="Grant <= match ratio x partner match and <= cap; only proposals that passed "
-            "screening (at least three entities incl. enterprises and knowledge "
-            "institutions, 004 section V).",
+            help=_(
+                "Grant <= match ratio x partner match and <= cap; only proposals that passed "
+                "screening (at least three entities incl. enterprises and knowledge "
+                "institutions, 004 section V)."
+            ),
         )
 
-    with st.expander("f. Broker capacity"):
-        st.toggle("Enabled", key="plan_on_capacity")
+    with st.expander(_("f. Broker capacity")):
+        st.toggle(_("Enabled"), key="plan_on_capacity")
         st.number_input(
-            "Networks existing brokers can already serve",
+            _("Networks existing brokers can already serve"),
             min_value=0.0,
             step=1.0,
             format="%.0f",
             key="plan_networks",
-            help="Networks needing a broker <= this + networks served by funded broker "
-            "programmes. CERTEC trained 71 brokers who organised 59 networks/clusters with "
-            "1,200 enterprises (002 Honduras).",
+            help=_(
+                "Networks needing a broker <= this + networks served by funded broker "
+                "programmes. CERTEC trained 71 brokers who organised 59 networks/clusters "
+                "with 1,200 enterprises (002 Honduras)."
+            ),
         )
 
-    with st.expander("g. Policy mix: instruments and lagging regions"):
-        st.toggle("Enabled", key="plan_on_mix")
+    with st.expander(_("g. Policy mix: instruments and lagging regions")):
+        st.toggle(_("Enabled"), key="plan_on_mix")
         st.slider(
-            "Lagging regions' floor (% of public funding)",
+            _("Lagging regions' floor (% of public funding)"),
             0,
             100,
             step=5,
             key="plan_lagging",
-            help="Territorial equity: the MIF cluster works on territorial competitiveness "
-            "(004 section V); the demo asks for at least 30 %.",
+            help=_(
+                "Territorial equity: the MIF cluster works on territorial competitiveness "
+                "(004 section V); the demo asks for at least 30 %."
+            ),
         )
         for k in KINDS:
             st.slider(
-                f"{KIND_LABELS[k]}: share of public funding (%)",
+                _("{instrument}: share of public funding (%)").format(instrument=_(KIND_LABELS[k])),
                 0,
                 100,
                 step=5,
                 key=f"plan_kind_{k}",
-                help="Keeps the mix balanced; the demo caps each instrument at 60 %.",
+                help=_("Keeps the mix balanced; the demo caps each instrument at 60 %."),
             )
 
-    with st.expander("Objective options: weights, targets, diminishing returns"):
+    with st.expander(_("Objective options: weights, targets, diminishing returns")):
         cols = st.columns(3)
         for i, m in enumerate(MEASURES):
+            words = MEASURE_WORDS.get(m, m)
             cols[i].number_input(
-                f"Weight per unit of {m}",
+                _("Weight per unit of {measure}").format(measure=words),
                 min_value=0.0,
                 format="%g",
                 key=f"plan_w_{m}",
                 disabled=objective != "weighted",
-                help="For the weighted objective, e.g. 1 per US$ of benefit, 5,000 per job.",
+                help=_("For the weighted objective, e.g. 1 per US$ of benefit, 5,000 per job."),
             )
             cols[i].number_input(
-                f"Target: at least this many {m} (0 = none)",
+                _("Target: at least this many {measure} (0 = none)").format(measure=words),
                 min_value=0.0,
                 format="%g",
                 key=f"plan_t_{m}",
-                help="Least totals the plan must reach; needed for least cost.",
+                help=_("Least totals the plan must reach; needed for least cost."),
             )
         st.toggle(
-            "Diminishing returns (the first third of each candidate's scale pays most)",
+            _("Diminishing returns (the first third of each candidate's scale pays most)"),
             key="plan_dr",
         )
 
@@ -358,33 +401,49 @@ def net_fees(
         return tuple(cands)
     ss["plan_net_brokers"] = [c for c in ss.get("plan_net_brokers", []) if c in brokers]
     last = latest(assessments)
-    with st.expander("d2. Broker fees from a network's NET stage"):
+    with st.expander(_("d2. Broker fees from a network's NET stage")):
         if not last:
-            st.caption("No NET assessments yet: import them on the Networks page.")
+            st.caption(_("No NET assessments yet: import them on the Networks page."))
             return tuple(cands)
-        stage = {n: a.stage or "before promotion" for n, a in last.items()}
+        stage = {n: a.stage or _("before promotion") for n, a in last.items()}
         network = st.selectbox(
-            "Network",
+            _("Network"),
             sorted(last),
-            format_func=lambda n: f"{n}: {last[n].network_name} (stage: {stage[n]})",
+            format_func=lambda n: _("{id}: {name} (stage: {stage})").format(
+                id=n, name=last[n].network_name, stage=stage[n]
+            ),
             key="plan_net_network",
-            help="The network's latest NET assessment sets the fee share its clients pay "
-            "(EMASIM: no fees for 3 years, then 20 %, then over 40 %; 002 Box 1).",
+            help=_(
+                "The network's latest NET assessment sets the fee share its clients pay "
+                "(EMASIM: no fees for 3 years, then 20 %, then over 40 %; 002 Box 1)."
+            ),
         )
         chosen = st.multiselect(
-            "Broker programmes that serve this network",
+            _("Broker programmes that serve this network"),
             list(brokers),
             format_func=brokers.__getitem__,
             key="plan_net_brokers",
-            help="Their fee schedule (candidate data) is replaced, for this plan only, by "
-            "the stage's fee share in every year; the cost-recovery rule then uses it.",
+            help=_(
+                "Their fee schedule (candidate data) is replaced, for this plan only, by "
+                "the stage's fee share in every year; the cost-recovery rule then uses it."
+            ),
         )
         if not chosen:
             return tuple(cands)
         out = with_net_fees(cands, assessments, str(network), chosen)
         fees = next(c.fee_schedule for c in out if c.id == chosen[0])
         st.caption(
-            f"{len(chosen)} broker programme(s) take fee share {fees[0]:.0%} a year from "
-            f"{network}'s stage '{stage[str(network)]}'."
+            ngettext(
+                "{n} broker programme(s) take fee share {share} a year from {network}'s "
+                "stage '{stage}'.",
+                "{n} broker programme(s) take fee share {share} a year from {network}'s "
+                "stage '{stage}'.",
+                len(chosen),
+            ).format(
+                n=numbers.count(len(chosen)),
+                share=numbers.share(fees[0]),
+                network=network,
+                stage=stage[str(network)],
+            )
         )
         return out

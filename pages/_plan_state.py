@@ -48,15 +48,20 @@ class PlanState:
     """The budget controls read as new money on top of ``locked``."""
     lock_msg: str | None = None
     """Why the lock toggle switched itself off; shown once."""
+    solved_lang: str = ""
+    """The number locale (and so language) ``result``'s sentences were written in; "" for a
+    stored result reopened from the database."""
 
     def forget_result(self) -> None:
         """The inputs no longer match: drop the solved plan and its sweep."""
         self.result = None
         self.sweep = None
 
-    def keep_result(self, result: AllocationResult, scenario: Scenario) -> None:
-        """A new plan: keep it with the scenario it solves; the old sweep no longer applies."""
+    def keep_result(self, result: AllocationResult, scenario: Scenario, lang: str = "") -> None:
+        """A new plan: keep it with the scenario it solves (and the locale ``lang`` it was
+        written in, "" for a stored one); the old sweep no longer applies."""
         self.result, self.scenario, self.sweep = result, scenario, None
+        self.solved_lang = lang
 
 
 def plan_state() -> PlanState:

@@ -23,6 +23,7 @@ from model.allocator.result import AllocationResult
 from model.allocator.scenario import Scenario, load_scenario
 from model.domain.candidates import Candidate, Region
 from model.formatting import numbers
+from model.formatting.i18n import N_
 from model.formatting.numbers import MISSING
 from model.planning import charts as plan_charts
 from model.planning.inputs import (
@@ -57,6 +58,7 @@ from pages._handover import (
     take_dataset_to_open,
     take_scenario_to_open,
 )
+from pages._i18n import _, ngettext, number_locale
 from pages._plan_controls import clear_commitments, controls, net_fees, put_inputs
 from pages._plan_state import OpenedScenario, PlanState, plan_state
 from pages._shared import (
@@ -71,11 +73,16 @@ from pages._shared import (
 
 ss = st.session_state
 state: PlanState = plan_state()
-CHARTS = ("By kind and year", "By region", "Benefit vs cost", "Binding rules")
+# The chart switch: a key per chart, its label read in the reader's language where shown.
+CHARTS = {
+    "years": N_("By kind and year"),
+    "regions": N_("By region"),
+    "bubbles": N_("Benefit vs cost"),
+    "shadow": N_("Binding rules"),
+}
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@st.cache_data(max_entries=8, show_spinner=False, hash_funcs=BY_CONTENT)
 @st.cache_data(show_spinner=False)
 def _demo() -> Scenario:
     """The shipped demo scenario (data/scenarios/demo.json), read once per process."""
@@ -93,7 +100,7 @@ def _reset() -> None:
     put_inputs(default_inputs())
     state.forget_result()
     state.base, state.base_dataset, state.opened = None, None, None
-    st.toast("Inputs reset to the defaults.", icon=":material/restart_alt:")
+    st.toast(_("Inputs reset to the defaults."), icon=":material/restart_alt:")
 
 
 @st.cache_data(ttl=60, show_spinner=False)
@@ -110,13 +117,18 @@ def _assessments(url: str) -> tuple[NetAssessment, ...]:
     return tuple(fetch_net_assessments(_engine_for(url)))
 
 
+# The result holds the allocator's sentences, written in the reader's language and number
+# locale: ``lang`` (the number locale, e.g. es_CO) is part of the cache key, so a Spanish
+# reader never gets an English plan from the cache, nor the reverse.
 @st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_CONTENT)
-def _solve(scenario: Scenario, solver: str) -> AllocationResult:
+def _solve(scenario: Scenario, solver: str, lang: str) -> AllocationResult:
     return allocate(scenario, solver)
 
 
 @st.cache_data(max_entries=16, show_spinner=False, hash_funcs=BY_CONTENT)
-def _sweep(scenario: Scenario, factors: tuple[float, ...], solver: str) -> list[SweepPoint]:
+def _sweep(
+    scenario: Scenario, factors: tuple[float, ...], solver: str, lang: str
+) -> list[SweepPoint]:
     return sweep_budget(scenario, list(factors), solver)
 
 
@@ -126,7 +138,7 @@ def _open_saved(scenario_id: int) -> None:
         saved = get_scenario(engine(), scenario_id)
         sc, stored = saved.scenario, saved.result
     except ValueError as exc:
-        st.error(f"Cannot open saved scenario {scenario_id}: {exc}")
+        st.error(_("Cannot open saved scenario {id}: {error}").format(id=scenario_id, error=exc))
         return
     state.base, state.base_dataset = sc, saved.dataset
     ss[DATASET_WIDGET_KEY] = saved.dataset
@@ -151,28 +163,41 @@ def _apply_relaxation(indices: list[int]) -> None:
 
 
 def _run_solve(sc: Scenario) -> None:
-    with st.status("Solving…", expanded=False) as status:
-        st.write(f"{len(sc.candidates)} candidates over {sc.horizon_years} years")
-        bar = st.progress(10, text=f"Building and solving with {sc.solver.solver.upper()}")
-        result = _solve(sc, sc.solver.solver)
-        bar.progress(100, text="Explained: shadow prices, unfunded reasons, greedy baseline")
-        secs = result.seconds.get("total", 0.0)
+    lang = number_locale()
+    with st.status(_("Solving…"), expanded=False) as status:
+        n = len(sc.candidates)
+        st.write(
+            ngettext(
+                "{n} candidates over {years} years", "{n} candidates over {years} years", n
+            ).format(n=numbers.count(n), years=numbers.count(sc.horizon_years))
+        )
+        bar = st.progress(
+            10,
+            text=_("Building and solving with {solver}").format(solver=sc.solver.solver.upper()),
+        )
+        result = _solve(sc, sc.solver.solver, lang)
+        bar.progress(100, text=_("Explained: shadow prices, unfunded reasons, greedy baseline"))
+        secs = numbers.number(result.seconds.get("total", 0.0), 2)
         # An infeasible or failed solve must not show a check mark.
         ok = result.objective is not None
+        how = result.status.replace("_", " ")
         status.update(
-            label=f"Solved: {result.status.replace('_', ' ')} ({secs:.2f} s)"
+            label=_("Solved: {status} ({seconds} s)").format(status=how, seconds=secs)
             if ok
-            else f"No feasible plan: {result.status.replace('_', ' ')} ({secs:.2f} s)",
+            else _("No feasible plan: {status} ({seconds} s)").format(status=how, seconds=secs),
             state="complete" if ok else "error",
         )
-    state.keep_result(result, sc)
+    state.keep_result(result, sc, lang)
 
 
 # --- page -----------------------------------------------------------------------------
-st.title("Plan")
+st.title(_("Plan"))
 st.caption(
-    "Choose the candidates, the money and the rules; the allocator finds the plan with the "
-    "most benefit (or reach, jobs, or least cost) that keeps every rule, and explains it."
+    _(
+        "Choose the candidates, the money and the rules; the allocator finds the plan with "
+        "the most benefit (or reach, jobs, or least cost) that keeps every rule, and "
+        "explains it."
+    )
 )
 eng = engine()
 url = db.database_url()
@@ -183,7 +208,9 @@ if "plan_total" not in ss:
     put_inputs(default_inputs())
 if state.opened is not None:
     st.info(
-        f"Editing saved scenario '{state.opened.name}' (version {state.opened.version})",
+        _("Editing saved scenario '{name}' (version {version})").format(
+            name=state.opened.name, version=state.opened.version
+        ),
         icon=":material/edit:",
     )
 
@@ -196,26 +223,32 @@ base: Scenario | None = state.base
 if base is not None and state.base_dataset is not None and state.base_dataset not in names:
     names = [*names, state.base_dataset]
 if not names:
-    st.info("No planning candidates yet: run `fomento db seed` or import them on the Data page.")
+    st.info(_("No planning candidates yet: run `fomento db seed` or import them on the Data page."))
     st.stop()
 dataset = st.selectbox(
-    "Candidate set",
+    _("Candidate set"),
     names,
-    format_func=lambda n: f"{n} (illustrative)" if n == "demo" else n,
+    format_func=lambda n: _("{name} (illustrative)").format(name=n) if n == "demo" else n,
     key=DATASET_WIDGET_KEY,
     on_change=clear_commitments,
-    help="Planning datasets in the database; import your own on the Data page.",
+    help=_("Planning datasets in the database; import your own on the Data page."),
 )
 if base is not None and state.base_dataset == dataset:
     cands, regions = base.candidates, base.regions
-    st.caption(f"Using the {len(cands)} candidates saved with the scenario.")
+    st.caption(
+        ngettext(
+            "Using the {n} candidates saved with the scenario.",
+            "Using the {n} candidates saved with the scenario.",
+            len(cands),
+        ).format(n=numbers.count(len(cands)))
+    )
 else:
     base = None
     cands, regions = _candidate_set(url, dataset)
 if dataset == "demo":
     st.warning(ILLUSTRATIVE_NOTE, icon=":material/science:")
 if not cands:
-    st.info(f"The dataset '{dataset}' has no candidates.")
+    st.info(_("The dataset '{name}' has no candidates.").format(name=dataset))
     st.stop()
 
 inputs: PlanInputs = controls(cands)
@@ -223,60 +256,82 @@ try:
     cands = net_fees(cands, _assessments(url))
     scenario = build_scenario(cands, regions, inputs, base)
 except ValueError as exc:
-    st.error(f"Fix the inputs: {exc}")
+    st.error(_("Fix the inputs: {error}").format(error=exc))
     st.stop()
 
-b_solve, b_reset, _ = st.columns([1, 1.6, 5])
+b_solve, b_reset, _gap = st.columns([1, 1.6, 5])
 solve_clicked = b_solve.button(
-    "Solve", type="primary", key="plan_solve", icon=":material/play_arrow:"
+    _("Solve"), type="primary", key="plan_solve", icon=":material/play_arrow:"
 )
 b_reset.button(
-    "Reset to defaults",
+    _("Reset to defaults"),
     key="plan_reset",
     icon=":material/restart_alt:",
     on_click=_reset,
-    help="Every input back to the demo defaults; the current plan is dropped (saved ones stay).",
+    help=_("Every input back to the demo defaults; the current plan is dropped (saved ones stay)."),
 )
+lang = number_locale()
 if solve_clicked or state.solve_now:
     state.solve_now = False
     _run_solve(scenario)
 
+sc_now = state.scenario
+if state.result is not None and sc_now is not None and state.solved_lang not in ("", lang):
+    # The reader switched language: the same plan, its sentences in the new language (a
+    # reopened saved result keeps the words it was saved with: solved_lang is "").
+    state.keep_result(_solve(sc_now, sc_now.solver.solver, lang), sc_now, lang)
 result: AllocationResult | None = state.result
 solved: Scenario | None = state.scenario
 if result is None or solved is None:
-    st.info("Set the budget and rules, then press **Solve**.")
+    st.info(_("Set the budget and rules, then press **Solve**."))
     st.stop()
 if solved != scenario:
-    st.caption(":orange[The inputs changed since this plan was solved; press Solve to update.]")
+    st.caption(
+        ":orange["
+        + _("The inputs changed since this plan was solved; press Solve to update.")
+        + "]"
+    )
 
 # --- results -----------------------------------------------------------------------------
 summary = summary_sentence(result, solved)
-st.subheader("Result")
+st.subheader(_("Result"))
 limit_note = budget_limit_note(result, solved)
 if result.objective is None:
     st.error(md(summary), icon=":material/block:")
     if result.relaxation:
-        st.markdown("**Rules to relax** (the smallest changes that make the plan feasible):")
+        st.markdown(_("**Rules to relax** (the smallest changes that make the plan feasible):"))
         mine = [i for i, step in enumerate(result.relaxation) if step.applicable]
         for i, step in enumerate(result.relaxation):
             c1, c2 = st.columns([4, 1])
             if step.applicable:
                 c1.markdown(md(f"- *{step.family}*: {step.sentence}"))
                 c2.button(
-                    "Apply this relaxation",
+                    _("Apply this relaxation"),
                     key=f"plan_relax_{i}",
                     on_click=_apply_relaxation,
                     args=([i],),
                 )
             elif step.lever == "partners":
                 # Only partners can make this happen: a request, not a button.
-                c1.markdown(md(f"- *{step.family}*: **request to partners**: {step.sentence}"))
+                c1.markdown(
+                    md(
+                        _("- *{family}*: **request to partners**: {sentence}").format(
+                            family=step.family, sentence=step.sentence
+                        )
+                    )
+                )
             else:
-                why = step.why_not or "a candidate's own terms: change them on the Data page"
-                c1.markdown(md(f"- *{step.family}*: {step.sentence} (not applied here: {why})"))
+                why = step.why_not or _("a candidate's own terms: change them on the Data page")
+                c1.markdown(
+                    md(
+                        _("- *{family}*: {sentence} (not applied here: {why})").format(
+                            family=step.family, sentence=step.sentence, why=why
+                        )
+                    )
+                )
         if mine:
             st.button(
-                "Apply the planner's changes and solve",
+                _("Apply the planner's changes and solve"),
                 key="plan_relax_all",
                 on_click=_apply_relaxation,
                 args=(mine,),
@@ -288,24 +343,32 @@ else:
     if limit_note:
         st.warning(md(limit_note), icon=":material/account_balance_wallet:")
     m1, m2, m3, m4 = st.columns(4)
-    m1.metric("Public money allocated", numbers.money(result.total_public))
-    m2.metric("Enterprises reached", numbers.count(result.outcomes.get("enterprises", 0)))
-    m3.metric("Benefit", numbers.money(result.outcomes.get("benefit", 0)))
+    loc = number_locale()
+    m1.metric(_("Public money allocated"), numbers.money(result.total_public, locale=loc))
+    m2.metric(
+        _("Enterprises reached"),
+        numbers.count(result.outcomes.get("enterprises", 0), locale=loc),
+    )
+    m3.metric(_("Benefit"), numbers.money(result.outcomes.get("benefit", 0), locale=loc))
     m4.metric(
-        "Benefit per public dollar", numbers.money(result.return_per_public_dollar, cents=True)
+        _("Benefit per public dollar"),
+        numbers.money(result.return_per_public_dollar, cents=True, locale=loc),
     )
     if result.greedy is not None:
         st.caption(md(result.greedy.sentence))
     dollars = dollar_sentences(result)
     if dollars:
         # Measured by re-solving on each side of every budget limit (issue 12).
-        st.markdown("**What one more dollar buys**")
+        st.markdown(_("**What one more dollar buys**"))
         st.markdown(md("\n".join(f"- {d}" for d in dollars)))
     if result.duals_note:
         st.caption(result.duals_note)
 
     rows = allocation_rows(result, solved)
-    money = ["total", "benefit", *(f"year {t}" for t in range(1, 11))]
+    # The table keeps its column keys (tests and the export read them); the headings a
+    # person reads are the column_config labels, in the reader's language.
+    years = {f"year {t}": _("year {n}").format(n=t) for t in range(1, 11)}
+    money = {"total": _("total"), "benefit": _("benefit"), **years}
     table = pd.DataFrame(rows)
     # Whole US$ on screen (the Excel export keeps the cents).
     table = table.round({c: 0 for c in money if c in table.columns})
@@ -315,22 +378,35 @@ else:
         width="stretch",
         key="plan_allocation",
         column_config={
-            "scale": st.column_config.ProgressColumn("Scale", format="percent", min_value=0.0),
-            **{c: st.column_config.NumberColumn(c, format="localized") for c in money},
-            "enterprises": st.column_config.NumberColumn(format="%.0f"),
-            "jobs": st.column_config.NumberColumn(format="%.0f"),
+            "candidate": st.column_config.Column(_("candidate")),
+            "name": st.column_config.Column(_("name")),
+            "kind": st.column_config.Column(_("kind")),
+            "region": st.column_config.Column(_("region")),
+            "scale": st.column_config.ProgressColumn(_("Scale"), format="percent", min_value=0.0),
+            **{
+                c: st.column_config.NumberColumn(label, format="localized")
+                for c, label in money.items()
+            },
+            "enterprises": st.column_config.NumberColumn(_("enterprises"), format="%.0f"),
+            "jobs": st.column_config.NumberColumn(_("jobs"), format="%.0f"),
         },
         placeholder=MISSING,
     )
     long = funding_long(result, solved)
     stem = f"fomento-plan-{dataset}"
     # One chart at a time: Vega charts drawn inside hidden tabs came out squashed.
-    view = st.radio("Chart", list(CHARTS), horizontal=True, key="plan_chart")
-    if view == "By kind and year":
+    view = st.radio(
+        _("Chart"),
+        list(CHARTS),
+        format_func=lambda k: _(CHARTS[k]),
+        horizontal=True,
+        key="plan_chart",
+    )
+    if view == "years":
         _charts.show(plan_charts.funding_by_year(long), f"{stem}-years", "plan_years")
-    elif view == "By region":
+    elif view == "regions":
         _charts.show(plan_charts.funding_by_region(long), f"{stem}-regions", "plan_regions")
-    elif view == "Benefit vs cost":
+    elif view == "bubbles":
         points = candidate_points(result, solved)
         _charts.show(plan_charts.benefit_vs_cost(points), f"{stem}-bubbles", "plan_bubbles")
     else:
@@ -338,14 +414,21 @@ else:
         if bind:
             _charts.show(plan_charts.binding_rules_chart(bind), f"{stem}-shadow", "plan_shadow")
         else:
-            st.info("No rule with a price binds: the budget is not the limit.")
+            st.info(_("No rule with a price binds: the budget is not the limit."))
         st.caption(
-            "A shadow price is what one more unit of a rule's limit (US\\$1 of budget, one "
-            "network, one point of share) adds to the objective; see Methodology."
+            _(
+                "A shadow price is what one more unit of a rule's limit (US\\$1 of budget, one "
+                "network, one point of share) adds to the objective; see Methodology."
+            )
         )
     if result.unfunded:
+        n_unfunded = len(result.unfunded)
         with st.expander(
-            f"Why {len(result.unfunded)} candidates got nothing, and what it would take"
+            ngettext(
+                "Why {n} candidates got nothing, and what it would take",
+                "Why {n} candidates got nothing, and what it would take",
+                n_unfunded,
+            ).format(n=numbers.count(n_unfunded))
         ):
             st.dataframe(
                 pd.DataFrame(
@@ -365,39 +448,57 @@ else:
                 width="stretch",
                 key="plan_unfunded",
                 column_config={
-                    "return must rise": st.column_config.NumberColumn(format="percent"),
-                    "or cost must fall": st.column_config.NumberColumn(format="percent"),
-                    "in words": st.column_config.TextColumn(width="large"),
+                    "candidate": st.column_config.Column(_("candidate")),
+                    "reason": st.column_config.Column(_("reason")),
+                    "return per public US$": st.column_config.NumberColumn(
+                        _("return per public US$")
+                    ),
+                    "return must rise": st.column_config.NumberColumn(
+                        _("return must rise"), format="percent"
+                    ),
+                    "or cost must fall": st.column_config.NumberColumn(
+                        _("or cost must fall"), format="percent"
+                    ),
+                    "in words": st.column_config.TextColumn(_("in words"), width="large"),
                 },
                 placeholder=MISSING,
             )
 
     # --- budget sweep ------------------------------------------------------------------------
-    st.subheader("Budget sweep")
+    st.subheader(_("Budget sweep"))
     st.caption(
-        f"Re-solves this plan with every budget scaled from {SWEEP_FACTORS[0]:.0%} to "
-        f"{SWEEP_FACTORS[-1]:.0%} ({len(SWEEP_FACTORS)} levels) and shows what each extra "
-        "dollar buys."
+        _(
+            "Re-solves this plan with every budget scaled from {low} to {high} ({n} levels) "
+            "and shows what each extra dollar buys."
+        ).format(
+            low=numbers.share(SWEEP_FACTORS[0], locale=loc),
+            high=numbers.share(SWEEP_FACTORS[-1], locale=loc),
+            n=numbers.count(len(SWEEP_FACTORS), locale=loc),
+        )
     )
-    if st.button("Run the budget sweep", key="plan_sweep_run", icon=":material/show_chart:"):
-        with st.spinner("Re-solving at each budget level…"):
+    if st.button(_("Run the budget sweep"), key="plan_sweep_run", icon=":material/show_chart:"):
+        with st.spinner(_("Re-solving at each budget level…")):
             try:
-                levels = _sweep(solved, SWEEP_FACTORS, solved.solver.solver)
+                levels = _sweep(solved, SWEEP_FACTORS, solved.solver.solver, loc)
                 avail = result.budget_available or 0.0
                 state.sweep = sweep_curve(levels, avail, solved.objective.kind)
             except ValueError as exc:
-                st.error(f"Cannot sweep: {exc}")
+                st.error(_("Cannot sweep: {error}").format(error=exc))
     curve = state.sweep
     if curve is not None:
         unit = numbers.unit_words(solved.objective.kind).capitalize()
         _charts.show(plan_charts.sweep(curve, unit), f"{stem}-sweep", "plan_sweep_chart")
         if curve.flattens_at is not None:
             st.write(
-                f"The curve flattens from about **{md(numbers.money(curve.flattens_at))}**: "
-                f"beyond it the marginal return falls {curve.rule}."
+                _(
+                    "The curve flattens from about **{amount}**: beyond it the marginal "
+                    "return falls {rule}."
+                ).format(amount=md(numbers.money(curve.flattens_at, locale=loc)), rule=curve.rule)
             )
         elif curve.rule:
-            st.write(f"The curve does not flatten in this range ({curve.rule}).")
+            st.write(
+                _("The curve does not flatten in this range ({rule}).").format(rule=curve.rule)
+            )
         st.dataframe(
             # Whole US$ and whole units on screen ("19,749,429.976" read as noise).
             pd.DataFrame([r.__dict__ for r in curve.rows]).round(
@@ -406,18 +507,19 @@ else:
             hide_index=True,
             key="plan_sweep_table",
             column_config={
-                "factor": st.column_config.NumberColumn(format="percent"),
-                "budget": st.column_config.NumberColumn(format="localized"),
+                "factor": st.column_config.NumberColumn(_("factor"), format="percent"),
+                "budget": st.column_config.NumberColumn(_("budget"), format="localized"),
+                "status": st.column_config.Column(_("status")),
                 "objective": st.column_config.NumberColumn(unit, format="localized"),
-                "spent": st.column_config.NumberColumn(format="localized"),
-                "marginal": st.column_config.NumberColumn("Marginal return", format="%.3f"),
+                "spent": st.column_config.NumberColumn(_("spent"), format="localized"),
+                "marginal": st.column_config.NumberColumn(_("Marginal return"), format="%.3f"),
             },
             placeholder=MISSING,
         )
 
 # --- take it away -------------------------------------------------------------------------
 # For every role, saved or not: a viewer's what-if is still worth sending.
-st.subheader("Download this plan")
+st.subheader(_("Download this plan"))
 title = plan_title(solved, _demo() if state.opened is None else None)
 doc = ScenarioDocument(
     name=str(ss.get("plan_save_name") or "").strip() or title,
@@ -427,38 +529,40 @@ doc = ScenarioDocument(
     result=result,
     solved_now=True,
 )
-d1, d2, _ = st.columns([1, 1, 3])
+d1, d2, _gap = st.columns([1, 1, 3])
 d1.download_button(
-    "Excel workbook",
+    _("Excel workbook"),
     lambda: workbook(doc),
     file_name=f"{file_stem(doc.name)}.xlsx",
     mime=XLSX_MIME,
     icon=":material/download:",
     on_click="ignore",
     key="plan_dl_xlsx",
-    help="Summary, inputs, allocation, charts, totals, rules, unfunded, baseline, candidates.",
+    help=_("Summary, inputs, allocation, charts, totals, rules, unfunded, baseline, candidates."),
 )
 d2.download_button(
-    "PDF brief",
+    _("PDF brief"),
     lambda: _brief_pdf(doc),
     file_name=f"{file_stem(doc.name)}.pdf",
     mime="application/pdf",
     icon=":material/picture_as_pdf:",
     on_click="ignore",
     key="plan_dl_pdf",
-    help="The one-page brief with its charts, ready to file.",
+    help=_("The one-page brief with its charts, ready to file."),
 )
 
 # --- save ----------------------------------------------------------------------------------
-st.subheader("Save scenario")
+st.subheader(_("Save scenario"))
 opened_meta = state.opened
 with st.form("plan_save_form"):
-    name = st.text_input("Name", key="plan_save_name", max_chars=200)
-    notes = st.text_area("Notes", key="plan_save_notes", help="Why this scenario; for the reader.")
-    b1, b2, _ = st.columns([1, 1, 3])
-    save_new = b1.form_submit_button("Save as new", icon=":material/save:")
+    name = st.text_input(_("Name"), key="plan_save_name", max_chars=200)
+    notes = st.text_area(
+        _("Notes"), key="plan_save_notes", help=_("Why this scenario; for the reader.")
+    )
+    b1, b2, _gap = st.columns([1, 1, 3])
+    save_new = b1.form_submit_button(_("Save as new"), icon=":material/save:")
     save_changes = (
-        b2.form_submit_button("Save changes", icon=":material/edit:") if opened_meta else False
+        b2.form_submit_button(_("Save changes"), icon=":material/edit:") if opened_meta else False
     )
 if save_new or save_changes:
     target = opened_meta if save_changes else None
@@ -475,15 +579,23 @@ if save_new or save_changes:
             base_version=None if target is None else target.version,
         )
     except PermissionDenied as exc:
-        st.error(f"Not saved: {exc}. Sign in as an analyst or admin; your inputs are kept.")
+        st.error(
+            _("Not saved: {error}. Sign in as an analyst or admin; your inputs are kept.").format(
+                error=exc
+            )
+        )
     except StaleScenario as exc:
-        st.error(f"Not saved: {exc} Or use **Save as new** to keep your version.")
+        st.error(
+            _("Not saved: {error} Or use **Save as new** to keep your version.").format(error=exc)
+        )
     except ValueError as exc:
-        st.error(f"Not saved: {exc}")
+        st.error(_("Not saved: {error}").format(error=exc))
     else:
         state.opened = OpenedScenario(saved.id, saved.name, saved.version)
-        st.success(f"Saved '{saved.name}' (version {saved.version}).")
+        st.success(
+            _("Saved '{name}' (version {version}).").format(name=saved.name, version=saved.version)
+        )
 if state.opened is not None and st.button(
-    "Show on the Scenarios page", key="plan_show_saved", icon=":material/list:"
+    _("Show on the Scenarios page"), key="plan_show_saved", icon=":material/list:"
 ):
     show_in_scenarios(state.opened.id)

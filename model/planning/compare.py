@@ -24,15 +24,21 @@ from model.allocator.result import AllocationResult
 from model.allocator.scenario import Scenario
 from model.domain.candidates import KIND_LABELS, KINDS
 from model.formatting import numbers
+from model.formatting.i18n import N_, _
 
 # A change of a candidate's funding smaller than this is solver rounding, not a move (US$).
 # "Funded" is the allocator's one definition (AllocationResult.is_funded).
 MOVED_MIN_USD = 1.0
 
-# The objective's unit in words: one definition (model.formatting.numbers.UNIT_WORDS).
+# A metric's unit stays in English: it is also a key (``charts.plan.figure_text`` formats
+# "US$..." as money and "count" as whole numbers); show it with ``_(row.unit)``. The
+# objective's unit words are the English of numbers.UNIT_WORDS, one definition.
 OBJECTIVE_UNIT: dict[str, str] = {
-    k: numbers.unit_words(k) for k in ("benefit", "enterprises", "jobs", "weighted", "min_cost")
+    k: numbers.UNIT_WORDS.english(k)
+    for k in ("benefit", "enterprises", "jobs", "weighted", "min_cost")
 }
+UNIT_DIFFERS = N_("differs")
+UNIT_RETURN = N_("US$ of benefit per US$")
 TotalGroup = Literal["kind", "region", "year", "source"]
 
 
@@ -161,37 +167,38 @@ def funded_count(result: AllocationResult, scenario: Scenario, kind: str | None 
 def _metrics(items: Sequence[Compared]) -> tuple[MetricRow, ...]:
     res = [c.result for c in items]
     kinds = {r.objective_kind for r in res}
-    unit = OBJECTIVE_UNIT.get(res[0].objective_kind, "") if len(kinds) == 1 else "differs"
+    unit = OBJECTIVE_UNIT.get(res[0].objective_kind, "") if len(kinds) == 1 else UNIT_DIFFERS
     rows = [
-        _row("objective", "Objective", unit, [r.objective for r in res]),
-        _row("budget_available", "Budget available", "US$", [r.budget_available for r in res]),
-        _row("total_public", "Money used (public)", "US$", [r.total_public for r in res]),
-        _row("unallocated", "Unallocated", "US$", [r.unallocated for r in res]),
+        _row("objective", _("Objective"), unit, [r.objective for r in res]),
+        _row("budget_available", _("Budget available"), "US$", [r.budget_available for r in res]),
+        _row("total_public", _("Money used (public)"), "US$", [r.total_public for r in res]),
+        _row("unallocated", _("Unallocated"), "US$", [r.unallocated for r in res]),
         _row(
             "return_per_public_dollar",
-            "Return per public dollar",
-            "US$ of benefit per US$",
+            _("Return per public dollar"),
+            UNIT_RETURN,
             [r.return_per_public_dollar for r in res],
         ),
-        _row("benefit", "Benefit", "US$", [r.outcomes.get("benefit") for r in res]),
+        _row("benefit", _("Benefit"), "US$", [r.outcomes.get("benefit") for r in res]),
         _row(
             "enterprises",
-            "Enterprises reached",
+            _("Enterprises reached"),
             "count",
             [r.outcomes.get("enterprises") for r in res],
         ),
-        _row("jobs", "Jobs", "count", [r.outcomes.get("jobs") for r in res]),
-        _row("fee_revenue", "Fee revenue", "US$", [r.fee_revenue for r in res]),
+        _row("jobs", _("Jobs"), "count", [r.outcomes.get("jobs") for r in res]),
+        _row("fee_revenue", _("Fee revenue"), "US$", [r.fee_revenue for r in res]),
         _row(
             "funded",
-            "Candidates funded",
+            _("Candidates funded"),
             "count",
             [float(funded_count(c.result, c.scenario)) for c in items],
         ),
     ]
     for kind in KINDS:
         counts = [float(funded_count(c.result, c.scenario, kind)) for c in items]
-        rows.append(_row(f"funded_{kind}", f"Funded: {KIND_LABELS[kind]}", "count", counts))
+        label = _("Funded: {kind}").format(kind=_(KIND_LABELS[kind]))
+        rows.append(_row(f"funded_{kind}", label, "count", counts))
     return tuple(rows)
 
 
@@ -220,7 +227,10 @@ def _totals(items: Sequence[Compared]) -> tuple[TotalRow, ...]:
         ("region", [r.totals_by_region for r in res]),
         (
             "year",
-            [{f"Year {t}": v for t, v in enumerate(r.totals_by_year, start=1)} for r in res],
+            [
+                {_("Year {n}").format(n=t): v for t, v in enumerate(r.totals_by_year, start=1)}
+                for r in res
+            ],
         ),
         ("source", [r.totals_by_source for r in res]),
     ]
@@ -268,37 +278,45 @@ def _notes(items: Sequence[Compared]) -> tuple[str, ...]:
     kinds = {c.result.objective_kind for c in items}
     if len(kinds) > 1:
         notes.append(
-            "The objectives differ (" + ", ".join(sorted(kinds)) + "): compare money used, "
-            "enterprises and jobs rather than the objective values."
+            _(
+                "The objectives differ ({objectives}): compare money used, enterprises and "
+                "jobs rather than the objective values."
+            ).format(objectives=", ".join(sorted(kinds)))
         )
     years = {c.scenario.price_year for c in items}
     if len(years) > 1:
         notes.append(
-            "Money is in US$ of different price years ("
-            + ", ".join(map(str, sorted(years)))
-            + "); the differences mix price levels."
+            _(
+                "Money is in US$ of different price years ({years}); the differences mix "
+                "price levels."
+            ).format(years=", ".join(map(str, sorted(years))))
         )
     for c in items:
         if c.solved_now:
             notes.append(
-                f"'{c.name}' was saved without a result: solved now for this comparison, not saved."
+                _(
+                    "'{name}' was saved without a result: solved now for this comparison, "
+                    "not saved."
+                ).format(name=c.name)
             )
         if c.result.objective is None:
             notes.append(
-                f"'{c.name}' has no feasible plan ({c.result.status}); its figures are blank."
+                _("'{name}' has no feasible plan ({status}); its figures are blank.").format(
+                    name=c.name, status=c.result.status
+                )
             )
     if any(c.scenario.horizon_years != ref.scenario.horizon_years for c in items):
-        notes.append("The horizons differ: compare totals over the horizon, not year by year.")
+        notes.append(_("The horizons differ: compare totals over the horizon, not year by year."))
     return tuple(notes)
 
 
 def compare(items: Sequence[Compared]) -> Comparison:
     """Compare two or more scenarios; the first is the reference of every delta."""
     if len(items) < 2:
-        raise ValueError("scenarios: pick at least two scenarios to compare")
+        raise ValueError(_("scenarios: pick at least two scenarios to compare"))
     names = [c.name for c in items]
     if len(set(names)) != len(names):
-        raise ValueError("scenarios: each scenario may appear only once in a comparison")
+        raise ValueError(_("scenarios: each scenario may appear only once in a comparison"))
     return Comparison(
         names=tuple(names),
         metrics=_metrics(items),

@@ -45,6 +45,7 @@ from model.allocator.scenario import (
     scenario_from_candidates,
 )
 from model.domain.candidates import KINDS, Candidate, Kind, Region
+from model.formatting.i18n import _
 from model.screening.net import NetAssessment, with_network_fees
 
 DEMO_SCENARIO = DATA_DIR / "scenarios" / "demo.json"
@@ -97,10 +98,14 @@ def budget_of(inputs: PlanInputs) -> Budget:
     """The scenario budget: the controls' amounts plus locked spending when on top."""
     h = inputs.horizon
     if inputs.total_budget is not None and inputs.total_budget < 0:
-        raise ValueError(f"total_budget: {inputs.total_budget} is negative")
+        raise ValueError(_("total_budget: {amount} is negative").format(amount=inputs.total_budget))
     if inputs.per_year_mode == "custom":
         if len(inputs.per_year) != h:
-            raise ValueError(f"per_year: {len(inputs.per_year)} values for a {h}-year horizon")
+            raise ValueError(
+                _("per_year: {n} values for a {years}-year horizon").format(
+                    n=len(inputs.per_year), years=h
+                )
+            )
         per_year: list[float] | None = list(inputs.per_year)
     elif inputs.per_year_mode == "equal" and inputs.total_budget is not None:
         per_year = [inputs.total_budget / h] * h
@@ -111,7 +116,11 @@ def budget_of(inputs: PlanInputs) -> Budget:
         locked_by_year = [0.0] * h
         for lk in inputs.locked:
             if lk.year > h:
-                raise ValueError(f"locked: {lk.candidate} year {lk.year} is beyond the horizon")
+                raise ValueError(
+                    _("locked: {candidate} year {year} is beyond the horizon").format(
+                        candidate=lk.candidate, year=lk.year
+                    )
+                )
             locked_by_year[lk.year - 1] += lk.amount
         total = None if total is None else total + sum(locked_by_year)
         if per_year is not None:
@@ -149,7 +158,11 @@ def build_scenario(
     for field_name in ("committed", "go_no_go"):
         for cid in getattr(inputs, field_name):
             if cid not in ids:
-                raise ValueError(f"{field_name}: {cid!r} is not in this candidate set")
+                raise ValueError(
+                    _("{field}: {candidate} is not in this candidate set").format(
+                        field=field_name, candidate=repr(cid)
+                    )
+                )
     b = base.rules if base is not None else None
     lim = b.candidate_limits if b is not None else None
     # The base's per-candidate limits apply only to the candidate set they were made for.
@@ -213,7 +226,7 @@ def build_scenario(
         # Named by the scenario JSON path, as parse_scenario names a file's bad field.
         head = _RULE_PATHS.get(exc.title, exc.title)
         lines = [".".join([head, *map(str, e["loc"])]) + f": {e['msg']}" for e in exc.errors()]
-        raise ValueError("invalid scenario:\n  " + "\n  ".join(lines)) from None
+        raise ValueError(_("invalid scenario:") + "\n  " + "\n  ".join(lines)) from None
     return scenario_from_candidates(
         candidates,
         regions,
@@ -303,7 +316,9 @@ def with_net_fees(
     wanted = set(broker_ids)
     missing = wanted - {c.id for c in candidates}
     if missing:
-        raise ValueError(f"NET fees: {sorted(missing)} not in this candidate set")
+        raise ValueError(
+            _("NET fees: {candidates} not in this candidate set").format(candidates=sorted(missing))
+        )
     pool = tuple(assessments)
     return tuple(
         with_network_fees(c, pool, network_id) if c.id in wanted else c for c in candidates
@@ -321,7 +336,11 @@ def apply_relaxation(scenario: Scenario, step: RelaxationStep) -> Scenario:
     """The scenario with the step's structured edits applied (``ValueError`` when the step
     has none, saying why: e.g. an eligibility decision, which no number can change)."""
     if not step.edits:
-        raise ValueError(f"{step.rule}: cannot be applied here: {step.why_not or 'no edit'}")
+        raise ValueError(
+            _("{rule}: cannot be applied here: {why}").format(
+                rule=step.rule, why=step.why_not or _("no edit")
+            )
+        )
     return apply_edits(scenario, step.edits)
 
 

@@ -28,6 +28,7 @@ from model.allocator.result import (
 from model.allocator.scenario import ObjectiveKind, Scenario, same_scenario
 from model.domain.candidates import KIND_LABELS, KINDS
 from model.formatting import numbers
+from model.formatting.i18n import _, ngettext
 
 SWEEP_FACTORS: tuple[float, ...] = (0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
 # The curve "flattens" where one more dollar buys less than this share of what the
@@ -36,11 +37,6 @@ FLAT_SHARE = 0.10
 FLAT_PER_DOLLAR = 1.0
 MARGINAL_NOISE = 1e-9  # objective units per US$
 BUDGET_TOL_USD = 1.0  # year budgets this close to the total are the total
-PLURAL = {
-    "cluster_initiative": "cluster initiatives",
-    "broker_programme": "broker programmes",
-    "matching_grant": "matching grants",
-}
 
 
 def millions(v: float) -> str:
@@ -77,46 +73,89 @@ def dollar_sentences(result: AllocationResult) -> list[str]:
 
 
 def _and(words: Sequence[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    """ "a, b and c" in the active language."""
+    if len(words) == 1:
+        return words[0]
+    return _("{items} and {last}").format(items=", ".join(words[:-1]), last=words[-1])
+
+
+def _kind_count(kind: str, n: int) -> str:
+    """ "2 cluster initiatives", "1 broker programme": whole phrases, so each language
+    says the plural its own way."""
+    figure = numbers.count(n)
+    if kind == "cluster_initiative":
+        text = ngettext("{n} cluster initiative", "{n} cluster initiatives", n)
+    elif kind == "broker_programme":
+        text = ngettext("{n} broker programme", "{n} broker programmes", n)
+    elif kind == "matching_grant":
+        text = ngettext("{n} matching grant", "{n} matching grants", n)
+    else:  # a kind added later without its words: the label, lower case
+        return f"{figure} {KIND_LABELS[kind].lower()}"
+    return text.format(n=figure)
+
+
+def _seconds(value: float) -> str:
+    """A time limit in seconds as people write it ("60", "0.5")."""
+    return numbers.number(value, 0 if float(value).is_integer() else 1)
 
 
 def summary_sentence(result: AllocationResult, scenario: Scenario) -> str:
     """One plain paragraph: budget, what is funded, reach, return, binding rules, money left."""
-    years = f"{scenario.horizon_years} year{'s' if scenario.horizon_years != 1 else ''}"
+    h = scenario.horizon_years
+    years = ngettext("{n} year", "{n} years", h).format(n=numbers.count(h))
     avail = result.budget_available
-    head = f"With {millions(avail)} over {years}" if avail is not None else f"Over {years}"
+    head = (
+        _("With {amount} over {years}").format(amount=millions(avail), years=years)
+        if avail is not None
+        else _("Over {years}").format(years=years)
+    )
     if result.objective is None:
-        return f"{head} the plan cannot be solved ({result.status}): " + (
-            f"{len(result.relaxation)} rule(s) must give way; see the relaxations below."
+        n_steps = len(result.relaxation)
+        why = (
+            ngettext(
+                "{n} rule(s) must give way; see the relaxations below.",
+                "{n} rule(s) must give way; see the relaxations below.",
+                n_steps,
+            ).format(n=numbers.count(n_steps))
             if result.relaxation
-            else (result.message or "no relaxation of the rules makes it feasible.")
+            else (result.message or _("no relaxation of the rules makes it feasible."))
+        )
+        return _("{head} the plan cannot be solved ({status}): {why}").format(
+            head=head, status=result.status, why=why
         )
     counts = funded_counts(result, scenario)
-    funded = [
-        f"{numbers.count(n)} {PLURAL[k] if n != 1 else KIND_LABELS[k].lower()}"
-        for k, n in counts.items()
-        if n
-    ]
-    parts = [_and(funded) if funded else "nothing is funded"]
-    parts.append(f"{numbers.count(result.outcomes.get('enterprises', 0.0))} enterprises reached")
-    parts.append(f"{numbers.count(result.outcomes.get('jobs', 0.0))} jobs")
+    funded = [_kind_count(k, n) for k, n in counts.items() if n]
+    parts = [_and(funded) if funded else _("nothing is funded")]
+    enterprises = numbers.count(result.outcomes.get("enterprises", 0.0))
+    parts.append(_("{n} enterprises reached").format(n=enterprises))
+    parts.append(_("{n} jobs").format(n=numbers.count(result.outcomes.get("jobs", 0.0))))
     rpd = result.return_per_public_dollar
     if rpd is not None:
-        parts.append(f"{numbers.money(rpd, cents=True)} of benefit per public dollar")
+        parts.append(
+            _("{amount} of benefit per public dollar").format(amount=numbers.money(rpd, cents=True))
+        )
     names = [describe(c.name)[0] for c in binding_rules(result, 99) if c.portfolio]
     if names:
-        more = f" and {len(names) - 4} more" if len(names) > 4 else ""
-        verb = "binds" if len(names) == 1 else "bind"
-        parts.append(f"{_and(names[:4])}{more} {verb}")
+        rules = _and(names[:4])
+        if len(names) > 4:
+            rules = _("{rules} and {n} more").format(rules=rules, n=numbers.count(len(names) - 4))
+        parts.append(ngettext("{rules} binds", "{rules} bind", len(names)).format(rules=rules))
     else:
-        parts.append("no portfolio-wide rule binds")
-    text = f"{head}: {'; '.join(parts)}."
+        parts.append(_("no portfolio-wide rule binds"))
+    text = _("{head}: {parts}.").format(head=head, parts="; ".join(parts))
     if result.status == "time_limit":
-        gap = f" (optimality gap {numbers.share(result.gap, 1)})" if result.gap is not None else ""
-        text = (
-            f"Best plan found before the {scenario.solver.time_limit_s:g} s time limit, "
-            f"not proven optimal{gap}. " + text
+        limit = _seconds(scenario.solver.time_limit_s)
+        best = (
+            _(
+                "Best plan found before the {seconds} s time limit, not proven optimal "
+                "(optimality gap {gap})."
+            ).format(seconds=limit, gap=numbers.share(result.gap, 1))
+            if result.gap is not None
+            else _("Best plan found before the {seconds} s time limit, not proven optimal.").format(
+                seconds=limit
+            )
         )
+        text = f"{best} {text}"
     if result.unallocated_sentence:
         text += " " + result.unallocated_sentence
     return text
@@ -135,17 +174,23 @@ def budget_limit_note(result: AllocationResult, scenario: Scenario) -> str | Non
     ]
     where = ""
     if years:
-        amounts = [f"year {t} ({money(b.per_year[int(t) - 1])})" for t in years]
-        where = f" The plan uses all of the budget of {_and(amounts)}."
+        amounts = [
+            _("year {n} ({amount})").format(n=t, amount=money(b.per_year[int(t) - 1]))
+            for t in years
+        ]
+        where = " " + _("The plan uses all of the budget of {years}.").format(years=_and(amounts))
     years_sum = float(sum(b.per_year))
     if b.total is not None and years_sum < b.total - BUDGET_TOL_USD:
         return (
-            f"The year budgets add up to {money(years_sum)}, less than the total budget of "
-            f"{money(b.total)}: the year budgets, not the total, limit this plan, so at most "
-            f"{money(years_sum)} can be spent.{where}"
+            _(
+                "The year budgets add up to {years_sum}, less than the total budget of "
+                "{total}: the year budgets, not the total, limit this plan, so at most "
+                "{years_sum} can be spent."
+            ).format(years_sum=money(years_sum), total=money(b.total))
+            + where
         )
     if years and "budget_total" not in binding:
-        return f"A year's budget, not the total, limits this plan.{where}"
+        return _("A year's budget, not the total, limits this plan.") + where
     return None
 
 
@@ -242,7 +287,7 @@ def sweep_curve(
     ``FLAT_SHARE`` of the first step's, or (benefit objective) below ``FLAT_PER_DOLLAR``.
     """
     if base_budget <= 0:
-        raise ValueError("budget: the sweep needs a positive budget (rule a on, total set)")
+        raise ValueError(_("budget: the sweep needs a positive budget (rule a on, total set)"))
     rows: list[SweepRow] = []
     prev: SweepRow | None = None
     for p in sorted(points, key=lambda q: q.factor):
@@ -260,14 +305,19 @@ def sweep_curve(
         if p.objective is not None:
             prev = row
     if objective == "min_cost":
-        return SweepCurve(tuple(rows), None, None, "a minimum-cost plan has no return curve")
+        return SweepCurve(tuple(rows), None, None, _("a minimum-cost plan has no return curve"))
     first = next((r.marginal for r in rows if r.marginal is not None), None)
     if first is None or first <= 0:
-        return SweepCurve(tuple(rows), None, None, "no feasible level adds anything")
+        return SweepCurve(tuple(rows), None, None, _("no feasible level adds anything"))
     threshold = FLAT_SHARE * first
-    rule = f"below {100 * FLAT_SHARE:.0f} % of the first step's return"
+    rule = _("below {percent} % of the first step's return").format(
+        percent=numbers.number(100 * FLAT_SHARE)
+    )
     if objective == "benefit" and threshold < FLAT_PER_DOLLAR:
-        threshold, rule = FLAT_PER_DOLLAR, f"below US${FLAT_PER_DOLLAR:.2f} of benefit per dollar"
+        threshold = FLAT_PER_DOLLAR
+        rule = _("below {amount} of benefit per dollar").format(
+            amount=numbers.money(FLAT_PER_DOLLAR, cents=True)
+        )
     feasible = [r for r in rows if r.objective is not None]
     for before, r in itertools.pairwise(feasible):
         if r.marginal is not None and r.marginal < threshold:
@@ -284,5 +334,5 @@ def plan_title(scenario: Scenario, started_from: Scenario | None) -> str:
         and scenario.name == started_from.name
         and not same_scenario(scenario, started_from)
     ):
-        return f"{scenario.name} (edited)"
+        return _("{name} (edited)").format(name=scenario.name)
     return scenario.name
