@@ -63,12 +63,17 @@ def engine() -> Engine:
         # Anyone can see this page: the message never carries the URL's password.
         reason = db.redact(f"{type(exc).__name__}: {exc}", db.database_url())
         st.error(
-            plain(f"Cannot reach the database ({reason}). ")
-            + f"Check `{db.ENV_URL}` or run `make run` to create the default SQLite file."
+            plain(_("Cannot reach the database ({reason}).").format(reason=reason))
+            + " "
+            + _("Check `{variable}` or run `make run` to create the default SQLite file.").format(
+                variable=db.ENV_URL
+            )
         )
         st.stop()
     if not ok:
-        st.error("The database is not migrated yet: run `fomento db upgrade && fomento db seed`.")
+        st.error(
+            _("The database is not migrated yet: run `fomento db upgrade && fomento db seed`.")
+        )
         st.stop()
     return eng
 
@@ -160,8 +165,16 @@ def may_write(user: User, action: str, doing: str) -> bool:
     """
     if auth.can(user, action):
         return True
-    roles = " or ".join(sorted(auth.PERMISSIONS[action] - {"admin"})) or "an admin"
-    st.info(f"You are viewing read-only: sign in as {roles} (sidebar) to {doing}.")
+    # ``doing`` comes translated from the page (``_("record actuals")``).
+    names = [auth.ROLE_LABELS[r] for r in sorted(auth.PERMISSIONS[action] - {"admin"})]
+    roles = names[0] if names else _("an admin")
+    for name in names[1:]:
+        roles = _("{first} or {second}").format(first=roles, second=name)
+    st.info(
+        _("You are viewing read-only: sign in as {roles} (sidebar) to {doing}.").format(
+            roles=roles, doing=doing
+        )
+    )
     return False
 
 
@@ -190,7 +203,7 @@ def current_user() -> User:
         fresh = auth.refresh_user(eng, user)
         if fresh.role == "viewer":
             del st.session_state["auth_user"]
-            st.session_state["auth_flash"] = "Your account was disabled; you are now a viewer."
+            st.session_state["auth_flash"] = _("Your account was disabled; you are now a viewer.")
             return auth.VIEWER
         if fresh != user:
             st.session_state["auth_user"] = fresh
@@ -238,7 +251,7 @@ def account_sidebar() -> None:
         if sso_configured() and st.user.get("is_logged_in"):
             st.caption(
                 _("Signed in by SSO as **{user}** ({role})").format(
-                    user=user.username, role=user.role
+                    user=user.username, role=auth.ROLE_LABELS[user.role]
                 )
             )
             if st.button(_("Sign out"), key="auth_sso_out"):
@@ -246,7 +259,9 @@ def account_sidebar() -> None:
             return
         if user.role != "viewer":
             st.caption(
-                _("Signed in as **{user}** ({role})").format(user=user.username, role=user.role)
+                _("Signed in as **{user}** ({role})").format(
+                    user=user.username, role=auth.ROLE_LABELS[user.role]
+                )
             )
             if st.button(_("Sign out"), key="auth_sign_out"):
                 del st.session_state["auth_user"]

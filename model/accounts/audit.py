@@ -11,10 +11,44 @@ from sqlalchemy import Engine, select
 
 from model.accounts.auth import User, require
 from model.formatting.cells import cell_text, neutralise
+from model.formatting.i18n import N_, Labels, _
 from model.store.db import transaction
 from model.store.orm import AuditEventRow
 
 COLUMNS = ("id", "at", "actor", "action", "entity", "entity_key", "before", "after")
+# Column headings and action codes as a person reads them on the Admin page; the files
+# keep the keys and codes (``COLUMNS``, ``action``) so they import anywhere.
+HEADINGS = Labels(
+    {
+        "id": N_("id"),
+        "at": N_("at"),
+        "actor": N_("actor"),
+        "action": N_("action"),
+        "entity": N_("entity"),
+        "entity_key": N_("entity_key"),
+        "before": N_("before"),
+        "after": N_("after"),
+    }
+)
+ACTIONS = Labels(
+    {
+        "create": N_("create"),
+        "update": N_("update"),
+        "delete": N_("delete"),
+        "import": N_("import"),
+        "save": N_("save"),
+        "review": N_("review"),
+        "review_for": N_("review_for"),
+        "hand_over": N_("hand_over"),
+        "start_monitoring": N_("start_monitoring"),
+        "plan_dataset": N_("plan_dataset"),
+    }
+)
+
+
+def action_words(action: str) -> str:
+    """An audit action code as a person reads it (an unknown code is shown as it is)."""
+    return ACTIONS.get(action, action)
 
 
 @dataclass(frozen=True)
@@ -57,7 +91,7 @@ def fetch_audit(
     """The newest audit events first (admins only: ``PermissionDenied`` otherwise)."""
     require(user, "audit.view")
     if limit < 1:
-        raise ValueError("limit: must be at least 1")
+        raise ValueError(_("limit: must be at least 1"))
     stmt = select(AuditEventRow).order_by(AuditEventRow.id.desc()).limit(limit)
     if entity:
         stmt = stmt.where(AuditEventRow.entity == entity)

@@ -24,6 +24,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import CursorResult, Engine, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from model.formatting.i18n import N_, Labels, _, ngettext
 from model.store.db import transaction
 from model.store.orm import AuditEventRow, UserRow
 
@@ -47,12 +48,35 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "audit.view": frozenset({"admin"}),
 }
 
+# Role names and actions as a person reads them (the codes stay keys everywhere else).
+ROLE_LABELS = Labels(
+    {
+        "viewer": N_("viewer"),
+        "analyst": N_("analyst"),
+        "screener": N_("screener"),
+        "admin": N_("admin"),
+    }
+)
+ACTION_LABELS = Labels(
+    {
+        "scenario.save": N_("scenario save"),
+        "scenario.delete": N_("scenario delete"),
+        "proposal.write": N_("proposal write"),
+        "review.write": N_("review write"),
+        "net.write": N_("net write"),
+        "indicator.write": N_("indicator write"),
+        "data.import": N_("data import"),
+        "user.manage": N_("user manage"),
+        "audit.view": N_("audit view"),
+    }
+)
+
 _hasher = PasswordHasher()
 # After NFKC and casefold: ASCII letters, digits and . _ - + @ (so e-mail addresses of
 # single sign-on users fit). No spaces, zero-width or direction marks, lookalike letters
 # from other scripts, newlines or HTML: a name must read the same to everyone.
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._+@-]{0,99}$")
-USERNAME_RULE = (
+USERNAME_RULE = N_(
     "username: use 1 to 100 characters, letters a-z, digits and . _ - + @, "
     "starting with a letter or digit"
 )
@@ -62,10 +86,10 @@ def normalise_username(username: object) -> str:
     """The canonical form of a username (NFKC, casefolded, trimmed); ``ValueError``
     if it has characters outside the safe set."""
     if not isinstance(username, str):
-        raise ValueError(USERNAME_RULE)
+        raise ValueError(_(USERNAME_RULE))
     name = unicodedata.normalize("NFKC", username).casefold().strip()
     if not USERNAME_PATTERN.match(name):
-        raise ValueError(USERNAME_RULE)
+        raise ValueError(_(USERNAME_RULE))
     return name
 
 
@@ -104,16 +128,20 @@ def can(user: User, action: str) -> bool:
 def require(user: User, action: str) -> None:
     """Raise ``PermissionDenied`` unless ``user`` may perform ``action``."""
     if user.is_expired():
-        raise PermissionDenied("your session has expired; sign in again")
+        raise PermissionDenied(_("your session has expired; sign in again"))
     if not can(user, action):
-        allowed = ", ".join(sorted(PERMISSIONS[action] | {"admin"}))
-        who = user.username or "a viewer (not signed in)"
-        raise PermissionDenied(f"{who} may not {action.replace('.', ' ')}; needs role {allowed}")
+        allowed = ", ".join(ROLE_LABELS[r] for r in sorted(PERMISSIONS[action] | {"admin"}))
+        who = user.username or _("a viewer (not signed in)")
+        raise PermissionDenied(
+            _("{who} may not {action}; needs role {roles}").format(
+                who=who, action=ACTION_LABELS[action], roles=allowed
+            )
+        )
 
 
 def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValueError(f"password: use at least {MIN_PASSWORD_LENGTH} characters")
+        raise ValueError(_("password: use at least {n} characters").format(n=MIN_PASSWORD_LENGTH))
     return _hasher.hash(password)
 
 
@@ -123,22 +151,22 @@ def create_user(
     """Create an account. Only an admin may, except for the very first admin (``actor=None``)."""
     username = normalise_username(username)
     if role not in ROLES or role == "viewer":
-        raise ValueError("role: choose analyst, screener or admin (viewers need no account)")
+        raise ValueError(_("role: choose analyst, screener or admin (viewers need no account)"))
     pw_hash = hash_password(password)
     with transaction(engine) as s:
         n_users = s.scalar(select(func.count()).select_from(UserRow)) or 0
         if actor is None:
             if n_users and role == "admin":
-                raise PermissionDenied("an admin exists already; sign in as admin to add users")
+                raise PermissionDenied(_("an admin exists already; sign in as admin to add users"))
             if role != "admin":
-                raise PermissionDenied("only an admin may create this account")
+                raise PermissionDenied(_("only an admin may create this account"))
         else:
             require(actor, "user.manage")
             if not n_users and role != "admin":
                 # The first account turns sign-in on; without an admin nobody could manage it.
-                raise ValueError("role: the first account must be an admin")
+                raise ValueError(_("role: the first account must be an admin"))
         if s.scalar(select(UserRow).where(UserRow.username == username)) is not None:
-            raise ValueError(f"username: '{username}' is taken")
+            raise ValueError(_("username: '{username}' is taken").format(username=username))
         s.add(UserRow(username=username, password_hash=pw_hash, role=role))
         s.add(
             AuditEventRow(
@@ -164,7 +192,7 @@ def authenticate(
     password sets the count back to zero.
     """
     now = now or datetime.now(UTC)
-    generic = AuthError("unknown username or wrong password")
+    generic = AuthError(_("unknown username or wrong password"))
     password = password if isinstance(password, str) else ""
     try:
         name = normalise_username(username)
@@ -197,7 +225,13 @@ def authenticate(
         raise generic
     if not claimed:
         minutes = max(1, int(((locked or now) - now).total_seconds() // 60) + 1)
-        raise AuthError(f"too many failed sign-ins; try again in {minutes} minute(s)")
+        raise AuthError(
+            ngettext(
+                "too many failed sign-ins; try again in {n} minute(s)",
+                "too many failed sign-ins; try again in {n} minute(s)",
+                minutes,
+            ).format(n=minutes)
+        )
     if attempt > MAX_FAILED_LOGINS:
         # Parallel attempts have used up the allowance: refuse this one unchecked and hand
         # its claim back (it is not a failure; the checked ones decide on the lock).
@@ -207,7 +241,7 @@ def authenticate(
                 .where(UserRow.username == name, UserRow.failed_logins > 0)
                 .values(failed_logins=UserRow.failed_logins - 1)
             )
-        raise AuthError("too many sign-in attempts at once; wait a moment and try again")
+        raise AuthError(_("too many sign-in attempts at once; wait a moment and try again"))
     try:
         _hasher.verify(stored_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
@@ -287,7 +321,7 @@ def _managed_row(s: Session, username: str) -> UserRow:
     name = normalise_username(username)
     row = s.scalar(select(UserRow).where(UserRow.username == name).with_for_update())
     if row is None:
-        raise ValueError(f"username: no account '{name}'")
+        raise ValueError(_("username: no account '{username}'").format(username=name))
     return row
 
 
@@ -319,9 +353,10 @@ def manage_account(
     if actor is not None:
         require(actor, "user.manage")
     if role is not None and (role not in ROLES or role == "viewer"):
-        raise ValueError("role: choose analyst, screener or admin")
+        raise ValueError(_("role: choose analyst, screener or admin"))
     new_hash = hash_password(password) if password is not None else None
-    done: list[str] = []
+    done: list[str] = []  # what was done, in English for the audit log
+    said: list[str] = []  # the same in the reader's language
     with transaction(engine) as s:
         row = _managed_row(s, username)
         before = {"role": row.role, "active": row.active, "locked": row.locked_until is not None}
@@ -330,21 +365,27 @@ def manage_account(
         )
         if losing_admin and row.active and not _other_active_admins(s, row.username):
             raise ValueError(
-                f"'{row.username}' is the only active admin: add or enable another admin first"
+                _(
+                    "'{username}' is the only active admin: add or enable another admin first"
+                ).format(username=row.username)
             )
         if unlock or new_hash is not None:
             row.failed_logins = 0
             row.locked_until = None
             done.append("unlocked")
+            said.append(_("unlocked"))
         if new_hash is not None:
             row.password_hash = new_hash
             done.append("password reset")
+            said.append(_("password reset"))
         if active is not None and active != row.active:
             row.active = active
             done.append("enabled" if active else "disabled")
+            said.append(_("enabled") if active else _("disabled"))
         if role is not None and role != row.role:
             row.role = role
             done.append(f"role {role}")
+            said.append(_("role {role}").format(role=ROLE_LABELS[role]))
         s.add(
             AuditEventRow(
                 actor=actor.username if actor else "cli",
@@ -355,7 +396,9 @@ def manage_account(
                 after={"role": row.role, "active": row.active, "done": done},
             )
         )
-    return f"{row.username}: " + (", ".join(done) if done else "nothing to change")
+    return _("{username}: {done}").format(
+        username=row.username, done=", ".join(said) if said else _("nothing to change")
+    )
 
 
 def refresh_user(engine: Engine, user: User) -> User:

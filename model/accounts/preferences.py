@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, select, update
 
-from model.formatting.i18n import NUMBER_LOCALES
+from model.formatting.i18n import NUMBER_LOCALES, _
 from model.store.db import transaction
 from model.store.orm import UserRow
 
@@ -30,7 +30,11 @@ def save_locale(engine: Engine, username: str, locale: str) -> bool:
     Raises ``ValueError`` for a locale the interface does not offer.
     """
     if locale not in LOCALES:
-        raise ValueError(f"unknown locale '{locale}'; choose one of {', '.join(sorted(LOCALES))}")
+        raise ValueError(
+            _("unknown locale '{locale}'; choose one of {locales}").format(
+                locale=locale, locales=", ".join(sorted(LOCALES))
+            )
+        )
     with transaction(engine) as s:
         result = s.execute(
             update(UserRow).where(UserRow.username == username).values(locale=locale)

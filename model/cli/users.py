@@ -13,6 +13,7 @@ import sys
 from typing import Any
 
 from model.accounts.auth import ROLES, create_user, list_users, manage_account
+from model.formatting.i18n import _
 from model.store import db
 
 
@@ -48,25 +49,27 @@ def register(sub: Any) -> None:
     p.set_defaults(func=_set_role)
 
 
-def _read_password(from_stdin: bool, prompt: str = "Password for the new admin: ") -> str:
+def _read_password(from_stdin: bool, prompt: str | None = None) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\n")
-    first = getpass.getpass(prompt)
-    if getpass.getpass("Repeat the password: ") != first:
-        raise ValueError("password: the two entries differ")
+    first = getpass.getpass(prompt or _("Password for the new admin: "))
+    if getpass.getpass(_("Repeat the password: ")) != first:
+        raise ValueError(_("password: the two entries differ"))
     return first
 
 
 def _create_admin(args: argparse.Namespace) -> int:
     password = _read_password(args.password_stdin)
     user = create_user(db.default_engine(), args.username, password, "admin")
-    print(f"created admin '{user.username}'")
+    print(_("created admin '{username}'").format(username=user.username))
     return 0
 
 
 def _list(args: argparse.Namespace) -> int:
     for username, role, active in list_users(db.default_engine()):
-        print(f"{username}\t{role}\t{'active' if active else 'disabled'}")
+        # Tab-separated for scripts: the username and role code stay as stored.
+        state = _("active") if active else _("disabled")
+        print(f"{username}\t{role}\t{state}")
     return 0
 
 
@@ -76,7 +79,9 @@ def _manage(args: argparse.Namespace) -> int:
 
 
 def _reset_password(args: argparse.Namespace) -> int:
-    password = _read_password(args.password_stdin, f"New password for {args.username}: ")
+    password = _read_password(
+        args.password_stdin, _("New password for {username}: ").format(username=args.username)
+    )
     print(manage_account(db.default_engine(), None, args.username, password=password))
     return 0
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from model.formatting.i18n import _, ngettext
 from model.formatting.numbers import MISSING, number
 
 TEXT_CHARS: Final = 80  # longer values are cut with an ellipsis
@@ -36,7 +37,7 @@ def value_text(value: Any) -> str:
     if value is None:
         return MISSING
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, int):
         return number(value)
     if isinstance(value, float):
@@ -45,9 +46,15 @@ def value_text(value: Any) -> str:
         return number(value, 4).rstrip("0").rstrip(".")
     if isinstance(value, list | tuple):
         text = ", ".join(value_text(v) for v in value)
-        return f"[{text}]" if len(text) <= TEXT_CHARS else f"[{len(value)} items]"
+        if len(text) <= TEXT_CHARS:
+            return f"[{text}]"
+        return "[{}]".format(
+            ngettext("{n} items", "{n} items", len(value)).format(n=number(len(value)))
+        )
     if isinstance(value, Mapping):
-        return f"{{{len(value)} fields}}"
+        return "{{{}}}".format(
+            ngettext("{n} fields", "{n} fields", len(value)).format(n=number(len(value)))
+        )
     text = str(value)
     return text if len(text) <= TEXT_CHARS else text[: TEXT_CHARS - 1] + "…"
 
@@ -97,7 +104,11 @@ def change_summary(
     """The first ``limit`` changes in one line, and how many more ("3 more fields")."""
     changes = field_changes(before, after)
     if not changes:
-        return "no field changed"
+        return _("no field changed")
     text = "; ".join(c.sentence() for c in changes[:limit])
     more = len(changes) - limit
-    return text + (f"; {more} more field{'s' if more != 1 else ''}" if more > 0 else "")
+    if more <= 0:
+        return text
+    return "; ".join(
+        (text, ngettext("{n} more field", "{n} more fields", more).format(n=number(more)))
+    )

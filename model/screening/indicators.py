@@ -31,13 +31,25 @@ from openpyxl.styles import Font, PatternFill
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from model.domain.candidates import ID_PATTERN
+from model.formatting import numbers
+from model.formatting.i18n import N_, Labels, _
 from model.screening.proposals import HORIZON_LABELS, HORIZONS, Horizon, Proposal
 
 IndicatorStatus = Literal["on track", "at risk", "off track", "not yet measured"]
 STATUSES: tuple[IndicatorStatus, ...] = ("on track", "at risk", "off track", "not yet measured")
 ON_TRACK_RATIO = 0.9
 AT_RISK_RATIO = 0.5
-SOURCE = "004 Annex II (IDB indicators for monitoring and evaluation of cluster projects)"
+# Stored as each indicator's ``source`` (data: stays English); a page shows ``_(SOURCE)``.
+SOURCE = N_("004 Annex II (IDB indicators for monitoring and evaluation of cluster projects)")
+# A status in words, in the reader's language (the status itself is a code).
+STATUS_LABELS = Labels(
+    {
+        "on track": N_("on track"),
+        "at risk": N_("at risk"),
+        "off track": N_("off track"),
+        "not yet measured": N_("not yet measured"),
+    }
+)
 STATUS_FILLS: dict[str, str] = {
     "on track": "C6EFCE",
     "at risk": "FFEB9C",
@@ -69,10 +81,14 @@ class ProjectIndicator(BaseModel):
         for field in ("baseline", "target", "actual"):
             v = getattr(self, field)
             if v is not None and not math.isfinite(v):
-                raise ValueError(f"{self.name}: {field} must be a finite number")
+                raise ValueError(
+                    _("{name}: {field} must be a finite number").format(name=self.name, field=field)
+                )
         if self.baseline is not None and self.target == self.baseline:
             raise ValueError(
-                f"{self.name}: target equals baseline ({self.target:g}); set the change to monitor"
+                _("{name}: target equals baseline ({target}); set the change to monitor").format(
+                    name=self.name, target=numbers.value_in(self.target, self.unit)
+                )
             )
         return self
 
@@ -89,14 +105,17 @@ class ProjectIndicator(BaseModel):
 
 
 def indicator_status(ind: ProjectIndicator) -> tuple[IndicatorStatus, str]:
-    """Status and a one-line reason (rules in the module docstring)."""
+    """Status (a code) and a one-line reason in the active language (rules in the module
+    docstring)."""
     if ind.actual is None:
-        return "not yet measured", "no actual value recorded yet"
+        return "not yet measured", _("no actual value recorded yet")
     progress = ind.progress
     if progress is None:
-        return "at risk", "no baseline: progress cannot be judged"
+        return "at risk", _("no baseline: progress cannot be judged")
     due = ind.expected_share
-    reason = f"{progress:.0%} of the planned change achieved, {due:.0%} due by now"
+    reason = _("{progress} of the planned change achieved, {due} due by now").format(
+        progress=numbers.share(progress), due=numbers.share(due)
+    )
     if progress >= ON_TRACK_RATIO * due:
         return "on track", reason
     if progress >= AT_RISK_RATIO * due:
@@ -154,7 +173,11 @@ def indicators_from_proposal(p: Proposal) -> list[ProjectIndicator]:
                 )
             )
         except ValueError as exc:
-            raise ValueError(f"proposal {p.proposal_id}, indicator '{i.name}': {exc}") from None
+            raise ValueError(
+                _("proposal {proposal}, indicator '{name}': {problem}").format(
+                    proposal=p.proposal_id, name=i.name, problem=exc
+                )
+            ) from None
     return out
 
 
@@ -201,7 +224,9 @@ def _safe(text: str) -> str:
 
 
 def indicators_xlsx_bytes(indicators: Iterable[ProjectIndicator]) -> bytes:
-    """An .xlsx workbook: sheet ``indicators`` (one row each, status coloured) and ``summary``."""
+    """An .xlsx workbook: sheet ``indicators`` (one row each, status coloured) and ``summary``.
+
+    Column keys stay as they are; statuses and reasons read in the active language."""
     items = sorted(indicators, key=lambda i: (i.project_id, HORIZONS.index(i.horizon), i.name))
     wb = Workbook()
     ws = wb.active
@@ -223,7 +248,7 @@ def indicators_xlsx_bytes(indicators: Iterable[ProjectIndicator]) -> bytes:
                 ind.actual,
                 ind.expected_share,
                 ind.progress,
-                status,
+                STATUS_LABELS[status],
                 reason,
                 _safe(ind.source),
                 _safe(ind.note),
@@ -233,11 +258,11 @@ def indicators_xlsx_bytes(indicators: Iterable[ProjectIndicator]) -> bytes:
             "solid", fgColor=STATUS_FILLS[status]
         )
     summary = wb.create_sheet("summary")
-    summary.append(["project_id", "horizon", *STATUSES])
+    summary.append(["project_id", "horizon", *(STATUS_LABELS[s] for s in STATUSES)])
     for cell in summary[1]:
         cell.font = Font(bold=True)
     for row in status_summary(items):
-        summary.append([_safe(row.project_id), row.horizon, *(n for _, n in row.counts)])
+        summary.append([_safe(row.project_id), row.horizon, *(n for _s, n in row.counts)])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -37,6 +37,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from model.domain.candidates import ID_PATTERN, MAX_HORIZON_YEARS, Candidate
+from model.formatting.i18n import N_, Labels, _
 
 Status = Literal["achieved", "partly", "not"]
 STATUSES: tuple[Status, ...] = ("achieved", "partly", "not")
@@ -51,15 +52,18 @@ INDICATORS: tuple[str, ...] = (
     "economic_variables",
     "external_relations",
 )
-INDICATOR_LABELS: dict[str, str] = {
-    "group_cohesion": "Group cohesion",
-    "group_organisation": "Group organisation",
-    "problem_analysis": "Capacity of problem analysis",
-    "strategic_planning_capacity": "Capacity of strategic planning",
-    "production_changes": "Production and organisation changes",
-    "economic_variables": "Economic variables changes",
-    "external_relations": "Relations with the external economic environment",
-}
+# Labels read in the active language (``INDICATOR_LABELS.english(key)`` is the source).
+INDICATOR_LABELS = Labels(
+    {
+        "group_cohesion": N_("Group cohesion"),
+        "group_organisation": N_("Group organisation"),
+        "problem_analysis": N_("Capacity of problem analysis"),
+        "strategic_planning_capacity": N_("Capacity of strategic planning"),
+        "production_changes": N_("Production and organisation changes"),
+        "economic_variables": N_("Economic variables changes"),
+        "external_relations": N_("Relations with the external economic environment"),
+    }
+)
 Stage = Literal[
     "promotion", "strategic_planning", "pilot_projects", "strategic_projects", "self_management"
 ]
@@ -70,16 +74,21 @@ STAGES: tuple[Stage, ...] = (
     "strategic_projects",
     "self_management",
 )
-STAGE_LABELS: dict[str, str] = {
-    "promotion": "Promotion and motivation",
-    "strategic_planning": "Strategic planning",
-    "pilot_projects": "Pilot projects",
-    "strategic_projects": "Strategic projects",
-    "self_management": "Self-management",
-}
+STAGE_LABELS = Labels(
+    {
+        "promotion": N_("Promotion and motivation"),
+        "strategic_planning": N_("Strategic planning"),
+        "pilot_projects": N_("Pilot projects"),
+        "strategic_projects": N_("Strategic projects"),
+        "self_management": N_("Self-management"),
+    }
+)
+# A cell's status in words (the status itself is a code: achieved, partly, not).
+STATUS_LABELS = Labels({"achieved": N_("achieved"), "partly": N_("partly"), "not": N_("not")})
 MAJORITY = 4  # of the 7 indicator cells of a stage, achieved
-SOURCE = "002 Box 2 (Network Evaluation Tool); 003 section 3 (UNIDO methodologies and tools)"
-FEE_SOURCE = (
+# Citations, marked for translation and shown with ``_(SOURCE)``.
+SOURCE = N_("002 Box 2 (Network Evaluation Tool); 003 section 3 (UNIDO methodologies and tools)")
+FEE_SOURCE = N_(
     "002 Box 1 and Honduras (EMASIM fees: 0 for 3 years, then 20 %, then over 40 %); "
     "self-management 0.6 is an assumption (002 Methodology; 000 para 65)"
 )
@@ -108,11 +117,15 @@ class NetAssessment(BaseModel):
     @classmethod
     def _shape(cls, v: tuple[tuple[Status, ...], ...]) -> tuple[tuple[Status, ...], ...]:
         if len(v) != len(INDICATORS):
-            raise ValueError(f"needs {len(INDICATORS)} indicator rows, found {len(v)}")
+            raise ValueError(
+                _("needs {n} indicator rows, found {found}").format(n=len(INDICATORS), found=len(v))
+            )
         for i, row in enumerate(v):
             if len(row) != len(STAGES):
                 raise ValueError(
-                    f"{INDICATORS[i]}: needs {len(STAGES)} stage cells, found {len(row)}"
+                    _("{indicator}: needs {n} stage cells, found {found}").format(
+                        indicator=INDICATORS[i], n=len(STAGES), found=len(row)
+                    )
                 )
         return v
 
@@ -145,8 +158,10 @@ def parse_row_codes(text: str) -> tuple[Status, ...]:
     codes = text.replace(" ", "").replace(",", "").upper()
     if len(codes) != len(STAGES) or any(c not in STATUS_CODES for c in codes):
         raise ValueError(
-            f"'{text[:20]}' must be {len(STAGES)} codes, one per stage, each A (achieved), "
-            "P (partly) or N (not), e.g. AAPNN"
+            _(
+                "'{text}' must be {n} codes, one per stage, each A (achieved), "
+                "P (partly) or N (not), e.g. AAPNN"
+            ).format(text=text[:20], n=len(STAGES))
         )
     return tuple(STATUS_CODES[c] for c in codes)
 
@@ -254,10 +269,14 @@ def fee_share_for_stage(
     if stage is None:
         return 0.0
     if stage not in fee_shares:
-        raise ValueError(f"no fee share for stage '{stage}'")
+        raise ValueError(_("no fee share for stage '{stage}'").format(stage=stage))
     share = fee_shares[stage]
     if not 0 <= share <= 1:
-        raise ValueError(f"fee share for stage '{stage}' is {share}, outside 0-1")
+        raise ValueError(
+            _("fee share for stage '{stage}' is {share}, outside 0-1").format(
+                stage=stage, share=share
+            )
+        )
     return share
 
 
@@ -275,9 +294,13 @@ def fee_schedule_for_stage(
     (until self-management), as EMASIM's fees rose year on year (002 Honduras).
     """
     if not 1 <= years <= MAX_HORIZON_YEARS:
-        raise ValueError(f"years must be 1-{MAX_HORIZON_YEARS}, got {years}")
+        raise ValueError(
+            _("years must be 1-{most}, got {years}").format(most=MAX_HORIZON_YEARS, years=years)
+        )
     if years_per_stage is not None and years_per_stage < 1:
-        raise ValueError(f"years_per_stage must be at least 1, got {years_per_stage}")
+        raise ValueError(
+            _("years_per_stage must be at least 1, got {years}").format(years=years_per_stage)
+        )
     start = -1 if stage is None else STAGES.index(stage)
     out = []
     for y in range(years):
@@ -298,7 +321,7 @@ def fee_schedule_for_network(
     """A broker candidate's fee schedule from the network's latest NET stage."""
     last = latest(assessments)
     if network_id not in last:
-        raise ValueError(f"network '{network_id}' has no NET assessment")
+        raise ValueError(_("network '{network}' has no NET assessment").format(network=network_id))
     return fee_schedule_for_stage(
         last[network_id].stage, years, years_per_stage=years_per_stage, fee_shares=fee_shares
     )
@@ -319,7 +342,9 @@ def with_network_fees(
     """
     if candidate.kind != "broker_programme":
         raise ValueError(
-            f"candidate {candidate.id} is a {candidate.kind}; NET fees apply to broker programmes"
+            _("candidate {id} is a {kind}; NET fees apply to broker programmes").format(
+                id=candidate.id, kind=candidate.kind
+            )
         )
     fees = fee_schedule_for_network(
         assessments,

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from sqlalchemy import Engine, select
 
 from model.accounts.auth import User, require
+from model.formatting.i18n import _
 from model.screening.net import INDICATORS, NetAssessment, parse_row_codes, row_codes
 from model.store.db import transaction
 from model.store.importer import ImportRejected, Problem
@@ -38,7 +39,9 @@ class NetImportReport:
     updated: int
 
     def summary(self) -> str:
-        return f"NET assessments: {self.inserted} new, {self.updated} updated"
+        return _("NET assessments: {inserted} new, {updated} updated").format(
+            inserted=self.inserted, updated=self.updated
+        )
 
 
 def parse_net_assessments(data: bytes, filename: str) -> list[NetAssessment]:
@@ -51,10 +54,10 @@ def parse_net_assessments(data: bytes, filename: str) -> list[NetAssessment]:
     problems: list[Problem] = []
     for col in table.header:
         if col not in COLUMNS:
-            problems.append(Problem(TABLE, 1, col, "unknown column (check its spelling)"))
+            problems.append(Problem(TABLE, 1, col, _("unknown column (check its spelling)")))
     for col in REQUIRED:
         if col not in table.header:
-            problems.append(Problem(TABLE, 1, col, "required column is missing"))
+            problems.append(Problem(TABLE, 1, col, _("required column is missing")))
     if problems:
         raise ImportRejected(problems)
     idx = {c: i for i, c in enumerate(table.header)}
@@ -82,11 +85,9 @@ def parse_net_assessments(data: bytes, filename: str) -> list[NetAssessment]:
                 column = str(loc[0]) if loc else ""
                 shown = cells[idx[column]] if column in idx else ""
                 msg = err["msg"].removeprefix("Value error, ")
-                problems.append(
-                    Problem(
-                        TABLE, row_no, column, f"{msg} (found '{shown[:40]}')" if shown else msg
-                    )
-                )
+                if shown:
+                    msg = _("{problem} (found '{value}')").format(problem=msg, value=shown[:40])
+                problems.append(Problem(TABLE, row_no, column, msg))
             continue
         key = (a.network_id, a.assessed_on.isoformat())
         if key in seen:
@@ -95,7 +96,9 @@ def parse_net_assessments(data: bytes, filename: str) -> list[NetAssessment]:
                     TABLE,
                     row_no,
                     "assessed_on",
-                    f"network {key[0]} is assessed twice on {key[1]} (first in row {seen[key]})",
+                    _("network {network} is assessed twice on {date} (first in row {row})").format(
+                        network=key[0], date=key[1], row=seen[key]
+                    ),
                 )
             )
             continue

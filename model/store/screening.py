@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from model.accounts.auth import PermissionDenied, User, require
 from model.domain.candidates import Candidate
+from model.formatting.i18n import _
 from model.screening.handover import DEFAULT_RETURN, ReturnAssumption, proposal_to_candidate
 from model.screening.indicators import ProjectIndicator, indicators_from_proposal
 from model.screening.rubric import CriterionScore, Review
@@ -42,15 +43,21 @@ def save_review(engine: Engine, review: Review, *, user: User) -> None:
     acting_for = review.reviewer != user.username
     if acting_for and user.role != "admin":
         raise PermissionDenied(
-            f"{user.username} may save only their own review, not {review.reviewer!r}'s "
-            "(an admin may act for another reviewer)"
+            _(
+                "{user} may save only their own review, not '{reviewer}''s "
+                "(an admin may act for another reviewer)"
+            ).format(user=user.username, reviewer=review.reviewer)
         )
     with transaction(engine) as s:
         known = s.scalar(
             select(ProposalRow.proposal_id).where(ProposalRow.proposal_id == review.proposal_id)
         )
         if known is None:
-            raise ValueError(f"proposal '{review.proposal_id}' is not in the database")
+            raise ValueError(
+                _("proposal '{proposal}' is not in the database").format(
+                    proposal=review.proposal_id
+                )
+            )
         rows = s.scalars(
             select(ProposalReviewRow).where(
                 ProposalReviewRow.proposal_id == review.proposal_id,
@@ -151,7 +158,7 @@ def hand_over_in(
     found = {r.proposal_id for r in rows}
     missing = [pid for pid in proposal_ids or () if pid not in found]
     if missing:
-        raise ValueError(f"unknown proposal(s): {', '.join(missing)}")
+        raise ValueError(_("unknown proposal(s): {proposals}").format(proposals=", ".join(missing)))
     statuses = {}
     for row in rows:
         p = proposal_from_row(row)
@@ -248,7 +255,9 @@ def start_monitoring(engine: Engine, proposal_ids: Sequence[str], *, user: User)
         found = {r.proposal_id for r in rows}
         missing = [pid for pid in proposal_ids if pid not in found]
         if missing:
-            raise ValueError(f"unknown proposal(s): {', '.join(missing)}")
+            raise ValueError(
+                _("unknown proposal(s): {proposals}").format(proposals=", ".join(missing))
+            )
         indicators = [i for r in rows for i in indicators_from_proposal(proposal_from_row(r))]
         for r in rows:
             r.status = MONITORED
