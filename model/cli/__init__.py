@@ -110,22 +110,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser(_command(sys.argv[1:] if argv is None else argv)).parse_args(argv)
     from model.formatting.i18n import using  # Babel, loaded once a command runs
 
+    # The command's output and its error messages are in the chosen language; the
+    # "fomento: error:" prefix reads the same in Spanish, so scripts can match it.
+    with using(*_language(args)):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from model.formatting.i18n import _
+
     try:
-        with using(*_language(args)):
-            code: int = args.func(args)
+        code: int = args.func(args)
     except ValueError as exc:
-        print(f"fomento: error: {_redact(str(exc))}", file=sys.stderr)
+        print(_("fomento: error: {message}").format(message=_redact(str(exc))), file=sys.stderr)
         return 2
     except PermissionError as exc:
-        print(f"fomento: refused: {_redact(str(exc))}", file=sys.stderr)
+        print(_("fomento: refused: {message}").format(message=_redact(str(exc))), file=sys.stderr)
         return 3
     except RecursionError:
-        print("fomento: error: the input is nested too deeply to read", file=sys.stderr)
+        print(_("fomento: error: the input is nested too deeply to read"), file=sys.stderr)
         return 2
     except OSError as exc:
         # A file or folder that cannot be read or written (missing, a directory, no right).
-        where = f"{exc.filename}: " if exc.filename else ""
-        print(f"fomento: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        reason = str(exc.strerror or exc)
+        if exc.filename:
+            text = _("fomento: error: {path}: {reason}").format(path=exc.filename, reason=reason)
+        else:
+            text = _("fomento: error: {message}").format(message=reason)
+        print(text, file=sys.stderr)
         return 2
     except Exception as exc:
         if not type(exc).__module__.startswith("sqlalchemy"):
@@ -133,8 +145,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # A database error that escaped the store's own handling: say so, never the password.
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         print(
-            f"fomento: error: the database is unreachable or refused the request "
-            f"({_redact(reason)}); check FOMENTO_DATABASE_URL",
+            _(
+                "fomento: error: the database is unreachable or refused the request "
+                "({reason}); check FOMENTO_DATABASE_URL"
+            ).format(reason=_redact(reason)),
             file=sys.stderr,
         )
         return 2

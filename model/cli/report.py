@@ -16,6 +16,8 @@ from typing import Any
 
 from model.allocator.api import allocate
 from model.allocator.scenario import SOLVERS, load_scenario
+from model.formatting import numbers
+from model.formatting.i18n import _
 from model.planning.workbook import ScenarioDocument, summary_sentence
 
 FORMATS = (".xlsx", ".pdf")
@@ -44,9 +46,11 @@ def run(args: argparse.Namespace) -> int:
     out: Path = args.out
     suffix = out.suffix.lower()
     if suffix not in FORMATS:
-        raise ValueError(f"--out: '{out}' must end in .xlsx (workbook) or .pdf (brief)")
+        raise ValueError(
+            _("--out: '{path}' must end in .xlsx (workbook) or .pdf (brief)").format(path=out)
+        )
     if not out.parent.is_dir():
-        raise ValueError(f"--out: the folder '{out.parent}' does not exist")
+        raise ValueError(_("--out: the folder '{folder}' does not exist").format(folder=out.parent))
     scenario = load_scenario(args.scenario)
     doc = ScenarioDocument(
         name=scenario.name,
@@ -66,5 +70,5 @@ def run(args: argparse.Namespace) -> int:
         data = brief_pdf(doc)
     out.write_bytes(data)
     print(summary_sentence(doc))
-    print(f"Wrote {out} ({len(data):,} bytes).")
+    print(_("Wrote {path} ({size} bytes).").format(path=out, size=numbers.count(len(data))))
     return 0 if doc.result.objective is not None else 1

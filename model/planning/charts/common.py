@@ -7,12 +7,15 @@ nothing downloaded). Money axes read "US$1.2M".
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from typing import Any, Final
 
 import altair as alt
 import vl_convert
 
 from model.domain.candidates import KIND_LABELS, KINDS
+from model.formatting.i18n import N_, _
 
 # One colour per instrument, everywhere (pages, brief, PDF, workbook): tableau10's first three.
 INSTRUMENT_COLOURS: Final[dict[str, str]] = {
@@ -21,7 +24,10 @@ INSTRUMENT_COLOURS: Final[dict[str, str]] = {
     "matching_grant": "#59a14f",
 }
 SCHEME: Final = "tableau10"  # scenarios side by side: a categorical palette of distinct hues
+# The data's status codes ("funded", "not funded": ``readout.candidate_points``) keep
+# their colours; the legend shows them in words (``funded_legend``).
 FUNDED_COLOURS = alt.Scale(domain=["funded", "not funded"], range=["#4e79a7", "#bbbbbb"])
+FUNDED_WORDS: Final = {"funded": N_("funded"), "not funded": N_("not funded")}
 BAR_COLOUR: Final = "#4e79a7"
 # Marks that are not instruments, the same on every chart: percentile and low-end lines,
 # the central value and high ends, two plans side by side, reference rules.
@@ -47,20 +53,40 @@ MONEY_LABEL: Final = "datum.value == 0 ? 'US$0' : 'US$' + datum.label"
 SVG_EMBED: Final = {"embedOptions": {"renderer": "svg"}}
 
 
+def kind_label(kind: str) -> str:
+    """An instrument in words in the active language (the label the charts show)."""
+    label = KIND_LABELS.get(kind)
+    return kind if label is None else _(label)
+
+
 def instrument_scale() -> alt.Scale:
-    """The instrument colours keyed by the labels the charts show."""
+    """The instrument colours keyed by the labels the charts show (active language)."""
     return alt.Scale(
-        domain=[KIND_LABELS[k] for k in KINDS], range=[INSTRUMENT_COLOURS[k] for k in KINDS]
+        domain=[kind_label(k) for k in KINDS], range=[INSTRUMENT_COLOURS[k] for k in KINDS]
     )
 
 
 def kind_colour(field: str = "kind") -> alt.Color:
     return alt.Color(
         f"{field}:N",
-        title="Instrument",
+        title=_("Instrument"),
         scale=instrument_scale(),
         legend=alt.Legend(orient="bottom"),
     )
+
+
+def label_expr(words: Mapping[str, str]) -> str:
+    """A Vega expression that shows a legend's or axis's codes in words (``words``: code
+    -> English text, translated here); a code not listed shows as it is."""
+    expr = "datum.label"
+    for code, text in reversed(list(words.items())):
+        expr = f"datum.label === {json.dumps(code)} ? {json.dumps(_(text))} : ({expr})"
+    return expr
+
+
+def funded_legend() -> alt.Legend:
+    """The funded/not funded legend, in words of the active language."""
+    return alt.Legend(labelExpr=label_expr(FUNDED_WORDS))
 
 
 def legend() -> alt.Legend:

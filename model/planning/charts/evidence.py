@@ -11,6 +11,7 @@ import altair as alt
 import pandas as pd
 
 from model.costbenefit.views import PathPoint, RangePoint
+from model.formatting.i18n import _
 from model.planning.charts.common import SCHEME
 
 BAR_HEIGHT_PX = 26
@@ -28,12 +29,12 @@ def _frame(rows: Sequence[RangePoint] | Sequence[PathPoint]) -> pd.DataFrame:
 
 def _tooltip(number_format: str) -> list[alt.Tooltip]:
     return [
-        alt.Tooltip("programme:N", title="Programme"),
-        alt.Tooltip("measure:N", title="Metric"),
-        alt.Tooltip("qualifier:N", title="Which figure"),
-        alt.Tooltip("value:Q", title="Value (as stated)", format=number_format),
-        alt.Tooltip("low:Q", title="Low", format=number_format),
-        alt.Tooltip("high:Q", title="High", format=number_format),
+        alt.Tooltip("programme:N", title=_("Programme")),
+        alt.Tooltip("measure:N", title=_("Metric")),
+        alt.Tooltip("qualifier:N", title=_("Which figure")),
+        alt.Tooltip("value:Q", title=_("Value (as stated)"), format=number_format),
+        alt.Tooltip("low:Q", title=_("Low"), format=number_format),
+        alt.Tooltip("high:Q", title=_("High"), format=number_format),
     ]
 
 
@@ -57,7 +58,7 @@ def range_chart(
         y=alt.Y("programme:N", title=None, sort=None, axis=alt.Axis(labelLimit=LABEL_LIMIT_PX)),
         color=alt.Color(
             "measure:N",
-            title="Metric",
+            title=_("Metric"),
             scale=alt.Scale(scheme=SCHEME),
             legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0),
         ),
@@ -94,33 +95,35 @@ def range_chart(
 def recovery_chart(rows: Sequence[PathPoint]) -> alt.FacetChart:
     """Share of cost paid by fees (and the public share) by year of operation, per programme."""
     base = alt.Chart(_frame(rows)).encode(
-        x=alt.X("year_of_operation:O", title="Year of operation", axis=alt.Axis(labelAngle=0)),
+        x=alt.X("year_of_operation:O", title=_("Year of operation"), axis=alt.Axis(labelAngle=0)),
         color=alt.Color(
             "programme:N",
-            title="Programme",
+            title=_("Programme"),
             scale=alt.Scale(scheme=SCHEME),
             legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0),
         ),
         tooltip=[
-            alt.Tooltip("programme:N", title="Programme"),
-            alt.Tooltip("year_of_operation:O", title="Year"),
-            alt.Tooltip("value:Q", title="Share (as stated)", format=".0%"),
-            alt.Tooltip("low:Q", title="Low", format=".0%"),
-            alt.Tooltip("high:Q", title="High", format=".0%"),
+            alt.Tooltip("programme:N", title=_("Programme")),
+            alt.Tooltip("year_of_operation:O", title=_("Year")),
+            alt.Tooltip("value:Q", title=_("Share (as stated)"), format=".0%"),
+            alt.Tooltip("low:Q", title=_("Low"), format=".0%"),
+            alt.Tooltip("high:Q", title=_("High"), format=".0%"),
         ],
     )
     share_axis = alt.Axis(format="%")
     ranges = (
         base.transform_filter(HAS_RANGE)
         .mark_rule(strokeWidth=6, opacity=0.35)
-        .encode(y=alt.Y("low:Q", title="Share of cost", axis=share_axis), y2="high:Q")
+        .encode(y=alt.Y("low:Q", title=_("Share of cost"), axis=share_axis), y2="high:Q")
     )
     stated = base.transform_filter(HAS_VALUE).encode(
-        y=alt.Y("value:Q", title="Share of cost", axis=share_axis, scale=alt.Scale(domain=[0, 1]))
+        y=alt.Y(
+            "value:Q", title=_("Share of cost"), axis=share_axis, scale=alt.Scale(domain=[0, 1])
+        )
     )
     layered = alt.layer(
         ranges, stated.mark_line(), stated.mark_point(filled=True, size=70)
     ).properties(width=CHART_WIDTH_PX // 2 - 20, height=240)
     return layered.facet(column=alt.Column("measure:N", title=None)).properties(
-        title="Cost-recovery paths: who pays, year by year"
+        title=_("Cost-recovery paths: who pays, year by year")
     )

@@ -15,6 +15,7 @@ from model.allocator.explain.wording import describe
 from model.allocator.result import AllocationResult, ConstraintReport
 from model.domain.candidates import KIND_LABELS, KINDS
 from model.formatting import numbers
+from model.formatting.i18n import N_, _
 from model.planning.charts.common import (
     BAR_COLOUR,
     BAR_STEP_PX,
@@ -28,18 +29,34 @@ from model.planning.charts.common import (
     MONEY_LABEL,
     MOVED_TOP,
     SCHEME,
+    funded_legend,
     kind_colour,
+    kind_label,
     legend,
     money_axis,
 )
 from model.planning.compare import Comparison, TotalGroup
 from model.planning.readout import SweepCurve
 
+# English source (``N_``), translated where a chart is drawn.
 GROUP_TITLES: dict[TotalGroup, str] = {
-    "kind": "instrument",
-    "region": "region",
-    "year": "plan year",
-    "source": "funding source",
+    "kind": N_("instrument"),
+    "region": N_("region"),
+    "year": N_("plan year"),
+    "source": N_("funding source"),
+}
+# A tooltip's heading for the group, and the chart's title, as whole phrases.
+GROUP_HEADINGS: dict[TotalGroup, str] = {
+    "kind": N_("Instrument"),
+    "region": N_("Region"),
+    "year": N_("Plan year"),
+    "source": N_("Funding source"),
+}
+GROUP_CHART_TITLES: dict[TotalGroup, str] = {
+    "kind": N_("Public funding by instrument"),
+    "region": N_("Public funding by region"),
+    "year": N_("Public funding by plan year"),
+    "source": N_("Public funding by funding source"),
 }
 
 
@@ -62,12 +79,16 @@ def moved_chart(c: Comparison, top: int = MOVED_TOP) -> alt.Chart:
     several = len(c.names) > 2
     enc: dict[str, Any] = {
         "y": alt.Y("candidate:N", sort=order, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT_PX)),
-        "x": alt.X("delta:Q", title=f"Change vs '{c.names[0]}' (US$)", axis=money_axis()),
+        "x": alt.X(
+            "delta:Q",
+            title=_("Change vs '{reference}' (US$)").format(reference=c.names[0]),
+            axis=money_axis(),
+        ),
         "color": alt.Color("scenario:N", scale=alt.Scale(scheme=SCHEME), legend=legend()),
         "tooltip": [
-            alt.Tooltip("candidate:N", title="Candidate"),
-            alt.Tooltip("scenario:N", title="Scenario"),
-            alt.Tooltip("delta:Q", title="Change (US$)", format=",.0f"),
+            alt.Tooltip("candidate:N", title=_("Candidate")),
+            alt.Tooltip("scenario:N", title=_("Scenario")),
+            alt.Tooltip("delta:Q", title=_("Change (US$)"), format=",.0f"),
         ],
     }
     if several:
@@ -80,14 +101,16 @@ def moved_chart(c: Comparison, top: int = MOVED_TOP) -> alt.Chart:
         .properties(
             width=CHART_WIDTH_PX,
             height=alt.Step(step),
-            title=f"What moved: public funding per candidate ({len(moved)} largest changes)",
+            title=_("What moved: public funding per candidate ({n} largest changes)").format(
+                n=numbers.count(len(moved))
+            ),
         )
     )
     return chart
 
 
 def _group_label(key: str, group: TotalGroup) -> str:
-    return KIND_LABELS.get(key, key) if group == "kind" else key
+    return kind_label(key) if group == "kind" else key
 
 
 def totals_chart(c: Comparison, group: TotalGroup) -> alt.Chart:
@@ -107,7 +130,7 @@ def totals_chart(c: Comparison, group: TotalGroup) -> alt.Chart:
         .encode(
             y=alt.Y("key:N", sort=order, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT_PX)),
             yOffset=alt.YOffset("scenario:N", sort=list(c.names)),
-            x=alt.X("amount:Q", title="Public funding (US$)", axis=money_axis()),
+            x=alt.X("amount:Q", title=_("Public funding (US$)"), axis=money_axis()),
             color=alt.Color(
                 "scenario:N",
                 sort=list(c.names),
@@ -115,15 +138,15 @@ def totals_chart(c: Comparison, group: TotalGroup) -> alt.Chart:
                 legend=legend(),
             ),
             tooltip=[
-                alt.Tooltip("key:N", title=GROUP_TITLES[group].capitalize()),
-                alt.Tooltip("scenario:N", title="Scenario"),
+                alt.Tooltip("key:N", title=_(GROUP_HEADINGS[group])),
+                alt.Tooltip("scenario:N", title=_("Scenario")),
                 alt.Tooltip("amount:Q", title="US$", format=",.0f"),
             ],
         )
         .properties(
             width=CHART_WIDTH_PX,
             height=alt.Step(max(8, BAR_STEP_PX * 2 // len(c.names))),
-            title=f"Public funding by {GROUP_TITLES[group]}",
+            title=_(GROUP_CHART_TITLES[group]),
         )
     )
     return chart
@@ -136,7 +159,7 @@ def _brief_bars(
     rows: Sequence[tuple[str, float]], title: str, horizontal: bool, colours: Sequence[str]
 ) -> alt.Chart:
     data = pd.DataFrame(rows, columns=["key", "amount"])
-    order = [k for k, _ in rows]
+    order = [k for k, _amount in rows]
     amount = alt.Axis(format="~s", tickCount=4, labelExpr=MONEY_LABEL)
     colour = alt.Color("key:N", scale=alt.Scale(domain=order, range=list(colours)), legend=None)
     if horizontal:
@@ -165,13 +188,14 @@ def _brief_bars(
 def brief_charts(result: AllocationResult) -> list[alt.Chart]:
     """Three small charts of one plan: public funding (US$) by instrument (in the
     instrument colours), by region and by plan year."""
-    kinds = [(KIND_LABELS[k], result.totals_by_kind.get(k, 0.0)) for k in KINDS]
+    kinds = [(kind_label(k), result.totals_by_kind.get(k, 0.0)) for k in KINDS]
     regions = sorted(result.totals_by_region.items(), key=lambda kv: -kv[1])
-    years = [(f"Y{t}", v) for t, v in enumerate(result.totals_by_year, start=1)]
+    # "Y1": plan year 1, short enough for the brief's small chart ("A1" in Spanish).
+    years = [(_("Y{year}").format(year=t), v) for t, v in enumerate(result.totals_by_year, start=1)]
     return [
-        _brief_bars(kinds, "By instrument (US$)", True, [INSTRUMENT_COLOURS[k] for k in KINDS]),
-        _brief_bars(regions, "By region (US$)", True, [BAR_COLOUR] * len(regions)),
-        _brief_bars(years, "By plan year (US$)", False, [BAR_COLOUR] * len(years)),
+        _brief_bars(kinds, _("By instrument (US$)"), True, [INSTRUMENT_COLOURS[k] for k in KINDS]),
+        _brief_bars(regions, _("By region (US$)"), True, [BAR_COLOUR] * len(regions)),
+        _brief_bars(years, _("By plan year (US$)"), False, [BAR_COLOUR] * len(years)),
     ]
 
 
@@ -184,16 +208,18 @@ def funding_by_year(rows: Sequence[dict[str, Any]]) -> alt.Chart:
         alt.Chart(pd.DataFrame(rows))
         .mark_bar()
         .encode(
-            x=alt.X("year:O", title="Plan year", axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("sum(amount):Q", title="Public funding (US$)", axis=money_axis()),
+            x=alt.X("year:O", title=_("Plan year"), axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("sum(amount):Q", title=_("Public funding (US$)"), axis=money_axis()),
             color=kind_colour(),
             tooltip=[
-                alt.Tooltip("year:O", title="Plan year"),
-                alt.Tooltip("kind:N", title="Instrument"),
+                alt.Tooltip("year:O", title=_("Plan year")),
+                alt.Tooltip("kind:N", title=_("Instrument")),
                 alt.Tooltip("sum(amount):Q", title="US$", format=",.0f"),
             ],
         )
-        .properties(title="Funding by instrument and year", width=CHART_WIDTH_PX, height=HEIGHT_PX)
+        .properties(
+            title=_("Funding by instrument and year"), width=CHART_WIDTH_PX, height=HEIGHT_PX
+        )
     )
     return chart
 
@@ -205,15 +231,17 @@ def funding_by_region(rows: Sequence[dict[str, Any]]) -> alt.Chart:
         .mark_bar()
         .encode(
             y=alt.Y("region:N", title=None, sort="-x", axis=alt.Axis(labelLimit=LABEL_LIMIT_PX)),
-            x=alt.X("sum(amount):Q", title="Public funding (US$)", axis=money_axis()),
+            x=alt.X("sum(amount):Q", title=_("Public funding (US$)"), axis=money_axis()),
             color=kind_colour(),
             tooltip=[
-                alt.Tooltip("region:N", title="Region"),
-                alt.Tooltip("kind:N", title="Instrument"),
+                alt.Tooltip("region:N", title=_("Region")),
+                alt.Tooltip("kind:N", title=_("Instrument")),
                 alt.Tooltip("sum(amount):Q", title="US$", format=",.0f"),
             ],
         )
-        .properties(title="Funding by region", width=CHART_WIDTH_PX, height=alt.Step(BAR_STEP_PX))
+        .properties(
+            title=_("Funding by region"), width=CHART_WIDTH_PX, height=alt.Step(BAR_STEP_PX)
+        )
     )
     return chart
 
@@ -224,22 +252,24 @@ def benefit_vs_cost(points: Sequence[dict[str, Any]]) -> alt.Chart:
         alt.Chart(pd.DataFrame(points))
         .mark_point(filled=True, opacity=0.75, stroke="#333333", strokeWidth=0.5)
         .encode(
-            x=alt.X("cost:Q", title="Full cost over its life (US$)", axis=money_axis()),
-            y=alt.Y("benefit:Q", title="Expected benefit (US$)", axis=money_axis()),
-            size=alt.Size("enterprises:Q", title="Enterprises", legend=alt.Legend(orient="bottom")),
-            color=alt.Color("status:N", title=None, scale=FUNDED_COLOURS),
-            shape=alt.Shape("kind:N", title="Instrument", legend=alt.Legend(orient="bottom")),
+            x=alt.X("cost:Q", title=_("Full cost over its life (US$)"), axis=money_axis()),
+            y=alt.Y("benefit:Q", title=_("Expected benefit (US$)"), axis=money_axis()),
+            size=alt.Size(
+                "enterprises:Q", title=_("Enterprises"), legend=alt.Legend(orient="bottom")
+            ),
+            color=alt.Color("status:N", title=None, scale=FUNDED_COLOURS, legend=funded_legend()),
+            shape=alt.Shape("kind:N", title=_("Instrument"), legend=alt.Legend(orient="bottom")),
             tooltip=[
-                alt.Tooltip("candidate:N", title="Candidate"),
-                alt.Tooltip("name:N", title="Name"),
-                alt.Tooltip("kind:N", title="Instrument"),
-                alt.Tooltip("cost:Q", title="Full cost (US$)", format=",.0f"),
-                alt.Tooltip("benefit:Q", title="Benefit (US$)", format=",.0f"),
-                alt.Tooltip("scale:Q", title="Scale funded", format=".0%"),
+                alt.Tooltip("candidate:N", title=_("Candidate")),
+                alt.Tooltip("name:N", title=_("Name")),
+                alt.Tooltip("kind:N", title=_("Instrument")),
+                alt.Tooltip("cost:Q", title=_("Full cost (US$)"), format=",.0f"),
+                alt.Tooltip("benefit:Q", title=_("Benefit (US$)"), format=",.0f"),
+                alt.Tooltip("scale:Q", title=_("Scale funded"), format=".0%"),
             ],
         )
         .properties(
-            title="Benefit versus cost: funded and unfunded candidates",
+            title=_("Benefit versus cost: funded and unfunded candidates"),
             width=CHART_WIDTH_PX,
             height=HEIGHT_PX + 60,
         )
@@ -254,15 +284,20 @@ def rule_label(c: ConstraintReport) -> str:
     """A binding rule in words ("The year-1 budget", "G-14's eligibility", "The Matching
     grant ceiling")."""
     what = describe(c.name)[0]
-    for key, label in KIND_LABELS.items():
-        what = what.replace(key, label.lower())
+    for key in KIND_LABELS:
+        what = what.replace(key, kind_label(key).lower())
     return what[:1].upper() + what[1:]
 
 
 def _rule_panel(c: ConstraintReport) -> str:
     unit = describe(c.name)[1]
-    whose = "Rules on the whole plan" if c.portfolio else "Rules on one candidate"
-    return f"{whose}: objective gained per one more {unit} of the limit"
+    if c.portfolio:
+        return _(
+            "Rules on the whole plan: objective gained per one more {unit} of the limit"
+        ).format(unit=unit)
+    return _("Rules on one candidate: objective gained per one more {unit} of the limit").format(
+        unit=unit
+    )
 
 
 def binding_rules_chart(rules: Sequence[ConstraintReport]) -> alt.FacetChart:
@@ -290,12 +325,12 @@ def binding_rules_chart(rules: Sequence[ConstraintReport]) -> alt.FacetChart:
         .encode(
             y=alt.Y("rule:N", title=None, sort=None, axis=alt.Axis(labelLimit=RULE_LABEL_PX)),
             x=alt.X(
-                "shadow:Q", title="Objective gained (shadow price)", axis=alt.Axis(format="~s")
+                "shadow:Q", title=_("Objective gained (shadow price)"), axis=alt.Axis(format="~s")
             ),
             tooltip=[
-                alt.Tooltip("rule:N", title="Rule"),
-                alt.Tooltip("shown:N", title="Shadow price"),
-                alt.Tooltip("sentence:N", title="Meaning"),
+                alt.Tooltip("rule:N", title=_("Rule")),
+                alt.Tooltip("shown:N", title=_("Shadow price")),
+                alt.Tooltip("sentence:N", title=_("Meaning")),
             ],
         )
         .properties(width=CHART_WIDTH_PX - 120, height=alt.Step(BAR_STEP_PX))
@@ -305,7 +340,7 @@ def binding_rules_chart(rules: Sequence[ConstraintReport]) -> alt.FacetChart:
         alt.layer(bars, data=df)
         .facet(row=alt.Row("panel:N", title=None, header=header, sort=None))
         .resolve_scale(x="independent", y="independent")
-        .properties(title="Binding rules and what one more unit of each is worth")
+        .properties(title=_("Binding rules and what one more unit of each is worth"))
     )
     return chart
 
@@ -313,29 +348,31 @@ def binding_rules_chart(rules: Sequence[ConstraintReport]) -> alt.FacetChart:
 def sweep(curve: SweepCurve, unit: str) -> alt.VConcatChart:
     """Outcome versus budget, and the marginal return below, with a rule where it flattens."""
     df = pd.DataFrame([r.__dict__ for r in curve.rows if r.objective is not None])
-    x = alt.X("budget:Q", title="Budget (US$)", axis=money_axis())
+    x = alt.X("budget:Q", title=_("Budget (US$)"), axis=money_axis())
     tips = [
-        alt.Tooltip("budget:Q", title="Budget (US$)", format=",.0f"),
+        alt.Tooltip("budget:Q", title=_("Budget (US$)"), format=",.0f"),
         alt.Tooltip("objective:Q", title=unit, format=",.0f"),
-        alt.Tooltip("spent:Q", title="Spent (US$)", format=",.0f"),
-        alt.Tooltip("marginal:Q", title="Marginal return", format=",.3f"),
+        alt.Tooltip("spent:Q", title=_("Spent (US$)"), format=",.0f"),
+        alt.Tooltip("marginal:Q", title=_("Marginal return"), format=",.3f"),
     ]
     top: Any = (
         alt.Chart(df)
         .mark_line(point=True)
         .encode(x=x, y=alt.Y("objective:Q", title=unit, axis=alt.Axis(format="~s")), tooltip=tips)
-        .properties(title="Outcome by budget level", width=CHART_WIDTH_PX, height=HEIGHT_PX - 40)
+        .properties(title=_("Outcome by budget level"), width=CHART_WIDTH_PX, height=HEIGHT_PX - 40)
     )
     bottom: Any = (
         alt.Chart(df)
         .mark_line(point=True, interpolate="step-before", color="#e15759")
-        .encode(x=x, y=alt.Y("marginal:Q", title="Marginal return per US$"), tooltip=tips)
+        .encode(x=x, y=alt.Y("marginal:Q", title=_("Marginal return per US$")), tooltip=tips)
         .properties(
-            title="Marginal return of the last step", width=CHART_WIDTH_PX, height=HEIGHT_PX - 80
+            title=_("Marginal return of the last step"),
+            width=CHART_WIDTH_PX,
+            height=HEIGHT_PX - 80,
         )
     )
     if curve.flattens_at is not None:
-        mark = pd.DataFrame([{"budget": curve.flattens_at, "label": "flattens here"}])
+        mark = pd.DataFrame([{"budget": curve.flattens_at, "label": _("flattens here")}])
         rule = (
             alt.Chart(mark)
             .mark_rule(strokeDash=[6, 4], color="#555555")
@@ -397,7 +434,7 @@ def candidate_records(c: Comparison, only_moved: bool = False) -> list[dict[str,
         row: dict[str, object] = {
             "Candidate": r.id,
             "Name": r.name,
-            "Kind": KIND_LABELS.get(r.kind, r.kind),
+            "Kind": kind_label(r.kind),
             "Region": r.region,
         }
         row.update(zip(c.names, r.funding, strict=True))
@@ -411,9 +448,13 @@ def rule_records(c: Comparison) -> list[dict[str, object]]:
     out: list[dict[str, object]] = []
     for r in c.rules:
         what = describe(r.name)[0]
-        row: dict[str, object] = {"Rule": what[:1].upper() + what[1:], "Family": r.family}
+        row: dict[str, object] = {"Rule": what[:1].upper() + what[1:], "Family": _(r.family)}
         for n, b, p in zip(c.names, r.binding, r.shadow_price, strict=True):
-            row[n] = f"binds ({numbers.compact(p)})" if b and p is not None else numbers.MISSING
+            row[n] = (
+                _("binds ({price})").format(price=numbers.compact(p))
+                if b and p is not None
+                else numbers.MISSING
+            )
         row["Meaning"] = r.sentence
         out.append(row)
     return out

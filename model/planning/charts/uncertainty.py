@@ -9,6 +9,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from model.formatting import numbers
+from model.formatting.i18n import N_, _
 from model.planning.charts.common import (
     CHART_WIDTH_PX,
     FIRST_COLOUR,
@@ -34,10 +36,24 @@ PCT_COLOUR = LOW_COLOUR
 CENTRAL_COLOUR = HIGH_COLOUR
 HIST_BINS = 30
 FUNDED_ROWS = 40  # the funded-probability chart shows the least certain candidates first
-PLAN_COLOURS: Final = alt.Scale(
-    domain=["expected-value plan", "robust plan"], range=[FIRST_COLOUR, SECOND_COLOUR]
-)
-END_COLOURS: Final = alt.Scale(domain=["low", "high"], range=[LOW_COLOUR, HIGH_COLOUR])
+# The two plans and a range's two ends: English source (``N_``); the charts write them in
+# the active language, data and colour scale alike (``_plan_colours``, ``_end_colours``).
+EV_PLAN: Final = N_("expected-value plan")
+ROBUST_PLAN: Final = N_("robust plan")
+LOW_END: Final = N_("low")
+HIGH_END: Final = N_("high")
+
+
+CURRENT_FLOOR: Final = N_("current floor")
+SWEEP: Final = N_("sweep")
+
+
+def _plan_colours() -> alt.Scale:
+    return alt.Scale(domain=[_(EV_PLAN), _(ROBUST_PLAN)], range=[FIRST_COLOUR, SECOND_COLOUR])
+
+
+def _end_colours() -> alt.Scale:
+    return alt.Scale(domain=[_(LOW_END), _(HIGH_END)], range=[LOW_COLOUR, HIGH_COLOUR])
 
 
 def _histogram(
@@ -54,8 +70,8 @@ def _histogram(
                 title=unit,
                 axis=alt.Axis(format="~s"),
             ),
-            y=alt.Y("count():Q", title="Draws"),
-            tooltip=[alt.Tooltip("count():Q", title="Draws")],
+            y=alt.Y("count():Q", title=_("Draws")),
+            tooltip=[alt.Tooltip("count():Q", title=_("Draws"))],
         )
     )
     colour = alt.Color("colour:N", scale=None, legend=None)
@@ -66,7 +82,7 @@ def _histogram(
             x="value:Q",
             color=colour,
             tooltip=[
-                alt.Tooltip("label:N", title="Mark"),
+                alt.Tooltip("label:N", title=_("Mark")),
                 alt.Tooltip("value:Q", title=unit, format=",.0f"),
             ],
         )
@@ -91,7 +107,7 @@ def _marks(p10: float, p50: float, p90: float, central: float | None) -> pd.Data
         ("P90", p90, PCT_COLOUR, 0.95),
     ]
     if central is not None:
-        rows.append(("plan at central returns", central, CENTRAL_COLOUR, 0.85))
+        rows.append((_("plan at central returns"), central, CENTRAL_COLOUR, 0.85))
     return pd.DataFrame(rows, columns=["label", "value", "colour", "y"])
 
 
@@ -102,7 +118,7 @@ def plan_histogram(r: PlanRisk, unit: str) -> alt.LayerChart | alt.FacetChart:
         r.objective,
         _marks(s.p10, s.p50, s.p90, r.objective_central),
         unit,
-        f"The plan as it is, in each of {len(r.objective)} draws",
+        _("The plan as it is, in each of {n} draws").format(n=numbers.count(len(r.objective))),
     )
 
 
@@ -116,7 +132,9 @@ def histogram(
         mc.draws.objective[mc.draws.ok],
         _marks(o.p10, o.p50, o.p90, central),
         unit,
-        f"Re-optimised in each of {mc.feasible} draws (returns known before deciding)",
+        _("Re-optimised in each of {n} draws (returns known before deciding)").format(
+            n=numbers.count(mc.feasible)
+        ),
     )
 
 
@@ -142,18 +160,18 @@ def funded(mc: MonteCarloResult) -> alt.Chart:
             ),
             x=alt.X(
                 "probability:Q",
-                title="Share of draws in which it is funded",
+                title=_("Share of draws in which it is funded"),
                 scale=alt.Scale(domain=[0, 1]),
                 axis=alt.Axis(format="%"),
             ),
             tooltip=[
-                alt.Tooltip("candidate:N", title="Candidate"),
-                alt.Tooltip("probability:Q", title="Funded in", format=".1%"),
-                alt.Tooltip("mean_scale:Q", title="Mean scale", format=".1%"),
+                alt.Tooltip("candidate:N", title=_("Candidate")),
+                alt.Tooltip("probability:Q", title=_("Funded in"), format=".1%"),
+                alt.Tooltip("mean_scale:Q", title=_("Mean scale"), format=".1%"),
             ],
         )
         .properties(
-            title="Probability of being funded (least certain first)",
+            title=_("Probability of being funded (least certain first)"),
             width=WIDTH_PX,
             height=alt.Step(FUNDED_BAR_PX),
             autosize=PAD,
@@ -167,8 +185,8 @@ def plans(r: RobustResult, rows: Sequence[dict[str, float | str]]) -> alt.Chart:
     long = []
     for row in rows:
         for plan, key in (
-            ("expected-value plan", "expected_value_plan"),
-            ("robust plan", "robust_plan"),
+            (_(EV_PLAN), "expected_value_plan"),
+            (_(ROBUST_PLAN), "robust_plan"),
         ):
             long.append({"candidate": row["candidate"], "plan": plan, "funding": row[key]})
     chart: alt.Chart = (
@@ -177,18 +195,20 @@ def plans(r: RobustResult, rows: Sequence[dict[str, float | str]]) -> alt.Chart:
         .encode(
             y=alt.Y("candidate:N", title=None, sort=None),
             yOffset=alt.YOffset("plan:N"),
-            x=alt.X("funding:Q", title="Public funding (US$)", axis=alt.Axis(format="~s")),
+            x=alt.X("funding:Q", title=_("Public funding (US$)"), axis=alt.Axis(format="~s")),
             color=alt.Color(
-                "plan:N", title=None, scale=PLAN_COLOURS, legend=alt.Legend(orient="bottom")
+                "plan:N", title=None, scale=_plan_colours(), legend=alt.Legend(orient="bottom")
             ),
             tooltip=[
-                alt.Tooltip("candidate:N", title="Candidate"),
-                alt.Tooltip("plan:N", title="Plan"),
+                alt.Tooltip("candidate:N", title=_("Candidate")),
+                alt.Tooltip("plan:N", title=_("Plan")),
                 alt.Tooltip("funding:Q", title="US$", format=",.0f"),
             ],
         )
         .properties(
-            title=f"Where the robust plan (worst {r.alpha:.0%}) differs",
+            title=_("Where the robust plan (worst {share}) differs").format(
+                share=numbers.share(r.alpha)
+            ),
             width=WIDTH_PX,
             height=alt.Step(BAR_HEIGHT_PX / 2),
             autosize=PAD,
@@ -208,9 +228,9 @@ def frontier(
                 "share": p.lagging_share,
                 "objective": p.objective,
                 "lagging_enterprises": p.lagging_enterprises,
-                "current": "current floor"
+                "current": _(CURRENT_FLOOR)
                 if current is not None and np.isclose(p.floor, current)
-                else "sweep",
+                else _(SWEEP),
             }
             for p in points
             if p.objective is not None
@@ -218,14 +238,18 @@ def frontier(
     )
     base = alt.Chart(df).encode(
         x=alt.X(
-            "floor:Q", title="Least share of funding in lagging regions", axis=alt.Axis(format="%")
+            "floor:Q",
+            title=_("Least share of funding in lagging regions"),
+            axis=alt.Axis(format="%"),
         ),
         y=alt.Y("objective:Q", title=unit, axis=alt.Axis(format="~s")),
         tooltip=[
-            alt.Tooltip("floor:Q", title="Floor", format=".0%"),
-            alt.Tooltip("share:Q", title="Share reached", format=".1%"),
+            alt.Tooltip("floor:Q", title=_("Floor"), format=".0%"),
+            alt.Tooltip("share:Q", title=_("Share reached"), format=".1%"),
             alt.Tooltip("objective:Q", title=unit, format=",.0f"),
-            alt.Tooltip("lagging_enterprises:Q", title="Firms reached in lagging", format=",.0f"),
+            alt.Tooltip(
+                "lagging_enterprises:Q", title=_("Firms reached in lagging"), format=",.0f"
+            ),
         ],
     )
     chart: alt.LayerChart | alt.FacetChart = alt.layer(
@@ -235,12 +259,12 @@ def frontier(
                 "current:N",
                 title=None,
                 scale=alt.Scale(
-                    domain=["sweep", "current floor"], range=[FIRST_COLOUR, LOW_COLOUR]
+                    domain=[_(SWEEP), _(CURRENT_FLOOR)], range=[FIRST_COLOUR, LOW_COLOUR]
                 ),
                 legend=alt.Legend(orient="bottom"),
             )
         ),
-    ).properties(title="Inclusion frontier", width=WIDTH_PX, height=HEIGHT_PX, autosize=PAD)
+    ).properties(title=_("Inclusion frontier"), width=WIDTH_PX, height=HEIGHT_PX, autosize=PAD)
     return chart
 
 
@@ -249,8 +273,8 @@ def tornado(t: Tornado, unit: str) -> alt.LayerChart | alt.FacetChart:
     rows = []
     for b in t.bars:
         for end, value, label in (
-            ("low", b.objective_low, b.low_label),
-            ("high", b.objective_high, b.high_label),
+            (_(LOW_END), b.objective_low, b.low_label),
+            (_(HIGH_END), b.objective_high, b.high_label),
         ):
             if value is not None:
                 rows.append({"input": b.input, "end": end, "label": label, "value": value})
@@ -265,11 +289,14 @@ def tornado(t: Tornado, unit: str) -> alt.LayerChart | alt.FacetChart:
             x=alt.X("base:Q", title=unit, axis=alt.Axis(format="~s"), scale=alt.Scale(zero=False)),
             x2="value:Q",
             color=alt.Color(
-                "end:N", title="Input at its", scale=END_COLOURS, legend=alt.Legend(orient="bottom")
+                "end:N",
+                title=_("Input at its"),
+                scale=_end_colours(),
+                legend=alt.Legend(orient="bottom"),
             ),
             tooltip=[
-                alt.Tooltip("input:N", title="Input"),
-                alt.Tooltip("label:N", title="Set to"),
+                alt.Tooltip("input:N", title=_("Input")),
+                alt.Tooltip("label:N", title=_("Set to")),
                 alt.Tooltip("value:Q", title=unit, format=",.0f"),
             ],
         )
@@ -278,7 +305,9 @@ def tornado(t: Tornado, unit: str) -> alt.LayerChart | alt.FacetChart:
         alt.Chart(pd.DataFrame({"base": [t.base]})).mark_rule(color=RULE_COLOUR).encode(x="base:Q")
     )
     chart: alt.LayerChart | alt.FacetChart = alt.layer(bars, rule).properties(
-        title=f"What moves the optimum most ({len(t.bars)} of {t.inputs} inputs)",
+        title=_("What moves the optimum most ({n} of {total} inputs)").format(
+            n=numbers.count(len(t.bars)), total=numbers.count(t.inputs)
+        ),
         width=WIDTH_PX,
         height=alt.Step(BAR_HEIGHT_PX + 4),
         autosize=PAD,
@@ -315,33 +344,39 @@ def evppi(v: ValueOfInformation, unit: str) -> alt.LayerChart | alt.FacetChart:
         .mark_bar(opacity=0.85)
         .encode(
             y=y,
-            x=alt.X("evppi:Q", title=f"Worth up to, {unit}", axis=alt.Axis(format="~s")),
+            x=alt.X(
+                "evppi:Q",
+                title=_("Worth up to, {unit}").format(unit=unit),
+                axis=alt.Axis(format="~s"),
+            ),
             color=alt.Color(
-                "covers:N", title="An evaluation of", legend=alt.Legend(orient="bottom")
+                "covers:N", title=_("An evaluation of"), legend=alt.Legend(orient="bottom")
             ),
             tooltip=[
-                alt.Tooltip("group:N", title="Evaluation of"),
+                alt.Tooltip("group:N", title=_("Evaluation of")),
                 alt.Tooltip("evppi:Q", title=unit, format=",.0f"),
-                alt.Tooltip("low:Q", title="minus one standard error", format=",.0f"),
-                alt.Tooltip("high:Q", title="plus one standard error", format=",.0f"),
+                alt.Tooltip("low:Q", title=_("minus one standard error"), format=",.0f"),
+                alt.Tooltip("high:Q", title=_("plus one standard error"), format=",.0f"),
             ],
         )
     )
     errors = alt.Chart(df).mark_rule(color=RULE_COLOUR).encode(y=y, x="low:Q", x2="high:Q")
     evpi = (
-        alt.Chart(pd.DataFrame({"evpi": [v.evpi], "label": ["EVPI (every return)"]}))
+        alt.Chart(pd.DataFrame({"evpi": [v.evpi], "label": [_("EVPI (every return)")]}))
         .mark_rule(color=PCT_COLOUR, strokeDash=[4, 3], strokeWidth=2)
         .encode(x="evpi:Q", tooltip=[alt.Tooltip("evpi:Q", title="EVPI", format=",.0f")])
     )
     # The rule's label sits left of it in the last band, where the bars are the shortest
     # (ranked), so it never covers a bar or an error line; the plot is one step per row.
     evpi_text = (
-        alt.Chart(pd.DataFrame({"evpi": [v.evpi], "label": ["EVPI: every return at once"]}))
+        alt.Chart(pd.DataFrame({"evpi": [v.evpi], "label": [_("EVPI: every return at once")]}))
         .mark_text(align="right", dx=-6, dy=-4, color=PCT_COLOUR, baseline="bottom")
         .encode(x="evpi:Q", y=alt.value(len(df) * FUNDED_BAR_PX), text="label:N")
     )
     chart: alt.LayerChart | alt.FacetChart = alt.layer(bars, errors, evpi, evpi_text).properties(
-        title=f"Which evaluation is worth most (top {len(df)} of {len(v.groups)})",
+        title=_("Which evaluation is worth most (top {n} of {total})").format(
+            n=numbers.count(len(df)), total=numbers.count(len(v.groups))
+        ),
         width=WIDTH_PX,
         height=alt.Step(FUNDED_BAR_PX),
         autosize=PAD,
