@@ -22,13 +22,15 @@ from model.allocator.explain.reports import (
     totals,
     unfunded_reports,
 )
-from model.allocator.explain.wording import amount, money
+from model.allocator.explain.wording import amount, local_digits, money
 from model.allocator.result import AllocationResult, Baseline
 from model.allocator.scenario import Budget, Scenario, budget_available
+from model.allocator.solve.memory import TRIM_MIN_CANDIDATES, release_freed_memory
 from model.allocator.solve.resolve import ReSolver
 from model.allocator.solve.solver import Solution, solve, solve_warm
+from model.formatting.i18n import N_, _
 
-MIP_DUALS_NOTE = (
+MIP_DUALS_NOTE = N_(
     "This is a MILP: shadow prices, the measured one-more/one-less rates and the "
     "re-solved thresholds are those of the LP with the go/no-go decisions fixed at their "
     "optimal values."
@@ -51,6 +53,8 @@ def allocate(
     sol, warm = (
         solve_warm(built, solver) if explain and measured(built) else (solve(built, solver), None)
     )
+    if built.arrays.n >= TRIM_MIN_CANDIDATES:
+        release_freed_memory()  # what HiGHS freed, before the read-out allocates (solve.memory)
     t2 = time.perf_counter()
     result = read_out(built, sol, explain=explain, baseline=baseline, warm=warm)
     t3 = time.perf_counter()
@@ -117,9 +121,11 @@ def read_out(
     avail = budget_available(sc)
     unalloc = None if avail is None else max(avail - spend, 0.0)
     sentence = (
-        "No budget limit is set."
+        _("No budget limit is set.")
         if avail is None
-        else f"{money(unalloc or 0.0)} of the {money(avail)} budget is left unallocated."
+        else _("{left} of the {budget} budget is left unallocated.").format(
+            left=money(unalloc or 0.0), budget=money(avail)
+        )
     )
     # One warm HiGHS re-solver around this optimum measures what the sentences claim
     # (money-row rates, unfunded thresholds), whichever solver found the plan.
@@ -146,7 +152,7 @@ def read_out(
         constraints_omitted=omitted,
         unfunded=unfunded_reports(built, sol, plan, probe) if explain else (),
         greedy=greedy,
-        duals_note=MIP_DUALS_NOTE if built.is_mip and sol.duals_from_fixed_lp else "",
+        duals_note=_(MIP_DUALS_NOTE) if built.is_mip and sol.duals_from_fixed_lp else "",
     )
 
 
@@ -157,16 +163,16 @@ def _baseline(built: BuiltModel, objective: float) -> Baseline:
     gain = objective - g.objective if built.objective_sign > 0 else g.objective - objective
     kind = sc.objective.kind
     if g.feasible:
-        rel = f" ({100 * gain / abs(g.objective):.1f} %)" if g.objective else ""
-        sentence = (
-            f"The greedy baseline (fund by return per public dollar) reaches "
-            f"{amount(kind, g.objective)}; the optimum gains {amount(kind, gain)}{rel}."
-        )
+        rel = local_digits(f" ({100 * gain / abs(g.objective):.1f} %)") if g.objective else ""
+        sentence = _(
+            "The greedy baseline (fund by return per public dollar) reaches {reached}; the "
+            "optimum gains {gain}{share}."
+        ).format(reached=amount(kind, g.objective), gain=amount(kind, gain), share=rel)
     else:
-        sentence = (
-            f"The greedy baseline reaches {amount(kind, g.objective)} but breaks "
-            f"{', '.join(g.violations[:5])}; the optimum keeps every rule."
-        )
+        sentence = _(
+            "The greedy baseline reaches {reached} but breaks {rules}; the optimum keeps "
+            "every rule."
+        ).format(reached=amount(kind, g.objective), rules=", ".join(g.violations[:5]))
     return Baseline(g.objective, cost, g.feasible, g.violations, gain, sentence)
 
 

@@ -17,6 +17,7 @@ import orjson
 from pydantic import BeforeValidator, TypeAdapter, ValidationError
 
 from model.allocator.build.lp import PORTFOLIO_RULES
+from model.formatting.i18n import _
 
 
 def _null_is_nan(value: Any) -> Any:
@@ -359,7 +360,7 @@ def _constraint(c: Mapping[str, Any]) -> ConstraintReport:
         # Saved before reports carried the builder's rule and index: the one place
         # that still reads them from the row name.
         name = str(c["name"])
-        rule, _, rest = name.partition("[")
+        rule, _sep, rest = name.partition("[")
         values |= {"rule": rule, "index": rest[:-1], "portfolio": rule in PORTFOLIO_RULES}
     return ConstraintReport(**values)
 
@@ -374,7 +375,7 @@ def _step(s: Mapping[str, Any]) -> RelaxationStep:
         values["edits"] = () if edit is None else (edit,)
         if edit is None:
             values["lever"] = "candidate data"
-            values["why_not"] = "a candidate's own data: change it on the Data page"
+            values["why_not"] = _("a candidate's own data: change it on the Data page")
     return RelaxationStep(**values)
 
 
@@ -412,7 +413,7 @@ def _edit_from_path(path: str, value: Any) -> RuleEdit | None:
     if path.startswith("budget.per_year[") and path.endswith("]"):
         return RuleEdit("budget_year", v, year=int(path[16:-1]) + 1)
     if path.startswith("rules.candidate_limits.locked[") and path.endswith("]"):
-        cid, _, year = path[30:-1].rpartition(",")
+        cid, _sep, year = path[30:-1].rpartition(",")
         return RuleEdit("locked", v, key=cid, year=int(year))
     for head, tail, name in _OLD_PATHS:
         if path.startswith(head) and path.endswith(tail) and len(path) > len(head) + len(tail):

@@ -28,6 +28,7 @@ from pydantic import (
 
 from model.domain.candidates import KINDS, MAX_HORIZON_YEARS, Candidate, Kind, Region
 from model.domain.numbers import check_finite
+from model.formatting.i18n import _
 
 SolverName = Literal["highs", "cbc"]
 SOLVERS: tuple[SolverName, ...] = ("highs", "cbc")
@@ -48,7 +49,7 @@ class _Frozen(BaseModel):
         if isinstance(v, bool) and info.field_name is not None:
             annotation = cls.model_fields[info.field_name].annotation
             if annotation in _NUMBER_TYPES:
-                raise ValueError(f"must be a number, not {str(v).lower()}")
+                raise ValueError(_("must be a number, not {value}").format(value=str(v).lower()))
         return v
 
     @field_validator("*", mode="after")
@@ -88,7 +89,11 @@ class Budget(_Frozen):
     def _non_negative(self) -> Budget:
         for i, b in enumerate(self.per_year or (), start=1):
             if b < 0:
-                raise ValueError(f"per_year[{i - 1}]: budget of year {i} is negative ({b})")
+                raise ValueError(
+                    _("per_year[{index}]: budget of year {year} is negative ({value})").format(
+                        index=i - 1, year=i, value=b
+                    )
+                )
         return self
 
 
@@ -128,11 +133,19 @@ class CandidateLimits(Switch):
         for field in ("mandatory", "go_no_go"):
             for cid, v in getattr(self, field).items():
                 if not 0 <= v <= 1:
-                    raise ValueError(f"{field}.{cid}: scale {v} is outside 0-1")
+                    raise ValueError(
+                        _("{field}.{c}: scale {value} is outside 0-1").format(
+                            field=field, c=cid, value=v
+                        )
+                    )
         for field in ("min_funding", "max_funding"):
             for cid, v in getattr(self, field).items():
                 if v < 0:
-                    raise ValueError(f"{field}.{cid}: amount {v} is negative")
+                    raise ValueError(
+                        _("{field}.{c}: amount {value} is negative").format(
+                            field=field, c=cid, value=v
+                        )
+                    )
         return self
 
 
@@ -170,7 +183,7 @@ class ShareBounds(_Frozen):
     @model_validator(mode="after")
     def _ordered(self) -> ShareBounds:
         if self.min > self.max:
-            raise ValueError(f"min {self.min} is above max {self.max}")
+            raise ValueError(_("min {low} is above max {high}").format(low=self.min, high=self.max))
         return self
 
 
@@ -208,8 +221,10 @@ class PolicyMix(Switch):
             total = sum(mins)
             if self.enabled and total > 1 + 1e-9:
                 raise ValueError(
-                    f"{name}: the minimum shares add up to {total:.0%} of public funding; "
-                    "they must add up to at most 100%"
+                    _(
+                        "{name}: the minimum shares add up to {total} of public funding; "
+                        "they must add up to at most 100%"
+                    ).format(name=name, total=f"{total:.0%}")
                 )
         return self
 
@@ -242,18 +257,24 @@ class DiminishingReturns(_Frozen):
     def _concave(self) -> DiminishingReturns:
         n = len(self.segment_lengths)
         if n < 3:
-            raise ValueError("segment_lengths: need at least 3 segments")
+            raise ValueError(_("segment_lengths: need at least 3 segments"))
         if len(self.relative_slopes) != n:
-            raise ValueError("relative_slopes: need one slope per segment")
+            raise ValueError(_("relative_slopes: need one slope per segment"))
         if any(v <= 0 for v in self.segment_lengths):
-            raise ValueError("segment_lengths: every length must be positive")
+            raise ValueError(_("segment_lengths: every length must be positive"))
         if abs(sum(self.segment_lengths) - 1.0) > 1e-6:
-            raise ValueError(f"segment_lengths: must sum to 1, not {sum(self.segment_lengths)}")
+            raise ValueError(
+                _("segment_lengths: must sum to 1, not {total}").format(
+                    total=sum(self.segment_lengths)
+                )
+            )
         slopes = self.relative_slopes
         if any(s < 0 for s in slopes) or any(a < b for a, b in itertools.pairwise(slopes)):
-            raise ValueError("relative_slopes: must be non-negative and non-increasing (concave)")
+            raise ValueError(
+                _("relative_slopes: must be non-negative and non-increasing (concave)")
+            )
         if sum(s * v for s, v in zip(slopes, self.segment_lengths, strict=True)) <= 0:
-            raise ValueError("relative_slopes: must not all be zero")
+            raise ValueError(_("relative_slopes: must not all be zero"))
         return self
 
 
@@ -271,20 +292,24 @@ class Objective(_Frozen):
     @model_validator(mode="after")
     def _complete(self) -> Objective:
         if self.kind == "weighted" and not any(v != 0 for v in self.weights.values()):
-            raise ValueError("weights: a weighted objective needs at least one non-zero weight")
+            raise ValueError(_("weights: a weighted objective needs at least one non-zero weight"))
         if self.kind == "weighted" and self.diminishing_returns.enabled:
             for m, w in self.weights.items():
                 if w < 0:
                     raise ValueError(
-                        f"weights.{m}: a negative weight ({w:g}) with diminishing returns makes "
-                        "the curve convex and the LP would misstate the objective; use "
-                        "weights of 0 or more, or turn diminishing returns off"
+                        _(
+                            "weights.{measure}: a negative weight ({weight}) with diminishing "
+                            "returns makes the curve convex and the LP would misstate the "
+                            "objective; use weights of 0 or more, or turn diminishing returns off"
+                        ).format(measure=m, weight=f"{w:g}")
                     )
         if self.kind == "min_cost" and not self.targets:
-            raise ValueError("targets: min_cost needs at least one target")
+            raise ValueError(_("targets: min_cost needs at least one target"))
         for m, v in self.targets.items():
             if v < 0:
-                raise ValueError(f"targets.{m}: target {v} is negative")
+                raise ValueError(
+                    _("targets.{measure}: target {value} is negative").format(measure=m, value=v)
+                )
         return self
 
 
@@ -318,32 +343,55 @@ class Scenario(_Frozen):
         seen: set[str] = set()
         for i, cid in enumerate(ids):
             if cid in seen:
-                raise ValueError(f"candidates[{i}].id: duplicate id {cid!r}")
+                raise ValueError(
+                    _("candidates[{index}].id: duplicate id {c}").format(index=i, c=repr(cid))
+                )
             seen.add(cid)
         per_year = self.budget.per_year
         if per_year is not None and len(per_year) != self.horizon_years:
             raise ValueError(
-                f"budget.per_year: has {len(per_year)} values, horizon_years is "
-                f"{self.horizon_years}"
+                _("budget.per_year: has {n} values, horizon_years is {years}").format(
+                    n=len(per_year), years=self.horizon_years
+                )
             )
         lim = self.rules.candidate_limits
         for field in ("min_funding", "max_funding", "mandatory", "go_no_go"):
             for cid in getattr(lim, field):
                 if cid not in seen:
-                    raise ValueError(f"rules.candidate_limits.{field}: unknown candidate {cid!r}")
+                    raise ValueError(
+                        _("rules.candidate_limits.{field}: unknown candidate {c}").format(
+                            field=field, c=repr(cid)
+                        )
+                    )
         for i, lk in enumerate(lim.locked):
             if lk.candidate not in seen:
-                raise ValueError(f"rules.candidate_limits.locked[{i}]: unknown {lk.candidate!r}")
+                raise ValueError(
+                    _("rules.candidate_limits.locked[{index}]: unknown {c}").format(
+                        index=i, c=repr(lk.candidate)
+                    )
+                )
             if lk.year > self.horizon_years:
-                raise ValueError(f"rules.candidate_limits.locked[{i}].year: beyond the horizon")
+                raise ValueError(
+                    _("rules.candidate_limits.locked[{index}].year: beyond the horizon").format(
+                        index=i
+                    )
+                )
         names = {r.name for r in self.regions}
         for r in self.rules.policy_mix.region_shares:
             if r not in names:
-                raise ValueError(f"rules.policy_mix.region_shares: unknown region {r!r}")
+                raise ValueError(
+                    _("rules.policy_mix.region_shares: unknown region {region}").format(
+                        region=repr(r)
+                    )
+                )
         if self.regions:
             for i, c in enumerate(self.candidates):
                 if c.region not in names:
-                    raise ValueError(f"candidates[{i}].region: {c.region!r} is not in regions")
+                    raise ValueError(
+                        _("candidates[{index}].region: {region} is not in regions").format(
+                            index=i, region=repr(c.region)
+                        )
+                    )
         return self
 
     def candidate(self, cid: str) -> Candidate:
@@ -368,7 +416,7 @@ def _loc(loc: Sequence[int | str]) -> str:
     out = ""
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(scenario)"
+    return out or _("(scenario)")
 
 
 def parse_scenario(data: Mapping[str, Any]) -> Scenario:
@@ -381,7 +429,7 @@ def parse_scenario(data: Mapping[str, Any]) -> Scenario:
 
 def _invalid(exc: ValidationError) -> ValueError:
     lines = [f"{_loc(e['loc'])}: {e['msg'].removeprefix('Value error, ')}" for e in exc.errors()]
-    return ValueError("invalid scenario:\n  " + "\n  ".join(lines))
+    return ValueError(_("invalid scenario:") + "\n  " + "\n  ".join(lines))
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -390,7 +438,9 @@ def load_scenario(path: str | Path) -> Scenario:
     try:
         raw = p.read_bytes()
     except OSError as exc:
-        raise ValueError(f"{p}: cannot read ({exc.strerror})") from None
+        raise ValueError(
+            _("{path}: cannot read ({reason})").format(path=p, reason=exc.strerror)
+        ) from None
     # A byte-order mark (Notepad's "UTF-8") is not JSON, but CSV files with one are
     # accepted: take it off here too.
     raw = raw.removeprefix(b"\xef\xbb\xbf")
@@ -405,13 +455,17 @@ def load_scenario(path: str | Path) -> Scenario:
                 raw.decode("utf-8")
             except UnicodeDecodeError as bad:
                 raise ValueError(
-                    f"{p}: not UTF-8 text (undecodable byte at position {bad.start})"
+                    _("{path}: not UTF-8 text (undecodable byte at position {position})").format(
+                        path=p, position=bad.start
+                    )
                 ) from None
             raise ValueError(
-                f"{p}: not JSON ({first['msg'].removeprefix('Invalid JSON: ')})"
+                _("{path}: not JSON ({reason})").format(
+                    path=p, reason=first["msg"].removeprefix("Invalid JSON: ")
+                )
             ) from None
         if first["type"] == "model_type" and not first["loc"]:
-            raise ValueError(f"{p}: the top level must be an object") from None
+            raise ValueError(_("{path}: the top level must be an object").format(path=p)) from None
         raise _invalid(exc) from None
 
 

@@ -8,18 +8,39 @@ with its gap printed); 1 infeasible or unsolved (the diagnosis is printed);
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from pathlib import Path
 from typing import Any, TextIO
 
 from model.allocator.api import allocate
 from model.allocator.build.builder import build_model
-from model.allocator.explain.wording import money
+from model.allocator.explain.wording import MEASURE_WORDS, local_digits, money
 from model.allocator.result import AllocationResult, result_json_bytes
-from model.allocator.scenario import SOLVERS, load_scenario
+from model.allocator.scenario import SOLVERS, Scenario, load_scenario
+from model.allocator.solve.memory import TRIM_MIN_CANDIDATES, release_freed_memory
+from model.formatting.i18n import N_, Labels, _, ngettext
 from model.planning.readout import summary_sentence
 
 TABLE_CANDIDATE_ROWS = 10
+# Words for the codes the table prints (English: the codes themselves, as before).
+STATUS_WORDS: Labels = Labels(
+    {
+        "optimal": N_("optimal"),
+        "infeasible": N_("infeasible"),
+        "unbounded": N_("unbounded"),
+        "time_limit": N_("time_limit"),
+        "error": N_("error"),
+    }
+)
+OBJECTIVE_KIND_WORDS: Labels = Labels({"weighted": N_("weighted"), "min_cost": N_("min_cost")})
+LEVER_WORDS: Labels = Labels(
+    {
+        "planner": N_("planner"),
+        "partners": N_("a request to partners"),
+        "candidate data": N_("candidate data"),
+    }
+)
 
 
 def register(subparsers: Any) -> None:
@@ -53,16 +74,22 @@ def _check_writable(path: Path | None, option: str) -> None:
     if path is None:
         return
     if path.is_dir():
-        raise ValueError(f"{option} {path}: is a folder; give a file name")
+        raise ValueError(
+            _("{option} {path}: is a folder; give a file name").format(option=option, path=path)
+        )
     parent = path.parent
     if not parent.is_dir():
-        raise ValueError(f"{option} {path}: the folder {parent} does not exist")
+        raise ValueError(
+            _("{option} {path}: the folder {folder} does not exist").format(
+                option=option, path=path, folder=parent
+            )
+        )
 
 
 def run(args: argparse.Namespace) -> int:
     _check_writable(args.out, "--out")
     _check_writable(args.export_lp, "--export-lp")
-    scenario = load_scenario(args.scenario)
+    scenario = _load(args.scenario)
     if args.export_lp is not None:
         from model.allocator.solve.pulp_model import export_model  # PuLP: only here
 
@@ -76,70 +103,106 @@ def run(args: argparse.Namespace) -> int:
     else:
         print_table(result, sys.stdout)
         # The plan in one paragraph, as the Plan page, the brief and the workbook say it.
-        print("\nIn short: " + summary_sentence(result, scenario))
+        print("\n" + _("In short: {summary}").format(summary=summary_sentence(result, scenario)))
     return 0 if result.status in ("optimal", "time_limit") else 1
+
+
+def _load(path: Path) -> Scenario:
+    """``load_scenario`` with Python's cyclic garbage collector paused, then told to leave
+    what was read alone (``gc.freeze``): validating 100,000 candidates makes a million
+    objects and no cycles, and the collector's full passes over them took 2 of the 4 s CPU
+    of reading a 100,000 x 5 scenario (bench/README.md). The command runs once and exits,
+    so the frozen objects are never garbage anyway."""
+    gc.disable()
+    try:
+        scenario = load_scenario(path)
+    finally:
+        gc.enable()
+        gc.freeze()
+    if len(scenario.candidates) >= TRIM_MIN_CANDIDATES:
+        release_freed_memory()  # what the JSON parse freed (see solve.memory)
+    return scenario
 
 
 def print_table(r: AllocationResult, out: TextIO) -> None:
     """A plain-text report of a result."""
     w = out.write
-    w(f"Scenario: {r.scenario}\nSolver: {r.solver}   status: {r.status}\n")
+    w(_("Scenario: {name}").format(name=r.scenario) + "\n")
+    status = STATUS_WORDS.get(r.status, r.status)
+    w(_("Solver: {solver}   status: {status}").format(solver=r.solver, status=status) + "\n")
     if r.objective is None and r.status == "error":
         # Stopped without any plan (a time limit, say): that says nothing about feasibility.
         w(
-            f"The solver stopped before it found any plan ({r.message}); this does not mean "
-            "no plan exists. Raise solver.time_limit_s and solve again.\n"
+            _(
+                "The solver stopped before it found any plan ({message}); this does not mean "
+                "no plan exists. Raise solver.time_limit_s and solve again."
+            ).format(message=r.message)
+            + "\n"
         )
         return
     if r.objective is None:
-        w("No feasible plan.\n")
+        w(_("No feasible plan.") + "\n")
         if r.relaxation:
-            w("To make it feasible, relax these rules:\n")
+            w(_("To make it feasible, relax these rules:") + "\n")
             for step in r.relaxation:
-                who = {"partners": "a request to partners", "candidate data": "candidate data"}
-                lever = who.get(step.lever, "planner")
-                w(f"  - {step.sentence}   [{step.rule}, {step.family}; {lever}]\n")
+                lever = LEVER_WORDS.get(step.lever, LEVER_WORDS["planner"])
+                w(f"  - {step.sentence}   [{step.rule}, {_(step.family)}; {lever}]\n")
                 if not step.edits and step.why_not:
-                    w(f"    (cannot be applied as a change of the scenario: {step.why_not})\n")
+                    why = _("(cannot be applied as a change of the scenario: {why})")
+                    w("    " + why.format(why=step.why_not) + "\n")
             if r.relaxation_note:
                 w(f"{r.relaxation_note}\n")
         else:
-            w(f"No diagnosis available ({r.message}).\n")
+            w(_("No diagnosis available ({message}).").format(message=r.message) + "\n")
         return
-    w(f"Objective ({r.objective_kind}): {r.objective:,.2f}\n")
+    kind = MEASURE_WORDS.get(r.objective_kind) or OBJECTIVE_KIND_WORDS.get(
+        r.objective_kind, r.objective_kind
+    )
+    objective = local_digits(f"{r.objective:,.2f}")
+    w(_("Objective ({kind}): {value}").format(kind=kind, value=objective) + "\n")
     if r.is_mip:
-        gap = "unknown" if r.gap is None else f"{100 * r.gap:.3g} %"
-        w(f"MILP optimality gap: {gap}\n")
-    w(f"Public funding: {money(r.total_public)}.  {r.unallocated_sentence}\n")
+        gap = _("unknown") if r.gap is None else local_digits(f"{100 * r.gap:.3g} %")
+        w(_("MILP optimality gap: {gap}").format(gap=gap) + "\n")
+    public = _("Public funding: {money}.").format(money=money(r.total_public))
+    w(f"{public}  {r.unallocated_sentence}\n")
     if r.return_per_public_dollar is not None:
-        w(f"Return per public dollar: US${r.return_per_public_dollar:,.2f} of benefit\n")
-    w("\nFunding by candidate (US$ per plan year):\n")
+        rpd = "US$" + local_digits(f"{r.return_per_public_dollar:,.2f}")
+        w(_("Return per public dollar: {money} of benefit").format(money=rpd) + "\n")
+    w("\n" + _("Funding by candidate (US$ per plan year):") + "\n")
+    scale_word = _("scale")
     for cid, row in r.funding.items():
         if r.is_funded(cid):
-            years = "  ".join(f"{v:>12,.0f}" for v in row)
-            w(f"  {cid:<16} scale {r.scale[cid]:>6.1%}  {years}\n")
-    w("\nTotals by kind: " + ", ".join(f"{k} {money(v)}" for k, v in r.totals_by_kind.items()))
-    w("\nTotals by region: " + ", ".join(f"{k} {money(v)}" for k, v in r.totals_by_region.items()))
-    w("\nTotals by year: " + ", ".join(money(v) for v in r.totals_by_year) + "\n")
+            years = local_digits("  ".join(f"{v:>12,.0f}" for v in row))
+            scale = local_digits(f"{r.scale[cid]:>6.1%}")
+            w(f"  {cid:<16} {scale_word} {scale}  {years}\n")
+    kinds = ", ".join(f"{k} {money(v)}" for k, v in r.totals_by_kind.items())
+    w("\n" + _("Totals by kind: {totals}").format(totals=kinds))
+    regions = ", ".join(f"{k} {money(v)}" for k, v in r.totals_by_region.items())
+    w("\n" + _("Totals by region: {totals}").format(totals=regions))
+    years_total = ", ".join(money(v) for v in r.totals_by_year)
+    w("\n" + _("Totals by year: {totals}").format(totals=years_total) + "\n")
     if r.totals_by_source:
-        w(
-            "Totals by source: "
-            + ", ".join(f"{k} {money(v)}" for k, v in r.totals_by_source.items())
-        )
+        sources = ", ".join(f"{k} {money(v)}" for k, v in r.totals_by_source.items())
+        w(_("Totals by source: {totals}").format(totals=sources))
         w("\n")
     binding = [c for c in r.constraints if c.binding and c.shadow_price != 0]
     portfolio = [c for c in binding if c.portfolio]
     per_candidate = [c for c in binding if c not in portfolio]
-    w("\nBinding rules:\n")
+    w("\n" + _("Binding rules:") + "\n")
     for c in portfolio + per_candidate[:TABLE_CANDIDATE_ROWS]:
         w(f"  - {c.sentence}\n")
     if len(per_candidate) > TABLE_CANDIDATE_ROWS:
         more = len(per_candidate) - TABLE_CANDIDATE_ROWS
-        w(f"  ... and {more} more per-candidate rules (see --format json)\n")
+        text = ngettext(
+            "... and {n} more per-candidate rules (see --format json)",
+            "... and {n} more per-candidate rules (see --format json)",
+            more,
+        )
+        w("  " + text.format(n=more) + "\n")
     if r.duals_note:
         w(f"  ({r.duals_note})\n")
     if r.unfunded:
-        w("\nNot funded:\n")
+        w("\n" + _("Not funded:") + "\n")
         for u in r.unfunded:
             w(f"  - {u.sentence}\n")
     if r.greedy is not None:

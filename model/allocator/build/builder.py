@@ -40,6 +40,7 @@ from model.allocator.build.lp import INF, BuiltModel, ColSet, RowSet, assemble, 
 from model.allocator.build.mix import share_rows, source_rows
 from model.allocator.scenario import MEASURES, Scenario
 from model.domain.candidates import KINDS
+from model.formatting.i18n import _
 
 # Tie-break against spending money that buys nothing, as a share of the lowest
 # return per public dollar; small enough not to change which candidates win.
@@ -76,7 +77,7 @@ class Columns:
         """(local row, column) of the x columns of each of ``cands``, one row per candidate
         (what ``sum_rows`` over ``x_of`` gives, without thousands of tiny arrays)."""
         sub = self.grid[cands]
-        local, _ = np.nonzero(sub >= 0)
+        local, _cols = np.nonzero(sub >= 0)
         return local.astype(np.int64), sub[sub >= 0]
 
 
@@ -244,8 +245,10 @@ def candidate_limit_rows(
             j = c.grid[index[lk.candidate], lk.year - 1]
             if j < 0:
                 raise ValueError(
-                    f"rules.candidate_limits.locked[{i}]: {lk.candidate} does not operate "
-                    f"in plan year {lk.year}"
+                    _(
+                        "rules.candidate_limits.locked[{index}]: {c} does not operate in plan "
+                        "year {year}"
+                    ).format(index=i, c=lk.candidate, year=lk.year)
                 )
             lab.append(f"{lk.candidate},{lk.year}")
             lc.append(j)
@@ -265,7 +268,9 @@ def candidate_limit_rows(
         keys = list(lim.mandatory)
         for k in keys:
             if arr.in_horizon[index[k]] <= 0:
-                raise ValueError(f"rules.candidate_limits.mandatory.{k}: starts after horizon")
+                raise ValueError(
+                    _("rules.candidate_limits.mandatory.{c}: starts after horizon").format(c=k)
+                )
         rows.add(
             "candidate_limits",
             "mandatory",

@@ -13,19 +13,22 @@ import numpy as np
 
 from model.allocator.build.arrays import BoolArray, CandidateArrays, FloatArray, IntArray
 from model.allocator.scenario import Scenario
+from model.formatting.i18n import N_
 
 INF = float("inf")
 # Rule families as the issue names them; "structure" rows only define variables.
+# The rule families in words: English in results (a report's ``family``), shown through
+# ``_()`` where people read them (marked ``N_`` for the catalog).
 FAMILIES: dict[str, str] = {
-    "budget": "a. budgets",
-    "candidate_limits": "b. candidate limits",
-    "subsidy_band": "c. subsidy band",
-    "cost_recovery": "d. cost recovery",
-    "matching_grants": "e. matching grants",
-    "broker_capacity": "f. broker capacity",
-    "policy_mix": "g. policy mix",
-    "targets": "objective targets",
-    "structure": "model structure",
+    "budget": N_("a. budgets"),
+    "candidate_limits": N_("b. candidate limits"),
+    "subsidy_band": N_("c. subsidy band"),
+    "cost_recovery": N_("d. cost recovery"),
+    "matching_grants": N_("e. matching grants"),
+    "broker_capacity": N_("f. broker capacity"),
+    "policy_mix": N_("g. policy mix"),
+    "targets": N_("objective targets"),
+    "structure": N_("model structure"),
 }
 
 

@@ -42,10 +42,11 @@ from model.allocator.build.builder import build_model
 from model.allocator.build.lp import FAMILIES, Block, BuiltModel
 from model.allocator.explain.edits import apply_edits
 from model.allocator.explain.reports import Plan, read_plan
-from model.allocator.explain.wording import money, pct
+from model.allocator.explain.wording import KIND_WORDS, describe, local_digits, money, pct
 from model.allocator.result import Lever, RelaxationStep, RuleEdit
 from model.allocator.solve.solver import solve
 from model.domain.candidates import KINDS
+from model.formatting.i18n import _
 
 ROUNDS = 3  # diagnoses in a row before the result names what still binds
 
@@ -157,12 +158,14 @@ def diagnosis(built: BuiltModel, solver: str | None = None) -> Diagnosis:
     if not steps:
         return Diagnosis(())
     scenario = built.scenario
-    for _ in range(ROUNDS):
+    for _round in range(ROUNDS):
         try:
             relaxed = apply_edits(scenario, [e for s in steps for e in s.edits])
             rebuilt = build_model(relaxed)
         except ValueError as exc:
-            return Diagnosis(tuple(steps), f"The steps cannot all be applied: {exc}")
+            return Diagnosis(
+                tuple(steps), _("The steps cannot all be applied: {error}").format(error=exc)
+            )
         if solve(rebuilt, solver).ok:
             return Diagnosis(tuple(steps))
         more = _once(rebuilt, solver)
@@ -172,11 +175,13 @@ def diagnosis(built: BuiltModel, solver: str | None = None) -> Diagnosis:
             break
         steps = _merge(steps, more)
     bare = [s for s in steps if not s.edits]
-    binding = "; ".join(f"{s.rule} ({s.why_not})" for s in bare) or "the rounding of the edits"
+    binding = "; ".join(f"{s.rule} ({s.why_not})" for s in bare) or _("the rounding of the edits")
     return Diagnosis(
         tuple(steps),
-        "After every change below that has a value, the scenario is still infeasible; "
-        f"still binding: {binding}.",
+        _(
+            "After every change below that has a value, the scenario is still infeasible; "
+            "still binding: {rules}."
+        ).format(rules=binding),
     )
 
 
@@ -198,7 +203,7 @@ def _merge(steps: list[RelaxationStep], more: tuple[RelaxationStep, ...]) -> lis
 def solve_elastic(built: BuiltModel, solver: str | None) -> tuple[FloatArray, float] | None:
     """Column values of the phase-1 model and its optimum (the total give, each row's
     relative to its natural size); None when even the relaxed model fails."""
-    elastic, _, _, size = elastic_model(built)
+    elastic, _rows, _direction, size = elastic_model(built)
     sol = solve(elastic, solver)
     if not sol.ok:
         return None
@@ -212,7 +217,7 @@ def weighted_give(built: BuiltModel, solver: str | None = None) -> float | None:
 
 
 def _once(built: BuiltModel, solver: str | None) -> tuple[RelaxationStep, ...]:
-    _, rows, direction, size = elastic_model(built)
+    _elastic, rows, direction, size = elastic_model(built)
     found = solve_elastic(built, solver)
     if found is None:
         return ()
@@ -244,7 +249,7 @@ def _loosen(value: float, raise_it: bool, digits: int = 0) -> float:
 
 def _target_text(value: float) -> str:
     """A target as applied: separators, at most two decimals, never rounded up."""
-    return f"{value:,.2f}".removesuffix(".00")
+    return local_digits(f"{value:,.2f}".removesuffix(".00"))
 
 
 def _share(value: float, raise_it: bool) -> float:
@@ -302,70 +307,80 @@ def _words(
     def share_of(spend: float) -> float:
         return spend / total if total > 0 else 0.0
 
-    def share_step(field: str, key: str, what: str, old: float, spend: float) -> Words:
+    # What the row is, in words (as its shadow-price sentence names it).
+    what = describe(block.name(i))[0]
+
+    def share_step(field: str, key: str, old: float, spend: float) -> Words:
         lower = field.endswith("min") or field == "lagging_min_share"
         new = _share(share_of(spend), not lower)
         new = min(new, old) if lower else max(new, old)
-        verb = "lower" if lower else "raise"
+        sentence = (
+            _("lower {what} from {old} to {new} of public funding")
+            if lower
+            else _("raise {what} from {old} to {new} of public funding")
+        )
         edit = RuleEdit(field, new, key=key)  # type: ignore[arg-type]  # a known field
         return (
-            f"{verb} {what} from {pct(old)} to {pct(new)} of public funding",
+            sentence.format(what=what, old=pct(old), new=pct(new)),
             (edit,),
             "planner",
             "",
         )
 
-    def money_step(field: str, key: str, what: str, year: int = 0) -> Words:
+    def money_step(field: str, key: str, year: int = 0) -> Words:
         raise_it = up > 0
         new = _loosen(bound + give if raise_it else max(bound - give, 0.0), raise_it)
-        verb = "raise" if raise_it else "lower"
+        sentence = (
+            _("raise {what} by {change} (from {old} to {new})")
+            if raise_it
+            else _("lower {what} by {change} (from {old} to {new})")
+        )
         edit = RuleEdit(field, new, key=key, year=year)  # type: ignore[arg-type]  # known
         return (
-            f"{verb} {what} by {money(abs(new - bound))} (from {money(bound)} to {money(new)})",
+            sentence.format(
+                what=what, change=money(abs(new - bound)), old=money(bound), new=money(new)
+            ),
             (edit,),
             "planner",
             "",
         )
 
     if prefix == "budget_total":
-        return money_step("budget_total", "", "the total budget")
+        return money_step("budget_total", "")
     if prefix == "budget_year":
-        return money_step("budget_year", "", f"the year-{label} budget", year=int(label))
+        return money_step("budget_year", "", year=int(label))
     if prefix in ("kind_floor", "kind_ceiling"):
         b = pm.kind_shares[label]  # type: ignore[index]  # the label is a kind by construction
         side = "kind_min" if prefix == "kind_floor" else "kind_max"
         spend = float(x[arr.kind == KINDS.index(label)].sum())
-        what = f"the {label.replace('_', ' ')} {'floor' if side == 'kind_min' else 'ceiling'}"
-        return share_step(side, label, what, b.min if side == "kind_min" else b.max, spend)
+        return share_step(side, label, b.min if side == "kind_min" else b.max, spend)
     if prefix in ("region_floor", "region_ceiling"):
         rb = pm.region_shares[label]
         side = "region_min" if prefix == "region_floor" else "region_max"
         spend = float(x[region == label].sum())
-        what = f"the {label} {'floor' if side == 'region_min' else 'ceiling'}"
-        return share_step(side, label, what, rb.min if side == "region_min" else rb.max, spend)
+        return share_step(side, label, rb.min if side == "region_min" else rb.max, spend)
     if prefix == "lagging_floor":
         lag = [r.name for r in sc.regions if r.lagging]
         spend = float(x[np.isin(region, lag)].sum())
-        return share_step(
-            "lagging_min_share", "", "the lagging-regions floor", pm.lagging_min_share, spend
-        )
+        return share_step("lagging_min_share", "", pm.lagging_min_share, spend)
     if prefix in ("source_floor", "source_ceiling"):
         src = next(s for s in pm.sources if s.name == label)
         side = "source_min" if prefix == "source_floor" else "source_max"
         spend = sum(plan.by_source.get(label, {}).values())
-        what = f"the {label} share {'floor' if side == 'source_min' else 'ceiling'}"
         return share_step(
-            side, label, what, src.share.min if side == "source_min" else src.share.max, spend
+            side, label, src.share.min if side == "source_min" else src.share.max, spend
         )
     if prefix == "source_amount":
-        return money_step("source_amount", label, f"the {label} purse")
+        return money_step("source_amount", label)
     if prefix == "average_public_share":
         full = float((arr.cost.sum(axis=1) * f).sum())
         old = sc.rules.subsidy_band.max_average_public_share or 0.0
         new = max(_share(total / full if full > 0 else 1.0, True), old)
         edit = RuleEdit("max_average_public_share", new)
         return (
-            f"raise the ceiling on the average public share from {pct(old)} to {pct(new)}",
+            _("raise the ceiling on the average public share from {old} to {new}").format(
+                old=pct(old), new=pct(new)
+            ),
             (edit,),
             "planner",
             "",
@@ -374,7 +389,9 @@ def _words(
         new = min(_share(max(bound - give, 0.0), False), bound)
         edit = RuleEdit("mandatory", new, key=label)
         return (
-            f"lower {label}'s mandatory scale from {pct(bound)} to {pct(new)} of full scale",
+            _("lower {c}'s mandatory scale from {old} to {new} of full scale").format(
+                c=label, old=pct(bound), new=pct(new)
+            ),
             (edit,),
             "planner",
             "",
@@ -387,53 +404,61 @@ def _words(
         new = min(_share(min(reach, 1.0), False), mv)
         edit = RuleEdit("go_no_go", new, key=label)
         return (
-            f"accept {label} at {pct(new)} of full scale, below its minimum viable size of "
-            f"{pct(mv)} (only if it can run at that size)",
+            _(
+                "accept {c} at {new} of full scale, below its minimum viable size of {size} "
+                "(only if it can run at that size)"
+            ).format(c=label, new=pct(new), size=pct(mv)),
             (edit,),
             "planner",
             "",
         )
     if prefix in ("candidate_min", "candidate_max"):
         field = "min_funding" if prefix == "candidate_min" else "max_funding"
-        word = "minimum" if prefix == "candidate_min" else "maximum"
-        return money_step(field, label, f"{label}'s {word} funding")
+        return money_step(field, label)
     if prefix == "locked":
-        cid, _, year = label.rpartition(",")
+        cid, _sep, year = label.rpartition(",")
         new = _loosen(float(x[index[cid], int(year) - 1]), up > 0)
         edit = RuleEdit("locked", new, key=cid, year=int(year))
         return (
-            f"change the amount locked for {cid} in year {year} from {money(bound)} to "
-            f"{money(new)}",
+            _("change the amount locked for {c} in year {year} from {old} to {new}").format(
+                c=cid, year=year, old=money(bound), new=money(new)
+            ),
             (edit,),
             "planner",
             "",
         )
     if prefix == "fee_revenue_min":
-        return money_step("min_fee_revenue", "", "the minimum fee revenue")
+        return money_step("min_fee_revenue", "")
     if prefix == "target":
         # Rounded down to 0.01 and written with exactly those digits: the sentence must
         # state the value the button applies (a rounded-up "1,805.02" was infeasible).
         new = max(_loosen(max(bound - give, 0.0), False, 2), 0.0)
         edit = RuleEdit("target", new, key=label)
         return (
-            f"lower the {label} target from {_target_text(bound)} to {_target_text(new)}",
+            _("lower {what} from {old} to {new}").format(
+                what=what, old=_target_text(bound), new=_target_text(new)
+            ),
             (edit,),
             "planner",
             "",
         )
     if prefix == "source_split":
         cid = label.partition(",")[0]
-        kind = sc.candidate(cid).kind.replace("_", " ")
+        kind = sc.candidate(cid).kind
         return (
-            f"no funding source allows {kind} candidates such as {cid}: add {kind} to a "
-            "source's allowed kinds",
+            _(
+                "no funding source allows {kind} candidates such as {c}: add {kind} to a "
+                "source's allowed kinds"
+            ).format(kind=KIND_WORDS.get(kind, kind.replace("_", " ")).lower(), c=cid),
             (),
             "planner",
-            "the fix is a source's list of allowed kinds, not a number",
+            _("the fix is a source's list of allowed kinds, not a number"),
         )
     return (  # pragma: no cover - every relaxable row is handled above
-        f"relax {prefix}[{label}] by {give:,.4g}",
+        _("relax {rule} by {amount}").format(
+            rule=f"{prefix}[{label}]", amount=local_digits(f"{give:,.4g}")
+        ),
         (),
         "planner",
-        "no edit is known for this rule",
+        _("no edit is known for this rule"),
     )

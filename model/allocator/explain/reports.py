@@ -20,10 +20,13 @@ from model.allocator.build.lp import FAMILIES, BuiltModel
 from model.allocator.explain.greedy import min_public
 from model.allocator.explain.ranging import FORCE_SCALE, Probe, Side, money_rows, money_sides
 from model.allocator.explain.wording import (
+    MEASURE_WORDS,
     amount,
+    and_list,
     constraint_sentence,
     describe,
     idle_row_sentence,
+    local_digits,
     money,
     pct,
     shadow_sentence,
@@ -31,6 +34,7 @@ from model.allocator.explain.wording import (
 from model.allocator.result import SCALE_FUNDED, ConstraintReport, RowRanging, UnfundedReport
 from model.allocator.solve.solver import Solution
 from model.domain.candidates import KINDS
+from model.formatting.i18n import _
 
 # Above this many rows only portfolio-level rows and the strongest per-candidate
 # rows are reported one by one (sentences for 100k rows help nobody).
@@ -389,21 +393,28 @@ def unfunded_reports(
     # First pass: the reasons without prices, and the local lower bound of the rest.
     local: dict[int, tuple[float, float, bool]] = {}
     reasons: dict[int, str] = {}
+    # The words, read once in the active language (not once per candidate).
+    not_funded = _("{cid} is not funded: {reason}")
+    why_late = _("it starts after the plan horizon")
+    why_ineligible = _("it did not pass eligibility screening (rule e)")
+    why_fees = _("its public-share floor is above what its fee schedule leaves to subsidise")
+    why_ceiling = _(
+        "the public share its partner match leaves to pay is above its public-share "
+        "ceiling, so no scale of it fits its co-financing plan"
+    )
+    why_nothing = _("it adds nothing to the objective")
     for i in idle.tolist():
         reason = ""
         if not started_l[i]:
-            reason = "it starts after the plan horizon"
+            reason = why_late
         elif ineligible_l[i]:
-            reason = "it did not pass eligibility screening (rule e)"
+            reason = why_ineligible
         elif no_fee_l[i]:
-            reason = "its public-share floor is above what its fee schedule leaves to subsidise"
+            reason = why_fees
         elif over_l[i]:
-            reason = (
-                "the public share its partner match leaves to pay is above its public-share "
-                "ceiling, so no scale of it fits its co-financing plan"
-            )
+            reason = why_ceiling
         elif kind != "min_cost" and value_l[i] <= 0:
-            reason = "it adds nothing to the objective"
+            reason = why_nothing
         if reason:
             reasons[i] = reason
             continue
@@ -414,11 +425,32 @@ def unfunded_reports(
     if probe is not None and probe.ok:
 
         def closeness(i: int) -> float:
-            d, g, _ = local[i]
+            d, g, _fits = local[i]
             return -d / g if g > 0 else math.inf
 
         pool = [i for i in local if not (is_mip and gonogo_l[i])]
         exact = set(sorted(pool, key=closeness)[:EXACT_UNFUNDED])
+    why_more = _("other candidates give more per public dollar under the binding rules")
+    returns = _("it returns {amount} per public dollar")
+    to_amount = _("(to {amount})")
+    rise_by = _("its return per dollar would have to rise by {share}")
+    rise_least = _("its return per dollar would have to rise by at least {share}")
+    fall_by = _(
+        "or its public cost ({money}, with its partner match in proportion) fall by {share}"
+    )
+    fall_least = _(
+        "or its public cost ({money}, with its partner match in proportion) fall by at "
+        "least {share}"
+    )
+    no_fall = _(
+        "no threshold for a fall in its cost is given: broker capacity or a target prices "
+        "its scale, not only its public money, so a cost fall is not the same as a return rise"
+    )
+    notes = {
+        "re-solved": _("(re-solved with it forced in)"),
+        "lower bound": _("(a lower bound from the optimal prices)"),
+        "estimate": _("(an estimate: its go/no-go decision is off in this plan)"),
+    }
     for i in idle.tolist():
         cid = arr.ids[i]
         public = public_l[i]
@@ -426,7 +458,9 @@ def unfunded_reports(
         if i in reasons:
             reason = reasons[i]
             out.append(
-                UnfundedReport(cid, reason, rpd, None, None, f"{cid} is not funded: {reason}.")
+                UnfundedReport(
+                    cid, reason, rpd, None, None, not_funded.format(cid=cid, reason=reason) + "."
+                )
             )
             continue
         d, gain, fits_i = local[i]
@@ -437,13 +471,14 @@ def unfunded_reports(
         if i in exact and probe is not None:
             forced = probe.forced(i, FORCE_SCALE)
             if forced.status != "optimal":
-                reason = (
+                reason = _(
                     "no plan that keeps the rules can include it at any scale (checked by "
                     "re-solving with it forced in)"
                 )
                 out.append(
                     UnfundedReport(
-                        cid, reason, rpd, None, None, f"{cid} is not funded: {reason}.",
+                        cid, reason, rpd, None, None,
+                        not_funded.format(cid=cid, reason=reason) + ".",
                         "re-solved",
                     )
                 )  # fmt: skip
@@ -462,21 +497,40 @@ def unfunded_reports(
                 # also loosen that target, so the cap is not independent of the return.
                 capped = None
             if capped is not None:
-                most, rules_named, measures = capped
+                most, named, measures = capped
                 reason = (
-                    f"with its outcomes as they are, {rules_named} it at {_small_pct(most)} of "
-                    f"its full scale ({money(most * public)} of public money) in any plan that "
-                    "keeps the rules, whatever its return per dollar"
+                    _(
+                        "with its outcomes as they are, {rule} caps it at {share} of its full "
+                        "scale ({money} of public money) in any plan that keeps the rules, "
+                        "whatever its return per dollar"
+                    )
+                    if len(named) == 1
+                    else _(
+                        "with its outcomes as they are, {rules} cap it at {share} of its full "
+                        "scale ({money} of public money) in any plan that keeps the rules, "
+                        "whatever its return per dollar"
+                    )
+                ).format(
+                    rule=named[0],
+                    rules=and_list(named),
+                    share=_small_pct(most),
+                    money=money(most * public),
                 )
                 loosen = "".join(
-                    f"; more {m} from it would loosen the {m} target" for m in measures
+                    "; "
+                    + _("more {measure} from it would loosen the {measure} target").format(
+                        measure=MEASURE_WORDS.get(m, m)
+                    )
+                    for m in measures
                 )
                 out.append(
                     UnfundedReport(
                         cid, reason, rpd, None, None,
-                        f"{cid} is not funded: {reason}. These rules keep it out, so no "
-                        f"return or cost threshold is given{loosen} (re-solved with its "
-                        "scale maximised).",
+                        _(
+                            "{cid} is not funded: {reason}. These rules keep it out, so no "
+                            "return or cost threshold is given{loosen} (re-solved with its "
+                            "scale maximised)."
+                        ).format(cid=cid, reason=reason, loosen=loosen),
                         "re-solved",
                     )
                 )  # fmt: skip
@@ -492,7 +546,7 @@ def unfunded_reports(
                 else math.inf
             )
             if loss <= TIE_TOLERANCE * max(abs(probe.v0), 1.0):
-                reason = "it ties with funded candidates at the margin"
+                reason = _("it ties with funded candidates at the margin")
                 out.append(
                     UnfundedReport(
                         cid,
@@ -500,10 +554,16 @@ def unfunded_reports(
                         rpd,
                         0.0,
                         0.0,
-                        f"{cid} is not funded: {reason}; forcing it in at "
-                        f"{pct(TIE_SCALE)} of full scale changes the objective by at most "
-                        f"{pct(TIE_TOLERANCE)} of it (re-solved), so an equally good plan "
-                        "may include it.",
+                        _(
+                            "{cid} is not funded: {reason}; forcing it in at {scale} of full "
+                            "scale changes the objective by at most {tolerance} of it "
+                            "(re-solved), so an equally good plan may include it."
+                        ).format(
+                            cid=cid,
+                            reason=reason,
+                            scale=pct(TIE_SCALE),
+                            tolerance=pct(TIE_TOLERANCE),
+                        ),
                         method,
                     )
                 )
@@ -517,30 +577,25 @@ def unfunded_reports(
         # of outcome falling by r / (1 + r), unless a non-money rule (broker capacity, a
         # target) prices it: then only the return lever is stated.
         fall = rise / (1 + rise) if rise is not None and not f_priced else None
-        reason = "other candidates give more per public dollar under the binding rules"
-        words = [f"{cid} is not funded: {reason}"]
+        reason = why_more
+        words = [not_funded.format(cid=cid, reason=reason)]
         if rpd is not None:
-            words.append(f"it returns {amount(kind, rpd)} per public dollar")
-        bound = "at least " if method == "lower bound" else ""
+            words.append(returns.format(amount=amount(kind, rpd)))
+        at_least = method == "lower bound"
         if rise is not None:
-            target = f" (to {amount(kind, rpd * (1 + rise))})" if rpd is not None else ""
-            words.append(f"its return per dollar would have to rise by {bound}{pct(rise)}{target}")
+            target = (
+                " " + to_amount.format(amount=amount(kind, rpd * (1 + rise)))
+                if rpd is not None
+                else ""
+            )
+            words.append((rise_least if at_least else rise_by).format(share=pct(rise)) + target)
         if fall is not None:
             words.append(
-                f"or its public cost ({money(public)}, with its partner match in proportion) "
-                f"fall by {bound}{pct(fall)}"
+                (fall_least if at_least else fall_by).format(money=money(public), share=pct(fall))
             )
         elif rise is not None and f_priced:
-            words.append(
-                "no threshold for a fall in its cost is given: broker capacity or a target "
-                "prices its scale, not only its public money, so a cost fall is not the same "
-                "as a return rise"
-            )
-        note = {
-            "re-solved": " (re-solved with it forced in)",
-            "lower bound": " (a lower bound from the optimal prices)",
-            "estimate": " (an estimate: its go/no-go decision is off in this plan)",
-        }[method]
+            words.append(no_fall)
+        note = " " + notes[method] if method in notes else ""
         if rise is None:
             note = ""
             method = ""
@@ -568,10 +623,10 @@ CAPPED_SCALE = 1e-3
 
 def _small_pct(v: float) -> str:
     """A share (0-1) as a percentage with two significant figures ('0.0039 %')."""
-    return f"{100 * v:.2g} %" if v < 0.01 else pct(v)
+    return local_digits(f"{100 * v:.2g} %") if v < 0.01 else pct(v)
 
 
-def _capped(built: BuiltModel, probe: Probe, i: int) -> tuple[float, str, list[str]] | None:
+def _capped(built: BuiltModel, probe: Probe, i: int) -> tuple[float, list[str], list[str]] | None:
     """(most scale candidate i can get in any plan that keeps the rules, the rules that
     cap it in words) when that is below ``CAPPED_SCALE``; None otherwise. Found by one
     re-solve maximising its scale alone; the capping rules are the rows priced there
@@ -603,9 +658,7 @@ def _capped(built: BuiltModel, probe: Probe, i: int) -> tuple[float, str, list[s
                 measures.append(label)
     if not named:
         return None
-    if len(named) == 1:
-        return max(most, 0.0), f"{named[0]} caps", measures
-    return max(most, 0.0), ", ".join(named[:-1]) + " and " + named[-1] + " cap", measures
+    return max(most, 0.0), named, measures
 
 
 # Shared rows that price a candidate's scale, not its money.

@@ -4,22 +4,68 @@ Row names come from the builder (``budget_year[2]``, ``region_floor[Altiplano]``
 this module turns a name plus numbers into a sentence a ministry official can
 read. Shadow prices arrive normalised: change of the *reported* objective per
 unit increase of the row's right-hand side.
+
+Language: every sentence is a whole message of the catalog (``_()`` with named
+placeholders), read in the active language (``model.formatting.i18n``); the row name
+(``budget_year[1]``) and candidate ids stay as they are. What a row is (``describe``)
+is a noun phrase with its article ("the year-1 budget", "el presupuesto del año 1"),
+placed only where Spanish needs no agreement with it. Figures follow the active number
+locale; English keeps its plain-Python fast path (``local_digits``).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from functools import cache
+from typing import TYPE_CHECKING, Final, cast
+
+from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from model.allocator.build.lp import PORTFOLIO_RULES
 from model.allocator.scenario import ObjectiveKind
 from model.domain.candidates import KIND_LABELS
 from model.formatting import numbers
+from model.formatting.i18n import N_, Labels, _, active_number_locale, using
 
 if TYPE_CHECKING:
     from model.allocator.result import ConstraintReport
 
-# The words after an objective amount: one definition (model.formatting.numbers.OBJECTIVES).
-OBJECTIVE_UNITS: dict[str, str] = {k: w.after_amount for k, w in numbers.OBJECTIVES.items()}
+# The words after an objective amount: one definition (model.formatting.numbers.OBJECTIVES),
+# kept as its English source and read in the active language on access.
+with using("en"):
+    OBJECTIVE_UNITS: Labels = Labels({k: w.after_amount for k, w in numbers.OBJECTIVES.items()})
+
+# A target's measure in words ("the enterprises target", "la meta de empresas").
+MEASURE_WORDS: Labels = Labels(
+    {"benefit": N_("benefit"), "enterprises": N_("enterprises"), "jobs": N_("jobs")}
+)
+
+# The instruments in words (``model.domain.candidates.KIND_LABELS``, which the domain layer
+# keeps in English: it imports no formatting), read in the active language.
+KIND_WORDS: Labels = Labels(
+    {
+        "cluster_initiative": N_("Cluster initiative"),
+        "broker_programme": N_("Broker programme"),
+        "matching_grant": N_("Matching grant"),
+    }
+)
+assert {k: KIND_WORDS.english(k) for k in KIND_WORDS} == KIND_LABELS, "repeats KIND_LABELS"
+
+_ENGLISH_DIGITS: Final = frozenset({"en", "en_US", "en_GB"})
+
+
+@cache
+def _digit_table(locale: str) -> dict[int, str]:
+    """ "," and "." of a Python-formatted number swapped to ``locale``'s symbols."""
+    return str.maketrans({",": get_group_symbol(locale), ".": get_decimal_symbol(locale)})
+
+
+def local_digits(text: str) -> str:
+    """A number formatted by Python (``f"{v:,.4g}"``: "," groups, "." decimals) written
+    with the active locale's separators ("1.234,5" in es_CO); English text unchanged."""
+    locale = active_number_locale()
+    if locale in _ENGLISH_DIGITS:
+        return text
+    return text.translate(_digit_table(locale))
 
 
 def money(v: float) -> str:
@@ -28,7 +74,7 @@ def money(v: float) -> str:
 
 
 def pct(v: float) -> str:
-    return f"{100 * v:.1f} %".replace(".0 %", " %")
+    return local_digits(f"{100 * v:.1f} %".replace(".0 %", " %"))
 
 
 def amount(kind: ObjectiveKind, v: float) -> str:
@@ -38,6 +84,13 @@ def amount(kind: ObjectiveKind, v: float) -> str:
     # Per-unit prices of counts are often fractions of one enterprise or job.
     text = numbers.count(v) if abs(v) >= 100 else numbers.value_in(v, "unit")
     return f"{text} {OBJECTIVE_UNITS[kind]}"
+
+
+def and_list(items: list[str]) -> str:
+    """ "a, b and c" in the active language (one item: itself)."""
+    if len(items) <= 1:
+        return "".join(items)
+    return _("{items} and {last}").format(items=", ".join(items[:-1]), last=items[-1])
 
 
 def split(name: str) -> tuple[str, list[str]]:
@@ -50,50 +103,89 @@ def split(name: str) -> tuple[str, list[str]]:
     """
     if "[" not in name or not name.endswith("]"):
         return name, []
-    prefix, _, inner = name[:-1].partition("[")
+    prefix, _sep, inner = name[:-1].partition("[")
     if prefix in PORTFOLIO_RULES:
         return prefix, [inner]
     return prefix, inner.split(",")
 
 
-def describe(name: str) -> tuple[str, str]:
-    """(what the row is, the unit of one more of its right-hand side)."""
-    prefix, args = split(name)
+# Units of one more of a row's limit (English source; ``US_DOLLAR`` rows speak money).
+US_DOLLAR: Final = "US$1"
+UNIT_WORDS: Labels = Labels(
+    {
+        US_DOLLAR: "US$1",
+        "unit of scale (full scale)": N_("unit of scale (full scale)"),
+        "unit of scale": N_("unit of scale"),
+        "network": N_("network"),
+        "unit": N_("unit"),
+    }
+)
+
+# What each row is (a noun phrase with its article) and the unit of its limit, in English
+# source text; placeholders: {c} candidate, label or source; {year} plan year; {kind} an
+# instrument in words; {region}; {measure} a target's measure in words.
+_DESCRIBE: Final[dict[str, tuple[str, str]]] = {
+    "budget_total": (N_("the total budget"), US_DOLLAR),
+    "budget_year": (N_("the year-{year} budget"), US_DOLLAR),
+    "candidate_min": (N_("{c}'s minimum funding"), US_DOLLAR),
+    "candidate_max": (N_("{c}'s maximum funding"), US_DOLLAR),
+    "locked": (N_("the amount locked for {c} in year {year}"), US_DOLLAR),
+    "mandatory": (N_("{c}'s mandatory scale"), "unit of scale (full scale)"),
+    "go_no_go_min": (N_("{c}'s minimum viable size"), "unit of scale"),
+    "go_no_go_on": (N_("{c}'s go/no-go switch"), "unit of scale"),
+    "subsidy_floor": (N_("{c}'s public-share floor in year {year}"), US_DOLLAR),
+    "subsidy_ceiling": (N_("{c}'s public-share ceiling in year {year}"), US_DOLLAR),
+    "partner_limit": (N_("{c}'s partner-match limit"), US_DOLLAR),
+    "average_public_share": (N_("the ceiling on the average public share"), US_DOLLAR),
+    "cost_recovery": (N_("{c}'s cost-recovery limit in year {year}"), US_DOLLAR),
+    "fee_revenue_min": (N_("the minimum fee revenue"), US_DOLLAR),
+    "grant_limit": (N_("{c}'s grant limit (match ratio and cap)"), US_DOLLAR),
+    "eligible": (N_("{c}'s eligibility"), "unit of scale"),
+    "broker_capacity": (N_("broker capacity"), "network"),
+    # Instruments in words ("the matching grant ceiling", not "matching_grant").
+    "kind_floor": (N_("the {kind} floor"), US_DOLLAR),
+    "kind_ceiling": (N_("the {kind} ceiling"), US_DOLLAR),
+    "region_floor": (N_("the {region} floor"), US_DOLLAR),
+    "region_ceiling": (N_("the {region} ceiling"), US_DOLLAR),
+    "lagging_floor": (N_("the lagging-regions floor"), US_DOLLAR),
+    "source_split": (N_("the funding-source split of {c} in year {year}"), US_DOLLAR),
+    "source_amount": (N_("the {c} purse"), US_DOLLAR),
+    "source_floor": (N_("the {c} share floor"), US_DOLLAR),
+    "source_ceiling": (N_("the {c} share ceiling"), US_DOLLAR),
+    "target": (N_("the {measure} target"), "unit"),
+    "segments": (N_("{c}'s returns curve"), "unit of scale"),
+    "public_within_cost": (N_("{c}'s cost in year {year}"), US_DOLLAR),
+}
+# The fee share of a broker's cost-recovery row, as a share sentence names it.
+_FEE_SHARE: Final = N_("{c}'s fee share in year {year}")
+
+
+def _what(template: str, prefix: str, args: list[str]) -> str:
     c = args[0] if args else ""
     t = args[-1] if args else ""
-    table: dict[str, tuple[str, str]] = {
-        "budget_total": ("the total budget", "US$1"),
-        "budget_year": (f"the year-{t} budget", "US$1"),
-        "candidate_min": (f"{c}'s minimum funding", "US$1"),
-        "candidate_max": (f"{c}'s maximum funding", "US$1"),
-        "locked": (f"the amount locked for {c} in year {t}", "US$1"),
-        "mandatory": (f"{c}'s mandatory scale", "unit of scale (full scale)"),
-        "go_no_go_min": (f"{c}'s minimum viable size", "unit of scale"),
-        "go_no_go_on": (f"{c}'s go/no-go switch", "unit of scale"),
-        "subsidy_floor": (f"{c}'s public-share floor in year {t}", "US$1"),
-        "subsidy_ceiling": (f"{c}'s public-share ceiling in year {t}", "US$1"),
-        "partner_limit": (f"{c}'s partner-match limit", "US$1"),
-        "average_public_share": ("the ceiling on the average public share", "US$1"),
-        "cost_recovery": (f"{c}'s cost-recovery limit in year {t}", "US$1"),
-        "fee_revenue_min": ("the minimum fee revenue", "US$1"),
-        "grant_limit": (f"{c}'s grant limit (match ratio and cap)", "US$1"),
-        "eligible": (f"{c}'s eligibility", "unit of scale"),
-        "broker_capacity": ("broker capacity", "network"),
-        # Instruments in words ("the matching grant ceiling", not "matching_grant").
-        "kind_floor": (f"the {KIND_LABELS.get(c, c).lower()} floor", "US$1"),
-        "kind_ceiling": (f"the {KIND_LABELS.get(c, c).lower()} ceiling", "US$1"),
-        "region_floor": (f"the {c} floor", "US$1"),
-        "region_ceiling": (f"the {c} ceiling", "US$1"),
-        "lagging_floor": ("the lagging-regions floor", "US$1"),
-        "source_split": (f"the funding-source split of {c} in year {t}", "US$1"),
-        "source_amount": (f"the {c} purse", "US$1"),
-        "source_floor": (f"the {c} share floor", "US$1"),
-        "source_ceiling": (f"the {c} share ceiling", "US$1"),
-        "target": (f"the {c} target", "unit"),
-        "segments": (f"{c}'s returns curve", "unit of scale"),
-        "public_within_cost": (f"{c}'s cost in year {t}", "US$1"),
-    }
-    return table.get(prefix, (name, "unit"))
+    if prefix in ("kind_floor", "kind_ceiling"):
+        return _(template).format(kind=KIND_WORDS.get(c, c).lower())
+    if prefix in ("region_floor", "region_ceiling"):
+        return _(template).format(region=c)
+    if prefix == "target":
+        return _(template).format(measure=MEASURE_WORDS.get(c, c))
+    return _(template).format(c=c, year=t)
+
+
+def _describe(name: str) -> tuple[str, str, str, list[str]]:
+    """(what the row is, its unit's English source, prefix, args)."""
+    prefix, args = split(name)
+    entry = _DESCRIBE.get(prefix)
+    if entry is None:
+        return name, "unit", prefix, args
+    return _what(entry[0], prefix, args), entry[1], prefix, args
+
+
+def describe(name: str) -> tuple[str, str]:
+    """(what the row is, the unit of one more of its right-hand side), in the active
+    language."""
+    what, unit, _prefix, _args = _describe(name)
+    return what, UNIT_WORDS[unit]
 
 
 # Rows whose limit is a share: (what the share is, sign of rhs change per point raised).
@@ -112,6 +204,16 @@ SHARE_ROWS: dict[str, tuple[str, float]] = {
 }
 
 
+def _signed(kind: ObjectiveKind, value: float) -> str:
+    """'adds X' for value > 0, else 'saves X' (min_cost) or 'takes away X', X = |value|."""
+    a = amount(kind, abs(value))
+    if value > 0:
+        return _("adds {amount}").format(amount=a)
+    if kind == "min_cost":
+        return _("saves {amount}").format(amount=a)
+    return _("takes away {amount}").format(amount=a)
+
+
 def shadow_sentence(
     name: str,
     kind: ObjectiveKind,
@@ -125,18 +227,19 @@ def shadow_sentence(
     ``per_point``: for share rows, the US$ one percentage point of the share
     stands for at the current plan; the sentence then speaks of points.
     """
-    what, unit = describe(name)
-    prefix, args = split(name)
+    what, unit_source, prefix, args = _describe(name)
+    unit = UNIT_WORDS[unit_source]
     if binding and abs(shadow) > 0 and prefix in SHARE_ROWS and per_point > 0:
-        _, direction = SHARE_ROWS[prefix]
-        effect = shadow * per_point * direction
-        verb = "adds" if effect > 0 else ("saves" if kind == "min_cost" else "takes away")
-        if kind == "min_cost":
-            verb = "adds" if effect > 0 else "saves"
-        subject = what.replace("cost-recovery limit", "fee share")
-        return (
-            f"raising {subject} ({name}) by one percentage point ({money(per_point)} at the "
-            f"current plan) {verb} {amount(kind, abs(effect))}{_local(prefix)}."
+        _share, direction = SHARE_ROWS[prefix]
+        subject = _what(_FEE_SHARE, prefix, args) if prefix == "cost_recovery" else what
+        return _(
+            "raising {subject} ({name}) by one percentage point ({money} at the current "
+            "plan) {effect} (a local price at this plan)."
+        ).format(
+            subject=subject,
+            name=name,
+            money=money(per_point),
+            effect=_signed(kind, shadow * per_point * direction),
         )
     if (
         binding
@@ -145,33 +248,28 @@ def shadow_sentence(
         and prefix.startswith(("subsidy", "cost_recovery"))
     ):
         if shadow == 0:
-            return (
-                f"{what} ({name}) binds only because {args[0]} is not funded; it has no price here."
-            )
+            return _(
+                "{what} ({name}) binds only because {c} is not funded; it has no price here."
+            ).format(what=what, name=name, c=args[0])
         # The row sits at 0 = 0 with a price: say the price, never "no price".
-        verb = "adds" if shadow > 0 else ("saves" if kind == "min_cost" else "takes away")
-        if kind == "min_cost":
-            verb = "adds" if shadow > 0 else "saves"
-        return (
-            f"{what} ({name}) binds only because {args[0]} is not funded; one more {unit} "
-            f"of room in it {verb} {amount(kind, abs(shadow))} (a local price at this plan)."
-        )
+        return _(
+            "{what} ({name}) binds only because {c} is not funded; one more {unit} of room "
+            "in it {effect} (a local price at this plan)."
+        ).format(what=what, name=name, c=args[0], unit=unit, effect=_signed(kind, shadow))
     if binding and abs(shadow) > 0:
-        verb = "adds" if shadow > 0 else "takes away"
-        if kind == "min_cost":
-            verb = "adds" if shadow > 0 else "saves"
-        return (
-            f"one more {unit} in {what} ({name}) {verb} {amount(kind, abs(shadow))}"
-            f"{_local(prefix)}."
-        )
+        return _(
+            "one more {unit} in {what} ({name}) {effect} (a local price at this plan)."
+        ).format(unit=unit, what=what, name=name, effect=_signed(kind, shadow))
     if binding:
         # A zero dual is one side of a kink for a >= row: say it is local, like any price.
-        return (
-            f"{what} ({name}) is met exactly; one more {unit} would not change the "
-            f"objective{_local(prefix)}."
-        )
-    room = money(slack) if unit == "US$1" else f"{slack:,.4g}"
-    return f"{what} ({name}) is not binding: {room} of room is left."
+        return _(
+            "{what} ({name}) is met exactly; one more {unit} would not change the objective "
+            "(a local price at this plan)."
+        ).format(what=what, name=name, unit=unit)
+    room = money(slack) if unit_source == US_DOLLAR else local_digits(f"{slack:,.4g}")
+    return _("{what} ({name}) is not binding: {room} of room is left.").format(
+        what=what, name=name, room=room
+    )
 
 
 def idle_row_sentence(name: str, shadow: float) -> str:
@@ -179,14 +277,14 @@ def idle_row_sentence(name: str, shadow: float) -> str:
     at its limit only because the candidate is out (0 = 0); its dual is the slope of one
     side of that corner, not what one more US$1 of room buys (room in a row of a candidate
     at scale 0 funds nothing by itself)."""
-    what, _ = describe(name)
+    what, _unit = describe(name)
     _prefix, args = split(name)
-    c = args[0] if args else "this candidate"
-    return (
-        f"{what} ({name}) sits at its limit only because {c} is not funded (0 = 0); its "
-        f"dual ({shadow:,.6g}) is a local number with no money meaning, not what one more "
-        "US$1 of room would buy."
-    )
+    c = args[0] if args else _("this candidate")
+    return _(
+        "{what} ({name}) sits at its limit only because {c} is not funded (0 = 0); its dual "
+        "({dual}) is a local number with no money meaning, not what one more US$1 of room "
+        "would buy."
+    ).format(what=what, name=name, c=c, dual=local_digits(f"{shadow:,.6g}"))
 
 
 # Rows whose limit is money a user reads (US$): budgets, purses, fee revenue, and the
@@ -209,34 +307,34 @@ MONEY_RULES = frozenset(
         "source_ceiling",
     }
 )
+# How the English sentences end a single dual's price (tests find it there); the
+# sentences carry it inside their own message.
 LOCAL_PRICE = " (a local price at this plan)"
-
-
-def _local(prefix: str) -> str:
-    """The label of a single dual: true for a small change in one direction only (money
-    rows measured on both sides are worded by ``money_row_sentence`` instead; ``prefix``
-    is kept for rules that may one day be exact from one dual)."""
-    return LOCAL_PRICE
 
 
 def effect(kind: ObjectiveKind, delta: float) -> str:
     """'adds X' / 'takes away X' (or 'saves X' of cost) for a change ``delta`` of the
     reported objective; 'does not change the objective' for 0."""
     if delta == 0:
-        return "does not change the objective"
-    if kind == "min_cost":
-        return f"{'adds' if delta > 0 else 'saves'} {amount(kind, abs(delta))}"
-    return f"{'adds' if delta > 0 else 'takes away'} {amount(kind, abs(delta))}"
+        return _("does not change the objective")
+    return _signed(kind, delta)
 
 
 def _holds(span: float | None, open_: bool, more: bool) -> str:
     """How far a rate holds: '(for the next US$X more)' and its variants."""
-    way = "more" if more else "less"
     if span is None:
-        return f" (for any amount {way})"
-    if open_:
-        return f" (for at least the next {money(span)} {way})"
-    return f" (for the next {money(span)} {way})"
+        text = _("(for any amount more)") if more else _("(for any amount less)")
+    elif open_:
+        text = (
+            _("(for at least the next {money} more)")
+            if more
+            else _("(for at least the next {money} less)")
+        ).format(money=money(span))
+    else:
+        text = (
+            _("(for the next {money} more)") if more else _("(for the next {money} less)")
+        ).format(money=money(span))
+    return " " + text
 
 
 def money_row_sentence(
@@ -254,27 +352,49 @@ def money_row_sentence(
     adds US$260 of benefit (for the next US$669 more); one US$ less leaves no feasible
     plan."
     """
-    what, _ = describe(name)
+    what, _unit = describe(name)
     prefix, _args = split(name)
     share = prefix in SHARE_ROWS
-    head_up = f"raising {what} ({name}) by US$1" if share else f"one more US$1 in {what} ({name})"
-    head_down = "lowering it by US$1" if share else "one US$ less"
     parts = []
-    for head, (rate, span, open_, infeasible), more in (
-        (head_up, up, True),
-        (head_down, down, False),
-    ):
+    for (rate, span, open_, infeasible), more in ((up, True), (down, False)):
         if rate is None:
-            parts.append(f"{head} leaves no feasible plan")
+            if share:
+                head = (
+                    _("raising {what} ({name}) by US$1 leaves no feasible plan")
+                    if more
+                    else _("lowering it by US$1 leaves no feasible plan")
+                )
+            else:
+                head = (
+                    _("one more US$1 in {what} ({name}) leaves no feasible plan")
+                    if more
+                    else _("one US$ less leaves no feasible plan")
+                )
+            parts.append(head.format(what=what, name=name))
             continue
+        if share:
+            head = (
+                _("raising {what} ({name}) by US$1 {effect}")
+                if more
+                else _("lowering it by US$1 {effect}")
+            )
+        else:
+            head = (
+                _("one more US$1 in {what} ({name}) {effect}")
+                if more
+                else _("one US$ less {effect}")
+            )
         delta = rate if more else -rate
-        text = f"{head} {effect(kind, delta)}{_holds(span, open_, more)}"
+        text = head.format(what=what, name=name, effect=effect(kind, delta))
+        text += _holds(span, open_, more)
         if infeasible and span is not None:
-            text += ", and beyond that no plan keeps the rules"
+            text += ", " + _("and beyond that no plan keeps the rules")
         parts.append(text)
     text = "; ".join(parts)
     if share and per_point > 0:
-        text += f"; one percentage point of the share is {money(per_point)} at the current plan"
+        text += "; " + _("one percentage point of the share is {money} at the current plan").format(
+            money=money(per_point)
+        )
     return text + "."
 
 

@@ -17,6 +17,7 @@ import pulp
 
 from model.allocator.build.arrays import BoolArray, FloatArray
 from model.allocator.build.lp import BuiltModel
+from model.formatting.i18n import _
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_]+")
 
@@ -83,11 +84,11 @@ def to_pulp(
 def export_model(built: BuiltModel, path: str | Path) -> Path:
     """Write the programme as ``.lp`` or ``.mps`` (by extension) for audit."""
     p = Path(path)
-    prob, _, _ = to_pulp(built)
+    prob, _xs, _cons = to_pulp(built)
     if p.suffix.lower() == ".lp":
         prob.writeLP(str(p))
     elif p.suffix.lower() == ".mps":
         prob.writeMPS(str(p))
     else:
-        raise ValueError(f"--export-lp {p}: use a .lp or .mps file name")
+        raise ValueError(_("--export-lp {path}: use a .lp or .mps file name").format(path=p))
     return p

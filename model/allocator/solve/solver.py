@@ -24,6 +24,7 @@ from model.allocator.scenario import SOLVERS
 from model.allocator.solve.highs_model import lp_from_arrays
 from model.allocator.solve.resolve import AUTO_METHOD, ReSolver
 from model.allocator.solve.solution import Solution, Status, empty
+from model.formatting.i18n import _
 
 __all__ = ["AUTO_METHOD", "Solution", "Status", "solve", "solve_warm"]
 
@@ -81,10 +82,9 @@ def _simplex_after_pdlp(built: BuiltModel, pdlp: Solution) -> Solution:
     simplex = opts.model_copy(update={"method": "simplex"})
     again = replace(built, scenario=built.scenario.model_copy(update={"solver": simplex}))
     sol = _solve_highs(again, built.col_lower, built.col_upper, built.integer)
-    note = (
-        f"PDLP stopped without a reliable answer ({pdlp.message or pdlp.status}); "
-        "solved again with dual simplex."
-    )
+    note = _(
+        "PDLP stopped without a reliable answer ({reason}); solved again with dual simplex."
+    ).format(reason=pdlp.message or pdlp.status)
     return replace(sol, message=f"{note} {sol.message}".strip())
 
 
