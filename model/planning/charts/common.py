@@ -8,7 +8,7 @@ nothing downloaded). Money axes read "US$1.2M".
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 import altair as alt
@@ -57,6 +57,24 @@ def kind_label(kind: str) -> str:
     """An instrument in words in the active language (the label the charts show)."""
     label = KIND_LABELS.get(kind)
     return kind if label is None else _(label)
+
+
+def shown_kind(value: object) -> object:
+    """A row's instrument as the charts show it: a kind code or its English label becomes
+    the label in the active language (already translated text is left as it is), so the
+    colour scale's domain (``instrument_scale``) always matches the data."""
+    if not isinstance(value, str):
+        return value
+    if value in KIND_LABELS:
+        return kind_label(value)
+    return _(value) if value in KIND_LABELS.values() else value
+
+
+def with_shown_kinds(
+    rows: Sequence[Mapping[str, Any]], field: str = "kind"
+) -> list[dict[str, Any]]:
+    """``rows`` with their ``field`` in words of the active language (``shown_kind``)."""
+    return [{**r, field: shown_kind(r[field])} if field in r else dict(r) for r in rows]
 
 
 def instrument_scale() -> alt.Scale:

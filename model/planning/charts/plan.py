@@ -34,6 +34,7 @@ from model.planning.charts.common import (
     kind_label,
     legend,
     money_axis,
+    with_shown_kinds,
 )
 from model.planning.compare import Comparison, TotalGroup
 from model.planning.readout import SweepCurve
@@ -205,7 +206,7 @@ def brief_charts(result: AllocationResult) -> list[alt.Chart]:
 def funding_by_year(rows: Sequence[dict[str, Any]]) -> alt.Chart:
     """Public funding (US$) per plan year, stacked by instrument (``readout.funding_long``)."""
     chart: alt.Chart = (
-        alt.Chart(pd.DataFrame(rows))
+        alt.Chart(pd.DataFrame(with_shown_kinds(rows)))
         .mark_bar()
         .encode(
             x=alt.X("year:O", title=_("Plan year"), axis=alt.Axis(labelAngle=0)),
@@ -227,7 +228,7 @@ def funding_by_year(rows: Sequence[dict[str, Any]]) -> alt.Chart:
 def funding_by_region(rows: Sequence[dict[str, Any]]) -> alt.Chart:
     """Public funding (US$) over the horizon per region, stacked by instrument."""
     chart: alt.Chart = (
-        alt.Chart(pd.DataFrame(rows))
+        alt.Chart(pd.DataFrame(with_shown_kinds(rows)))
         .mark_bar()
         .encode(
             y=alt.Y("region:N", title=None, sort="-x", axis=alt.Axis(labelLimit=LABEL_LIMIT_PX)),
@@ -249,7 +250,7 @@ def funding_by_region(rows: Sequence[dict[str, Any]]) -> alt.Chart:
 def benefit_vs_cost(points: Sequence[dict[str, Any]]) -> alt.Chart:
     """Every candidate's full-scale cost and benefit (US$); size = enterprises reached."""
     chart: alt.Chart = (
-        alt.Chart(pd.DataFrame(points))
+        alt.Chart(pd.DataFrame(with_shown_kinds(points)))
         .mark_point(filled=True, opacity=0.75, stroke="#333333", strokeWidth=0.5)
         .encode(
             x=alt.X("cost:Q", title=_("Full cost over its life (US$)"), axis=money_axis()),
