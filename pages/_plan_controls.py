@@ -151,10 +151,13 @@ def controls(cands: Sequence[Candidate]) -> PlanInputs:
     c1, c2, c3, c4 = st.columns([2, 1, 2, 1])
     _budget(c1)
     h = int(c2.number_input(_("Horizon (years)"), 1, 10, step=1, key="plan_horizon"))
+    # Labels read now, in this run's language (a format_func may be called from elsewhere:
+    # AppTest calls it from the test's thread, where no language is active).
+    objective_names = dict(OBJECTIVES)
     objective = c3.selectbox(
         _("Objective"),
         list(OBJECTIVES),
-        format_func=OBJECTIVES.__getitem__,
+        format_func=objective_names.__getitem__,
         key="plan_objective",
         help=_(
             "What the plan maximises (or, for least cost, minimises subject to the targets "
@@ -174,7 +177,7 @@ def controls(cands: Sequence[Candidate]) -> PlanInputs:
         mode = st.radio(
             _("Per-year budget"),
             list(YEAR_MODES),
-            format_func=YEAR_MODES.__getitem__,
+            format_func=dict(YEAR_MODES).__getitem__,
             key="plan_year_mode",
             horizontal=True,
             help=_(
@@ -409,9 +412,12 @@ def net_fees(
         network = st.selectbox(
             _("Network"),
             sorted(last),
-            format_func=lambda n: _("{id}: {name} (stage: {stage})").format(
-                id=n, name=last[n].network_name, stage=stage[n]
-            ),
+            format_func={
+                n: _("{id}: {name} (stage: {stage})").format(
+                    id=n, name=last[n].network_name, stage=stage[n]
+                )
+                for n in last
+            }.__getitem__,
             key="plan_net_network",
             help=_(
                 "The network's latest NET assessment sets the fee share its clients pay "

@@ -225,10 +225,13 @@ if base is not None and state.base_dataset is not None and state.base_dataset no
 if not names:
     st.info(_("No planning candidates yet: run `fomento db seed` or import them on the Data page."))
     st.stop()
+# Labels are read in the reader's language now, while this run has it active: a format_func
+# may be called later from elsewhere (AppTest calls it from the test's own thread).
+illustrative = _("{name} (illustrative)")
 dataset = st.selectbox(
     _("Candidate set"),
     names,
-    format_func=lambda n: _("{name} (illustrative)").format(name=n) if n == "demo" else n,
+    format_func=lambda n: illustrative.format(name=n) if n == "demo" else n,
     key=DATASET_WIDGET_KEY,
     on_change=clear_commitments,
     help=_("Planning datasets in the database; import your own on the Data page."),
@@ -395,10 +398,11 @@ else:
     long = funding_long(result, solved)
     stem = f"fomento-plan-{dataset}"
     # One chart at a time: Vega charts drawn inside hidden tabs came out squashed.
+    chart_labels = {k: _(v) for k, v in CHARTS.items()}
     view = st.radio(
         _("Chart"),
         list(CHARTS),
-        format_func=lambda k: _(CHARTS[k]),
+        format_func=chart_labels.__getitem__,
         horizontal=True,
         key="plan_chart",
     )
