@@ -9,8 +9,10 @@ of the model (``budget_year[1]``) and the Settings sheet's field keys stay as th
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
+import threading
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -283,3 +285,28 @@ def test_fomento_report_writes_spanish_files_and_lines(
     # English unchanged.
     assert cli.main(["report", str(DEMO_PATH), "--out", str(bad)]) == 2
     assert "must end in .xlsx (workbook) or .pdf (brief)" in capsys.readouterr().err
+
+
+def test_a_deferred_download_keeps_the_readers_language(doc: ScenarioDocument) -> None:
+    """A page's download button runs its callable after the click in another thread,
+    where no language is active: the document keeps the language it was made in."""
+    with using("es", "es_CO"):
+        spanish = dataclasses.replace(doc, language="es", number_locale="es_CO")
+        made_here = ScenarioDocument(
+            name=doc.name, notes="", dataset="demo", scenario=doc.scenario, result=doc.result
+        )
+    assert (made_here.language, made_here.number_locale) == ("es", "es_CO")
+    out: dict[str, Any] = {}
+
+    def deferred() -> None:  # a new thread starts with no active language
+        out["xlsx"] = workbook(made_here)
+        out["html"] = brief_html(spanish, TODAY)
+
+    worker = threading.Thread(target=deferred)
+    worker.start()
+    worker.join()
+    assert load_workbook(io.BytesIO(out["xlsx"])).sheetnames == SPANISH_SHEETS
+    assert "A dónde va el dinero público" in out["html"] and "US$5.000.000" in out["html"]
+    # Where a language is active, it wins (the CLI, a page's own run, a test).
+    with using("en"):
+        assert load_workbook(io.BytesIO(workbook(made_here))).sheetnames == list(SHEETS)

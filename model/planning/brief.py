@@ -23,6 +23,7 @@ from model.planning.readout import budget_limit_note
 from model.planning.workbook import (
     OBJECTIVE_WORDS,
     ScenarioDocument,
+    in_language,
     kind_words,
     rules_enabled,
     status_words,
@@ -276,6 +277,11 @@ def _items(items: Sequence[str]) -> str:
 
 def brief_html(doc: ScenarioDocument, today: date | None = None) -> str:
     """A printable one-page (A4) HTML brief of the scenario with its charts as inline SVG."""
+    with in_language(doc):
+        return _brief_html(doc, today)
+
+
+def _brief_html(doc: ScenarioDocument, today: date | None) -> str:
     r = doc.result
     parts = [
         "<!doctype html>",

@@ -34,7 +34,7 @@ from model.planning.brief import (
 )
 from model.planning.charts import brief_charts, png
 from model.planning.readout import budget_limit_note
-from model.planning.workbook import ScenarioDocument, summary_sentence
+from model.planning.workbook import ScenarioDocument, in_language, summary_sentence
 
 MARGIN_MM: Final = 12.0
 LINE_MM: Final = 4.2
@@ -174,7 +174,12 @@ def _any_undrawn(doc: ScenarioDocument) -> bool:
 
 
 def brief_pdf(doc: ScenarioDocument, today: date | None = None) -> bytes:
-    """The one-page (A4) brief as PDF bytes."""
+    """The one-page (A4) brief as PDF bytes, in the reader's language (``in_language``)."""
+    with in_language(doc):
+        return _brief_pdf(doc, today)
+
+
+def _brief_pdf(doc: ScenarioDocument, today: date | None) -> bytes:
     r = doc.result
     pdf = _Brief(orientation="P", unit="mm", format="A4")
     pdf.set_margins(MARGIN_MM, MARGIN_MM, MARGIN_MM)

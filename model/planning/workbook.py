@@ -21,7 +21,8 @@ import io
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Final
 
@@ -39,7 +40,7 @@ from model.domain.candidates import KIND_LABELS, KINDS, Candidate
 from model.formatting import numbers
 from model.formatting.cells import neutralise
 from model.formatting.changes import flatten
-from model.formatting.i18n import N_, Labels, _
+from model.formatting.i18n import _ACTIVE, N_, Labels, _, active, using
 from model.planning.charts import INSTRUMENT_COLOURS
 from model.planning.compare import funded_count
 from model.planning.readout import binding_rules, budget_limit_note
@@ -140,7 +141,9 @@ class ScenarioDocument:
     """A scenario to export, saved or not.
 
     ``solved_now``: the result was computed for this export and is not saved;
-    ``saved_at``/``saved_by``/``version`` describe the stored record (None if unsaved).
+    ``saved_at``/``saved_by``/``version`` describe the stored record (None if unsaved);
+    ``language``/``number_locale``: the reader's, taken where the document is made (see
+    ``in_language``).
     """
 
     name: str
@@ -152,6 +155,8 @@ class ScenarioDocument:
     saved_at: datetime | None = None
     version: int | None = None
     solved_now: bool = False
+    language: str = field(default_factory=lambda: active().language)
+    number_locale: str = field(default_factory=lambda: active().number_locale)
 
 
 @dataclass(frozen=True)
@@ -160,6 +165,19 @@ class Column:
 
     title: str
     fmt: str = "General"
+
+
+@contextmanager
+def in_language(doc: ScenarioDocument) -> Iterator[None]:
+    """Write ``doc`` in the active language; where none is active, in the language of
+    whoever made the document. A page's download button calls its callable after the
+    click, outside the page's run (Streamlit's deferred download), where no language is
+    active: the workbook and the brief still come in the reader's language."""
+    if _ACTIVE.get() is not None:
+        yield
+        return
+    with using(doc.language, doc.number_locale):
+        yield
 
 
 def file_stem(name: str) -> str:
@@ -518,6 +536,11 @@ def _rule_words(name: str) -> str:
 def workbook(doc: ScenarioDocument) -> bytes:
     """The Excel workbook bytes, one sheet per entry of ``SHEETS``, named and worded in
     the active language (numbers stay numbers; identifiers and row names as they are)."""
+    with in_language(doc):
+        return _workbook(doc)
+
+
+def _workbook(doc: ScenarioDocument) -> bytes:
     sc, r = doc.scenario, doc.result
     wb = Workbook()
     wb.remove(wb.active)
