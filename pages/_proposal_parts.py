@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from model.accounts.auth import PermissionDenied, User, can
 from model.formatting import numbers
+from model.formatting.i18n import N_
 from model.formatting.numbers import MISSING
 from model.screening.forms import FormInvalid, build_proposal
 from model.screening.proposals import (
@@ -24,6 +25,7 @@ from model.store.handover import PlanOutcome
 from model.store.proposal_files import StaleProposal, save_proposals
 from model.store.screening import start_monitoring
 from pages._handover import open_dataset_in_plan
+from pages._i18n import _, number_locale
 from pages._shared import md
 
 FUNDING_FILLS = {
@@ -33,10 +35,55 @@ FUNDING_FILLS = {
     "ineligible": "FFC7CE",
     "not in plan": "EDEDED",
 }
+# Column headings of the screening tables: the rows' field names, which the English
+# page shows as they are, read in the reader's language (``headings``).
+ELIGIBILITY_HEADINGS = {
+    "proposal_id": N_("proposal_id"),
+    "title": N_("title"),
+    "region": N_("region"),
+    "requested": N_("requested"),
+    "match": N_("match"),
+    "verdict": N_("verdict"),
+    "failed_gates": N_("failed_gates"),
+    "status": N_("status"),
+}
+RANKING_HEADINGS = {
+    "rank": N_("rank"),
+    "proposal_id": N_("proposal_id"),
+    "title": N_("title"),
+    "score": N_("score"),
+    "reviewers": N_("reviewers"),
+    "disagreement": N_("disagreement"),
+}
+SENSITIVITY_HEADINGS = {
+    "case": N_("case"),
+    "ranking": N_("ranking"),
+    "rank_changes": N_("rank_changes"),
+}
+
+# Empty rows of the two entry tables. Their keys are the machine keys that
+# ``forms.entity_rows`` and ``forms.indicator_rows`` read back; the headings a reader
+# sees are the tables' ``column_config`` labels, in the reader's language.
+BLANK_ENTITIES: dict[str, list[str | None]] = {"name": [""] * 3, "type": [None] * 3}
+BLANK_INDICATORS: dict[str, list[str | None]] = {
+    "name": [""],
+    "horizon": ["short"],
+    "baseline": [None],
+    "target": [None],
+    "unit": [""],
+}
+
+
+def headings(names: dict[str, str]) -> dict[str, str]:
+    """``column_config`` giving each column its heading in the reader's language."""
+    return {key: _(label) for key, label in names.items()}
 
 
 def funding_fill(status: object) -> str:
+    """The fill of a status cell, shown in the reader's language or as its code."""
     fill = FUNDING_FILLS.get(str(status))
+    if fill is None:
+        fill = next((f for code, f in FUNDING_FILLS.items() if _(code) == str(status)), None)
     return f"background-color: #{fill}" if fill else ""
 
 
@@ -45,19 +92,19 @@ def manual_entry(eng: Engine, user: User) -> None:
     with st.form("proposals_form"):
         c1, c2 = st.columns(2)
         fields = {
-            "proposal_id": c1.text_input("Proposal id", key="proposals_f_id"),
-            "title": c2.text_input("Title", key="proposals_f_title"),
-            "territory": c1.text_input("Territory", key="proposals_f_territory"),
-            "region": c2.text_input("Region (of the plan)", key="proposals_f_region"),
-            "sector": c1.text_input("Sector or supply chain", key="proposals_f_sector"),
+            "proposal_id": c1.text_input(_("Proposal id"), key="proposals_f_id"),
+            "title": c2.text_input(_("Title"), key="proposals_f_title"),
+            "territory": c1.text_input(_("Territory"), key="proposals_f_territory"),
+            "region": c2.text_input(_("Region (of the plan)"), key="proposals_f_region"),
+            "sector": c1.text_input(_("Sector or supply chain"), key="proposals_f_sector"),
             "duration_months": c2.number_input(
-                "Duration (months)", 1, 120, 24, key="proposals_f_duration"
+                _("Duration (months)"), 1, 120, 24, key="proposals_f_duration"
             ),
             "amount_requested": c1.number_input(
-                "Grant requested (US$)", 0.0, None, 0.0, 10_000.0, key="proposals_f_amount"
+                _("Grant requested (US$)"), 0.0, None, 0.0, 10_000.0, key="proposals_f_amount"
             ),
             "match_cash": c2.number_input(
-                "Partner match, cash (US$)",
+                _("Partner match, cash (US$)"),
                 0.0,
                 None,
                 0.0,
@@ -65,7 +112,7 @@ def manual_entry(eng: Engine, user: User) -> None:
                 key="proposals_f_cash",
             ),
             "match_in_kind": c1.number_input(
-                "Partner match, in kind (US$)",
+                _("Partner match, in kind (US$)"),
                 0.0,
                 None,
                 0.0,
@@ -73,50 +120,47 @@ def manual_entry(eng: Engine, user: User) -> None:
                 key="proposals_f_kind",
             ),
             "inclusion": c2.multiselect(
-                "Social-inclusion targeting",
+                _("Social-inclusion targeting"),
                 INCLUSION_GROUPS,
                 format_func=lambda g: INCLUSION_LABELS[g],
                 key="proposals_f_inclusion",
             ),
-            "innovation": st.text_area("Innovation claim", key="proposals_f_innovation"),
+            "innovation": st.text_area(_("Innovation claim"), key="proposals_f_innovation"),
             "environmental_compliance": st.checkbox(
-                "Environmentally sustainable (declared)", key="proposals_f_env"
+                _("Environmentally sustainable (declared)"), key="proposals_f_env"
             ),
             "regulatory_compliance": st.checkbox(
-                "Complies with domestic standards and regulations", key="proposals_f_reg"
+                _("Complies with domestic standards and regulations"), key="proposals_f_reg"
             ),
         }
-        st.markdown("**Submitting entities** (name and type; add rows as needed)")
+        st.markdown(_("**Submitting entities** (name and type; add rows as needed)"))
         entities = st.data_editor(
-            pd.DataFrame({"name": [""] * 3, "type": [None] * 3}),
+            pd.DataFrame(BLANK_ENTITIES),
             num_rows="dynamic",
             column_config={
+                "name": st.column_config.TextColumn(_("name")),
                 "type": st.column_config.SelectboxColumn(
-                    "type", options=list(ENTITY_TYPE_LABELS.values())
-                )
+                    _("type"), options=list(ENTITY_TYPE_LABELS.values())
+                ),
             },
             hide_index=True,
             key="proposals_f_entities",
         )
-        st.markdown("**Expected indicators** with baselines (004 Annex II horizons)")
+        st.markdown(_("**Expected indicators** with baselines (004 Annex II horizons)"))
         indicators = st.data_editor(
-            pd.DataFrame(
-                {
-                    "name": [""],
-                    "horizon": ["short"],
-                    "baseline": [None],
-                    "target": [None],
-                    "unit": [""],
-                }
-            ).astype({"baseline": "float", "target": "float"}),
+            pd.DataFrame(BLANK_INDICATORS).astype({"baseline": "float", "target": "float"}),
             num_rows="dynamic",
             column_config={
-                "horizon": st.column_config.SelectboxColumn("horizon", options=HORIZONS)
+                "name": st.column_config.TextColumn(_("name")),
+                "horizon": st.column_config.SelectboxColumn(_("horizon"), options=HORIZONS),
+                "baseline": st.column_config.NumberColumn(_("baseline")),
+                "target": st.column_config.NumberColumn(_("target")),
+                "unit": st.column_config.TextColumn(_("unit")),
             },
             hide_index=True,
             key="proposals_f_indicators",
         )
-        submitted = st.form_submit_button("Save proposal", type="primary")
+        submitted = st.form_submit_button(_("Save proposal"), type="primary")
     if submitted:
         try:
             proposal = build_proposal(
@@ -128,42 +172,56 @@ def manual_entry(eng: Engine, user: User) -> None:
             )
         except FormInvalid as exc:
             st.error(
-                "Not saved; fix these fields:\n\n"
+                _("Not saved; fix these fields:")
+                + "\n\n"
                 + "\n".join(md(f"- **{p.field}**: {p.message}") for p in exc.problems)
             )
         except (PermissionDenied, StaleProposal) as exc:
-            st.error(f"Not saved: {exc}")
+            st.error(_("Not saved: {problem}").format(problem=exc))
         else:
-            st.session_state["proposals_flash"] = f"Saved proposal {proposal.proposal_id}."
+            st.session_state["proposals_flash"] = _("Saved proposal {id}.").format(
+                id=proposal.proposal_id
+            )
             st.rerun()
 
 
 def show_outcome(eng: Engine, user: User, dataset: str, outcome: PlanOutcome) -> None:
     """The solved plan: its summary and, per proposal, funded or not and why."""
     res = outcome.result
-    st.subheader(f"Funding result: {dataset}")
+    loc = number_locale()
+    st.subheader(_("Funding result: {dataset}").format(dataset=dataset))
     if not res.optimal:
-        st.error(md(f"The plan was not solved ({res.status}): {res.message}"))
+        st.error(
+            md(
+                _("The plan was not solved ({status}): {why}").format(
+                    status=res.status, why=res.message
+                )
+            )
+        )
     else:
         c1, c2, c3 = st.columns(3)
-        c1.metric("Expected benefit", numbers.money(res.objective))
-        c2.metric("Public money used", numbers.money(res.total_public))
-        c3.metric("Return per public dollar", numbers.rate(res.return_per_public_dollar))
+        c1.metric(_("Expected benefit"), numbers.money(res.objective, locale=loc))
+        c2.metric(_("Public money used"), numbers.money(res.total_public, locale=loc))
+        c3.metric(
+            _("Return per public dollar"),
+            numbers.rate(res.return_per_public_dollar, locale=loc),
+        )
         st.caption(md(res.unallocated_sentence))
+    status = _("status")
     st.dataframe(
         pd.DataFrame(
             [
                 {
-                    "proposal": x.proposal_id,
-                    "title": x.title,
-                    "status": x.status,
-                    "requested (US$)": usd(x.requested),
-                    "funded (US$)": usd(x.funded),
-                    "why": x.reason,
+                    _("proposal"): x.proposal_id,
+                    _("title"): x.title,
+                    status: _(x.status),
+                    _("requested (US$)"): usd(x.requested),
+                    _("funded (US$)"): usd(x.funded),
+                    _("why"): x.reason,
                 }
                 for x in outcome.lines
             ]
-        ).style.map(funding_fill, subset=["status"]),
+        ).style.map(funding_fill, subset=[status]),
         hide_index=True,
         width="stretch",
         key="proposals_funding_table",
@@ -175,26 +233,28 @@ def show_outcome(eng: Engine, user: User, dataset: str, outcome: PlanOutcome) ->
     if outcome.scores_note:
         st.info(md(outcome.scores_note), icon=":material/rate_review:")
     st.caption(
-        f"Open the planning dataset `{dataset}` on the Data page to see every "
-        "candidate of this plan."
+        _(
+            "Open the planning dataset `{dataset}` on the Data page to see every candidate "
+            "of this plan."
+        ).format(dataset=dataset)
     )
-    if st.button("Open this plan on the Plan page", key="proposals_open_plan"):
+    if st.button(_("Open this plan on the Plan page"), key="proposals_open_plan"):
         open_dataset_in_plan(dataset)
     funded = outcome.funded_ids
     if (
         funded
         and can(user, "indicator.write")
         and st.button(
-            f"Start monitoring the {len(funded)} funded proposal(s)", key="proposals_monitor"
+            _("Start monitoring the {n} funded proposal(s)").format(n=len(funded)),
+            key="proposals_monitor",
         )
     ):
         try:
             n = start_monitoring(eng, funded, user=user)
         except (ValueError, PermissionDenied) as exc:
-            st.error(md(f"Monitoring not started: {exc}"))
+            st.error(md(_("Monitoring not started: {problem}").format(problem=exc)))
         else:
-            st.session_state["proposals_flash"] = (
-                f"Monitoring {len(funded)} project(s): {n} indicator(s) added; see the "
-                "Indicators page."
-            )
+            st.session_state["proposals_flash"] = _(
+                "Monitoring {projects} project(s): {n} indicator(s) added; see the Indicators page."
+            ).format(projects=len(funded), n=n)
             st.rerun()

@@ -3,6 +3,7 @@ them, and hand the eligible ones over to a plan that the allocator solves."""
 
 import pandas as pd
 import streamlit as st
+from pydantic import ValidationError
 
 from model import DATA_DIR
 from model.accounts.auth import PermissionDenied, can
@@ -35,8 +36,15 @@ from model.store.proposal_files import (
     proposal_statuses,
 )
 from model.store.screening import fetch_reviews, save_review
-from pages._i18n import number_format_select
-from pages._proposal_parts import manual_entry, show_outcome
+from pages._i18n import _, number_format_select, number_locale
+from pages._proposal_parts import (
+    ELIGIBILITY_HEADINGS,
+    RANKING_HEADINGS,
+    SENSITIVITY_HEADINGS,
+    headings,
+    manual_entry,
+    show_outcome,
+)
 from pages._shared import (
     clear_data_caches,
     current_user,
@@ -51,39 +59,62 @@ from pages._shared import (
 EXAMPLE = DATA_DIR / "proposals_example.csv"
 DEFAULT_BUDGET = 5_000_000.0  # US$ over the horizon
 DEFAULT_HORIZON = 4  # years
-st.title("Proposals")
+st.title(_("Proposals"))  # first: activates the reader's language for the model's text too
 st.caption(
-    "Matching-grant proposals for joint private-public initiatives (MIF, 004 section V, "
-    "components 2 and 3): check them against the eligibility gates, score them with the "
-    "rubric, then send the eligible ones to a plan."
+    _(
+        "Matching-grant proposals for joint private-public initiatives (MIF, 004 section V, "
+        "components 2 and 3): check them against the eligibility gates, score them with the "
+        "rubric, then send the eligible ones to a plan."
+    )
 )
+loc = number_locale()
 eng = engine()
 url = db.database_url()
 user = current_user()
-writer = may_write(user, "proposal.write", "import, review or hand over proposals")
+writer = may_write(user, "proposal.write", _("import, review or hand over proposals"))
 may_review = can(user, "review.write")
 show_flash("proposals_flash")
 
 proposals = fetch_proposals(eng)
 titles = {p.proposal_id: p.title for p in proposals}
 statuses = proposal_statuses(eng)
-with st.expander("Call settings (set by the screener; no source states these)"):
+with st.expander(_("Call settings (set by the screener; no source states these)")):
     st.caption(
-        f"Past MIF project sizes: {SOURCE_AMOUNT}. That is a range of past projects, not a "
-        "limit, so by default no request is rejected for its size; set this call's own "
-        "limits here (0 = none). A request below US$150,000 is flagged, not rejected."
+        _(
+            "Past MIF project sizes: {source}. That is a range of past projects, not a "
+            "limit, so by default no request is rejected for its size; set this call's own "
+            "limits here (0 = none). A request below {smallest} is flagged, not rejected."
+        ).format(source=_(SOURCE_AMOUNT), smallest=numbers.money(150_000, locale=loc))
     )
     k1, k2 = st.columns(2)
     call_min = k1.number_input(
-        "Least request (US$)", 0.0, None, 0.0, 50_000.0, format="%.0f", key="proposals_call_min"
+        _("Least request (US$)"),
+        0.0,
+        None,
+        0.0,
+        50_000.0,
+        format="%.0f",
+        key="proposals_call_min",
     )
     call_max = k2.number_input(
-        "Largest request (US$)", 0.0, None, 0.0, 50_000.0, format="%.0f", key="proposals_call_max"
+        _("Largest request (US$)"),
+        0.0,
+        None,
+        0.0,
+        50_000.0,
+        format="%.0f",
+        key="proposals_call_max",
     )
 try:
     rules = ScreeningRules(min_amount=call_min or None, max_amount=call_max or None)
 except ValueError as exc:
-    st.error(md(f"Call settings not used: {exc}"))
+    # The rule's own words, without pydantic's English preamble.
+    why = (
+        "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
+        if isinstance(exc, ValidationError)
+        else str(exc)
+    )
+    st.error(md(_("Call settings not used: {problem}").format(problem=why)))
     rules = ScreeningRules()
 screenings = screen_all(proposals, rules)
 eligible_ids = [s.proposal_id for s in screenings if s.eligible]
@@ -91,20 +122,22 @@ eligible_ids = [s.proposal_id for s in screenings if s.eligible]
 # A keyed, state-tracking tab bar keeps the user's tab across the reruns after a write;
 # every tab's content still runs (nothing reads .open), so each stays testable.
 tab_in, tab_el, tab_rev, tab_plan = st.tabs(
-    ["Import / enter", "Eligibility", "Review & rank", "Hand-over to a plan"],
+    [_("Import / enter"), _("Eligibility"), _("Review & rank"), _("Hand-over to a plan")],
     key="proposals_tab",
     on_change="rerun",
 )
 
 with tab_in:
     st.markdown(
-        "Upload a **CSV** or **Excel .xlsx** file, one proposal per row. The whole file is "
-        "checked first: if any row is wrong nothing is written and every problem is listed "
-        "by row and column. New here? Download the example (illustrative, fictional "
-        "country) and upload it."
+        _(
+            "Upload a **CSV** or **Excel .xlsx** file, one proposal per row. The whole file "
+            "is checked first: if any row is wrong nothing is written and every problem is "
+            "listed by row and column. New here? Download the example (illustrative, "
+            "fictional country) and upload it."
+        )
     )
     st.download_button(
-        "Example file (proposals_example.csv)",
+        _("Example file ({file})").format(file=EXAMPLE.name),
         EXAMPLE.read_bytes(),
         file_name=EXAMPLE.name,
         mime="text/csv",
@@ -113,7 +146,7 @@ with tab_in:
     number_format = number_format_select("proposals_number_format") if writer else "auto"
     # Reading an upload costs the server memory and time: only a role that may import it may.
     upload = (
-        st.file_uploader("Proposals file", type=["csv", "xlsx"], key="proposals_upload")
+        st.file_uploader(_("Proposals file"), type=["csv", "xlsx"], key="proposals_upload")
         if writer
         else None
     )
@@ -124,53 +157,59 @@ with tab_in:
         except ImportRejected as exc:
             st.error(
                 md(
-                    f"**{upload.name} was rejected; nothing was written.** "
-                    f"{len(exc.problems)} problem(s) to fix:\n\n"
+                    _(
+                        "**{file} was rejected; nothing was written.** {n} problem(s) to fix:"
+                    ).format(file=upload.name, n=len(exc.problems))
+                    + "\n\n"
                     + "\n".join(f"- {p}" for p in exc.problems)
                 )
             )
         else:
-            st.success(f"{upload.name} is valid: {len(parsed)} proposal(s).")
+            st.success(
+                _("{file} is valid: {n} proposal(s).").format(file=upload.name, n=len(parsed))
+            )
             st.dataframe(
                 pd.DataFrame(eligibility_rows(parsed, screen_all(parsed))),
                 hide_index=True,
                 width="stretch",
+                column_config=headings(ELIGIBILITY_HEADINGS),
                 placeholder=MISSING,
             )
             if writer and st.button(
-                "Import these proposals", type="primary", key="proposals_import_go"
+                _("Import these proposals"), type="primary", key="proposals_import_go"
             ):
                 try:
                     report = import_proposals(
                         eng, payload, upload.name, user=user, number_format=number_format
                     )
                 except (ImportRejected, PermissionDenied) as exc:
-                    st.error(md(f"Not imported: {exc}"))
+                    st.error(md(_("Not imported: {problem}").format(problem=exc)))
                 else:
-                    st.session_state["proposals_flash"] = (
-                        f"Imported {upload.name}: {report.summary()}."
+                    st.session_state["proposals_flash"] = _("Imported {file}: {summary}.").format(
+                        file=upload.name, summary=report.summary()
                     )
                     st.rerun()
     if writer:
-        with st.expander("Enter one proposal by hand"):
+        with st.expander(_("Enter one proposal by hand")):
             manual_entry(eng, user)
 
 with tab_el:
     if not proposals:
-        st.info("No proposals yet: import the example file in the first tab.")
+        st.info(_("No proposals yet: import the example file in the first tab."))
     else:
         n_ok = len(eligible_ids)
         c1, c2, c3 = st.columns(3)
-        c1.metric("Proposals", len(proposals))
-        c2.metric("Eligible", n_ok)
-        c3.metric("Ineligible", len(proposals) - n_ok)
+        c1.metric(_("Proposals"), len(proposals))
+        c2.metric(_("Eligible"), n_ok)
+        c3.metric(_("Ineligible"), len(proposals) - n_ok)
         st.dataframe(
             pd.DataFrame(eligibility_rows(proposals, screenings, statuses)),
             hide_index=True,
             width="stretch",
             column_config={
-                "requested": st.column_config.NumberColumn("requested (US$)", format="%,.0f"),
-                "match": st.column_config.NumberColumn("match (US$)", format="%,.0f"),
+                **headings(ELIGIBILITY_HEADINGS),
+                "requested": st.column_config.NumberColumn(_("requested (US$)"), format="%,.0f"),
+                "match": st.column_config.NumberColumn(_("match (US$)"), format="%,.0f"),
             },
             key="proposals_eligibility_table",
             placeholder=MISSING,
@@ -179,28 +218,41 @@ with tab_el:
             if s.eligible:
                 continue
             with st.container(border=True):
-                st.markdown(f"**✗ {plain(s.proposal_id)}: {plain(s.title)}** is not eligible")
                 st.markdown(
-                    "**Why:**\n"
-                    + "\n".join(md(f"- {g.reason} _(source: {g.source})_") for g in s.failures)
+                    _("**✗ {id}: {title}** is not eligible").format(
+                        id=plain(s.proposal_id), title=plain(s.title)
+                    )
                 )
                 st.markdown(
-                    "**What would make it eligible:**\n"
+                    _("**Why:**")
+                    + "\n"
+                    + "\n".join(
+                        md(
+                            _("- {reason} _(source: {source})_").format(
+                                reason=g.reason, source=g.source
+                            )
+                        )
+                        for g in s.failures
+                    )
+                )
+                st.markdown(
+                    _("**What would make it eligible:**")
+                    + "\n"
                     + "\n".join(md(f"- {fix}") for fix in s.fixes)
                 )
         for s in screenings:
             if s.warnings:
                 st.warning(md(f"{s.proposal_id}: " + "; ".join(s.warnings)), icon=":material/flag:")
-        with st.expander("Every gate, with its cited source passage"):
+        with st.expander(_("Every gate, with its cited source passage")):
             st.dataframe(
                 pd.DataFrame(
                     [
                         {
-                            "proposal": s.proposal_id,
-                            "gate": g.label,
-                            "passed": "✓" if g.passed else "✗",
-                            "reason": g.reason,
-                            "source": g.source,
+                            _("proposal"): s.proposal_id,
+                            _("gate"): g.label,
+                            _("passed"): "✓" if g.passed else "✗",
+                            _("reason"): g.reason,
+                            _("source"): g.source,
                         }
                         for s in screenings
                         for g in s.gates
@@ -212,41 +264,43 @@ with tab_el:
             )
 
 with tab_rev:
-    with st.expander("Rubric weights (relative; move one to see the ranking change)"):
+    with st.expander(_("Rubric weights (relative; move one to see the ranking change)")):
         weights = {
             c.id: st.slider(
-                c.label,
+                _(c.label),
                 0.0,
                 0.5,
                 float(c.weight),
                 0.05,
                 key=f"proposals_w_{c.id}",
-                help=f"{c.description} Source: {c.source}",
+                help=_("{description} Source: {source}").format(
+                    description=_(c.description), source=_(c.source)
+                ),
             )
             for c in DEFAULT_RUBRIC.criteria
         }
     try:
         rubric = rubric_with_weights(DEFAULT_RUBRIC, weights)
     except ValueError as exc:
-        st.error(f"Weights: {exc}. Using the default weights.")
+        st.error(_("Weights: {problem}. Using the default weights.").format(problem=exc))
         rubric = DEFAULT_RUBRIC
     if not eligible_ids:
-        st.info("No eligible proposal to review yet.")
+        st.info(_("No eligible proposal to review yet."))
     elif may_review:
         c1, c2 = st.columns(2)
         pid = c1.selectbox(
-            "Proposal",
+            _("Proposal"),
             eligible_ids,
             format_func=lambda p: f"{p}: {titles[p]}",
             key="proposals_review_pick",
         )
         # A review belongs to the signed-in account; only an admin may act for another.
         reviewer = c2.text_input(
-            "Reviewer",
+            _("Reviewer"),
             value=user.username,
             key="proposals_reviewer",
             disabled=user.role != "admin",
-            help="Your own review. An admin may enter another reviewer's name to act for them.",
+            help=_("Your own review. An admin may enter another reviewer's name to act for them."),
         ).strip()
         earlier = {
             sc.criterion: sc
@@ -257,25 +311,36 @@ with tab_rev:
         with st.form("proposals_review_form"):
             marks = {}
             for c in rubric.criteria:
-                st.markdown(f"**{c.label}** (weight {rubric.weights()[c.id]:.0%})")
-                st.caption(md(f"{c.description}. Source: {c.source}"))
+                st.markdown(
+                    _("**{criterion}** (weight {weight})").format(
+                        criterion=_(c.label),
+                        weight=numbers.share(rubric.weights()[c.id], locale=loc),
+                    )
+                )
+                st.caption(
+                    md(
+                        _("{description}. Source: {source}").format(
+                            description=_(c.description), source=_(c.source)
+                        )
+                    )
+                )
                 a, b = st.columns([1, 2])
                 old = earlier.get(c.id)
                 marks[c.id] = (
                     a.slider(
-                        "Score 0-5",
+                        _("Score 0-5"),
                         MIN_SCORE,
                         MAX_SCORE,
                         old.score if old else 0,
                         key=f"proposals_score_{pid}_{reviewer}_{c.id}",
                     ),
                     b.text_input(
-                        "Comment",
+                        _("Comment"),
                         old.comment if old else "",
                         key=f"proposals_comment_{pid}_{reviewer}_{c.id}",
                     ),
                 )
-            save = st.form_submit_button("Save review", type="primary")
+            save = st.form_submit_button(_("Save review"), type="primary")
         if save:
             try:
                 review = Review(
@@ -288,74 +353,87 @@ with tab_rev:
                 )
                 save_review(eng, review, user=user)
             except (ValueError, PermissionDenied) as exc:
-                st.error(md(f"Review not saved: {exc}"))
+                st.error(md(_("Review not saved: {problem}").format(problem=exc)))
             else:
-                st.session_state["proposals_flash"] = (
-                    f"Saved {reviewer}'s review of {pid}: weighted score "
-                    f"{rubric.weighted(review.by_criterion()):.2f} of 5."
+                st.session_state["proposals_flash"] = _(
+                    "Saved {reviewer}'s review of {pid}: weighted score {score} of 5."
+                ).format(
+                    reviewer=reviewer,
+                    pid=pid,
+                    score=numbers.number(rubric.weighted(review.by_criterion()), 2, locale=loc),
                 )
                 st.rerun()
-    st.subheader("Ranking")
+    st.subheader(_("Ranking"))
     try:
         scores = score_all(rubric, fetch_reviews(eng))
     except ValueError as exc:
-        st.error(md(f"Cannot score the reviews: {exc}"))
+        st.error(md(_("Cannot score the reviews: {problem}").format(problem=exc)))
         scores = []
     if not scores:
-        st.info("No reviews yet: score a proposal above.")
+        st.info(_("No reviews yet: score a proposal above."))
     else:
         st.caption(
-            f"Score 0-5: mean over reviewers of their weighted average. Reviewers "
-            f"{DISAGREEMENT_POINTS} or more points apart on a criterion are flagged."
+            _(
+                "Score 0-5: mean over reviewers of their weighted average. Reviewers "
+                "{points} or more points apart on a criterion are flagged."
+            ).format(points=DISAGREEMENT_POINTS)
         )
         st.dataframe(
             pd.DataFrame(ranking_rows(scores, titles)),
             hide_index=True,
             width="stretch",
-            column_config={"score": st.column_config.NumberColumn(format="%.2f")},
+            column_config={
+                **headings(RANKING_HEADINGS),
+                "score": st.column_config.NumberColumn(_("score"), format="%.2f"),
+            },
             key="proposals_ranking_table",
             placeholder=MISSING,
         )
         flagged = [s for s in scores if s.flagged]
         if flagged:
             st.warning(
-                "Reviewers disagree on: "
-                + "; ".join(
-                    f"{s.proposal_id} ({', '.join(d.criterion for d in s.flagged)})"
-                    for s in flagged
+                _("Reviewers disagree on: {items}").format(
+                    items="; ".join(
+                        f"{s.proposal_id} ({', '.join(d.criterion for d in s.flagged)})"
+                        for s in flagged
+                    )
                 )
             )
         if len(scores) >= 2:
             sens = weight_sensitivity(rubric, profiles_from_scores(scores))
             st.markdown(
-                "**Weight sensitivity**: each weight moved by -20 % and +20 % (then all "
-                f"renormalised). {len(sens.changed)} of {len(sens.cases)} moves change the "
-                "ranking."
+                _(
+                    "**Weight sensitivity**: each weight moved by -20 % and +20 % (then all "
+                    "renormalised). {changed} of {n} moves change the ranking."
+                ).format(changed=len(sens.changed), n=len(sens.cases))
             )
             st.dataframe(
                 pd.DataFrame(sensitivity_rows(sens)),
                 hide_index=True,
                 width="stretch",
+                column_config=headings(SENSITIVITY_HEADINGS),
                 key="proposals_sensitivity_table",
                 placeholder=MISSING,
             )
         else:
-            st.caption("Review a second proposal to see how the ranking moves with the weights.")
+            st.caption(_("Review a second proposal to see how the ranking moves with the weights."))
 
 with tab_plan:
     bases = [d for d in datasets(url) if not d.endswith(SUFFIX)]
     st.markdown(
-        f"Hand over the **{len(eligible_ids)} eligible** proposal(s) as matching-grant "
-        "candidates of a plan: they join a copy of the base planning dataset, named "
-        f"`<base>{SUFFIX}`, which the allocator then solves. Ineligible ones are marked so."
+        _(
+            "Hand over the **{n} eligible** proposal(s) as matching-grant candidates of a "
+            "plan: they join a copy of the base planning dataset, named `<base>{suffix}`, "
+            "which the allocator then solves. Ineligible ones are marked so."
+        ).format(n=len(eligible_ids), suffix=SUFFIX)
     )
     if not bases:
-        st.info("No planning dataset yet: run `fomento db seed` or import one on the Data page.")
+        st.info(_("No planning dataset yet: run `fomento db seed` or import one on the Data page."))
     else:
         c1, c2, c3 = st.columns(3)
-        base = c1.selectbox("Base planning dataset", bases, key="proposals_plan_base")
+        base = c1.selectbox(_("Base planning dataset"), bases, key="proposals_plan_base")
         budget = c2.number_input(
-            "Budget over the horizon (US$)",
+            _("Budget over the horizon (US$)"),
             0.0,
             None,
             DEFAULT_BUDGET,
@@ -363,22 +441,25 @@ with tab_plan:
             format="%.0f",
             key="proposals_plan_budget",
         )
-        c2.caption(numbers.money(budget))  # the amount with separators (inputs cannot)
+        # The amount with separators (inputs cannot).
+        c2.caption(numbers.money(budget, locale=loc))
         horizon = c3.number_input(
-            "Horizon (years)", 1, 10, DEFAULT_HORIZON, key="proposals_plan_horizon"
+            _("Horizon (years)"), 1, 10, DEFAULT_HORIZON, key="proposals_plan_horizon"
         )
         threshold = st.number_input(
-            "Reviewer score threshold (0-5; 0 = scores do not enter the plan)",
+            _("Reviewer score threshold (0-5; 0 = scores do not enter the plan)"),
             0.0,
             5.0,
             0.0,
             0.25,
             key="proposals_plan_threshold",
-            help="Proposals scoring below it are not offered to the allocator; the result "
-            "says what that changed. Without it, scores are only quoted.",
+            help=_(
+                "Proposals scoring below it are not offered to the allocator; the result "
+                "says what that changed. Without it, scores are only quoted."
+            ),
         )
         if writer and st.button(
-            "Send eligible proposals to a plan and solve",
+            _("Send eligible proposals to a plan and solve"),
             type="primary",
             key="proposals_plan_go",
             disabled=not proposals,
@@ -395,7 +476,7 @@ with tab_plan:
                     min_score=threshold or None,
                 )
             except (ValueError, PermissionDenied) as exc:
-                st.error(md(f"Not handed over: {exc}"))
+                st.error(md(_("Not handed over: {problem}").format(problem=exc)))
             else:
                 clear_data_caches()
                 st.session_state["proposals_outcome"] = (plan.dataset, outcome)

@@ -4,8 +4,10 @@ reasons, desk scores.
 The file is read with the same validation as the import (a bad file exits 2
 with its row/column problems); nothing is written to the database. The score
 printed is the *desk score* (``model.screening.desk``), not a reviewer score.
-``--lang es`` prints the report's own words and figures in Spanish (es_CO numbers); the
-gate reasons and fixes still come from ``model.screening.rules`` in English.
+``--lang es`` (this command's own option, or the global one, or ``FOMENTO_LANG``) makes
+Spanish the active language: the report's words and figures (es_CO numbers) and the gate
+labels, reasons and fixes of ``model.screening.rules`` read in Spanish, in the table and
+in the JSON's text fields (its keys and codes stay as they are).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any
 from babel.numbers import format_decimal
 
 from model.formatting import numbers
-from model.formatting.i18n import LANGUAGES, Translator, active, translator
+from model.formatting.i18n import LANGUAGES, Translator, _, active, translator
 from model.formatting.parsing import NUMBER_FORMATS, formats_help
 from model.screening.desk import DESK_LABEL, DeskScore, desk_score
 from model.screening.proposals import Proposal
@@ -84,7 +86,7 @@ def to_json(items: Sequence[ScreenedProposal]) -> str:
 def to_text(items: Sequence[ScreenedProposal], t: Translator | None = None) -> str:
     """A plain-text report, one block per proposal, in ``t``'s language (default English)."""
     t = t or translator("en")
-    _ = t.gettext
+    _ = t.gettext  # the report's own language (t), not only the active one
     loc = t.number_locale
 
     def money(amount: float) -> str:  # whole US$ in the reader's locale
@@ -93,8 +95,7 @@ def to_text(items: Sequence[ScreenedProposal], t: Translator | None = None) -> s
     def score(value: float, places: int) -> str:
         return format_decimal(round(value, places), format=f"0.{'0' * places}", locale=loc)
 
-    # The heading is DESK_LABEL, marked here for translation (tests keep the two equal).
-    lines = [_("Desk score (from the file only; not a reviewer score)") + ": 0-5", ""]
+    lines = [_(DESK_LABEL) + ": 0-5", ""]
     for it in items:
         p, s = it.proposal, it.screening
         lines.append(f"{p.proposal_id}  {p.title}")
@@ -154,7 +155,7 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     path: Path = args.file
     if not path.is_file():
-        raise ValueError(f"{path}: no such file")
+        raise ValueError(_("{path}: no such file").format(path=path))
     items = screen_proposals(parse_proposals(path.read_bytes(), path.name, args.number_format))
     text = to_json(items) if args.format == "json" else to_text(items, active())
     print(text, end="")

@@ -23,10 +23,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from model.formatting import numbers
+from model.formatting.i18n import N_, _
 from model.screening.proposals import HORIZONS, Proposal
 from model.screening.rubric import DEFAULT_RUBRIC, MAX_SCORE, Rubric
 
-DESK_LABEL = "Desk score (from the file only; not a reviewer score)"
+# English (the JSON key's value); shown translated: ``_(DESK_LABEL)``.
+DESK_LABEL = N_("Desk score (from the file only; not a reviewer score)")
 FULL_MARKS_COFINANCING_SHARE = 0.5  # 1:1 match: partners pay half the full cost
 POINTS_PER_INCLUSION_GROUP = 2.5
 POINTS_PER_ENTITY_TYPE = 1.0
@@ -60,31 +63,38 @@ def _cofinancing(p: Proposal) -> DeskPart:
     return DeskPart(
         "cofinancing",
         score,
-        f"partners commit {share:.0%} of the full cost (full marks at "
-        f"{FULL_MARKS_COFINANCING_SHARE:.0%})",
+        _("partners commit {share} of the full cost (full marks at {full})").format(
+            share=numbers.share(share), full=numbers.share(FULL_MARKS_COFINANCING_SHARE)
+        ),
     )
 
 
 def _inclusion(p: Proposal) -> DeskPart:
     n = len(p.inclusion)
     score = min(MAX_SCORE, POINTS_PER_INCLUSION_GROUP * n)
-    groups = ", ".join(p.inclusion) if n else "none"
-    return DeskPart("inclusion", score, f"targets {n} group(s): {groups}")
+    groups = ", ".join(p.inclusion) if n else _("none")
+    return DeskPart(
+        "inclusion",
+        score,
+        _("targets {n} group(s): {groups}").format(n=numbers.count(n), groups=groups),
+    )
 
 
 def _indicators(p: Proposal) -> DeskPart:
     inds = p.indicators
     if not inds:
-        return DeskPart("indicators", 0.0, "no expected indicators")
+        return DeskPart("indicators", 0.0, _("no expected indicators"))
     covered = [h for h in HORIZONS if any(i.horizon == h for i in inds)]
     baselines = all(i.baseline is not None for i in inds)
     changes = all(i.baseline is None or i.target != i.baseline for i in inds)
     score = len(covered) + float(baselines) + float(changes and baselines)
-    notes = [f"horizons covered: {', '.join(covered)}"]
-    notes.append("every indicator has a baseline" if baselines else "some baselines missing")
+    notes = [_("horizons covered: {horizons}").format(horizons=", ".join(covered))]
+    notes.append(_("every indicator has a baseline") if baselines else _("some baselines missing"))
     if baselines:
         notes.append(
-            "every target differs from its baseline" if changes else "a target equals its baseline"
+            _("every target differs from its baseline")
+            if changes
+            else _("a target equals its baseline")
         )
     return DeskPart("indicators", score, "; ".join(notes))
 
@@ -93,7 +103,11 @@ def _linkages(p: Proposal) -> DeskPart:
     types = sorted({e.type for e in p.entities})
     score = min(MAX_SCORE, POINTS_PER_ENTITY_TYPE * len(types))
     return DeskPart(
-        "linkages", score, f"{len(types)} type(s) of entity: {', '.join(types) or 'none'}"
+        "linkages",
+        score,
+        _("{n} type(s) of entity: {types}").format(
+            n=numbers.count(len(types)), types=", ".join(types) or _("none")
+        ),
     )
 
 
@@ -111,8 +125,10 @@ def desk_score(p: Proposal, rubric: Rubric = DEFAULT_RUBRIC) -> DeskScore:
     total = sum(c.weight for c in used)
     if total <= 0:
         raise ValueError(
-            "the rubric gives no weight to any desk criterion "
-            f"({', '.join(DESK_RULES)}); a desk score needs at least one"
+            _(
+                "the rubric gives no weight to any desk criterion ({ids}); a desk score "
+                "needs at least one"
+            ).format(ids=", ".join(DESK_RULES))
         )
     parts = tuple(DESK_RULES[c.id](p) for c in used)
     score = sum(c.weight * part.score for c, part in zip(used, parts, strict=True)) / total

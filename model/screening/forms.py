@@ -16,11 +16,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from model.formatting.i18n import _
 from model.screening.indicators import ProjectIndicator
 from model.screening.net import INDICATORS, STAGES, STATUSES, NetAssessment
 from model.screening.proposals import ENTITY_TYPE_LABELS, HORIZONS, Proposal
-
-_ENTITY_TYPES_BY_LABEL = {label: t for t, label in ENTITY_TYPE_LABELS.items()}
 
 
 @dataclass(frozen=True)
@@ -67,7 +66,11 @@ def entity_rows(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
 
 
 def _type(text: str) -> str:
-    return _ENTITY_TYPES_BY_LABEL.get(text, text.lower().replace(" ", "_"))
+    # A label in the reader's language or in English, else the code as typed.
+    for code in ENTITY_TYPE_LABELS:
+        if text in (ENTITY_TYPE_LABELS[code], ENTITY_TYPE_LABELS.english(code)):
+            return code
+    return text.lower().replace(" ", "_")
 
 
 def indicator_rows(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -89,12 +92,14 @@ def indicator_rows(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _field_name(loc: tuple[int | str, ...]) -> str:
+    # Field and column names are the form's own keys ("entities", "target"): kept as is.
     if not loc:
-        return "form"
+        return _("form")
     head = str(loc[0])
     if len(loc) > 1 and isinstance(loc[1], int):
-        tail = f" {loc[2]}" if len(loc) > 2 else ""
-        return f"{head} row {loc[1] + 1}{tail}"
+        if len(loc) > 2:
+            return _("{field} row {row} {column}").format(field=head, row=loc[1] + 1, column=loc[2])
+        return _("{field} row {row}").format(field=head, row=loc[1] + 1)
     return head
 
 
@@ -118,7 +123,7 @@ def build_proposal(
         for err in exc.errors():
             msg = err["msg"].removeprefix("Value error, ")
             if err["type"] == "literal_error" and "horizon" in err.get("loc", ()):
-                msg = f"choose one of {', '.join(HORIZONS)}"
+                msg = _("choose one of {choices}").format(choices=", ".join(HORIZONS))
             problems.append(FieldProblem(_field_name(tuple(err.get("loc", ()))), msg))
         raise FormInvalid(problems) from None
 
@@ -142,7 +147,12 @@ def assessment_from_grid(
     cells = []
     if len(grid) != len(INDICATORS):
         problems.append(
-            FieldProblem("matrix", f"needs {len(INDICATORS)} indicator rows, has {len(grid)}")
+            FieldProblem(
+                _("matrix"),
+                _("needs {need} indicator rows, has {have}").format(
+                    need=len(INDICATORS), have=len(grid)
+                ),
+            )
         )
     for ind, row in zip(INDICATORS, grid, strict=False):
         out = []
@@ -150,7 +160,12 @@ def assessment_from_grid(
             value = "not" if _blank(v) else str(v)
             if value not in STATUSES:
                 problems.append(
-                    FieldProblem(f"{ind} at {stage}", f"'{value}' is not one of {STATUSES}")
+                    FieldProblem(
+                        _("{indicator} at {stage}").format(indicator=ind, stage=stage),
+                        _("'{value}' is not one of {choices}").format(
+                            value=value, choices=STATUSES
+                        ),
+                    )
                 )
             out.append(value)
         cells.append(tuple(out))
@@ -184,7 +199,14 @@ def indicators_with_actuals(
     """
     if len(edits) != len(indicators):
         raise FormInvalid(
-            [FieldProblem("table", f"has {len(edits)} rows for {len(indicators)} indicators")]
+            [
+                FieldProblem(
+                    _("table"),
+                    _("has {rows} rows for {n} indicators").format(
+                        rows=len(edits), n=len(indicators)
+                    ),
+                )
+            ]
         )
     out, problems = [], []
     for ind, row in zip(indicators, edits, strict=True):

@@ -36,6 +36,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from model.domain.candidates import Candidate
+from model.formatting import numbers
+from model.formatting.i18n import N_, _
 from model.screening.proposals import Proposal
 from model.screening.rules import DEFAULT_RULES, Screening, ScreeningRules, screen, usd
 
@@ -180,8 +182,9 @@ class FundingLine:
     reason: str
 
 
-# How reviewers' scores enter a plan (shown beside the funding result).
-SCORES_IGNORED = (
+# How reviewers' scores enter a plan (shown beside the funding result); English here,
+# ``scores_note`` gives it in the active language.
+SCORES_IGNORED = N_(
     "Reviewers' scores do not enter the allocation: the allocator weighs each proposal's "
     "benefit (full cost x return per US$) per public dollar within the plan's budget and "
     "rules; a score is quoted beside a proposal, nothing more. Set a score threshold to "
@@ -192,14 +195,14 @@ SCORES_IGNORED = (
 def scores_note(min_score: float | None, kept_out: Collection[str]) -> str:
     """One sentence on how the scores entered the plan (threshold 0-5 or none)."""
     if min_score is None:
-        return SCORES_IGNORED
-    who = ", ".join(sorted(kept_out)) or "none"
-    return (
-        f"Reviewers' scores count through the screener's threshold of {min_score:.2f} of 5: "
-        f"proposals scoring below it were not offered to the allocator ({who}); proposals "
+        return _(SCORES_IGNORED)
+    who = ", ".join(sorted(kept_out)) or _("none")
+    return _(
+        "Reviewers' scores count through the screener's threshold of {threshold} of 5: "
+        "proposals scoring below it were not offered to the allocator ({who}); proposals "
         "without a score were offered. Above the threshold the allocator weighs benefit per "
         "public dollar, not the score."
-    )
+    ).format(threshold=numbers.number(min_score, 2), who=who)
 
 
 def explain_funding(
@@ -228,27 +231,36 @@ def explain_funding(
         got = max(0.0, funded.get(p.proposal_id, 0.0))
         asked = p.amount_requested
         mark = scores.get(p.proposal_id) if scores else None
-        score = "" if mark is None else f" (score {mark:.2f} of 5)"
+        score = (
+            ""
+            if mark is None
+            else " " + _("(score {score} of 5)").format(score=numbers.number(mark, 2))
+        )
         if not s.eligible:
             status: FundingStatus = "ineligible"
-            reason = "ineligible: " + "; ".join(s.reasons) + ". To become eligible: "
-            reason += "; ".join(s.fixes)
+            reason = _("ineligible: {reasons}. To become eligible: {fixes}").format(
+                reasons="; ".join(s.reasons), fixes="; ".join(s.fixes)
+            )
         elif in_plan is not None and p.proposal_id not in in_plan:
             status = "not in plan"
             if min_score is not None and mark is not None and mark < min_score:
-                reason = (
-                    f"eligible, but its score {mark:.2f} of 5 is below the screener's "
-                    f"threshold of {min_score:.2f}, so it was not offered to the allocator"
-                )
+                reason = _(
+                    "eligible, but its score {score} of 5 is below the screener's threshold "
+                    "of {threshold}, so it was not offered to the allocator"
+                ).format(score=numbers.number(mark, 2), threshold=numbers.number(min_score, 2))
             else:
-                reason = "eligible but not handed over to this plan"
+                reason = _("eligible but not handed over to this plan")
         elif got >= asked - FUNDED_TOLERANCE:
-            status, reason = "funded", f"funded in full: {usd(got)}{score}"
+            status = "funded"
+            reason = _("funded in full: {funded}").format(funded=usd(got)) + score
         elif got > FUNDED_TOLERANCE:
             status = "partly funded"
             reason = (
-                f"funded {usd(got)} of the {usd(asked)} requested: the plan's budget or "
-                f"rules limit it{score}"
+                _(
+                    "funded {funded} of the {requested} requested: the plan's budget or rules "
+                    "limit it"
+                ).format(funded=usd(got), requested=usd(asked))
+                + score
             )
         else:
             status = "not funded"
@@ -256,8 +268,11 @@ def explain_funding(
             reason = (
                 f"{priced.rstrip('.')}{score}."
                 if priced
-                else "eligible, but the allocator chose other candidates within the plan's "
-                f"budget and rules{score}"
+                else _(
+                    "eligible, but the allocator chose other candidates within the plan's "
+                    "budget and rules"
+                )
+                + score
             )
         lines.append(FundingLine(p.proposal_id, p.title, status, asked, got, reason))
     return lines

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from model.domain.candidates import ID_PATTERN
 from model.domain.numbers import MAX_ABS
+from model.formatting.i18n import N_, Labels, _
 
 EntityType = Literal[
     "business_enterprise",
@@ -39,14 +40,29 @@ ENTITY_TYPES: tuple[EntityType, ...] = (
     "ngo",
     "financial_institution",
 )
-ENTITY_TYPE_LABELS: dict[str, str] = {
-    "business_enterprise": "business enterprise",
-    "knowledge_institution": "knowledge institution",
-    "public_body": "public body",
-    "business_association": "business association",
-    "ngo": "NGO",
-    "financial_institution": "financial institution",
-}
+# Labels read in the active language (``.english(key)`` gives the source text).
+ENTITY_TYPE_LABELS = Labels(
+    {
+        "business_enterprise": N_("business enterprise"),
+        "knowledge_institution": N_("knowledge institution"),
+        "public_body": N_("public body"),
+        "business_association": N_("business association"),
+        "ngo": N_("NGO"),
+        "financial_institution": N_("financial institution"),
+    }
+)
+# The same with its indefinite article ("a business enterprise"), which a language
+# such as Spanish chooses by the noun's gender ("una empresa", "un organismo público").
+ENTITY_TYPE_WITH_ARTICLE = Labels(
+    {
+        "business_enterprise": N_("a business enterprise"),
+        "knowledge_institution": N_("a knowledge institution"),
+        "public_body": N_("a public body"),
+        "business_association": N_("a business association"),
+        "ngo": N_("a NGO"),
+        "financial_institution": N_("a financial institution"),
+    }
+)
 InclusionGroup = Literal["women", "indigenous", "afro_descendant", "informal_firms"]
 INCLUSION_GROUPS: tuple[InclusionGroup, ...] = (
     "women",
@@ -54,19 +70,23 @@ INCLUSION_GROUPS: tuple[InclusionGroup, ...] = (
     "afro_descendant",
     "informal_firms",
 )
-INCLUSION_LABELS: dict[str, str] = {
-    "women": "women",
-    "indigenous": "indigenous peoples",
-    "afro_descendant": "afro-descendants",
-    "informal_firms": "informal firms",
-}
+INCLUSION_LABELS = Labels(
+    {
+        "women": N_("women"),
+        "indigenous": N_("indigenous peoples"),
+        "afro_descendant": N_("afro-descendants"),
+        "informal_firms": N_("informal firms"),
+    }
+)
 Horizon = Literal["short", "medium", "long"]
 HORIZONS: tuple[Horizon, ...] = ("short", "medium", "long")
-HORIZON_LABELS: dict[str, str] = {
-    "short": "short run (during the project)",
-    "medium": "medium run (at its end)",
-    "long": "long run (three years after)",
-}
+HORIZON_LABELS = Labels(
+    {
+        "short": N_("short run (during the project)"),
+        "medium": N_("medium run (at its end)"),
+        "long": N_("long run (three years after)"),
+    }
+)
 MAX_DURATION_MONTHS = 120  # the planner's horizon is at most 10 years (model.domain.candidates)
 
 
@@ -96,7 +116,7 @@ class ExpectedIndicator(_Frozen):
     @classmethod
     def _finite(cls, v: float | None) -> float | None:
         if v is not None and not math.isfinite(v):
-            raise ValueError("must be a finite number")
+            raise ValueError(_("must be a finite number"))
         return v
 
 
@@ -128,7 +148,7 @@ class Proposal(_Frozen):
         for e in v:
             key = e.name.casefold()
             if key in seen:
-                raise ValueError(f"entity '{e.name}' is listed twice")
+                raise ValueError(_("entity '{name}' is listed twice").format(name=e.name))
             seen.add(key)
         return v
 
@@ -165,8 +185,9 @@ def parse_entities(text: str) -> list[dict[str, str]]:
         name, sep, kind = item.rpartition("|")
         if not sep or not name.strip():
             raise ValueError(
-                f"entity {i} '{item[:60]}' must be written Name|type, type one of "
-                f"{', '.join(ENTITY_TYPES)}"
+                _("entity {n} '{item}' must be written Name|type, type one of {types}").format(
+                    n=i, item=item[:60], types=", ".join(ENTITY_TYPES)
+                )
             )
         out.append({"name": name.strip(), "type": _token(kind)})
     return out
@@ -186,8 +207,10 @@ def parse_indicators(text: str) -> list[dict[str, str | None]]:
         parts = [p.strip() for p in item.split("|")]
         if len(parts) not in (4, 5):
             raise ValueError(
-                f"indicator {i} '{item[:60]}' must be written name|horizon|baseline|target "
-                f"(optionally |unit), found {len(parts)} part(s)"
+                _(
+                    "indicator {n} '{item}' must be written name|horizon|baseline|target "
+                    "(optionally |unit), found {parts} part(s)"
+                ).format(n=i, item=item[:60], parts=len(parts))
             )
         out.append(
             {

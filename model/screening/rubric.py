@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from model.domain.candidates import ID_PATTERN
+from model.formatting.i18n import N_, _
 
 MIN_SCORE = 0
 MAX_SCORE = 5
@@ -53,9 +54,9 @@ class Rubric(BaseModel):
         ids = [c.id for c in self.criteria]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
-            raise ValueError(f"criterion id(s) repeated: {', '.join(dupes)}")
+            raise ValueError(_("criterion id(s) repeated: {ids}").format(ids=", ".join(dupes)))
         if sum(c.weight for c in self.criteria) <= 0:
-            raise ValueError("at least one criterion needs a weight above zero")
+            raise ValueError(_("at least one criterion needs a weight above zero"))
         return self
 
     @property
@@ -70,7 +71,11 @@ class Rubric(BaseModel):
     def with_weight(self, criterion: str, weight: float) -> Rubric:
         """A copy with one criterion's weight replaced (raises ValueError if unknown)."""
         if criterion not in self.ids:
-            raise ValueError(f"unknown criterion '{criterion}' (known: {', '.join(self.ids)})")
+            raise ValueError(
+                _("unknown criterion '{criterion}' (known: {known})").format(
+                    criterion=criterion, known=", ".join(self.ids)
+                )
+            )
         return Rubric(
             criteria=tuple(
                 c.model_copy(update={"weight": weight}) if c.id == criterion else c
@@ -82,71 +87,81 @@ class Rubric(BaseModel):
         """Weighted average (0-5) of per-criterion scores; every criterion must be scored."""
         missing = [c for c in self.ids if c not in scores]
         if missing:
-            raise ValueError(f"no score for criterion/criteria {', '.join(missing)}")
+            raise ValueError(
+                _("no score for criterion/criteria {ids}").format(ids=", ".join(missing))
+            )
         w = self.weights()
         return sum(w[c] * scores[c] for c in self.ids)
 
 
+# Labels, descriptions and sources are English here (marked ``N_``): where a page shows
+# them it writes ``_(c.label)``, so a reader sees them in their language.
 DEFAULT_RUBRIC = Rubric(
     criteria=(
         Criterion(
             id="innovation",
-            label="Innovation for the region",
+            label=N_("Innovation for the region"),
             weight=0.15,
-            description="New to the region or locality (products, processes, organisation)",
-            source="004 section V, component 2, criterion (ii): preference for proposals "
-            "innovative for the region or locality",
+            description=N_("New to the region or locality (products, processes, organisation)"),
+            source=N_(
+                "004 section V, component 2, criterion (ii): preference for proposals "
+                "innovative for the region or locality"
+            ),
         ),
         Criterion(
             id="cofinancing",
-            label="Co-financing share",
+            label=N_("Co-financing share"),
             weight=0.15,
-            description="Share of the full cost the partners commit, cash and in kind",
-            source="004 section V, component 3 (matching grants); 002 Lessons learned 6 "
-            "(a combination of private and public investment)",
+            description=N_("Share of the full cost the partners commit, cash and in kind"),
+            source=N_(
+                "004 section V, component 3 (matching grants); 002 Lessons learned 6 "
+                "(a combination of private and public investment)"
+            ),
         ),
         Criterion(
             id="governance",
-            label="Governance arrangement",
+            label=N_("Governance arrangement"),
             weight=0.10,
-            description="Who decides and how: a body where firms, public bodies and "
-            "knowledge institutions agree on the plan",
-            source="004 section IV (project governance, public-private collaboration)",
+            description=N_(
+                "Who decides and how: a body where firms, public bodies and "
+                "knowledge institutions agree on the plan"
+            ),
+            source=N_("004 section IV (project governance, public-private collaboration)"),
         ),
         Criterion(
             id="inclusion",
-            label="Social inclusion",
+            label=N_("Social inclusion"),
             weight=0.10,
-            description="Targets women, indigenous peoples, afro-descendants or informal firms",
-            source="004 section 4.3 (social inclusion and poverty alleviation)",
+            description=N_("Targets women, indigenous peoples, afro-descendants or informal firms"),
+            source=N_("004 section 4.3 (social inclusion and poverty alleviation)"),
         ),
         Criterion(
             id="indicators",
-            label="Indicators and baseline",
+            label=N_("Indicators and baseline"),
             weight=0.15,
-            description="Short-, medium- and long-run indicators with baselines and targets",
-            source="004 Annex II (IDB indicators); 004 section V, component 4 (i) (baseline)",
+            description=N_("Short-, medium- and long-run indicators with baselines and targets"),
+            source=N_("004 Annex II (IDB indicators); 004 section V, component 4 (i) (baseline)"),
         ),
         Criterion(
             id="sustainability",
-            label="Sustainability",
+            label=N_("Sustainability"),
             weight=0.15,
-            description="Results and services continue after the grant ends",
-            source="000 para 17 (UNCTAD evaluation criteria: sustainability)",
+            description=N_("Results and services continue after the grant ends"),
+            source=N_("000 para 17 (UNCTAD evaluation criteria: sustainability)"),
         ),
         Criterion(
             id="replicability",
-            label="Replicability",
+            label=N_("Replicability"),
             weight=0.10,
-            description="Could be repeated in other territories or sectors",
-            source="000 para 17 (UNCTAD evaluation criteria: replicability)",
+            description=N_("Could be repeated in other territories or sectors"),
+            source=N_("000 para 17 (UNCTAD evaluation criteria: replicability)"),
         ),
         Criterion(
             id="linkages",
-            label="Linkages",
+            label=N_("Linkages"),
             weight=0.10,
-            description="Skills enhancement and linkages among firms and institutions",
-            source="000 para 17 (UNCTAD evaluation criteria: skills enhancement and linkages)",
+            description=N_("Skills enhancement and linkages among firms and institutions"),
+            source=N_("000 para 17 (UNCTAD evaluation criteria: skills enhancement and linkages)"),
         ),
     )
 )
@@ -176,7 +191,11 @@ class Review(BaseModel):
         ids = [s.criterion for s in self.scores]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
-            raise ValueError(f"reviewer {self.reviewer}: criterion scored twice: {dupes}")
+            raise ValueError(
+                _("reviewer {reviewer}: criterion scored twice: {ids}").format(
+                    reviewer=self.reviewer, ids=dupes
+                )
+            )
         return self
 
     def by_criterion(self) -> dict[str, int]:
@@ -214,39 +233,58 @@ def score_proposal(rubric: Rubric, reviews: Iterable[Review]) -> ProposalScore:
     """Score one proposal from its reviews (ValueError on a missing or unknown criterion)."""
     reviews = list(reviews)
     if not reviews:
-        raise ValueError("no reviews to score")
+        raise ValueError(_("no reviews to score"))
     pid = reviews[0].proposal_id
     known = set(rubric.ids)
     reviewers: list[str] = []
     for r in reviews:
         if r.proposal_id != pid:
-            raise ValueError(f"reviews of '{pid}' and '{r.proposal_id}' cannot be scored together")
+            raise ValueError(
+                _("reviews of '{first}' and '{other}' cannot be scored together").format(
+                    first=pid, other=r.proposal_id
+                )
+            )
         if r.reviewer in reviewers:
-            raise ValueError(f"proposal {pid}: reviewer {r.reviewer} appears twice")
+            raise ValueError(
+                _("proposal {pid}: reviewer {reviewer} appears twice").format(
+                    pid=pid, reviewer=r.reviewer
+                )
+            )
         reviewers.append(r.reviewer)
         unknown = sorted(set(r.by_criterion()) - known)
         if unknown:
             raise ValueError(
-                f"proposal {pid}, reviewer {r.reviewer}: unknown criterion "
-                f"{', '.join(unknown)} (rubric has {', '.join(rubric.ids)})"
+                _(
+                    "proposal {pid}, reviewer {reviewer}: unknown criterion {ids} "
+                    "(rubric has {known})"
+                ).format(
+                    pid=pid,
+                    reviewer=r.reviewer,
+                    ids=", ".join(unknown),
+                    known=", ".join(rubric.ids),
+                )
             )
     per_reviewer: list[tuple[str, float]] = []
     for r in reviews:
         try:
             per_reviewer.append((r.reviewer, rubric.weighted(r.by_criterion())))
         except ValueError as exc:
-            raise ValueError(f"proposal {pid}, reviewer {r.reviewer}: {exc}") from None
+            raise ValueError(
+                _("proposal {pid}, reviewer {reviewer}: {problem}").format(
+                    pid=pid, reviewer=r.reviewer, problem=exc
+                )
+            ) from None
     disagreements = []
     means = []
     for c in rubric.ids:
         marks = tuple((r.reviewer, r.by_criterion()[c]) for r in reviews)
-        values = [m for _, m in marks]
+        values = [m for _who, m in marks]
         spread = max(values) - min(values)
         means.append((c, sum(values) / len(values)))
         disagreements.append(
             Disagreement(c, min(values), max(values), spread, spread >= DISAGREEMENT_POINTS, marks)
         )
-    score = sum(s for _, s in per_reviewer) / len(per_reviewer)
+    score = sum(s for _who, s in per_reviewer) / len(per_reviewer)
     return ProposalScore(pid, score, tuple(per_reviewer), tuple(means), tuple(disagreements))
 
 

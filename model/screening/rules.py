@@ -28,16 +28,24 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from model.formatting import numbers
-from model.screening.proposals import ENTITY_TYPE_LABELS, EntityType, Proposal
+from model.formatting.i18n import N_, _, ngettext
+from model.screening.proposals import (
+    ENTITY_TYPE_LABELS,
+    ENTITY_TYPE_WITH_ARTICLE,
+    EntityType,
+    Proposal,
+)
 
-SOURCE_ENTITIES = "004 section V, component 2, criterion (i)"
-SOURCE_ENVIRONMENT = "004 section V, component 2, criterion (iii)"
-SOURCE_MATCH = (
+# The sources, in English where defined (field descriptions); a gate's ``source`` is
+# written in the active language (``_(SOURCE_...)``).
+SOURCE_ENTITIES = N_("004 section V, component 2, criterion (i)")
+SOURCE_ENVIRONMENT = N_("004 section V, component 2, criterion (iii)")
+SOURCE_MATCH = N_(
     "004 section V, component 3 (matching grant facilities); the ratio itself is a policy "
     "setting: the seeds state none"
 )
-SOURCE_AMOUNT = "004 section 2.1 (MIF project sizes from US$150,000 to over US$1,500,000)"
-SOURCE_CALL = "a setting of this call, chosen by the screener (no source states a limit)"
+SOURCE_AMOUNT = N_("004 section 2.1 (MIF project sizes from US$150,000 to over US$1,500,000)")
+SOURCE_CALL = N_("a setting of this call, chosen by the screener (no source states a limit)")
 # The smallest MIF project size 004 section 2.1 describes (US$): a warning, not a gate.
 SMALLEST_PAST_SIZE = 150_000.0
 MONEY_TOLERANCE = 0.005  # US$: half a cent, so rounding in a file never fails a gate
@@ -73,7 +81,9 @@ class ScreeningRules(BaseModel):
         lo, hi = self.min_amount, self.max_amount
         if hi is not None and lo is not None and hi < lo:
             raise ValueError(
-                f"max_amount {self.max_amount:,.0f} is below min_amount {self.min_amount:,.0f}"
+                _("max_amount {high} is below min_amount {low}").format(
+                    high=numbers.number(hi), low=numbers.number(lo)
+                )
             )
         return self
 
@@ -130,70 +140,118 @@ def usd(amount: float) -> str:
     return numbers.money(amount, cents=not whole)
 
 
+def ratio_text(value: float, places: int | None = None) -> str:
+    """A ratio in the active locale: ``places`` decimals, or as few as ``:g`` shows."""
+    if places is None:
+        shown = f"{value:g}"
+        places = len(shown.partition(".")[2]) if "e" not in shown else 6
+    return numbers.number(value, places)
+
+
+def _and(items: list[str]) -> str:
+    # Joins a variable number of phrases ("a business enterprise and a knowledge
+    # institution"); the sentences around them are whole messages.
+    return _(" and ").join(items)
+
+
 def gate_min_entities(p: Proposal, rules: ScreeningRules) -> GateResult:
     """At least ``min_entities`` submitting entities (004 V, component 2 (i))."""
     n = len(p.entities)
     need = rules.min_entities
     passed = n >= need
     missing = need - n
+    if passed:
+        reason = ngettext("submitted by {n} entity", "submitted by {n} entities", n)
+        fix = ""
+    else:
+        reason = ngettext(
+            "submitted by {n} entity; at least {need} are required",
+            "submitted by {n} entities; at least {need} are required",
+            n,
+        )
+        fix = ngettext(
+            "add at least {missing} more submitting entity ({n} listed, {need} required)",
+            "add at least {missing} more submitting entities ({n} listed, {need} required)",
+            missing,
+        )
+    counts = {"n": numbers.count(n), "need": numbers.count(need), "missing": numbers.count(missing)}
     return GateResult(
         gate="min_entities",
-        label=f"At least {need} submitting entities",
+        label=_("At least {need} submitting entities").format(**counts),
         passed=passed,
-        reason=f"submitted by {n} entit{'y' if n == 1 else 'ies'}"
-        + ("" if passed else f"; at least {need} are required"),
-        fix=""
-        if passed
-        else f"add at least {missing} more submitting entit{'y' if missing == 1 else 'ies'} "
-        f"({n} listed, {need} required)",
-        source=SOURCE_ENTITIES,
+        reason=reason.format(**counts),
+        fix=fix.format(**counts),
+        source=_(SOURCE_ENTITIES),
     )
 
 
 def gate_required_types(p: Proposal, rules: ScreeningRules) -> GateResult:
     """Each required entity type present at least once (004 V, component 2 (i))."""
     absent = [t for t in rules.required_types if p.count_type(t) == 0]
-    wanted = " and ".join(f"a {ENTITY_TYPE_LABELS[t]}" for t in rules.required_types)
+    wanted = _and([ENTITY_TYPE_WITH_ARTICLE[t] for t in rules.required_types])
+    label = _("Includes {types}").format(types=wanted)
     if not absent:
         return GateResult(
             "required_types",
-            f"Includes {wanted}",
+            label,
             True,
-            f"includes {wanted}",
+            _("includes {types}").format(types=wanted),
             "",
-            SOURCE_ENTITIES,
+            _(SOURCE_ENTITIES),
         )
     labels = [ENTITY_TYPE_LABELS[t] for t in absent]
     return GateResult(
         gate="required_types",
-        label=f"Includes {wanted}",
+        label=label,
         passed=False,
-        reason="no " + " and no ".join(labels) + " among the submitting entities",
-        fix="; ".join(f"add a {lbl} as a partner" for lbl in labels),
-        source=SOURCE_ENTITIES,
+        # " and no " joins the missing types: "no business enterprise and no NGO".
+        reason=_("no {types} among the submitting entities").format(
+            types=_(" and no ").join(labels)
+        ),
+        fix="; ".join(
+            _("add {entity} as a partner").format(entity=ENTITY_TYPE_WITH_ARTICLE[t])
+            for t in absent
+        ),
+        source=_(SOURCE_ENTITIES),
     )
 
 
 def gate_environment(p: Proposal, rules: ScreeningRules) -> GateResult:
     """Environmentally sustainable and compliant (004 V, component 2 (iii))."""
-    missing = []
-    if rules.require_environmental and not p.environmental_compliance:
-        missing.append("environmental sustainability")
-    if rules.require_regulatory and not p.regulatory_compliance:
-        missing.append("compliance with domestic standards and regulations")
-    passed = not missing
+    env = rules.require_environmental and not p.environmental_compliance
+    reg = rules.require_regulatory and not p.regulatory_compliance
+    passed = not (env or reg)
+    if passed:
+        reason = _("declares environmental sustainability and regulatory compliance")
+        fix = ""
+    elif env and reg:
+        reason = _(
+            "does not declare environmental sustainability or compliance with domestic "
+            "standards and regulations"
+        )
+        fix = _(
+            "document environmental sustainability and compliance with domestic standards "
+            "and regulations (e.g. an environmental assessment, permits) and declare it"
+        )
+    elif env:
+        reason = _("does not declare environmental sustainability")
+        fix = _(
+            "document environmental sustainability (e.g. an environmental assessment, "
+            "permits) and declare it"
+        )
+    else:
+        reason = _("does not declare compliance with domestic standards and regulations")
+        fix = _(
+            "document compliance with domestic standards and regulations (e.g. an "
+            "environmental assessment, permits) and declare it"
+        )
     return GateResult(
         gate="environment",
-        label="Environmentally sustainable and compliant with domestic regulations",
+        label=_("Environmentally sustainable and compliant with domestic regulations"),
         passed=passed,
-        reason="declares environmental sustainability and regulatory compliance"
-        if passed
-        else "does not declare " + " or ".join(missing),
-        fix=""
-        if passed
-        else "document " + " and ".join(missing) + " (e.g. an environmental assessment, "
-        "permits) and declare it",
-        source=SOURCE_ENVIRONMENT,
+        reason=reason,
+        fix=fix,
+        source=_(SOURCE_ENVIRONMENT),
     )
 
 
@@ -203,25 +261,38 @@ def gate_match_ratio(p: Proposal, rules: ScreeningRules) -> GateResult:
     have = p.partner_match
     passed = have + MONEY_TOLERANCE >= needed
     ratio = have / p.amount_requested
-    label = f"Partner match at least {rules.min_match_ratio:g} x the grant requested"
-    reason = (
-        f"partner match {usd(have)} (cash {usd(p.match_cash)}, in kind "
-        f"{usd(p.match_in_kind)}) is {ratio:.2f} x the {usd(p.amount_requested)} requested"
+    label = _("Partner match at least {ratio} x the grant requested").format(
+        ratio=ratio_text(rules.min_match_ratio)
     )
+    figures = {
+        "match": usd(have),
+        "cash": usd(p.match_cash),
+        "in_kind": usd(p.match_in_kind),
+        "ratio": ratio_text(ratio, 2),
+        "requested": usd(p.amount_requested),
+        "least": ratio_text(rules.min_match_ratio, 2),
+    }
     if passed:
-        return GateResult("match_ratio", label, True, reason, "", SOURCE_MATCH)
+        reason = _(
+            "partner match {match} (cash {cash}, in kind {in_kind}) is {ratio} x the "
+            "{requested} requested"
+        ).format(**figures)
+        return GateResult("match_ratio", label, True, reason, "", _(SOURCE_MATCH))
+    reason = _(
+        "partner match {match} (cash {cash}, in kind {in_kind}) is {ratio} x the "
+        "{requested} requested; at least {least} x is required"
+    ).format(**figures)
     most_grant = have / rules.min_match_ratio if rules.min_match_ratio > 0 else math.inf
-    fix = f"raise committed match from {usd(have)} to {usd(needed)}"
     if rules.min_amount is None or most_grant >= rules.min_amount:
-        fix += f", or reduce the request to at most {usd(most_grant)}"
-    return GateResult(
-        "match_ratio",
-        label,
-        False,
-        reason + f"; at least {rules.min_match_ratio:.2f} x is required",
-        fix,
-        SOURCE_MATCH,
-    )
+        fix = _(
+            "raise committed match from {match} to {needed}, or reduce the request to at "
+            "most {most}"
+        ).format(match=usd(have), needed=usd(needed), most=usd(most_grant))
+    else:
+        fix = _("raise committed match from {match} to {needed}").format(
+            match=usd(have), needed=usd(needed)
+        )
+    return GateResult("match_ratio", label, False, reason, fix, _(SOURCE_MATCH))
 
 
 def gate_amount(p: Proposal, rules: ScreeningRules) -> GateResult:
@@ -231,40 +302,51 @@ def gate_amount(p: Proposal, rules: ScreeningRules) -> GateResult:
     a = p.amount_requested
     lo, hi = rules.min_amount, rules.max_amount
     if lo is not None and hi is not None:
-        label = f"Request between {usd(lo)} and {usd(hi)} (call setting)"
+        label = _("Request between {low} and {high} (call setting)").format(
+            low=usd(lo), high=usd(hi)
+        )
     elif lo is not None:
-        label = f"Request at least {usd(lo)} (call setting)"
+        label = _("Request at least {low} (call setting)").format(low=usd(lo))
     elif hi is not None:
-        label = f"Request at most {usd(hi)} (call setting)"
+        label = _("Request at most {high} (call setting)").format(high=usd(hi))
     else:
-        label = "Request size (this call sets no limit)"
+        label = _("Request size (this call sets no limit)")
     if lo is not None and a + MONEY_TOLERANCE < lo:
         return GateResult(
             "amount",
             label,
             False,
-            f"requests {usd(a)}, below this call's minimum of {usd(lo)}",
-            f"raise the request to at least {usd(lo)} (with the match to go with it) or "
-            "combine it with another initiative",
-            SOURCE_CALL,
+            _("requests {amount}, below this call's minimum of {low}").format(
+                amount=usd(a), low=usd(lo)
+            ),
+            _(
+                "raise the request to at least {low} (with the match to go with it) or "
+                "combine it with another initiative"
+            ).format(low=usd(lo)),
+            _(SOURCE_CALL),
         )
     if hi is not None and a - MONEY_TOLERANCE > hi:
         return GateResult(
             "amount",
             label,
             False,
-            f"requests {usd(a)}, above this call's maximum of {usd(hi)}",
-            f"reduce the request to at most {usd(hi)}",
-            SOURCE_CALL,
+            _("requests {amount}, above this call's maximum of {high}").format(
+                amount=usd(a), high=usd(hi)
+            ),
+            _("reduce the request to at most {high}").format(high=usd(hi)),
+            _(SOURCE_CALL),
         )
     warning = (
-        f"requests {usd(a)}, smaller than the smallest MIF project size the source describes "
-        f"({usd(SMALLEST_PAST_SIZE)}); eligible, but check it can reach its indicators"
+        _(
+            "requests {amount}, smaller than the smallest MIF project size the source "
+            "describes ({smallest}); eligible, but check it can reach its indicators"
+        ).format(amount=usd(a), smallest=usd(SMALLEST_PAST_SIZE))
         if a + MONEY_TOLERANCE < SMALLEST_PAST_SIZE
         else ""
     )
     source = SOURCE_AMOUNT if warning or (lo is None and hi is None) else SOURCE_CALL
-    return GateResult("amount", label, True, f"requests {usd(a)}", "", source, warning)
+    reason = _("requests {amount}").format(amount=usd(a))
+    return GateResult("amount", label, True, reason, "", _(source), warning)
 
 
 GATES = (gate_min_entities, gate_required_types, gate_environment, gate_match_ratio, gate_amount)

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from model.formatting import numbers
+from model.formatting.i18n import _
 from model.screening.rubric import ProposalScore, Rubric, ranking
 
 DEFAULT_FACTORS: tuple[float, ...] = (0.8, 1.2)
@@ -40,7 +42,11 @@ class WeightCase:
 
     @property
     def label(self) -> str:
-        return f"{self.criterion} weight {(self.factor - 1) * 100:+.0f} %"
+        change = (self.factor - 1) * 100
+        shown = numbers.number(change, signed=True)
+        if shown == "0":  # "+0" as before: the weight did not move
+            shown = "+0"
+        return _("{criterion} weight {change} %").format(criterion=self.criterion, change=shown)
 
 
 @dataclass(frozen=True)
@@ -72,7 +78,7 @@ def _score_all(rubric: Rubric, profiles: Mapping[str, Mapping[str, float]]) -> d
         try:
             out[pid] = rubric.weighted(prof)
         except ValueError as exc:
-            raise ValueError(f"proposal {pid}: {exc}") from None
+            raise ValueError(_("proposal {pid}: {problem}").format(pid=pid, problem=exc)) from None
     return out
 
 
@@ -84,7 +90,7 @@ def weight_sensitivity(
     """Ranking changes when each criterion's weight is scaled by each factor (> 0)."""
     for f in factors:
         if f <= 0:
-            raise ValueError(f"weight factor {f} must be above zero")
+            raise ValueError(_("weight factor {factor} must be above zero").format(factor=f))
     base = _score_all(rubric, profiles)
     base_rank = ranking(base)
     position = {pid: i for i, pid in enumerate(base_rank, start=1)}

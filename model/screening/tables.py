@@ -10,34 +10,47 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from model.formatting import numbers
+from model.formatting.i18n import N_, _
 from model.screening.indicators import ProjectIndicator, indicator_status
 from model.screening.proposals import Proposal
 from model.screening.rubric import Criterion, ProposalScore, Rubric
 from model.screening.rules import Screening
 from model.screening.sensitivity import Sensitivity
 
-ELIGIBLE_MARK = "✓ eligible"
-INELIGIBLE_MARK = "✗ ineligible"
+# English marks (the rows carry them translated: ``_(ELIGIBLE_MARK)``).
+ELIGIBLE_MARK = N_("✓ eligible")
+INELIGIBLE_MARK = N_("✗ ineligible")
 # Colour names of Streamlit's markdown badges (":green-badge[on track]"): colour that
 # does not depend on an emoji font, which headless and some office machines lack.
+# Keyed by the status code (English words); the badge shows it translated.
 STATUS_COLOURS: dict[str, str] = {
-    "on track": "green",
-    "at risk": "orange",
-    "off track": "red",
-    "not yet measured": "gray",
+    N_("on track"): "green",
+    N_("at risk"): "orange",
+    N_("off track"): "red",
+    N_("not yet measured"): "gray",
 }
 FUNDING_COLOURS: dict[str, str] = {
-    "funded": "green",
-    "partly funded": "orange",
-    "not funded": "gray",
-    "ineligible": "red",
-    "not in plan": "gray",
+    N_("funded"): "green",
+    N_("partly funded"): "orange",
+    N_("not funded"): "gray",
+    N_("ineligible"): "red",
+    N_("not in plan"): "gray",
 }
+
+
+def status_label(status: str) -> str:
+    """A status code ("partly funded", "on track") in the active language."""
+    return _(status)
 
 
 def badge(status: str, colours: Mapping[str, str]) -> str:
-    """Markdown for a coloured status badge, e.g. ``:green-badge[on track]``."""
-    return f":{colours[status]}-badge[{status}]"
+    """Markdown for a coloured status badge, e.g. ``:green-badge[on track]``, its text in
+    the active language (``status`` is the code, or already its translation)."""
+    colour = colours.get(status)
+    if colour is None:  # given the translated word: find its code
+        colour = next((c for code, c in colours.items() if _(code) == status), "gray")
+    return f":{colour}-badge[{_(status)}]"
 
 
 @dataclass(frozen=True)
@@ -71,7 +84,7 @@ def eligibility_rows(
                 p.region,
                 p.amount_requested,
                 p.partner_match,
-                ELIGIBLE_MARK if s.eligible else INELIGIBLE_MARK,
+                _(ELIGIBLE_MARK) if s.eligible else _(INELIGIBLE_MARK),
                 "; ".join(g.label for g in s.failures),
                 (statuses or {}).get(p.proposal_id, ""),
             )
@@ -103,7 +116,7 @@ def ranking_rows(scores: Sequence[ProposalScore], titles: Mapping[str, str]) -> 
             f"{d.criterion}: " + ", ".join(f"{who} {mark}" for who, mark in d.by_reviewer)
             for d in s.flagged
         )
-        reviewers = ", ".join(f"{who} {v:.2f}" for who, v in s.by_reviewer)
+        reviewers = ", ".join(f"{who} {numbers.number(v, 2)}" for who, v in s.by_reviewer)
         rows.append(
             RankRow(rank, s.proposal_id, titles.get(s.proposal_id, ""), s.score, reviewers, flagged)
         )
@@ -124,7 +137,7 @@ def sensitivity_rows(sens: Sensitivity) -> list[SensitivityRow]:
     rows = []
     for c in sens.cases:
         changes = "; ".join(f"{ch.proposal_id}: {ch.base_rank} → {ch.new_rank}" for ch in c.changes)
-        rows.append(SensitivityRow(c.label, " > ".join(c.ranking), changes or "none"))
+        rows.append(SensitivityRow(c.label, " > ".join(c.ranking), changes or _("none")))
     return rows
 
 
@@ -132,7 +145,7 @@ def rubric_with_weights(rubric: Rubric, weights: Mapping[str, float]) -> Rubric:
     """A copy of ``rubric`` with the given weights (>= 0, relative); others kept."""
     unknown = sorted(set(weights) - set(rubric.ids))
     if unknown:
-        raise ValueError(f"unknown criterion/criteria {', '.join(unknown)}")
+        raise ValueError(_("unknown criterion/criteria {ids}").format(ids=", ".join(unknown)))
     # One rebuild, so zeroing weights one by one never trips the "one positive" check.
     return Rubric(
         criteria=tuple(

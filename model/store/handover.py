@@ -22,6 +22,8 @@ from model.allocator.api import allocate
 from model.allocator.result import AllocationResult
 from model.allocator.scenario import Budget, scenario_from_candidates
 from model.domain.candidates import Candidate, Region
+from model.formatting import numbers
+from model.formatting.i18n import _
 from model.screening.handover import (
     DEFAULT_RETURN,
     FundingLine,
@@ -30,7 +32,7 @@ from model.screening.handover import (
     scores_note,
 )
 from model.screening.proposals import Proposal
-from model.screening.rules import DEFAULT_RULES, ScreeningRules
+from model.screening.rules import DEFAULT_RULES, ScreeningRules, ratio_text
 from model.store.db import transaction
 from model.store.importer import CANDIDATES, REGIONS, to_orm_values
 from model.store.orm import AuditEventRow, CandidateRow, RegionRow
@@ -44,17 +46,20 @@ MAX_DATASET_NAME = 64  # the ``dataset`` column's length
 def plan_dataset_name(base: str) -> str:
     """The planning dataset that holds ``base`` plus the handed-over proposals."""
     if not base:
-        raise ValueError("base dataset: choose a planning dataset")
+        raise ValueError(_("base dataset: choose a planning dataset"))
     if base.endswith(SUFFIX):
         raise ValueError(
-            f"base dataset: '{base}' already holds handed-over proposals; choose "
-            f"'{base.removesuffix(SUFFIX)}' instead"
+            _(
+                "base dataset: '{base}' already holds handed-over proposals; choose "
+                "'{original}' instead"
+            ).format(base=base, original=base.removesuffix(SUFFIX))
         )
     name = base + SUFFIX
     if len(name) > MAX_DATASET_NAME:
         raise ValueError(
-            f"base dataset: '{base}' is too long to add '{SUFFIX}' "
-            f"(at most {MAX_DATASET_NAME - len(SUFFIX)} characters)"
+            _(
+                "base dataset: '{base}' is too long to add '{suffix}' (at most {most} characters)"
+            ).format(base=base, suffix=SUFFIX, most=MAX_DATASET_NAME - len(SUFFIX))
         )
     return name
 
@@ -77,13 +82,17 @@ def _check_fit(
     for g in grants:
         if g.id in taken:
             raise ValueError(
-                f"proposal {g.id}: its id is already a candidate of the base dataset; "
-                "rename the proposal"
+                _(
+                    "proposal {id}: its id is already a candidate of the base dataset; "
+                    "rename the proposal"
+                ).format(id=g.id)
             )
         if names and g.region not in names:
             raise ValueError(
-                f"proposal {g.id}: region '{g.region}' is not a region of the base dataset "
-                f"({', '.join(sorted(names))})"
+                _(
+                    "proposal {id}: region '{region}' is not a region of the base dataset "
+                    "({regions})"
+                ).format(id=g.id, region=g.region, regions=", ".join(sorted(names)))
             )
 
 
@@ -106,7 +115,7 @@ def send_to_plan(
     name = plan_dataset_name(base)
     base_candidates = fetch_candidates(engine, base)
     if not base_candidates:
-        raise ValueError(f"base dataset: '{base}' has no candidates")
+        raise ValueError(_("base dataset: '{base}' has no candidates").format(base=base))
     regions = fetch_regions(engine, base)
     with transaction(engine) as s:
         grants = hand_over_in(s, rules, actor=user.username, start_year=start_year, returns=returns)
@@ -166,9 +175,17 @@ def solve_plan(
     Each proposal the plan passes over gets the allocator's priced reason.
     """
     if budget_total <= 0:
-        raise ValueError(f"budget: must be above zero, got {budget_total:,.0f}")
+        raise ValueError(
+            _("budget: must be above zero, got {amount}").format(
+                amount=numbers.number(budget_total)
+            )
+        )
     if min_score is not None and not 0 <= min_score <= 5:
-        raise ValueError(f"score threshold: must be within 0-5, got {min_score:g}")
+        raise ValueError(
+            _("score threshold: must be within 0-5, got {score}").format(
+                score=ratio_text(min_score)
+            )
+        )
     marks = scores or {}
     out = {
         g.id
@@ -195,9 +212,10 @@ def solve_plan(
         grants = {g.id for g in plan.grants}
         had = sorted(c for c, v in every.funding.items() if c in grants and sum(v) > 0.5)
         now = sorted(c for c, v in result.funding.items() if c in grants and sum(v) > 0.5)
-        note += (
-            f" Without the threshold the plan would fund {', '.join(had) or 'no proposal'}; "
-            f"with it, {', '.join(now) or 'no proposal'}."
+        note += " " + _(
+            "Without the threshold the plan would fund {before}; with it, {after}."
+        ).format(
+            before=", ".join(had) or _("no proposal"), after=", ".join(now) or _("no proposal")
         )
     return PlanOutcome(result, tuple(lines), note)
 

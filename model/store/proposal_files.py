@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from model.accounts.auth import User, require
+from model.formatting.i18n import _
 from model.formatting.parsing import NumberFormat, as_input, number_cell, parse_number
 from model.screening.proposals import (
     Proposal,
@@ -56,9 +57,8 @@ class ProposalImportReport:
     unchanged: tuple[str, ...]
 
     def summary(self) -> str:
-        return (
-            f"proposals: {len(self.inserted)} new, {len(self.updated)} updated, "
-            f"{len(self.unchanged)} unchanged"
+        return _("proposals: {new} new, {updated} updated, {unchanged} unchanged").format(
+            new=len(self.inserted), updated=len(self.updated), unchanged=len(self.unchanged)
         )
 
 
@@ -90,10 +90,10 @@ def validate_proposal_table(
     """Typed proposals of one table; every problem found is appended to ``problems``."""
     for col in table.header:
         if col not in COLUMNS:
-            problems.append(Problem(TABLE, 1, col, "unknown column (check its spelling)"))
+            problems.append(Problem(TABLE, 1, col, _("unknown column (check its spelling)")))
     missing = [c for c in REQUIRED if c not in table.header]
     for col in missing:
-        problems.append(Problem(TABLE, 1, col, "required column is missing"))
+        problems.append(Problem(TABLE, 1, col, _("required column is missing")))
     if missing:
         return []
     idx = {c: i for i, c in enumerate(table.header) if c in COLUMNS}
@@ -129,8 +129,9 @@ def validate_proposal_table(
                     TABLE,
                     row_no,
                     "proposal_id",
-                    f"duplicate id '{proposal.proposal_id}' (first seen in row "
-                    f"{seen[proposal.proposal_id]})",
+                    _("duplicate id '{id}' (first seen in row {row})").format(
+                        id=proposal.proposal_id, row=seen[proposal.proposal_id]
+                    ),
                 )
             )
             continue
@@ -159,7 +160,7 @@ def _cell_input(
             return True
         if lowered in _FALSE:
             return False
-        raise ValueError(f"'{text[:60]}' is not yes/no (use true or false)")
+        raise ValueError(_("'{text}' is not yes/no (use true or false)").format(text=text[:60]))
     return text
 
 
@@ -174,7 +175,10 @@ def _read_indicator_numbers(
                 try:
                     item[key] = as_input(parse_number(text, number_format))
                 except ValueError as exc:
-                    raise ValueError(f"indicator {i} {key}: {exc}") from None
+                    # ``key`` is the item's part as the file names it (baseline, target).
+                    raise ValueError(
+                        _("indicator {n} {part}: {problem}").format(n=i, part=key, problem=exc)
+                    ) from None
     return items
 
 
@@ -187,11 +191,15 @@ def _problems_of(
         column = str(loc[0]) if loc else ""
         detail = err["msg"].removeprefix("Value error, ")
         if len(loc) > 1 and isinstance(loc[1], int):
-            field = f" {loc[2]}" if len(loc) > 2 else ""
-            detail = f"item {loc[1] + 1}{field}: {detail}"
+            if len(loc) > 2:
+                detail = _("item {n} {field}: {problem}").format(
+                    n=loc[1] + 1, field=loc[2], problem=detail
+                )
+            else:
+                detail = _("item {n}: {problem}").format(n=loc[1] + 1, problem=detail)
         shown = cells[idx[column]] if column in idx else ""
         if shown and column not in _PARSERS:
-            detail = f"{detail} (found '{shown[:60]}')"
+            detail = _("{problem} (found '{text}')").format(problem=detail, text=shown[:60])
         out.append(Problem(TABLE, row_no, column, detail))
     return out
 
@@ -251,8 +259,10 @@ def save_proposals(
             )
     except (StaleDataError, IntegrityError):
         raise StaleProposal(
-            "another user saved the same proposal at the same moment; nothing was written. "
-            "Reload it and reapply your edits."
+            _(
+                "another user saved the same proposal at the same moment; nothing was "
+                "written. Reload it and reapply your edits."
+            )
         ) from None
     return ProposalImportReport(tuple(inserted), tuple(updated), tuple(unchanged))
 
@@ -273,11 +283,19 @@ def _save_one(
         want = expected[p.proposal_id]
         have = None if row is None else row.version
         if want != have:
-            what = "exists already" if want is None else "was changed by someone else"
-            raise StaleProposal(
-                f"proposal {p.proposal_id} {what} (stored version {have}, yours {want}); "
-                "nothing was written. Your entries are kept: reload and reapply them."
+            message = (
+                _(
+                    "proposal {id} exists already (stored version {have}, yours {want}); "
+                    "nothing was written. Your entries are kept: reload and reapply them."
+                )
+                if want is None
+                else _(
+                    "proposal {id} was changed by someone else (stored version {have}, yours "
+                    "{want}); nothing was written. Your entries are kept: reload and reapply "
+                    "them."
+                )
             )
+            raise StaleProposal(message.format(id=p.proposal_id, have=have, want=want))
     if row is None:
         s.add(ProposalRow(**values, status="submitted"))
         inserted.append(p.proposal_id)
@@ -317,7 +335,11 @@ def fetch_proposals(engine: Engine, bad: list[str] | None = None) -> list[Propos
                 if bad is not None:
                     err = exc.errors()[0]
                     column = ".".join(str(p) for p in err["loc"])
-                    bad.append(f"proposal {r.proposal_id}, column {column}: {err['msg']}")
+                    bad.append(
+                        _("proposal {id}, column {column}: {problem}").format(
+                            id=r.proposal_id, column=column, problem=err["msg"]
+                        )
+                    )
     return out
 
 
