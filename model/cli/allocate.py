@@ -161,8 +161,11 @@ def print_table(r: AllocationResult, out: TextIO) -> None:
     objective = local_digits(f"{r.objective:,.2f}")
     w(_("Objective ({kind}): {value}").format(kind=kind, value=objective) + "\n")
     if r.is_mip:
-        gap = _("unknown") if r.gap is None else local_digits(f"{100 * r.gap:.3g} %")
-        w(_("MILP optimality gap: {gap}").format(gap=gap) + "\n")
+        if r.gap is None:
+            w(_("MILP optimality gap: unknown") + "\n")
+        else:
+            gap = local_digits(f"{100 * r.gap:.3g} %")
+            w(_("MILP optimality gap: {gap}").format(gap=gap) + "\n")
     public = _("Public funding: {money}.").format(money=money(r.total_public))
     w(f"{public}  {r.unallocated_sentence}\n")
     if r.return_per_public_dollar is not None:
