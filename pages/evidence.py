@@ -200,7 +200,7 @@ if not table.empty:
     table["flag"] = [warning_flag(r) for r in rows]
     table["shown"] = [shown_value(r) for r in rows]
     table["instrument"] = table["instrument"].map(instrument_label)
-    table["label"] = table["label"].map(_)
+    table["label"] = [_(t) if t else t for t in table["label"]]  # _("") is the header
     table = table[TABLE_COLUMNS]
 st.dataframe(
     table,

@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from model.accounts.auth import User
+from model.formatting import numbers
+from model.formatting.i18n import _
 from model.formatting.parsing import NUMBER_FORMATS, formats_help
 from model.store import db, migrate
 from model.store.exporter import export_directory
@@ -51,33 +53,44 @@ def register(sub: Any) -> None:
 def _upgrade(args: argparse.Namespace) -> int:
     engine = db.default_engine()
     migrate.upgrade(engine)
-    print(f"database at revision {migrate.current_revision(engine)} ({_safe_url(engine)})")
+    print(
+        _("database at revision {revision} ({url})").format(
+            revision=migrate.current_revision(engine), url=_safe_url(engine)
+        )
+    )
     return 0
 
 
 def _seed(args: argparse.Namespace) -> int:
     engine = db.default_engine()
     report = seed(engine)
-    print(f"seed {report.summary()}")
+    print(_("seed {summary}").format(summary=report.summary()))
     added = seed_baseline(engine)
-    print(f"scenario '{BASELINE_NAME}': {'saved' if added else 'present already'}")
+    if added:
+        print(_("scenario '{name}': saved").format(name=BASELINE_NAME))
+    else:
+        print(_("scenario '{name}': present already").format(name=BASELINE_NAME))
     return 0
 
 
 def _status(args: argparse.Namespace) -> int:
     engine = db.default_engine()
-    print(f"url: {_safe_url(engine)}")
-    print(f"revision: {migrate.current_revision(engine)} (head {migrate.head_revision(engine)})")
+    print(_("url: {url}").format(url=_safe_url(engine)))
+    print(
+        _("revision: {revision} (head {head})").format(
+            revision=migrate.current_revision(engine), head=migrate.head_revision(engine)
+        )
+    )
     if migrate.is_up_to_date(engine):
         for name, n in table_counts(engine).items():
-            print(f"{name}: {n} rows")
+            print(_("{table}: {n} rows").format(table=name, n=numbers.count(n)))
     return 0
 
 
 def _import(args: argparse.Namespace) -> int:
     path: Path = args.file
     if not path.is_file():
-        raise ValueError(f"{path}: no such file")
+        raise ValueError(_("{path}: no such file").format(path=path))
     report = import_file(
         db.default_engine(),
         path.read_bytes(),

@@ -18,6 +18,7 @@ from model.costbenefit.documents import document_title
 from model.costbenefit.results import ProgrammeMetrics
 from model.costbenefit.table import COLUMNS, metrics_table
 from model.formatting.cells import neutralise
+from model.formatting.i18n import _
 
 SOURCE_COLUMNS: tuple[str, ...] = (
     "programme_id",
@@ -50,10 +51,15 @@ class Assumptions:
     def rows(self) -> list[tuple[str, Cell, str]]:
         price = "nominal" if self.price_year is None else self.price_year
         return [
-            ("price_year", price, "constant US$ of this year; nominal = each figure's own year"),
-            ("discount_rate", self.discount_rate, "share per year, used by NPV"),
-            ("horizon_years", self.horizon_years, "years of cash flows discounted"),
-            ("deflator_source", self.deflator_source, "price index for constant dollars"),
+            # Setting names stay keys; the meanings are read by people.
+            (
+                "price_year",
+                price,
+                _("constant US$ of this year; nominal = each figure's own year"),
+            ),
+            ("discount_rate", self.discount_rate, _("share per year, used by NPV")),
+            ("horizon_years", self.horizon_years, _("years of cash flows discounted")),
+            ("deflator_source", self.deflator_source, _("price index for constant dollars")),
         ]
 
 

@@ -30,6 +30,7 @@ from model.costbenefit.terms import (
     share,
 )
 from model.domain.evidence import EvidenceRecord
+from model.formatting.i18n import N_
 
 GROWTH_METRICS: tuple[str, ...] = (
     "sales_growth",
@@ -46,7 +47,11 @@ LEVEL_METRICS: tuple[str, ...] = ("exports", "revenue", "firms_in_cluster", "ent
 NOT_ANNUALISED = (
     "no period of several years stated: not annualised, not comparable with yearly rates"
 )
-BASIS_LABELS = {"absolute": "absolute", "relative_to_sector": "relative to the sector", "": ""}
+BASIS_LABELS = {
+    "absolute": N_("absolute"),
+    "relative_to_sector": N_("relative to the sector"),
+    "": "",
+}
 
 
 def _humanise(metric: str) -> str:
@@ -71,7 +76,7 @@ def recovery_paths(ctx: Context) -> Found:
         found.append(
             build(
                 "cost_recovery",
-                "Cost recovery (share of cost paid by fees or revenue)",
+                N_("Cost recovery (share of cost paid by fees or revenue)"),
                 "share",
                 t.range,
                 f"{rec.metric} = {t.text} ({what}, as stated)",
@@ -84,7 +89,7 @@ def recovery_paths(ctx: Context) -> Found:
         found.append(
             build(
                 "public_share",
-                "Public or donor share of cost",
+                N_("Public or donor share of cost"),
                 "share",
                 public,
                 f"1 - {rec.metric} = 1 - {t.text}",
@@ -124,7 +129,7 @@ def annual_cost_terms(ctx: Context) -> tuple[list[Term], list[ComputedMetric]]:
             metrics.append(
                 build(
                     "annual_cost",
-                    "Annual cost",
+                    N_("Annual cost"),
                     "USD per year",
                     cost,
                     formula,
@@ -153,7 +158,7 @@ def operating_balance(ctx: Context) -> Found:
             found.append(
                 build(
                     "npv_operating_balance",
-                    "NPV of revenue minus cost (negative = subsidy need)",
+                    N_("NPV of revenue minus cost (negative = subsidy need)"),
                     "USD",
                     balance.scale(factor),
                     f"(revenue - annual_cost) x annuity factor = ({tr.text} - {tc.text}) x "
@@ -287,7 +292,7 @@ def export_returns(ctx: Context, cost_name: str, costs: list[EvidenceRecord]) ->
     found = [
         build(
             "npv_exports",
-            "NPV of export increase net of cost",
+            N_("NPV of export increase net of cost"),
             "USD",
             npv,
             f"sum (exports_t - exports_{y0}) / (1 + r)^t - {cost_name}; {assumptions}",
@@ -303,7 +308,7 @@ def export_returns(ctx: Context, cost_name: str, costs: list[EvidenceRecord]) ->
         found.append(
             build(
                 "bcr_exports",
-                "Benefit-cost ratio of export increase",
+                N_("Benefit-cost ratio of export increase"),
                 "USD_per_USD",
                 pv_benefit / cost.range,
                 f"PV(export increments) / {cost_name}; {assumptions}",
@@ -317,7 +322,7 @@ def export_returns(ctx: Context, cost_name: str, costs: list[EvidenceRecord]) ->
         found.append(
             build(
                 "irr_exports",
-                "IRR of export increase",
+                N_("IRR of export increase"),
                 "share_per_year",
                 Range(rates[0], rates[1], rates[2]),
                 f"rate where NPV of the flows is 0; {assumptions}",

@@ -20,43 +20,44 @@ from model.costbenefit.terms import (
     plain,
 )
 from model.domain.evidence import EvidenceRecord
+from model.formatting.i18n import N_
 
 Found = tuple[list[ComputedMetric], list[str]]
 
 # (key, label, denominator metric, noun for the unit)
 COST_RATIOS: tuple[tuple[str, str, str, str], ...] = (
-    ("cost_per_network", "Cost per network", "networks_formed", "network"),
-    ("cost_per_enterprise", "Cost per enterprise reached", "enterprises_reached", "enterprise"),
-    ("cost_per_broker", "Cost per broker trained", "brokers_trained", "broker"),
-    ("cost_per_project", "Cost per project", "projects", "project"),
-    ("cost_per_person_trained", "Cost per person trained", "people_trained", "person"),
+    ("cost_per_network", N_("Cost per network"), "networks_formed", "network"),
+    ("cost_per_enterprise", N_("Cost per enterprise reached"), "enterprises_reached", "enterprise"),
+    ("cost_per_broker", N_("Cost per broker trained"), "brokers_trained", "broker"),
+    ("cost_per_project", N_("Cost per project"), "projects", "project"),
+    ("cost_per_person_trained", N_("Cost per person trained"), "people_trained", "person"),
 )
 # (key, label, numerator metric, denominator metric, unit)
 MULTIPLIERS: tuple[tuple[str, str, str, str, str], ...] = (
     (
         "networks_per_broker",
-        "Networks per broker trained",
+        N_("Networks per broker trained"),
         "networks_formed",
         "brokers_trained",
         "networks per broker",
     ),
     (
         "enterprises_per_broker",
-        "Enterprises per broker trained",
+        N_("Enterprises per broker trained"),
         "enterprises_reached",
         "brokers_trained",
         "enterprises per broker",
     ),
     (
         "enterprises_per_network",
-        "Enterprises per network",
+        N_("Enterprises per network"),
         "enterprises_reached",
         "networks_formed",
         "enterprises per network",
     ),
     (
         "networks_per_project",
-        "Networks per project",
+        N_("Networks per project"),
         "networks_formed",
         "projects",
         "networks per project",
@@ -148,7 +149,7 @@ def _cost_per_year(
         found, skipped = _ratio(
             ctx,
             "cost_per_year",
-            "Cost per year",
+            N_("Cost per year"),
             "USD per year",
             (name, costs),
             ("duration", ctx.get("duration")),
@@ -169,7 +170,7 @@ def _cost_per_year(
         out.append(
             build(
                 "cost_per_year",
-                "Cost per year",
+                N_("Cost per year"),
                 "USD per year",
                 t.range / years,
                 f"{name} / years = {t.text} / {years} "
@@ -188,7 +189,7 @@ def _cost_per_job(ctx: Context, name: str, costs: list[EvidenceRecord], caveat: 
         return _ratio(
             ctx,
             "cost_per_job",
-            "Cost per job",
+            N_("Cost per job"),
             "USD per job",
             (name, costs),
             ("jobs_created", ctx.get("jobs_created")),
@@ -222,7 +223,7 @@ def _cost_per_job(ctx: Context, name: str, costs: list[EvidenceRecord], caveat: 
     out.append(
         build(
             "cost_per_job",
-            "Cost per job",
+            N_("Cost per job"),
             "USD per job",
             tc.range / jobs,
             f"{name} / (enterprises_reached x workers_per_firm x employment_growth) = "

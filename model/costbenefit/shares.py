@@ -14,6 +14,7 @@ from model.costbenefit.ranges import Range
 from model.costbenefit.ratios import Found
 from model.costbenefit.results import ComputedMetric, fmt_range
 from model.costbenefit.terms import Context, build, compatible, money, plain, share
+from model.formatting.i18n import N_
 
 # A payer whose name contains one of these is private money, every other payer
 # is public or donor money (UNIDO, government, "other institutions").
@@ -41,7 +42,7 @@ def returns(ctx: Context) -> Found:
         found.append(
             build(
                 "bcr",
-                "Benefit-cost ratio (return per total US$)",
+                N_("Benefit-cost ratio (return per total US$)"),
                 "USD_per_USD",
                 t.range,
                 f"return_per_dollar = {t.text} (stated by the source, discounting not given)",
@@ -54,7 +55,7 @@ def returns(ctx: Context) -> Found:
         found.append(
             build(
                 "bcr_public",
-                "Return per public or donor US$",
+                N_("Return per public or donor US$"),
                 "USD_per_USD",
                 t.range,
                 f"return_per_public_dollar = {t.text} (stated by the source)",
@@ -70,7 +71,7 @@ def returns(ctx: Context) -> Found:
             found.append(
                 build(
                     "leverage",
-                    "Leverage (total US$ per public or donor US$)",
+                    N_("Leverage (total US$ per public or donor US$)"),
                     "USD_per_USD",
                     leverage(tb.range, ta.range),
                     "return_per_public_dollar / return_per_dollar = "
@@ -82,7 +83,7 @@ def returns(ctx: Context) -> Found:
             found.append(
                 build(
                     "public_share",
-                    "Public or donor share of cost",
+                    N_("Public or donor share of cost"),
                     "share",
                     ta.range / tb.range,
                     f"return_per_dollar / return_per_public_dollar = {ta.text} / {tb.text}",
@@ -108,7 +109,7 @@ def public_money(ctx: Context) -> Found:
             found.append(
                 build(
                     "leverage",
-                    "Leverage (total US$ per public or donor US$)",
+                    N_("Leverage (total US$ per public or donor US$)"),
                     "USD_per_USD",
                     leverage(ta.range, tb.range),
                     f"total_cost / public_cost = {ta.text} / {tb.text}",
@@ -119,7 +120,7 @@ def public_money(ctx: Context) -> Found:
             found.append(
                 build(
                     "public_share",
-                    "Public or donor share of cost",
+                    N_("Public or donor share of cost"),
                     "share",
                     tb.range / ta.range,
                     f"public_cost / total_cost = {tb.text} / {ta.text}",
@@ -160,7 +161,7 @@ def cost_split(ctx: Context) -> Found:
     found = [
         build(
             "public_share",
-            "Public or donor share of cost",
+            N_("Public or donor share of cost"),
             "share",
             pub,
             f"sum of public or donor cost shares = {named} ({rule})",
@@ -172,7 +173,7 @@ def cost_split(ctx: Context) -> Found:
         found.append(
             build(
                 "leverage",
-                "Leverage (total US$ per public or donor US$)",
+                N_("Leverage (total US$ per public or donor US$)"),
                 "USD_per_USD",
                 leverage(1.0, pub),
                 f"1 / public or donor share = 1 / {fmt_range(pub)} ({rule})",

@@ -11,6 +11,7 @@ from typing import TypedDict
 from model.costbenefit.results import ComputedMetric, ProgrammeMetrics, fmt_number
 from model.costbenefit.terms import fmt_period
 from model.formatting.cells import neutralise
+from model.formatting.i18n import N_, _
 
 # Joins list-valued cells; passages themselves contain commas and semicolons.
 CELL_SEPARATOR = " | "
@@ -82,7 +83,7 @@ def _empty_row(pm: ProgrammeMetrics, shared: str) -> MetricRow:
         programme=pm.name,
         instrument=pm.instrument,
         metric="",
-        label="no computable metric",
+        label=N_("no computable metric"),
         qualifier="",
         value=None,
         low=None,
@@ -167,9 +168,9 @@ def to_text(rows: Sequence[MetricRow]) -> str:
             for w in filter(None, row["programme_warnings"].split(CELL_SEPARATOR)):
                 lines.append(f"  ! {w}")
         if not row["metric"]:
-            lines.append("    (no computable metric)")
+            lines.append("    (" + _("no computable metric") + ")")
             continue
-        label = row["label"] + (f" [{row['qualifier']}]" if row["qualifier"] else "")
+        label = _(row["label"]) + (f" [{row['qualifier']}]" if row["qualifier"] else "")
         unit = row["unit"] + (f", US$ {row['price_year']}" if row["price_year"] else "")
         lines.append(f"    {label:<58} {shown_value(row):>28}  {unit}")
         lines.append(f"        = {row['formula']}")

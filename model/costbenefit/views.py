@@ -20,6 +20,7 @@ from model.costbenefit.table import MetricRow, metrics_table, shown_value
 from model.costbenefit.terms import fmt_period
 from model.domain.candidates import KIND_LABELS
 from model.domain.evidence import EvidenceRecord, Programme
+from model.formatting.i18n import _, ngettext
 from model.formatting.numbers import unit_words
 
 WARNING_MARK = "⚠"
@@ -119,26 +120,35 @@ def mix_notes(pms: Sequence[ProgrammeMetrics]) -> list[str]:
     metrics = [m for pm in pms for m in pm.metrics]
     bases = sorted({m.basis for m in metrics if m.basis})
     if len(bases) > 1:
-        shown = " and ".join(BASIS_LABELS.get(b, b) for b in bases)
-        notes.append(f"growth measured {shown} is shown side by side, not averaged")
+        shown = (" " + _("and") + " ").join(_(BASIS_LABELS.get(b, b)) for b in bases)
+        notes.append(
+            _("growth measured {bases} is shown side by side, not averaged").format(bases=shown)
+        )
     years = sorted({m.price_year for m in metrics if m.price_year is not None})
     if len(years) > 1:
         shown = ", ".join(str(y) for y in years)
         notes.append(
-            f"money is in US$ of different price years ({shown}), not averaged: "
-            "choose a price year to convert"
+            _(
+                "money is in US$ of different price years ({years}), not averaged: "
+                "choose a price year to convert"
+            ).format(years=shown)
         )
     periods = sorted({m.period for m in metrics if m.period is not None and m.basis})
     if len(periods) > 1:
         shown = ", ".join(fmt_period(p) for p in periods)
-        notes.append(f"growth covers different periods ({shown}), not averaged")
+        notes.append(
+            _("growth covers different periods ({periods}), not averaged").format(periods=shown)
+        )
     no_cost = [
         pm.programme_id for pm in pms if any(w.startswith("missing cost") for w in pm.warnings)
     ]
     if no_cost:
         notes.append(
-            f"{len(no_cost)} programme(s) state no cost ({', '.join(no_cost)}): "
-            "no cost per unit or return for them"
+            ngettext(
+                "{n} programme(s) state no cost ({ids}): no cost per unit or return for them",
+                "{n} programme(s) state no cost ({ids}): no cost per unit or return for them",
+                len(no_cost),
+            ).format(n=len(no_cost), ids=", ".join(no_cost))
         )
     return notes
 
@@ -177,9 +187,9 @@ def stated_text(rec: EvidenceRecord) -> str:
     if start is not None and end is not None:
         text += f", {fmt_period((start, end))}"
     elif start is not None:
-        text += f", from {start}"
+        text += ", " + _("from {year}").format(year=start)
     elif end is not None:
-        text += f", until {end}"
+        text += ", " + _("until {year}").format(year=end)
     return text
 
 
@@ -203,7 +213,7 @@ def _explain(
                 evidence_id, rec.metric, rec.qualifier, stated_text(rec), cite(src), rec.note
             )
         )
-    label = m.label + (f" [{m.qualifier}]" if m.qualifier else "")
+    label = _(m.label) + (f" [{m.qualifier}]" if m.qualifier else "")
     unit = m.unit + (f", US$ {m.price_year}" if m.price_year else "")
     return MetricExplanation(
         label=label,
@@ -240,7 +250,7 @@ def range_points(pms: Sequence[ProgrammeMetrics], keys: Sequence[str]) -> list[R
                     RangePoint(
                         programme_id=pm.programme_id,
                         programme=pm.name,
-                        measure=m.label,
+                        measure=_(m.label),
                         qualifier=m.qualifier,
                         value=m.range.value,
                         low=m.range.low,
@@ -286,7 +296,7 @@ def recovery_points(
                 PathPoint(
                     programme_id=pm.programme_id,
                     programme=pm.name,
-                    measure=m.label,
+                    measure=_(m.label),
                     year_of_operation=year,
                     value=m.range.value,
                     low=m.range.low,

@@ -22,16 +22,18 @@ from typing import Literal, get_args
 
 from babel.numbers import NumberFormatError, parse_decimal
 
+from model.formatting.i18n import N_, _
+
 NumberFormat = Literal["auto", "en", "es", "space", "plain"]
 ReadingFormat = Literal["en", "es", "space", "plain"]
 
 #: What a person picks from, with the example they recognise. "auto" declares nothing.
 NUMBER_FORMATS: dict[NumberFormat, str] = {
-    "auto": "not declared (refuse numbers that read two ways)",
+    "auto": N_("not declared (refuse numbers that read two ways)"),
     "en": "1,234.56",
     "es": "1.234,56",
     "space": "1 234,56",
-    "plain": "1234.56 (no thousands separator)",
+    "plain": N_("1234.56 (no thousands separator)"),
 }
 #: How messages name each format: by its example, which reads the same in any language.
 FORMAT_EXAMPLES: dict[str, str] = {
@@ -69,13 +71,26 @@ class NumberAmbiguous(NumberNotRead):
     def __init__(self, text: str, readings: dict[Decimal, tuple[ReadingFormat, ...]]):
         self.text = text
         self.readings = readings
-        ways = " or ".join(
-            f"{plain_number(value)} (read as {' or '.join(FORMAT_EXAMPLES[f] for f in formats)})"
+        ways = _or().join(
+            _("{value} (read as {formats})").format(
+                value=plain_number(value), formats=_examples(formats)
+            )
             for value, formats in readings.items()
         )
         super().__init__(
-            f"'{text}' reads two ways: {ways}; declare the file's number format to import it"
+            _(
+                "'{text}' reads two ways: {ways}; declare the file's number format to import it"
+            ).format(text=text, ways=ways)
         )
+
+
+def _or() -> str:
+    """The word that joins alternatives, with its spaces (" or ", " o ")."""
+    return " " + _("or") + " "
+
+
+def _examples(formats: tuple[ReadingFormat, ...]) -> str:
+    return _or().join(FORMAT_EXAMPLES[f] for f in formats)
 
 
 def plain_number(value: Decimal) -> str:
@@ -134,7 +149,9 @@ def parse_number(text: str, number_format: NumberFormat = "auto") -> Decimal:
     """
     if number_format not in NUMBER_FORMATS:
         raise ValueError(
-            f"unknown number format '{number_format}'; choose one of {', '.join(NUMBER_FORMATS)}"
+            _("unknown number format '{name}'; choose one of {names}").format(
+                name=number_format, names=", ".join(NUMBER_FORMATS)
+            )
         )
     found = readings(text)
     if number_format == "auto":
@@ -142,19 +159,22 @@ def parse_number(text: str, number_format: NumberFormat = "auto") -> Decimal:
             return next(iter(found))
         if len(found) > 1:
             raise NumberAmbiguous(text, found)
-        raise NumberNotRead(f"'{text[:60]}' is not a number")
+        raise NumberNotRead(_("'{text}' is not a number").format(text=text[:60]))
     value = read_as(text, number_format)
     if value is not None:
         return value
     others = "; ".join(
-        f"read as {' or '.join(FORMAT_EXAMPLES[f] for f in formats)} it is {plain_number(v)}"
+        _("read as {formats} it is {value}").format(
+            formats=_examples(formats), value=plain_number(v)
+        )
         for v, formats in found.items()
     )
-    hint = f" ({others}: check the declared number format)" if others else ""
-    raise NumberNotRead(
-        f"'{text[:60]}' is not a number in the declared format {FORMAT_EXAMPLES[number_format]}"
-        f"{hint}"
+    message = _("'{text}' is not a number in the declared format {format}").format(
+        text=text[:60], format=FORMAT_EXAMPLES[number_format]
     )
+    if others:
+        message += " " + _("({readings}: check the declared number format)").format(readings=others)
+    raise NumberNotRead(message)
 
 
 def number_cell(value_text: str) -> Decimal:
@@ -162,9 +182,9 @@ def number_cell(value_text: str) -> Decimal:
     try:
         value = Decimal(value_text)
     except InvalidOperation:
-        raise NumberNotRead(f"'{value_text[:60]}' is not a number") from None
+        raise NumberNotRead(_("'{text}' is not a number").format(text=value_text[:60])) from None
     if not value.is_finite():
-        raise NumberNotRead(f"'{value_text[:60]}' is not a finite number")
+        raise NumberNotRead(_("'{text}' is not a finite number").format(text=value_text[:60]))
     return value
 
 
@@ -183,4 +203,4 @@ def is_number_format(name: str) -> bool:
 
 def formats_help() -> str:
     """The formats and their examples in one line, for command-line help."""
-    return "; ".join(f"{name}: {label}" for name, label in NUMBER_FORMATS.items())
+    return "; ".join(f"{name}: {_(label)}" for name, label in NUMBER_FORMATS.items())

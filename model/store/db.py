@@ -19,6 +19,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from model import PROJECT_ROOT
+from model.formatting.i18n import _
 
 ENV_URL = "FOMENTO_DATABASE_URL"
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "var" / "fomento.db"
@@ -118,12 +119,15 @@ def make_engine(url: str | None = None, *, busy_timeout_ms: int = SQLITE_BUSY_TI
     except (ArgumentError, ValueError) as exc:
         # The message quotes the URL whole, password included: never show it.
         raise DatabaseUnavailable(
-            f"the database URL {safe_url(url)} is not valid ({redact(str(exc), url)}); "
-            f"check {ENV_URL}"
+            _("the database URL {url} is not valid ({error}); check {variable}").format(
+                url=safe_url(url), error=redact(str(exc), url), variable=ENV_URL
+            )
         ) from None
     except ModuleNotFoundError as exc:
         raise DatabaseUnavailable(
-            f"the database URL {safe_url(url)} needs a driver that is not installed ({exc.name})"
+            _("the database URL {url} needs a driver that is not installed ({driver})").format(
+                url=safe_url(url), driver=exc.name
+            )
         ) from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas(busy_timeout_ms))
@@ -155,5 +159,7 @@ def transaction(engine: Engine) -> Iterator[Session]:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
         reason = redact(reason, engine.url.render_as_string(hide_password=False))
         raise DatabaseUnavailable(
-            f"the database is unreachable or busy ({reason}); nothing was written, try again"
+            _(
+                "the database is unreachable or busy ({reason}); nothing was written, try again"
+            ).format(reason=reason)
         ) from exc

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from model.costbenefit.dataset import EvidenceDataset
 from model.domain.evidence import Deflator, EvidenceRecord, Programme
+from model.formatting.i18n import _
 from model.store.importer import ImportRejected, parse_file
 from model.store.tabular import read_tables
 
@@ -41,7 +42,7 @@ def load_csv_dataset(data_dir: Path | str) -> EvidenceDataset:
 def load_deflators(path: Path) -> tuple[Deflator, ...]:
     """The price index table (one row per year), validated row by row."""
     if not path.is_file():
-        raise ValueError(f"{path}: file not found")
+        raise ValueError(_("{path}: file not found").format(path=path))
     (table,) = read_tables(path.read_bytes(), path.name)
     out: list[Deflator] = []
     for cells, row in zip(table.rows, table.row_numbers, strict=True):
@@ -50,13 +51,17 @@ def load_deflators(path: Path) -> tuple[Deflator, ...]:
         except ValidationError as exc:
             err = exc.errors()[0]
             column = ".".join(str(p) for p in err["loc"]) or "row"
-            raise ValueError(f"{path.name}, row {row}, column {column}: {err['msg']}") from None
+            raise ValueError(
+                _("{file}, row {row}, column {column}: {problem}").format(
+                    file=path.name, row=row, column=column, problem=err["msg"]
+                )
+            ) from None
     return tuple(out)
 
 
 def _read_table(path: Path, table: str, model: type[M]) -> tuple[M, ...]:
     if not path.is_file():
-        raise ValueError(f"{path}: file not found")
+        raise ValueError(_("{path}: file not found").format(path=path))
     try:
         (valid,) = parse_file(path.read_bytes(), path.name, table=table)
     except ImportRejected as exc:

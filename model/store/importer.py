@@ -21,7 +21,9 @@ from sqlalchemy import Engine, select
 from model.accounts.auth import User, require
 from model.domain.candidates import Candidate, Region
 from model.domain.evidence import EvidenceRecord, Programme
+from model.formatting import numbers
 from model.formatting.cells import INJECTION_PREFIXES
+from model.formatting.i18n import N_, _
 from model.formatting.parsing import NumberFormat, as_input, number_cell, parse_number
 from model.store.db import Base, transaction
 from model.store.orm import AuditEventRow, CandidateRow, EvidenceRow, ProgrammeRow, RegionRow
@@ -53,12 +55,15 @@ class TableSpec:
         return self.renames.get(schema_field, schema_field)
 
 
-PROGRAMMES = TableSpec("programmes", "Programmes", Programme, ProgrammeRow, ("programme_id",))
-EVIDENCE = TableSpec("evidence", "Evidence records", EvidenceRecord, EvidenceRow, ("evidence_id",))
-REGIONS = TableSpec("regions", "Regions", Region, RegionRow, ("name",), per_dataset=True)
+# Labels are marked N_ and read translated where shown: _(spec.label).
+PROGRAMMES = TableSpec("programmes", N_("Programmes"), Programme, ProgrammeRow, ("programme_id",))
+EVIDENCE = TableSpec(
+    "evidence", N_("Evidence records"), EvidenceRecord, EvidenceRow, ("evidence_id",)
+)
+REGIONS = TableSpec("regions", N_("Regions"), Region, RegionRow, ("name",), per_dataset=True)
 CANDIDATES = TableSpec(
     "candidates",
-    "Planning candidates",
+    N_("Planning candidates"),
     Candidate,
     CandidateRow,
     ("id",),
@@ -81,11 +86,13 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        # The table and column keep the names the file uses; only the words around them
+        # follow the reader's language.
         where = [self.table]
         if self.row is not None:
-            where.append(f"row {self.row}")
+            where.append(_("row {row}").format(row=self.row))
         if self.column:
-            where.append(f"column {self.column}")
+            where.append(_("column {column}").format(column=self.column))
         return f"{', '.join(where)}: {self.message}"
 
 
@@ -96,10 +103,11 @@ class ImportRejected(ValueError):
         self.problems = tuple(problems)
         shown = "\n".join(f"  - {p}" for p in self.problems[:MAX_PROBLEMS_SHOWN])
         more = len(self.problems) - MAX_PROBLEMS_SHOWN
-        tail = f"\n  ... and {more} more" if more > 0 else ""
-        super().__init__(
-            f"rejected, nothing was written ({len(self.problems)} problem(s)):\n{shown}{tail}"
+        tail = "\n  " + _("... and {n} more").format(n=numbers.count(more)) if more > 0 else ""
+        head = _("rejected, nothing was written ({n} problem(s)):").format(
+            n=numbers.count(len(self.problems))
         )
+        super().__init__(f"{head}\n{shown}{tail}")
 
 
 @dataclass(frozen=True)
@@ -135,11 +143,17 @@ class ImportReport:
         for t in self.tables:
             n = t.spec.name
             parts.append(
-                f"{t.spec.label}: {self.inserted.get(n, 0)} new, {self.updated.get(n, 0)} "
-                f"updated, {self.unchanged.get(n, 0)} unchanged"
+                _("{table}: {new} new, {updated} updated, {unchanged} unchanged").format(
+                    table=_(t.spec.label),
+                    new=numbers.count(self.inserted.get(n, 0)),
+                    updated=numbers.count(self.updated.get(n, 0)),
+                    unchanged=numbers.count(self.unchanged.get(n, 0)),
+                )
             )
-        verb = "would write" if self.dry_run else "wrote"
-        return f"{verb}: " + "; ".join(parts)
+        text = "; ".join(parts)
+        if self.dry_run:
+            return _("would write: {tables}").format(tables=text)
+        return _("wrote: {tables}").format(tables=text)
 
 
 def detect_spec(table: RawTable, table_hint: str | None = None) -> TableSpec:
@@ -147,7 +161,9 @@ def detect_spec(table: RawTable, table_hint: str | None = None) -> TableSpec:
     if table_hint:
         if table_hint not in SPECS_BY_NAME:
             raise FileRejected(
-                f"unknown table '{table_hint}'; choose one of {', '.join(SPECS_BY_NAME)}"
+                _("unknown table '{name}'; choose one of {names}").format(
+                    name=table_hint, names=", ".join(SPECS_BY_NAME)
+                )
             )
         return SPECS_BY_NAME[table_hint]
     if table.name.lower() in SPECS_BY_NAME:
@@ -162,9 +178,11 @@ def detect_spec(table: RawTable, table_hint: str | None = None) -> TableSpec:
     if "lagging" in cols:
         return REGIONS
     raise FileRejected(
-        f"'{table.name}': cannot tell which table this is from its columns; the header needs "
-        "evidence_id (evidence), programme_id and instrument (programmes), id, kind and "
-        "cost_by_year (candidates), or name and lagging (regions)"
+        _(
+            "'{sheet}': cannot tell which table this is from its columns; the header needs "
+            "evidence_id (evidence), programme_id and instrument (programmes), id, kind and "
+            "cost_by_year (candidates), or name and lagging (regions)"
+        ).format(sheet=table.name)
     )
 
 
@@ -196,7 +214,9 @@ def _check_digits(text: str) -> None:
     digits = sum(ch.isdigit() for ch in text)
     if digits > MAX_DIGITS:
         raise ValueError(
-            f"a number with {digits:,} digits is out of range (at most {MAX_DIGITS} digits)"
+            _("a number with {digits} digits is out of range (at most {most} digits)").format(
+                digits=numbers.count(digits), most=MAX_DIGITS
+            )
         )
 
 
@@ -252,14 +272,14 @@ def validate_table(
     extra_ok = {"dataset"} if spec.per_dataset else set()
     for col in table.header:
         if col not in known and col not in extra_ok:
-            problems.append(Problem(spec.name, 1, col, "unknown column (check its spelling)"))
+            problems.append(Problem(spec.name, 1, col, _("unknown column (check its spelling)")))
     required = [
         name
         for name, f in spec.schema.model_fields.items()
         if f.is_required() and name not in table.header
     ]
     for col in required:
-        problems.append(Problem(spec.name, 1, col, "required column is missing"))
+        problems.append(Problem(spec.name, 1, col, _("required column is missing")))
     if required:
         return []
     records: list[BaseModel] = []
@@ -273,7 +293,9 @@ def validate_table(
                     spec.name,
                     row_no,
                     "dataset",
-                    f"row belongs to dataset '{row_dataset}' but the import is into '{dataset}'",
+                    _(
+                        "row belongs to dataset '{row_dataset}' but the import is into '{dataset}'"
+                    ).format(row_dataset=row_dataset, dataset=dataset),
                 )
             )
             continue
@@ -308,9 +330,9 @@ def validate_table(
                 shown = cells[idx[column]] if column in idx else ""
                 detail = err["msg"].removeprefix("Value error, ")
                 if len(loc) > 1 and isinstance(loc[1], int):
-                    detail = f"item {loc[1] + 1}: {detail}"
+                    detail = _("item {n}: {detail}").format(n=loc[1] + 1, detail=detail)
                 if shown:
-                    detail = f"{detail} (found '{shown[:60]}')"
+                    detail = _("{detail} (found '{found}')").format(detail=detail, found=shown[:60])
                 problems.append(Problem(spec.name, row_no, column, detail))
             continue
         if unread:
@@ -322,7 +344,9 @@ def validate_table(
                     spec.name,
                     row_no,
                     spec.key[0],
-                    f"duplicate id '{'/'.join(key)}' (first seen in row {seen[key]})",
+                    _("duplicate id '{id}' (first seen in row {row})").format(
+                        id="/".join(key), row=seen[key]
+                    ),
                 )
             )
             continue
@@ -361,7 +385,9 @@ def _check_references(engine: Engine, tables: list[ValidTable], problems: list[P
                             t.spec.name,
                             row,
                             "programme_id",
-                            f"unknown programme '{pid}' (import it in the programmes table first)",
+                            _(
+                                "unknown programme '{id}' (import it in the programmes table first)"
+                            ).format(id=pid),
                         )
                     )
         if t.spec is CANDIDATES:
@@ -370,13 +396,19 @@ def _check_references(engine: Engine, tables: list[ValidTable], problems: list[P
                 assert isinstance(rec, Candidate)
                 region = rec.region
                 if (t.dataset, region) not in regions:
-                    hint = f"known: {', '.join(known)}" if known else "the dataset has no regions"
+                    hint = (
+                        _("known: {names}").format(names=", ".join(known))
+                        if known
+                        else _("the dataset has no regions")
+                    )
                     problems.append(
                         Problem(
                             t.spec.name,
                             row,
                             "region",
-                            f"unknown region '{region}' in dataset '{t.dataset}' ({hint})",
+                            _("unknown region '{region}' in dataset '{dataset}' ({hint})").format(
+                                region=region, dataset=t.dataset, hint=hint
+                            ),
                         )
                     )
 
@@ -404,11 +436,13 @@ def check_dataset_name(name: str) -> str:
     digits, spaces and . _ -, the same limit on SQLite and PostgreSQL (PostgreSQL used
     to fail with a traceback past 64 characters while SQLite took them)."""
     if not name.strip():
-        return "the dataset name is empty; give one (e.g. demo)"
+        return _("the dataset name is empty; give one (e.g. demo)")
     if len(name) > 64:
-        return f"the dataset name has {len(name)} characters; use at most 64"
+        return _("the dataset name has {n} characters; use at most 64").format(
+            n=numbers.count(len(name))
+        )
     if not DATASET_PATTERN.match(name) or name != name.strip():
-        return (
+        return _(
             "the dataset name may hold letters, digits, spaces and . _ - only, starting "
             "with a letter or digit"
         )
@@ -504,8 +538,9 @@ def _merged_values(
                     t.spec.name,
                     row_no,
                     column,
-                    "with the stored values of the columns this file leaves out: "
-                    + err["msg"].removeprefix("Value error, "),
+                    _(
+                        "with the stored values of the columns this file leaves out: {detail}"
+                    ).format(detail=err["msg"].removeprefix("Value error, ")),
                 )
             ]
         ) from None

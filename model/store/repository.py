@@ -11,6 +11,7 @@ from model import DATA_DIR
 from model.costbenefit.dataset import EvidenceDataset
 from model.domain.candidates import Candidate, Region
 from model.domain.evidence import EvidenceRecord, Programme
+from model.formatting.i18n import _
 from model.store import migrate
 from model.store.db import transaction
 from model.store.evidence_files import DEFLATORS_FILE, load_deflators
@@ -29,10 +30,12 @@ def _valid(model: type[M], values: dict[str, Any], where: str, bad: list[str] | 
         err = exc.errors()[0]
         column = ".".join(str(p) for p in err["loc"])
         if bad is not None:
+            if column:
+                where = _("{row}, column {column}").format(row=where, column=column)
             bad.append(
-                f"{where}{f', column {column}' if column else ''}: "
-                f"{err['msg'].removeprefix('Value error, ')} "
-                "(the row is left out; fix it by importing a corrected file)"
+                _(
+                    "{where}: {problem} (the row is left out; fix it by importing a corrected file)"
+                ).format(where=where, problem=err["msg"].removeprefix("Value error, "))
             )
         return None
 
@@ -46,7 +49,7 @@ def fetch_programmes(engine: Engine, bad: list[str] | None = None) -> list[Progr
             _valid(
                 Programme,
                 {c: getattr(r, c) for c in PROGRAMMES.columns},
-                f"programmes row {r.programme_id}",
+                _("programmes row {id}").format(id=r.programme_id),
                 bad,
             )
             for r in rows
@@ -62,7 +65,7 @@ def fetch_evidence(engine: Engine, bad: list[str] | None = None) -> list[Evidenc
             _valid(
                 EvidenceRecord,
                 {c: getattr(r, c) for c in EVIDENCE.columns},
-                f"evidence row {r.evidence_id}",
+                _("evidence row {id}").format(id=r.evidence_id),
                 bad,
             )
             for r in rows
@@ -78,7 +81,10 @@ def fetch_regions(engine: Engine, dataset: str, bad: list[str] | None = None) ->
         ).all()
         out = [
             _valid(
-                Region, {c: getattr(r, c) for c in REGIONS.columns}, f"regions row {r.name}", bad
+                Region,
+                {c: getattr(r, c) for c in REGIONS.columns},
+                _("regions row {id}").format(id=r.name),
+                bad,
             )
             for r in rows
         ]
@@ -97,7 +103,7 @@ def fetch_candidates(engine: Engine, dataset: str, bad: list[str] | None = None)
             _valid(
                 Candidate,
                 {c: getattr(r, CANDIDATES.orm_column(c)) for c in CANDIDATES.columns},
-                f"candidates row {r.candidate_id}",
+                _("candidates row {id}").format(id=r.candidate_id),
                 bad,
             )
             for r in rows
@@ -136,7 +142,7 @@ def load_evidence_dataset(engine: Engine) -> EvidenceDataset:
     """The database's programmes and evidence with the shipped deflator table."""
     if not migrate.is_up_to_date(engine):
         raise ValueError(
-            "the database is not migrated: run `fomento db upgrade && fomento db seed`"
+            _("the database is not migrated: run `fomento db upgrade && fomento db seed`")
         )
     return EvidenceDataset(
         tuple(fetch_programmes(engine)),

@@ -27,6 +27,9 @@ from xml.parsers import expat
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from model.formatting import numbers as fmt
+from model.formatting.i18n import N_, _
+
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 XLSX_MAGIC = b"PK\x03\x04"
 MAX_ROWS = 200_000  # last spreadsheet row number a table may use
@@ -36,6 +39,8 @@ MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
 MAX_UNPACKED_BYTES = 64 * 1024 * 1024  # all the parts of an .xlsx, unpacked
 MAX_ZIP_MEMBERS = 2_000
 _CHUNK = 1 << 16
+_BINARY = N_("{file}: this is not a text CSV file (it contains binary data)")
+_UNPACKS = N_("the workbook unpacks to more than {most} MB")
 _REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
 
 
@@ -65,17 +70,22 @@ class RawTable:
 def read_tables(data: bytes, filename: str) -> list[RawTable]:
     """The tables in a CSV (one) or Excel workbook (one per non-empty sheet)."""
     if not data:
-        raise FileRejected(f"{filename}: the file is empty")
+        raise FileRejected(_("{file}: the file is empty").format(file=filename))
     if len(data) > MAX_UPLOAD_BYTES:
         raise FileRejected(
-            f"{filename}: the file is {len(data) / 2**20:.1f} MB; the limit is "
-            f"{MAX_UPLOAD_BYTES / 2**20:.0f} MB"
+            _("{file}: the file is {size} MB; the limit is {limit} MB").format(
+                file=filename,
+                size=fmt.number(len(data) / 2**20, 1),
+                limit=fmt.number(MAX_UPLOAD_BYTES / 2**20),
+            )
         )
     suffix = Path(filename).suffix.lower()
     if suffix in (".xlsx", ".xlsm") or data.startswith(XLSX_MAGIC):
         return read_xlsx(data, filename)
     if suffix in (".xls", ".ods"):
-        raise FileRejected(f"{filename}: only .xlsx workbooks and .csv files can be imported")
+        raise FileRejected(
+            _("{file}: only .xlsx workbooks and .csv files can be imported").format(file=filename)
+        )
     return [read_csv(data, filename)]
 
 
@@ -95,8 +105,10 @@ def pick_table(
         return fitting[0]
     sheets = ", ".join(f"'{t.name}'" for t in tables)
     raise FileRejected(
-        f"{filename}: none of the sheets ({sheets}) has the columns {', '.join(sorted(need))}; "
-        f"name the data sheet '{name}' or put the header in its first row"
+        _(
+            "{file}: none of the sheets ({sheets}) has the columns {columns}; "
+            "name the data sheet '{name}' or put the header in its first row"
+        ).format(file=filename, sheets=sheets, columns=", ".join(sorted(need)), name=name)
     )
 
 
@@ -107,20 +119,24 @@ def read_csv(data: bytes, filename: str) -> RawTable:
     """A UTF-8 CSV (a byte-order mark is fine); leading lines starting with # are notes."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(data[:4096]):
         raise FileRejected(
-            f"{filename}: the text is UTF-16 ('Unicode text'); save it as 'CSV UTF-8' and try again"
+            _(
+                "{file}: the text is UTF-16 ('Unicode text'); save it as 'CSV UTF-8' and try again"
+            ).format(file=filename)
         )
     if b"\x00" in data[:4096]:
-        raise FileRejected(f"{filename}: this is not a text CSV file (it contains binary data)")
+        raise FileRejected(_(_BINARY).format(file=filename))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise FileRejected(
-            f"{filename}: the text is not UTF-8 (undecodable byte at position {exc.start}); "
-            "save it as 'CSV UTF-8' and try again"
+            _(
+                "{file}: the text is not UTF-8 (undecodable byte at position {position}); "
+                "save it as 'CSV UTF-8' and try again"
+            ).format(file=filename, position=exc.start)
         ) from None
     del data
     if "\x00" in text:
-        raise FileRejected(f"{filename}: this is not a text CSV file (it contains binary data)")
+        raise FileRejected(_(_BINARY).format(file=filename))
     # Skip the leading note lines without splitting the whole text into lines.
     pos = skipped = 0
     while pos < len(text):
@@ -159,17 +175,23 @@ def _csv_records(reader: Any, filename: str, first_row: int) -> Iterator[list[st
             line = started + first_row - 1
             if "unexpected end of data" in str(exc) or "EOF" in str(exc):
                 raise FileRejected(
-                    f'{filename}: the quote (") opened in line {line} is never closed; '
-                    "every quoted cell needs a closing quote"
+                    _(
+                        '{file}: the quote (") opened in line {line} is never closed; '
+                        "every quoted cell needs a closing quote"
+                    ).format(file=filename, line=line)
                 ) from None
             if "field larger than field limit" in str(exc):
                 raise FileRejected(
-                    f"{filename}: line {line} has a cell longer than {MAX_CELL_CHARS:,} "
-                    "characters (often an unclosed quote)"
+                    _(
+                        "{file}: line {line} has a cell longer than {most} "
+                        "characters (often an unclosed quote)"
+                    ).format(file=filename, line=line, most=fmt.count(MAX_CELL_CHARS))
                 ) from None
             raise FileRejected(
-                f"{filename}: line {line} is not valid CSV ({exc}); a quote inside a quoted "
-                'cell must be doubled ("")'
+                _(
+                    "{file}: line {line} is not valid CSV ({error}); a quote inside a quoted "
+                    'cell must be doubled ("")'
+                ).format(file=filename, line=line, error=exc)
             ) from None
         yield rec
 
@@ -226,7 +248,7 @@ class _Scanner:
         self.parser = p
 
     def _doctype(self, *args: Any) -> None:
-        raise FileRejected("the workbook declares XML entities (DOCTYPE), which is not allowed")
+        raise FileRejected(_("the workbook declares XML entities (DOCTYPE), which is not allowed"))
 
     def _fail(self, message: str) -> None:
         self.result.problem = message
@@ -238,7 +260,11 @@ class _Scanner:
         if local == "si":
             self.result.shared_strings += 1
             if self.result.shared_strings > MAX_CELLS:
-                self._fail(f"the workbook holds more than {MAX_CELLS:,} distinct texts")
+                self._fail(
+                    _("the workbook holds more than {most} distinct texts").format(
+                        most=fmt.count(MAX_CELLS)
+                    )
+                )
         if not self.is_sheet:
             if local == "sheet":
                 rid = next((v for k, v in attrs.items() if k.endswith(":id")), "")
@@ -250,22 +276,33 @@ class _Scanner:
             r = attrs.get("r", "")
             self.row = int(r) if r.isdigit() else self.row + 1
             if self.row > MAX_ROWS:
-                self._fail(f"it has rows past row {MAX_ROWS:,}, the most a file may have")
+                self._fail(
+                    _("it has rows past row {most}, the most a file may have").format(
+                        most=fmt.count(MAX_ROWS)
+                    )
+                )
             self.col = 0
         elif local == "c":
             ref = attrs.get("r", "")
             if ref:
                 m = _REF.match(ref)
                 if m is None:
-                    self._fail(f"cell reference '{ref[:20]}' is not valid")
+                    self._fail(_("cell reference '{ref}' is not valid").format(ref=ref[:20]))
                     return
                 col = _col_index(m.group(1))
             else:
                 col = self.col + 1
             if col > MAX_COLUMNS:
                 self._fail(
-                    f"row {self.row} has a cell in column {get_column_letter(min(col, 16384))} "
-                    f"(column {col}); a table may have at most {MAX_COLUMNS} columns"
+                    _(
+                        "row {row} has a cell in column {letter} "
+                        "(column {col}); a table may have at most {most} columns"
+                    ).format(
+                        row=self.row,
+                        letter=get_column_letter(min(col, 16384)),
+                        col=col,
+                        most=MAX_COLUMNS,
+                    )
                 )
             self.col = max(self.col, col)
             self.cell_ref = ref or f"{get_column_letter(col)}{self.row}"
@@ -287,12 +324,20 @@ class _Scanner:
         elif local == "row":
             self.cells += self.col
             if self.cells > MAX_CELLS:
-                self._fail(f"it has more than {MAX_CELLS:,} cells, the most a file may have")
+                self._fail(
+                    _("it has more than {most} cells, the most a file may have").format(
+                        most=fmt.count(MAX_CELLS)
+                    )
+                )
 
     def _chars(self, data: str) -> None:
         self.text_len += len(data)
         if self.text_len > MAX_CELL_CHARS:
-            self._fail(f"a text is longer than {MAX_CELL_CHARS:,} characters, Excel's own limit")
+            self._fail(
+                _("a text is longer than {most} characters, Excel's own limit").format(
+                    most=fmt.count(MAX_CELL_CHARS)
+                )
+            )
 
     def feed(self, stream: Any) -> _PartScan:
         try:
@@ -301,7 +346,7 @@ class _Scanner:
                 self.budget[0] -= len(chunk)
                 if self.budget[0] < 0:
                     raise FileRejected(
-                        f"the workbook unpacks to more than {MAX_UNPACKED_BYTES / 2**20:.0f} MB"
+                        _(_UNPACKS).format(most=fmt.number(MAX_UNPACKED_BYTES / 2**20))
                     )
                 self.parser.Parse(chunk, not chunk)
                 if not chunk:
@@ -309,7 +354,9 @@ class _Scanner:
         except _Stop:
             pass
         except expat.ExpatError as exc:
-            self.result.problem = f"a part of the workbook is not valid XML ({exc})"
+            self.result.problem = _("a part of the workbook is not valid XML ({error})").format(
+                error=exc
+            )
         return self.result
 
 
@@ -317,9 +364,13 @@ def _scan_workbook(zf: zipfile.ZipFile) -> dict[str, _PartScan]:
     """Stream every part once, counting the bytes really unpacked (not the headers')."""
     infos = zf.infolist()
     if len(infos) > MAX_ZIP_MEMBERS:
-        raise FileRejected(f"the workbook has {len(infos):,} parts; that is not a normal file")
+        raise FileRejected(
+            _("the workbook has {n} parts; that is not a normal file").format(
+                n=fmt.count(len(infos))
+            )
+        )
     if sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
-        raise FileRejected(f"the workbook unpacks to more than {MAX_UNPACKED_BYTES / 2**20:.0f} MB")
+        raise FileRejected(_(_UNPACKS).format(most=fmt.number(MAX_UNPACKED_BYTES / 2**20)))
     budget = [MAX_UNPACKED_BYTES]
     scans: dict[str, _PartScan] = {}
     for info in infos:
@@ -335,7 +386,7 @@ def _scan_workbook(zf: zipfile.ZipFile) -> dict[str, _PartScan]:
                     budget[0] -= len(chunk)
                     if budget[0] < 0:
                         raise FileRejected(
-                            f"the workbook unpacks to more than {MAX_UNPACKED_BYTES / 2**20:.0f} MB"
+                            _(_UNPACKS).format(most=fmt.number(MAX_UNPACKED_BYTES / 2**20))
                         )
     return scans
 
@@ -356,15 +407,17 @@ def _check_sheets(scans: dict[str, _PartScan]) -> None:
     """Refuse, before any sheet is read, a sheet past a limit or with unsaved formulas."""
     titles = _sheet_titles(scans)
     for path, scan in scans.items():
-        where = f"sheet '{titles.get(path, path)}'"
+        where = _("sheet '{sheet}'").format(sheet=titles.get(path, path))
         if scan.problem:
             raise FileRejected(f"{where}: {scan.problem}")
         if scan.formula_cells:
             cells = ", ".join(scan.formula_cells)
             raise FileRejected(
-                f"{where}: cell {cells} holds a formula with no saved value (the file was "
-                "written by a program, not saved by Excel); open and save it in Excel, or "
-                "paste the values, and try again"
+                _(
+                    "{where}: cell {cells} holds a formula with no saved value (the file was "
+                    "written by a program, not saved by Excel); open and save it in Excel, or "
+                    "paste the values, and try again"
+                ).format(where=where, cells=cells)
             )
 
 
@@ -382,13 +435,15 @@ def read_xlsx(data: bytes, filename: str) -> list[RawTable]:
         raise FileRejected(f"{filename}: {exc}") from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError):
         raise FileRejected(
-            f"{filename}: not an Excel .xlsx workbook (the zip is damaged)"
+            _("{file}: not an Excel .xlsx workbook (the zip is damaged)").format(file=filename)
         ) from None
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, AttributeError) as exc:
         raise FileRejected(
-            f"{filename}: not an Excel .xlsx workbook ({type(exc).__name__})"
+            _("{file}: not an Excel .xlsx workbook ({error})").format(
+                file=filename, error=type(exc).__name__
+            )
         ) from None
     tables: list[RawTable] = []
     try:
@@ -396,9 +451,17 @@ def read_xlsx(data: bytes, filename: str) -> list[RawTable]:
             path = str(getattr(ws, "_worksheet_path", "")).lstrip("/")
             scan = scans.get(path)
             if scan is None:
-                raise FileRejected(f"{filename}: sheet '{ws.title}' cannot be read")
+                raise FileRejected(
+                    _("{file}: sheet '{sheet}' cannot be read").format(
+                        file=filename, sheet=ws.title
+                    )
+                )
             if scan.problem or scan.formula_cells:  # refused above; kept for safety
-                raise FileRejected(f"{filename}, sheet '{ws.title}': cannot be read")
+                raise FileRejected(
+                    _("{file}, sheet '{sheet}': cannot be read").format(
+                        file=filename, sheet=ws.title
+                    )
+                )
             # The <dimension> tag may lie either way (too wide, or too few rows): ignore it.
             ws.reset_dimensions()
             numeric: dict[int, int] = {}
@@ -414,11 +477,15 @@ def read_xlsx(data: bytes, filename: str) -> list[RawTable]:
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError) as exc:
         if isinstance(exc, FileRejected):
             raise
-        raise FileRejected(f"{filename}: a sheet cannot be read ({type(exc).__name__})") from None
+        raise FileRejected(
+            _("{file}: a sheet cannot be read ({error})").format(
+                file=filename, error=type(exc).__name__
+            )
+        ) from None
     finally:
         wb.close()
     if not tables:
-        raise FileRejected(f"{filename}: the workbook has no data")
+        raise FileRejected(_("{file}: the workbook has no data").format(file=filename))
     return tables
 
 
@@ -461,28 +528,37 @@ def _to_table(name: str, records: Iterable[list[str]], first_row: int, filename:
             header = tuple(c.strip() for c in rec)
             break
     else:
-        raise _EmptyTable(f"{filename}: the file has no header row and no data")
+        raise _EmptyTable(_("{file}: the file has no header row and no data").format(file=filename))
     while header and not header[-1]:
         header = header[:-1]
     if len(header) > MAX_COLUMNS:
         raise FileRejected(
-            f"{filename}: the header has {len(header):,} columns; a table may have at most "
-            f"{MAX_COLUMNS}"
+            _("{file}: the header has {n} columns; a table may have at most {most}").format(
+                file=filename, n=fmt.count(len(header)), most=MAX_COLUMNS
+            )
         )
     if len(header) == 1 and header[0].count(";") >= 1:
         raise FileRejected(
-            f"{filename}: the columns are separated by semicolons (;); save the file as "
-            "'CSV UTF-8 (comma delimited)' and try again"
+            _(
+                "{file}: the columns are separated by semicolons (;); save the file as "
+                "'CSV UTF-8 (comma delimited)' and try again"
+            ).format(file=filename)
         )
     for i, col in enumerate(header, start=1):
         if not col:
-            raise FileRejected(f"{filename}: header column {i} has no name")
+            raise FileRejected(
+                _("{file}: header column {n} has no name").format(file=filename, n=i)
+            )
     seen: set[str] = set()
     dupes: set[str] = set()
     for col in header:  # one pass: a set, not a count per column
         (dupes if col in seen else seen).add(col)
     if dupes:
-        raise FileRejected(f"{filename}: the header repeats column(s) {', '.join(sorted(dupes))}")
+        raise FileRejected(
+            _("{file}: the header repeats column(s) {columns}").format(
+                file=filename, columns=", ".join(sorted(dupes))
+            )
+        )
     width = len(header)
     rows: list[tuple[str, ...]] = []
     numbers: list[int] = []
