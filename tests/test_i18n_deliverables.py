@@ -310,3 +310,21 @@ def test_a_deferred_download_keeps_the_readers_language(doc: ScenarioDocument) -
     # Where a language is active, it wins (the CLI, a page's own run, a test).
     with using("en"):
         assert load_workbook(io.BytesIO(workbook(made_here))).sheetnames == list(SHEETS)
+
+
+def test_fomento_help_follows_the_language_asked_for(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with pytest.raises(SystemExit):
+        cli.main(["report", "--lang", "es", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    assert "Resuelve SCENARIO.json" in shown and "archivo que se escribe" in shown
+    monkeypatch.setenv("FOMENTO_LANG", "es_MX")
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    assert "resuelve un escenario y escribe su libro de Excel" in shown
+    monkeypatch.delenv("FOMENTO_LANG")
+    with pytest.raises(SystemExit):
+        cli.main(["report", "--help"])
+    assert "file to write" in capsys.readouterr().out  # English unchanged

@@ -14,6 +14,22 @@ import os
 import sys
 from collections.abc import Sequence
 
+
+def N_(message: str) -> str:
+    """Marks text for translation where it is defined (translated where shown)."""
+    return message
+
+
+def _(message: str) -> str:
+    """``message`` in the active language. Babel is loaded only once a command runs or a
+    language other than English was asked for: until then the text is the English source."""
+    if "model.formatting.i18n" not in sys.modules:
+        return message
+    from model.formatting.i18n import _ as translate
+
+    return translate(message)
+
+
 COMMAND_MODULES: tuple[str, ...] = (
     "model.cli.allocate",
     "model.cli.db",
@@ -28,22 +44,29 @@ COMMAND_MODULES: tuple[str, ...] = (
 # Each command's module and one-line help, so that ``fomento COMMAND`` imports only that
 # command's module (sqlalchemy, openpyxl and alembic cost ~0.7 s of start-up) and
 # ``fomento --help`` imports none. A test checks this table against the modules.
+# The help texts are English source (``N_``), shown translated (``_``) with --lang.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "allocate": ("model.cli.allocate", "optimise public funding for a scenario and explain it"),
-    "db": ("model.cli.db", "create, migrate and seed the database"),
-    "import": ("model.cli.db", "import a CSV or Excel file (all rows or none)"),
-    "export": ("model.cli.db", "export every table to a folder"),
-    "users": ("model.cli.users", "manage local accounts"),
+    "allocate": ("model.cli.allocate", N_("optimise public funding for a scenario and explain it")),
+    "db": ("model.cli.db", N_("create, migrate and seed the database")),
+    "import": ("model.cli.db", N_("import a CSV or Excel file (all rows or none)")),
+    "export": ("model.cli.db", N_("export every table to a folder")),
+    "users": ("model.cli.users", N_("manage local accounts")),
     "evidence": (
         "model.cli.evidence",
-        "print every programme with its computed cost-benefit metrics",
+        N_("print every programme with its computed cost-benefit metrics"),
     ),
-    "screen": ("model.cli.screen", "check proposals against the matching-grant eligibility gates"),
+    "screen": (
+        "model.cli.screen",
+        N_("check proposals against the matching-grant eligibility gates"),
+    ),
     "uncertainty": (
         "model.cli.uncertainty",
-        "the plan's risk, value of information, Monte Carlo, robust (CVaR) plan, sensitivity",
+        N_("the plan's risk, value of information, Monte Carlo, robust (CVaR) plan, sensitivity"),
     ),
-    "report": ("model.cli.report", "solve a scenario and write its Excel workbook or PDF brief"),
+    "report": (
+        "model.cli.report",
+        N_("solve a scenario and write its Excel workbook or PDF brief"),
+    ),
 }
 
 
@@ -52,7 +75,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     other commands are listed by name and help alone."""
     parser = argparse.ArgumentParser(
         prog="fomento",
-        description="Fomento: cost-benefit evidence and funding allocation for SME programmes.",
+        description=_("Fomento: cost-benefit evidence and funding allocation for SME programmes."),
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     if command is None:
@@ -67,12 +90,12 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         if module == wanted:
             importlib.import_module(module).register(sub)
         else:
-            sub.add_parser(cmd, help=text, add_help=False)
+            sub.add_parser(cmd, help=_(text), add_help=False)
     _add_lang(sub)
     return parser
 
 
-LANG_HELP = (
+LANG_HELP = N_(
     "language of the human-readable output, sentences and files: en, es or pt, or a number "
     "locale such as es_MX for Spanish with Mexican figures (default: $FOMENTO_LANG or en)"
 )
@@ -87,7 +110,7 @@ def _add_lang(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
     """Every command takes ``--lang es|en|pt`` (``screen`` registers its own)."""
     for parser in sub.choices.values():
         if parser.add_help and not any("--lang" in a.option_strings for a in parser._actions):
-            parser.add_argument("--lang", choices=LANG_CHOICES, default=None, help=LANG_HELP)
+            parser.add_argument("--lang", choices=LANG_CHOICES, default=None, help=_(LANG_HELP))
 
 
 def _language(args: argparse.Namespace) -> tuple[str, str | None]:
@@ -106,8 +129,33 @@ def _command(argv: Sequence[str]) -> str:
     return next((a for a in argv if not a.startswith("-")), "")
 
 
+def _asked_language(argv: Sequence[str]) -> str | None:
+    """The language asked for by ``--lang X``, ``--lang=X`` or FOMENTO_LANG, before parsing
+    (so that ``--help`` is shown in it); None for English or a value parsing will refuse."""
+    lang: str | None = os.environ.get("FOMENTO_LANG")
+    for i, a in enumerate(argv):
+        if a == "--lang" and i + 1 < len(argv):
+            lang = argv[i + 1]
+        elif a.startswith("--lang="):
+            lang = a.split("=", 1)[1]
+    if lang not in LANG_CHOICES or lang.startswith("en"):
+        return None
+    return lang
+
+
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    words = sys.argv[1:] if argv is None else argv
+    asked = _asked_language(words)
+    if asked is None:
+        return build_parser(_command(words)).parse_args(argv)
+    from model.formatting.i18n import using
+
+    with using(asked.split("_")[0], asked if "_" in asked else None):
+        return build_parser(_command(words)).parse_args(argv)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser(_command(sys.argv[1:] if argv is None else argv)).parse_args(argv)
+    args = _parse(argv)
     from model.formatting.i18n import using  # Babel, loaded once a command runs
 
     # The command's output and its error messages are in the chosen language; the
@@ -117,8 +165,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from model.formatting.i18n import _
-
     try:
         code: int = args.func(args)
     except ValueError as exc:

@@ -27,18 +27,18 @@ def register(subparsers: Any) -> None:
     """Add the ``report`` subcommand."""
     p = subparsers.add_parser(
         "report",
-        help="solve a scenario and write its Excel workbook or PDF brief",
-        description=(
+        help=_("solve a scenario and write its Excel workbook or PDF brief"),
+        description=_(
             "Solve SCENARIO.json (see docs/scenario-format.md) and write the plan as an Excel "
             "workbook (PLAN.xlsx) or a one-page PDF brief (PLAN.pdf)."
         ),
     )
     p.add_argument("scenario", type=Path, metavar="SCENARIO.json")
     p.add_argument(
-        "--out", type=Path, required=True, metavar="PLAN.xlsx|PLAN.pdf", help="file to write"
+        "--out", type=Path, required=True, metavar="PLAN.xlsx|PLAN.pdf", help=_("file to write")
     )
-    p.add_argument("--solver", choices=SOLVERS, default=None, help="default: the scenario's")
-    p.add_argument("--dataset", default="file", help="candidate set named in the file")
+    p.add_argument("--solver", choices=SOLVERS, default=None, help=_("default: the scenario's"))
+    p.add_argument("--dataset", default="file", help=_("candidate set named in the file"))
     p.set_defaults(func=run)
 
 
