@@ -18,6 +18,7 @@ from model.allocator.api import allocate
 from model.allocator.result import AllocationResult
 from model.allocator.scenario import Scenario
 from model.formatting import numbers
+from model.formatting.i18n import N_
 from model.planning.brief import brief_html
 from model.planning.charts import (
     candidate_records,
@@ -37,8 +38,10 @@ from model.store.scenarios import (
     rename_scenario,
     save_scenario,
 )
+from model.uncertainty.report import KIND_NAMES
 from pages import _charts
 from pages._handover import open_in_plan, select_in_scenarios, take_scenario_to_select
+from pages._i18n import _
 from pages._shared import (
     BY_CONTENT,
     ILLUSTRATIVE_NOTE,
@@ -52,6 +55,47 @@ from pages._shared import (
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_COMPARE = 6  # more columns than this stop fitting a screen
 ss = st.session_state
+# A refused write, per action: without the right to write, and for any other reason.
+NOT_ALLOWED = {
+    "saved": N_(
+        "Not saved: {error}. Sign in (sidebar) as an analyst or admin to change scenarios."
+    ),
+    "copied": N_(
+        "Not copied: {error}. Sign in (sidebar) as an analyst or admin to change scenarios."
+    ),
+    "renamed": N_(
+        "Not renamed: {error}. Sign in (sidebar) as an analyst or admin to change scenarios."
+    ),
+    "deleted": N_(
+        "Not deleted: {error}. Sign in (sidebar) as an analyst or admin to change scenarios."
+    ),
+}
+REFUSED = {
+    "saved": N_("Not saved: {error}"),
+    "copied": N_("Not copied: {error}"),
+    "renamed": N_("Not renamed: {error}"),
+    "deleted": N_("Not deleted: {error}"),
+}
+# The list's columns (model.store.scenarios.list_records keys), in words.
+LIST_HEADINGS = {
+    "Name": N_("Name"),
+    "Notes": N_("Notes"),
+    "Dataset": N_("Dataset"),
+    "Objective": N_("Objective"),
+    "Objective value": N_("Objective value"),
+    "Budget (US$)": N_("Budget (US$)"),
+    "Solved": N_("Solved"),
+    "Version": N_("Version"),
+    "Updated": N_("Updated"),
+    "By": N_("By"),
+}
+# The chart choice: English keys (session state), shown translated.
+VIEWS: dict[str, TotalGroup | None] = {
+    N_("What moved"): None,
+    N_("By instrument"): "kind",
+    N_("By region"): "region",
+    N_("By plan year"): "year",
+}
 
 
 @st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_CONTENT)
@@ -98,19 +142,19 @@ def _done(message: str) -> None:
 
 def _refused(exc: Exception, what: str) -> None:
     if isinstance(exc, PermissionDenied):
-        st.error(
-            f"Not {what}: {exc}. Sign in (sidebar) as an analyst or admin to change scenarios."
-        )
+        st.error(_(NOT_ALLOWED[what]).format(error=exc))
     else:  # StaleScenario or bad input: the message says what to do
-        st.error(f"Not {what}: {exc}")
+        st.error(_(REFUSED[what]).format(error=exc))
 
 
 # --- list ---------------------------------------------------------------------------------
-st.title("Scenarios")
+st.title(_("Scenarios"))  # activates the reader's language for the model's text too
 st.caption(
-    "Saved funding scenarios: reopen one in Plan, copy, rename or delete it, compare two or "
-    "more side by side, and export one as an Excel workbook, as JSON for `fomento allocate`, "
-    "or as a printable one-page brief."
+    _(
+        "Saved funding scenarios: reopen one in Plan, copy, rename or delete it, compare two "
+        "or more side by side, and export one as an Excel workbook, as JSON for `fomento "
+        "allocate`, or as a printable one-page brief."
+    )
 )
 eng = engine()
 user = current_user()
@@ -118,33 +162,36 @@ show_flash("scenarios_flash")
 
 saved = list_scenarios(eng)
 if not saved:
-    st.info("No saved scenarios yet: solve a plan on the **Plan** page and save it there.")
+    st.info(_("No saved scenarios yet: solve a plan on the **Plan** page and save it there."))
     st.stop()
 by_id = {s.id: s for s in saved}
 # The versions this user last saw: a write based on them is refused if someone else saved since.
 seen: dict[int, int] = ss.get("scenarios_seen", {})
 ss["scenarios_seen"] = {s.id: s.version for s in saved}
 
+records = pd.DataFrame(list_records(saved)).round({"Objective value": 0})
+records["Objective"] = [KIND_NAMES.get(k, k) for k in records["Objective"]]
+heading = {k: _(v) for k, v in LIST_HEADINGS.items()}
 st.dataframe(
-    pd.DataFrame(list_records(saved)).round({"Objective value": 0}),
+    records.rename(columns=heading),
     hide_index=True,
     placeholder=numbers.MISSING,  # an empty cell is a dash, never "None"
     width="stretch",
     key="scenarios_list",
     column_config={
-        "Notes": st.column_config.TextColumn(width="large"),
-        "Objective value": st.column_config.NumberColumn(format="localized"),
-        "Budget (US$)": st.column_config.NumberColumn(format="localized"),
-        "Solved": st.column_config.CheckboxColumn(help="Saved with a result"),
-        "Updated": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
-        "By": st.column_config.TextColumn("Created by"),
+        heading["Notes"]: st.column_config.TextColumn(width="large"),
+        heading["Objective value"]: st.column_config.NumberColumn(format="localized"),
+        heading["Budget (US$)"]: st.column_config.NumberColumn(format="localized"),
+        heading["Solved"]: st.column_config.CheckboxColumn(help=_("Saved with a result")),
+        heading["Updated"]: st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+        heading["By"]: st.column_config.TextColumn(_("Created by")),
     },
 )
 if any(s.dataset == "demo" for s in saved):
     st.caption(md(ILLUSTRATIVE_NOTE))
 
 # --- one scenario: reopen, solve, export, duplicate, rename, delete -------------------------
-st.subheader("One scenario")
+st.subheader(_("One scenario"))
 # A write asks for the next selection here: a widget's state cannot change once it is drawn.
 handed, next_id = take_scenario_to_select()
 if handed:
@@ -152,7 +199,7 @@ if handed:
 if ss.get("scenarios_selected") not in by_id:
     ss.pop("scenarios_selected", None)
 sid: int = st.selectbox(
-    "Scenario", list(by_id), format_func=lambda i: by_id[i].name, key="scenarios_selected"
+    _("Scenario"), list(by_id), format_func=lambda i: by_id[i].name, key="scenarios_selected"
 )
 sel = by_id[sid]
 base_version = seen.get(sid, sel.version)
@@ -162,30 +209,36 @@ if sel.notes:
 can_write = auth.can(user, "scenario.save")
 if not can_write:
     st.info(
-        "You are viewing without signing in: you can reopen, compare and export. To copy, "
-        "rename, delete or save a result, sign in (sidebar) as an analyst or admin.",
+        _(
+            "You are viewing without signing in: you can reopen, compare and export. To copy, "
+            "rename, delete or save a result, sign in (sidebar) as an analyst or admin."
+        ),
         icon=":material/lock:",
     )
 
-a1, a2, _ = st.columns([1, 1.4, 2])
-if a1.button("Reopen in Plan", icon=":material/open_in_new:", key="scenarios_reopen"):
+a1, a2, _a3 = st.columns([1, 1.4, 2])
+if a1.button(_("Reopen in Plan"), icon=":material/open_in_new:", key="scenarios_reopen"):
     try:
         open_in_plan(sid)
     except StreamlitAPIException:
-        st.error("The Plan page is not available in this installation.")
+        st.error(_("The Plan page is not available in this installation."))
 if not sel.solved:
     st.warning(
-        "Saved without a result. **Solve now and save** solves it with its saved inputs and "
-        "stores the result (your rights apply); comparisons and exports meanwhile use a "
-        "result computed on the fly, which is not saved.",
+        _(
+            "Saved without a result. **Solve now and save** solves it with its saved inputs "
+            "and stores the result (your rights apply); comparisons and exports meanwhile use "
+            "a result computed on the fly, which is not saved."
+        ),
         icon=":material/pending:",
     )
-    if a2.button("Solve now and save", icon=":material/play_arrow:", key="scenarios_solve"):
+    if a2.button(_("Solve now and save"), icon=":material/play_arrow:", key="scenarios_solve"):
         result = _solve(sel.scenario)
         if result.objective is None:
             st.error(
-                f"No feasible plan ({result.status}): reopen it in Plan to see which rules to "
-                "relax. Nothing was saved."
+                _(
+                    "No feasible plan ({status}): reopen it in Plan to see which rules to "
+                    "relax. Nothing was saved."
+                ).format(status=result.status)
             )
         else:
             try:
@@ -203,86 +256,94 @@ if not sel.solved:
             except (PermissionDenied, ValueError) as exc:
                 _refused(exc, "saved")
             else:
-                _done(f"Solved and saved the result of '{sel.name}'.")
+                _done(_("Solved and saved the result of '{name}'.").format(name=sel.name))
 
-st.markdown("**Export**")
+st.markdown("**" + _("Export") + "**")
 try:
     doc = _document(sel)
 except ValueError as exc:
-    st.error(f"Cannot export '{sel.name}': {exc}")
+    st.error(_("Cannot export '{name}': {error}").format(name=sel.name, error=exc))
 else:
     stem = file_stem(sel.name)
-    e1, e2, e3, e4, _ = st.columns([1, 1, 1, 1, 1])
+    e1, e2, e3, e4, _e5 = st.columns([1, 1, 1, 1, 1])
     e1.download_button(
-        "Excel workbook",
+        _("Excel workbook"),
         lambda: workbook(doc),
         file_name=f"{stem}.xlsx",
         mime=XLSX_MIME,
         icon=":material/download:",
         on_click="ignore",
         key="scenarios_dl_xlsx",
-        help="Summary, inputs, allocation, charts, totals, rules, unfunded, baseline, candidates.",
+        help=_(
+            "Summary, inputs, allocation, charts, totals, rules, unfunded, baseline, candidates."
+        ),
     )
     e2.download_button(
-        "JSON for the CLI",
+        _("JSON for the CLI"),
         lambda: scenario_json(doc),
         file_name=f"{stem}.json",
         mime="application/json",
         icon=":material/data_object:",
         on_click="ignore",
         key="scenarios_dl_json",
-        help="The inputs: `fomento allocate FILE` solves them again.",
+        help=_("The inputs: `fomento allocate FILE` solves them again."),
     )
     e3.download_button(
-        "Printable brief",
+        _("Printable brief"),
         lambda: brief_html(doc),
         file_name=f"{stem}.html",
         mime="text/html",
         icon=":material/print:",
         on_click="ignore",
         key="scenarios_dl_html",
-        help="One page with charts: open it in a browser, print it (A4) or save it as PDF.",
+        help=_("One page with charts: open it in a browser, print it (A4) or save it as PDF."),
     )
     e4.download_button(
-        "PDF brief",
+        _("PDF brief"),
         lambda: _brief_pdf(doc),
         file_name=f"{stem}.pdf",
         mime="application/pdf",
         icon=":material/picture_as_pdf:",
         on_click="ignore",
         key="scenarios_dl_pdf",
-        help="The same one-page brief as a PDF, ready to file.",
+        help=_("The same one-page brief as a PDF, ready to file."),
     )
 
 w1, w2, w3 = st.columns(3)
 with w1.container(border=True):
+    default_copy = _("{name} (copy)").format(name=sel.name)
     copy_name = st.text_input(
-        "Name of the copy", key="scenarios_copy_name", placeholder=f"{sel.name} (copy)"
+        _("Name of the copy"), key="scenarios_copy_name", placeholder=default_copy
     )
-    if st.button("Duplicate", icon=":material/content_copy:", key="scenarios_duplicate"):
+    if st.button(_("Duplicate"), icon=":material/content_copy:", key="scenarios_duplicate"):
         try:
-            new = duplicate_scenario(eng, user, sid, copy_name or f"{sel.name} (copy)")
+            new = duplicate_scenario(eng, user, sid, copy_name or default_copy)
         except (PermissionDenied, ValueError) as exc:
             _refused(exc, "copied")
         else:
             select_in_scenarios(new.id)
-            _done(f"Copied '{sel.name}' as '{new.name}'.")
+            _done(_("Copied '{name}' as '{copy}'.").format(name=sel.name, copy=new.name))
 with w2.container(border=True):
-    new_name = st.text_input("New name", key="scenarios_new_name", placeholder=sel.name)
-    if st.button("Rename", icon=":material/edit:", key="scenarios_rename"):
+    new_name = st.text_input(_("New name"), key="scenarios_new_name", placeholder=sel.name)
+    if st.button(_("Rename"), icon=":material/edit:", key="scenarios_rename"):
         try:
             renamed = rename_scenario(eng, user, sid, new_name, base_version)
         except (PermissionDenied, ValueError) as exc:
             _refused(exc, "renamed")
         else:
-            _done(f"Renamed '{sel.name}' to '{renamed.name}' (version {renamed.version}).")
+            _done(
+                _("Renamed '{name}' to '{new_name}' (version {version}).").format(
+                    name=sel.name, new_name=renamed.name, version=renamed.version
+                )
+            )
 with w3.container(border=True):
     sure = st.checkbox(
-        f"Yes, delete '{plain(sel.name)}' for good", key=f"scenarios_delete_confirm_{sid}"
+        _("Yes, delete '{name}' for good").format(name=plain(sel.name)),
+        key=f"scenarios_delete_confirm_{sid}",
     )
-    if st.button("Delete", icon=":material/delete:", key="scenarios_delete"):
+    if st.button(_("Delete"), icon=":material/delete:", key="scenarios_delete"):
         if not sure:
-            st.warning("Tick the box above to confirm; nothing was deleted.")
+            st.warning(_("Tick the box above to confirm; nothing was deleted."))
         else:
             try:
                 delete_scenario(eng, user, sid, base_version)
@@ -290,52 +351,49 @@ with w3.container(border=True):
                 _refused(exc, "deleted")
             else:
                 select_in_scenarios(None)
-                _done(f"Deleted '{sel.name}'.")
+                _done(_("Deleted '{name}'.").format(name=sel.name))
 
 # --- compare --------------------------------------------------------------------------------
-st.subheader("Compare")
+st.subheader(_("Compare"))
 ss["scenarios_compare"] = [i for i in ss.get("scenarios_compare", []) if i in by_id]
 chosen: list[int] = st.multiselect(
-    "Scenarios to compare (the first one is the reference of every Δ)",
+    _("Scenarios to compare (the first one is the reference of every Δ)"),
     list(by_id),
     format_func=lambda i: by_id[i].name,
     max_selections=MAX_COMPARE,
     key="scenarios_compare",
 )
 if len(chosen) < 2:
-    st.info("Pick two or more scenarios to see what differs and what moved.")
+    st.info(_("Pick two or more scenarios to see what differs and what moved."))
     st.stop()
 try:
     comparison = compare([_compared(by_id[i]) for i in chosen])
 except ValueError as exc:
-    st.error(f"Cannot compare: {exc}")
+    st.error(_("Cannot compare: {error}").format(error=exc))
     st.stop()
 for note in comparison.notes:
     st.warning(md(note), icon=":material/info:")
-st.markdown(f"**Difference table** (Δ = scenario minus '{plain(comparison.names[0])}')")
+st.markdown(
+    _("**Difference table** (Δ = scenario minus '{name}')").format(name=plain(comparison.names[0]))
+)
 # st.table renders markdown in its headers too: the scenario names are shown as typed.
-figures = pd.DataFrame(metric_records(comparison)).set_index("Figure")
+figures = pd.DataFrame(metric_records(comparison))
+figures = figures.set_index(figures.columns[0])  # the figure's name (its heading translated)
 st.table(figures.rename(columns=lambda c: "Δ " + plain(c[2:]) if c.startswith("Δ ") else plain(c)))
 
 # One chart at a time: Vega charts drawn inside hidden tabs came out empty or squashed.
-views: dict[str, TotalGroup | None] = {
-    "What moved": None,
-    "By instrument": "kind",
-    "By region": "region",
-    "By plan year": "year",
-}
-view = st.radio("Chart", list(views), horizontal=True, key="scenarios_chart")
-group = views[view]
+view = st.radio(_("Chart"), list(VIEWS), format_func=_, horizontal=True, key="scenarios_chart")
+group = VIEWS[view]
 if group is not None:
     _charts.show(totals_chart(comparison, group), f"fomento-compare-{group}", f"scenarios_{group}")
 elif comparison.moved():
     _charts.show(moved_chart(comparison), "fomento-compare-moved", "scenarios_moved")
 else:
-    st.info("No candidate's funding changed by US\\$1 or more.")
+    st.info(_("No candidate's funding changed by US\\$1 or more."))
 
-st.markdown("**Funding per candidate** (public US\\$ over the horizon, Δ vs the reference)")
+st.markdown(_("**Funding per candidate** (public US\\$ over the horizon, Δ vs the reference)"))
 only_moved = st.toggle(
-    "Only candidates whose funding changed", value=True, key="scenarios_moved_only"
+    _("Only candidates whose funding changed"), value=True, key="scenarios_moved_only"
 )
 money_cols = {n: st.column_config.NumberColumn(format="localized") for n in comparison.names}
 money_cols.update(
@@ -349,16 +407,24 @@ st.dataframe(
     key="scenarios_candidates",
     column_config=money_cols,
 )
-with st.expander(f"Binding rules ({len(comparison.rules)} bind in at least one scenario)"):
+with st.expander(
+    _("Binding rules ({n} bind in at least one scenario)").format(n=len(comparison.rules))
+):
     st.caption(
-        "Portfolio-wide rules first, then rules that bind in some scenarios only. The number "
-        "is the shadow price: what one more unit of the rule's limit adds to the objective."
+        _(
+            "Portfolio-wide rules first, then rules that bind in some scenarios only. The "
+            "number is the shadow price: what one more unit of the rule's limit adds to the "
+            "objective."
+        )
     )
+    rules = pd.DataFrame(rule_records(comparison))
+    # The last column is the rule's meaning in a sentence (its heading in the reader's words).
+    wide = {rules.columns[-1]: st.column_config.TextColumn(width="large")} if len(rules) else {}
     st.dataframe(
-        pd.DataFrame(rule_records(comparison)),
+        rules,
         hide_index=True,
         placeholder=numbers.MISSING,  # an empty cell is a dash, never "None"
         width="stretch",
         key="scenarios_rules",
-        column_config={"Meaning": st.column_config.TextColumn(width="large")},
+        column_config=wide,
     )

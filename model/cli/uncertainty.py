@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from model.allocator.scenario import load_scenario
+from model.formatting.i18n import _
 from model.uncertainty.frontier import inclusion_frontier
 from model.uncertainty.montecarlo import run_monte_carlo
 from model.uncertainty.parallel import ENV_SCHEDULER, EXECUTORS, LOCAL_WORKERS
@@ -118,11 +119,15 @@ def _run(args: argparse.Namespace) -> int:
         try:
             data = json.loads(args.plan.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ValueError(f"--plan {args.plan}: cannot read it ({exc})") from exc
+            raise ValueError(
+                _("--plan {path}: cannot read it ({error})").format(path=args.plan, error=exc)
+            ) from exc
         scale = plan_from_json(data)
         for words in plan_warnings(scenario, scale, data.get("scenario")):
-            print(f"fomento: warning: {words}", file=sys.stderr)
-    label = f"the plan in {args.plan.name}" if args.plan is not None else scenario.name
+            print(_("fomento: warning: {message}").format(message=words), file=sys.stderr)
+    label = scenario.name
+    if args.plan is not None:
+        label = _("the plan in {file}").format(file=args.plan.name)
     risk = plan_risk(scenario, spec, scale, label)
     voi = None
     if not args.no_voi:
@@ -147,8 +152,10 @@ def _run(args: argparse.Namespace) -> int:
             )
         except ValueError:
             raise ValueError(
-                "the results hold a value that is not a number (NaN or infinite), which JSON "
-                "cannot carry; check the scenario's figures"
+                _(
+                    "the results hold a value that is not a number (NaN or infinite), which "
+                    "JSON cannot carry; check the scenario's figures"
+                )
             ) from None
         sys.stdout.write(text + "\n")
     else:

@@ -28,6 +28,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from model.accounts.auth import User, require
 from model.allocator.result import AllocationResult, result_from_json, result_to_json
 from model.allocator.scenario import Scenario, budget_available, parse_scenario
+from model.formatting.i18n import _
 from model.store.db import transaction
 from model.store.orm import AuditEventRow, ScenarioRow
 
@@ -107,9 +108,9 @@ def _summary(row: ScenarioRow) -> dict[str, Any]:
 def _clean_name(name: str) -> str:
     name = name.strip()
     if not name:
-        raise ValueError("name: give the scenario a name")
+        raise ValueError(_("name: give the scenario a name"))
     if len(name) > MAX_NAME:
-        raise ValueError(f"name: at most {MAX_NAME} characters")
+        raise ValueError(_("name: at most {n} characters").format(n=MAX_NAME))
     return name
 
 
@@ -162,7 +163,9 @@ def _write(
         with transaction(engine) as s:
             clash = s.scalar(select(ScenarioRow).where(ScenarioRow.name == name))
             if clash is not None and clash.id != scenario_id:
-                raise ValueError(f"name: a scenario named '{name}' exists already")
+                raise ValueError(
+                    _("name: a scenario named '{name}' exists already").format(name=name)
+                )
             if scenario_id is None:
                 row = ScenarioRow(
                     name=name,
@@ -179,7 +182,9 @@ def _write(
             else:
                 found = s.get(ScenarioRow, scenario_id)
                 if found is None:
-                    raise ValueError(f"scenario {scenario_id} does not exist (deleted?)")
+                    raise ValueError(
+                        _("scenario {id} does not exist (deleted?)").format(id=scenario_id)
+                    )
                 row = found
                 _check_version(row, base_version)
                 before = _summary(row)
@@ -200,21 +205,27 @@ def _write(
             return _saved(row)
     except StaleDataError:
         raise StaleScenario(
-            f"'{name}' was saved by someone else while you were saving; nothing was "
-            "written. Reopen it and reapply your edits."
+            _(
+                "'{name}' was saved by someone else while you were saving; nothing was "
+                "written. Reopen it and reapply your edits."
+            ).format(name=name)
         ) from None
     except IntegrityError:
-        raise ValueError(f"name: a scenario named '{name}' exists already") from None
+        raise ValueError(
+            _("name: a scenario named '{name}' exists already").format(name=name)
+        ) from None
 
 
 def _check_version(row: ScenarioRow, base_version: int | None) -> None:
     if base_version is None:
-        raise ValueError("base_version: give the version you opened, to detect conflicts")
+        raise ValueError(_("base_version: give the version you opened, to detect conflicts"))
     if row.version != base_version:
         raise StaleScenario(
-            f"'{row.name}' was changed by someone else (now version {row.version}, you "
-            f"opened version {base_version}); nothing was written. Your edits are kept: "
-            "reopen the scenario and reapply them."
+            _(
+                "'{name}' was changed by someone else (now version {version}, you "
+                "opened version {opened}); nothing was written. Your edits are kept: "
+                "reopen the scenario and reapply them."
+            ).format(name=row.name, version=row.version, opened=base_version)
         )
 
 
@@ -227,7 +238,7 @@ def get_scenario(engine: Engine, scenario_id: int) -> SavedScenario:
     with transaction(engine) as s:
         row = s.get(ScenarioRow, scenario_id)
         if row is None:
-            raise ValueError(f"scenario {scenario_id} does not exist (deleted?)")
+            raise ValueError(_("scenario {id} does not exist (deleted?)").format(id=scenario_id))
         return _saved(row)
 
 
@@ -269,7 +280,9 @@ def delete_scenario(engine: Engine, user: User, scenario_id: int, base_version: 
         with transaction(engine) as s:
             row = s.get(ScenarioRow, scenario_id)
             if row is None:
-                raise ValueError(f"scenario {scenario_id} does not exist (deleted already?)")
+                raise ValueError(
+                    _("scenario {id} does not exist (deleted already?)").format(id=scenario_id)
+                )
             _check_version(row, base_version)
             s.add(
                 AuditEventRow(
@@ -283,7 +296,7 @@ def delete_scenario(engine: Engine, user: User, scenario_id: int, base_version: 
             )
             s.delete(row)
     except StaleDataError:
-        raise StaleScenario("the scenario changed while deleting; nothing was deleted") from None
+        raise StaleScenario(_("the scenario changed while deleting; nothing was deleted")) from None
 
 
 def list_records(saved: Sequence[SavedScenario]) -> list[dict[str, object]]:

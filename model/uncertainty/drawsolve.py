@@ -23,6 +23,7 @@ import numpy as np
 
 from model.allocator.reoptimise import SCALE_FUNDED, FloatArray, Reoptimiser, curve
 from model.allocator.scenario import MEASURES, Scenario
+from model.formatting.i18n import _
 from model.uncertainty.sampling import SampleSet
 
 # A candidate counts as funded in a draw above the allocator's own threshold (0-1).
@@ -61,8 +62,10 @@ def check_objective(scenario: Scenario) -> None:
     """Uncertainty runs need an objective to maximise; ``ValueError`` otherwise."""
     if scenario.objective.kind == "min_cost":
         raise ValueError(
-            "objective.kind: min_cost minimises public cost; uncertainty analysis needs an "
-            "objective to maximise (benefit, enterprises, jobs or weighted)"
+            _(
+                "objective.kind: min_cost minimises public cost; uncertainty analysis needs an "
+                "objective to maximise (benefit, enterprises, jobs or weighted)"
+            )
         )
 
 
@@ -106,7 +109,7 @@ def solve_samples(scenario: Scenario, samples: SampleSet) -> DrawResults:
     ro = Reoptimiser(scenario)
     if ro.central is None:
         raise NoPlan(
-            "scenario: the central scenario has no feasible plan; fix it on the Plan page first"
+            _("scenario: the central scenario has no feasible plan; fix it on the Plan page first")
         )
     out = _empty(len(samples), samples.candidates)
     rebuild = needs_rebuild(scenario, samples)

@@ -19,6 +19,8 @@ import numpy as np
 from model.allocator.api import allocate
 from model.allocator.reoptimise import candidate_arrays, curve
 from model.allocator.scenario import Scenario
+from model.formatting import numbers
+from model.formatting.i18n import _
 from model.uncertainty.drawsolve import check_objective
 
 DEFAULT_POINTS = 11
@@ -42,7 +44,7 @@ def lagging_regions(scenario: Scenario) -> set[str]:
     """Regions marked lagging (``ValueError`` if none are)."""
     out = {r.name for r in scenario.regions if r.lagging}
     if not out:
-        raise ValueError("regions: no region is marked lagging, so there is no frontier to draw")
+        raise ValueError(_("regions: no region is marked lagging, so there is no frontier to draw"))
     return out
 
 
@@ -53,21 +55,23 @@ def frontier_scenario(scenario: Scenario, floor: float) -> Scenario:
     part, so no other share rule starts to apply.
     """
     if not 0 <= floor <= 1:
-        raise ValueError(f"floor: {floor} is outside 0-1")
+        raise ValueError(_("floor: {floor} is outside 0-1").format(floor=floor))
     pm = scenario.rules.policy_mix
     if pm.enabled:
         new = pm.model_copy(update={"lagging_min_share": floor})
     else:
         new = type(pm)(enabled=True, lagging_min_share=floor)
     rules = scenario.rules.model_copy(update={"policy_mix": new})
-    name = f"{scenario.name} (lagging floor {floor:.0%})"[:200]
+    name = _("{name} (lagging floor {floor})").format(
+        name=scenario.name, floor=numbers.share(floor)
+    )[:200]
     return scenario.model_copy(update={"rules": rules, "name": name})
 
 
 def floors(scenario: Scenario, points: int = DEFAULT_POINTS) -> list[float]:
     """``points`` floors from 0 to 1, plus the scenario's own floor."""
     if not 2 <= points <= 101:
-        raise ValueError(f"points: {points} is outside 2-101")
+        raise ValueError(_("points: {points} is outside 2-101").format(points=points))
     grid = {round(float(v), SHARE_DECIMALS) for v in np.linspace(0.0, 1.0, points)}
     pm = scenario.rules.policy_mix
     if pm.enabled:

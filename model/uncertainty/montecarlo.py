@@ -20,6 +20,7 @@ import numpy as np
 
 from model.allocator.reoptimise import FloatArray
 from model.allocator.scenario import Scenario
+from model.formatting.i18n import _
 from model.uncertainty.drawsolve import FUNDED_SCALE_TOL, DrawResults, check_objective
 from model.uncertainty.parallel import Executor, Progress, run_draws
 from model.uncertainty.sampling import DrawSpec, draw_samples
@@ -75,7 +76,7 @@ def summarise(
     ok = draws.ok
     if not ok.any():
         raise ValueError(
-            "cost_range: no draw has a feasible plan; narrow the cost range or relax the rules"
+            _("cost_range: no draw has a feasible plan; narrow the cost range or relax the rules")
         )
     ids = tuple(c.id for c in scenario.candidates)
     scale = draws.scale[ok]

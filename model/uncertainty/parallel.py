@@ -20,9 +20,11 @@ import types
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
-from typing import Literal, TypeVar
+from functools import partial
+from typing import Literal, ParamSpec, TypeVar
 
 from model.allocator.scenario import Scenario
+from model.formatting.i18n import _, active, using
 from model.uncertainty.drawsolve import DrawResults, needs_rebuild, solve_samples
 from model.uncertainty.sampling import SampleSet
 
@@ -44,6 +46,22 @@ DASK_CONNECT_TIMEOUT_S = 20
 
 Progress = Callable[[int, int], None]  # (draws done, draws in all)
 R = TypeVar("R")
+P = ParamSpec("P")
+
+
+def in_language(
+    language: str, number_locale: str, task: Callable[P, R], *args: P.args, **kwargs: P.kwargs
+) -> R:
+    """``task(*args)`` with ``language`` active: a worker process (or a Dask worker) does
+    not inherit the caller's active language, and its errors are read by the caller."""
+    with using(language, number_locale):
+        return task(*args, **kwargs)
+
+
+def _worker(task: Callable[..., R]) -> Callable[..., R]:
+    """``task`` bound to the caller's active language, picklable for a process or Dask."""
+    t = active()
+    return partial(in_language, t.language, t.number_locale, task)
 
 
 def _chunks(total: int, count: int) -> list[tuple[int, int]]:
@@ -55,7 +73,11 @@ def _chunks(total: int, count: int) -> list[tuple[int, int]]:
 def choose(scenario: Scenario, samples: SampleSet, executor: Executor) -> Executor:
     """The executor ``auto`` stands for (see module docstring); others pass through."""
     if executor not in EXECUTORS:
-        raise ValueError(f"executor: {executor!r} is not one of {', '.join(EXECUTORS)}")
+        raise ValueError(
+            _("executor: {executor} is not one of {choices}").format(
+                executor=repr(executor), choices=", ".join(EXECUTORS)
+            )
+        )
     if executor != "auto":
         return executor
     if os.environ.get(ENV_SCHEDULER):
@@ -81,7 +103,7 @@ def run_draws(
     ``address``: the Dask scheduler (default: ``FOMENTO_DASK_SCHEDULER``).
     """
     if workers < 1:
-        raise ValueError(f"workers: {workers} must be at least 1")
+        raise ValueError(_("workers: {workers} must be at least 1").format(workers=workers))
     used = choose(scenario, samples, executor)
     total = len(samples)
     done = 0
@@ -103,12 +125,12 @@ def run_draws(
     if used == "process":
         # spawn, not fork: Streamlit's server process runs threads that fork would copy.
         ctx = multiprocessing.get_context("spawn")
+        solve = _worker(solve_samples)
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
             # Workers start during the submits: they must not re-run the caller's script.
             with _neutral_main():
                 futures = {
-                    pool.submit(solve_samples, scenario, samples.part(a, b)): (a, b)
-                    for a, b in spans
+                    pool.submit(solve, scenario, samples.part(a, b)): (a, b) for a, b in spans
                 }
             for fut in as_completed(futures):
                 a, b = futures[fut]
@@ -116,7 +138,7 @@ def run_draws(
                 tick(b - a)
     else:
         results = _run_dask(scenario, samples, spans, address, tick)
-    return DrawResults.join([results[a] for a, _ in spans]), used
+    return DrawResults.join([results[a] for a, _b in spans]), used
 
 
 @contextmanager
@@ -149,8 +171,13 @@ def _run_dask(
 
     where = address or os.environ.get(ENV_SCHEDULER)
     if not where:
-        raise ValueError(f"executor: dask needs a scheduler address (set {ENV_SCHEDULER})")
+        raise ValueError(
+            _("executor: dask needs a scheduler address (set {variable})").format(
+                variable=ENV_SCHEDULER
+            )
+        )
     results: dict[int, DrawResults] = {}
+    solve = _worker(solve_samples)
     # distributed leaves Client untyped; we type the results ourselves.
     client = Client(  # type: ignore[no-untyped-call]
         where, timeout=DASK_CONNECT_TIMEOUT_S, set_as_default=False
@@ -159,7 +186,7 @@ def _run_dask(
         futures = []
         for a, b in spans:
             # pure=False: chunks with equal numbers are still separate tasks.
-            futures.append(client.submit(solve_samples, scenario, samples.part(a, b), pure=False))
+            futures.append(client.submit(solve, scenario, samples.part(a, b), pure=False))
         # In submission order: distributed.as_completed needs a default client, and this
         # one stays private so sessions of the app never share it.
         for fut, (a, b) in zip(futures, spans, strict=True):
@@ -185,7 +212,7 @@ def map_spans(
     one) and a pure function of its span, so every executor gives the same answer.
     """
     if executor == "auto":
-        raise ValueError("executor: resolve 'auto' with choose() before map_spans")
+        raise ValueError("executor: resolve 'auto' with choose() before map_spans")  # a bug
     done = 0
 
     def tick(k: int) -> None:
@@ -204,27 +231,32 @@ def map_spans(
         return out
     spans = _chunks(total, workers * CHUNKS_PER_WORKER)
     results: dict[int, R] = {}
+    work = _worker(task)
     if executor == "process":
         ctx = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
             with _neutral_main():
-                futures = {pool.submit(task, a, b): (a, b) for a, b in spans}
+                futures = {pool.submit(work, a, b): (a, b) for a, b in spans}
             for fut in as_completed(futures):
                 a, b = futures[fut]
                 results[a] = fut.result()
                 tick(b - a)
-        return [results[a] for a, _ in spans]
+        return [results[a] for a, _b in spans]
     from distributed import Client
 
     where = address or os.environ.get(ENV_SCHEDULER)
     if not where:
-        raise ValueError(f"executor: dask needs a scheduler address (set {ENV_SCHEDULER})")
+        raise ValueError(
+            _("executor: dask needs a scheduler address (set {variable})").format(
+                variable=ENV_SCHEDULER
+            )
+        )
     client = Client(  # type: ignore[no-untyped-call]
         where, timeout=DASK_CONNECT_TIMEOUT_S, set_as_default=False
     )
     with client:
-        jobs = [client.submit(task, a, b, pure=False) for a, b in spans]
+        jobs = [client.submit(work, a, b, pure=False) for a, b in spans]
         for job, (a, b) in zip(jobs, spans, strict=True):
             results[a] = job.result()
             tick(b - a)
-    return [results[a] for a, _ in spans]
+    return [results[a] for a, _b in spans]

@@ -32,6 +32,7 @@ import numpy as np
 from model.allocator.api import allocate
 from model.allocator.reoptimise import FloatArray, candidate_arrays, curve
 from model.allocator.scenario import MEASURES, Measure, Scenario
+from model.formatting.i18n import _
 from model.uncertainty.drawsolve import NoPlan as NoPlan  # callers of plan_risk catch it
 from model.uncertainty.drawsolve import check_objective
 from model.uncertainty.montecarlo import Summary
@@ -97,7 +98,9 @@ def plan_scale(scenario: Scenario) -> dict[str, float]:
     r = allocate(scenario, explain=False, baseline=False)
     if r.status not in ("optimal", "time_limit"):
         raise NoPlan(
-            f"scenario: the plan is {r.status}; fix it on the Plan page before judging its risk"
+            _(
+                "scenario: the plan is {status}; fix it on the Plan page before judging its risk"
+            ).format(status=r.status)
         )
     return {c.id: float(r.scale.get(c.id, 0.0)) for c in scenario.candidates}
 
@@ -106,12 +109,18 @@ def _checked_scale(scenario: Scenario, scale: Mapping[str, float]) -> FloatArray
     ids = [c.id for c in scenario.candidates]
     unknown = sorted(set(scale) - set(ids))
     if unknown:
-        raise ValueError(f"plan.scale: {', '.join(unknown[:5])} not in the scenario's candidates")
+        raise ValueError(
+            _("plan.scale: {ids} not in the scenario's candidates").format(
+                ids=", ".join(unknown[:5])
+            )
+        )
     out = np.array([float(scale.get(c, 0.0)) for c in ids])
     bad = [(c, v) for c, v in zip(ids, out, strict=True) if not (0.0 <= v <= 1.0 + 1e-9)]
     if bad:
         c, v = bad[0]
-        raise ValueError(f"plan.scale[{c}]: {v} is outside 0-1")
+        raise ValueError(
+            _("plan.scale[{candidate}]: {value} is outside 0-1").format(candidate=c, value=v)
+        )
     clipped: FloatArray = np.clip(out, 0.0, 1.0)
     return clipped
 
@@ -211,13 +220,17 @@ def plan_from_json(data: object) -> dict[str, float]:
     """The plan's scale (0-1 per candidate id) from JSON: a result of ``fomento allocate
     --format json`` or any object with a ``scale`` mapping (``ValueError`` otherwise)."""
     if not isinstance(data, dict) or not isinstance(data.get("scale"), dict):
-        raise ValueError("plan: expected a JSON object with a 'scale' mapping (candidate: 0-1)")
+        raise ValueError(_("plan: expected a JSON object with a 'scale' mapping (candidate: 0-1)"))
     if not data["scale"]:
-        raise ValueError("plan.scale: names no candidate; a plan gives 0-1 per candidate id")
+        raise ValueError(_("plan.scale: names no candidate; a plan gives 0-1 per candidate id"))
     out: dict[str, float] = {}
     for cid, v in data["scale"].items():
         if isinstance(v, bool) or not isinstance(v, int | float):
-            raise ValueError(f"plan.scale[{cid}]: {v!r} is not a number")
+            raise ValueError(
+                _("plan.scale[{candidate}]: {value} is not a number").format(
+                    candidate=cid, value=repr(v)
+                )
+            )
         out[str(cid)] = float(v)
     return out
 
@@ -232,7 +245,11 @@ def plan_warnings(
     plan). Empty when neither; the plan is judged anyway."""
     out = []
     if isinstance(made_for, str) and made_for and made_for != scenario.name:
-        out.append(f"plan: made for the scenario '{made_for}', judged here on '{scenario.name}'")
+        out.append(
+            _("plan: made for the scenario '{made_for}', judged here on '{scenario}'").format(
+                made_for=made_for, scenario=scenario.name
+            )
+        )
     lim = scenario.rules.candidate_limits
     least = dict(lim.mandatory) if lim.enabled else {}
     known = {c.id for c in scenario.candidates}  # plan_risk names any other id
@@ -251,8 +268,10 @@ def plan_warnings(
     r = allocate(forced, explain=False, baseline=False)
     if r.status not in ("optimal", "time_limit"):
         out.append(
-            f"plan: no plan that funds these candidates at these scales keeps this "
-            f"scenario's rules (budget, limits, policy mix...; the check is {r.status}); "
-            "its outcomes are not within reach of a plan that could be signed here"
+            _(
+                "plan: no plan that funds these candidates at these scales keeps this "
+                "scenario's rules (budget, limits, policy mix...; the check is {status}); "
+                "its outcomes are not within reach of a plan that could be signed here"
+            ).format(status=r.status)
         )
     return out

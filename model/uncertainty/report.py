@@ -15,22 +15,43 @@ from dataclasses import asdict
 from typing import Any, TextIO
 
 from model.formatting import numbers
+from model.formatting.i18n import N_, Labels, _
 from model.uncertainty.frontier import FrontierPoint
 from model.uncertainty.montecarlo import MonteCarloResult, Summary, monte_carlo_to_json
 from model.uncertainty.planrisk import CentralPosition, PlanRisk
 from model.uncertainty.robust import FUNDING_NOISE_US, PlanOutcome, RobustResult, funding_changes
-from model.uncertainty.tornado import Tornado
+from model.uncertainty.tornado import Tornado, multiplier
 from model.uncertainty.voi import GroupValue, ValueOfInformation
 
 TABLE_ROWS = 15
-MEASURE_WORDS = {"benefit": "Benefit (US$)", "enterprises": "Enterprises reached", "jobs": "Jobs"}
-# What one evaluation would settle, per ``GroupValue.kind``, in words for tables and legends.
-COVERS = {
-    "all": "every return",
-    "candidate": "one candidate's returns",
-    "instrument": "one instrument's returns",
-    "instrument in region": "one instrument in one region",
-}
+MEASURE_WORDS = Labels(
+    {
+        "benefit": N_("Benefit (US$)"),
+        "enterprises": N_("Enterprises reached"),
+        "jobs": N_("Jobs"),
+    }
+)
+# What one evaluation would settle, per ``GroupValue.kind``, in words for tables and legends
+# (read in the active language: ``COVERS[kind]``).
+COVERS = Labels(
+    {
+        "all": N_("every return"),
+        "candidate": N_("one candidate's returns"),
+        "instrument": N_("one instrument's returns"),
+        "instrument in region": N_("one instrument in one region"),
+    }
+)
+
+# The measures and objectives as words inside a sentence ("the benefit target").
+KIND_NAMES = Labels(
+    {
+        "benefit": N_("benefit"),
+        "enterprises": N_("enterprises"),
+        "jobs": N_("jobs"),
+        "weighted": N_("weighted"),
+    }
+)
+DISTRIBUTION_WORDS = Labels({"triangular": N_("triangular"), "uniform": N_("uniform")})
 
 
 def amount(kind: str, value: float) -> str:
@@ -38,16 +59,21 @@ def amount(kind: str, value: float) -> str:
     (figures through ``model.formatting.numbers``, whole units)."""
     if kind == "benefit":
         return numbers.money(value)
-    if kind in ("enterprises", "jobs"):
-        return f"{numbers.count(value)} {kind}"
-    return f"{numbers.count(value)} weighted units"
+    if kind == "enterprises":
+        return _("{n} enterprises").format(n=numbers.count(value))
+    if kind == "jobs":
+        return _("{n} jobs").format(n=numbers.count(value))
+    return _("{n} weighted units").format(n=numbers.count(value))
 
 
-def _plus_minus(kind: str, se: float, what: str = "") -> str:
-    """ "± US$X" (and ``what``) for a standard error; one draw has none (its estimate is NaN)."""
+def _plus_minus(kind: str, se: float, one_se: bool = False) -> str:
+    """ "± US$X" (", one standard error" with ``one_se``) for a standard error; one draw
+    has none (its estimate is NaN)."""
     if not math.isfinite(se):
-        return "no standard error from one draw"
-    return f"± {amount(kind, se)}{what}"
+        return _("no standard error from one draw")
+    if one_se:
+        return _("± {amount}, one standard error").format(amount=amount(kind, se))
+    return f"± {amount(kind, se)}"
 
 
 def json_ready(value: Any) -> Any:
@@ -169,28 +195,28 @@ def robust_tie(r: RobustResult) -> bool:
 
 def robust_sentence(r: RobustResult, kind: str) -> str:
     moved = len(funding_changes(r))
+    worst = numbers.share(r.alpha)
     if robust_tie(r):
         if moved:
-            return (
-                f"The robust plan and the expected-value plan are equally good (a tie): they "
-                f"differ on {moved} candidate(s), but the mean of the worst {r.alpha:.0%} of "
+            return _(
+                "The robust plan and the expected-value plan are equally good (a tie): they "
+                "differ on {n} candidate(s), but the mean of the worst {alpha} of "
                 "draws and the mean of all draws are the same for both, so either can be signed."
-            )
-        return "The robust plan funds the same as the expected-value plan."
-    return (
-        f"Guarding against the worst {r.alpha:.0%} of draws raises their mean by "
-        f"{amount(kind, r.cvar_gain)} and costs {amount(kind, r.expected_cost)} of the "
-        "expected outcome."
-    )
+            ).format(n=numbers.count(moved), alpha=worst)
+        return _("The robust plan funds the same as the expected-value plan.")
+    return _(
+        "Guarding against the worst {alpha} of draws raises their mean by "
+        "{gain} and costs {cost} of the expected outcome."
+    ).format(alpha=worst, gain=amount(kind, r.cvar_gain), cost=amount(kind, r.expected_cost))
 
 
 def evpi_sentence(v: ValueOfInformation) -> str:
     k = v.objective_kind
-    return (
-        f"Perfect information on every return is worth {amount(k, v.evpi)} "
-        f"({_plus_minus(k, v.evpi_se, ', one standard error')}) to this decision: the most that "
+    return _(
+        "Perfect information on every return is worth {amount} "
+        "({plus_minus}) to this decision: the most that "
         "better evidence could add, on average, to a plan chosen on today's evidence."
-    )
+    ).format(amount=amount(k, v.evpi), plus_minus=_plus_minus(k, v.evpi_se, one_se=True))
 
 
 def ev_gap_sentence(risk: PlanRisk, v: ValueOfInformation) -> str:
@@ -201,49 +227,81 @@ def ev_gap_sentence(risk: PlanRisk, v: ValueOfInformation) -> str:
     gap = v.expected_value - risk.objective_expected
     if abs(gap) < FUNDING_NOISE_US:
         return ""
-    head = (
-        f"The value of information is measured from the plan chosen on expected returns, "
-        f"which earns {amount(k, v.expected_value)} on average; the plan judged above "
-        f"({risk.label}) earns {amount(k, risk.objective_expected)}, {amount(k, abs(gap))} "
-    )
+    figures = {
+        "ev_amount": amount(k, v.expected_value),
+        "plan": risk.label,
+        "plan_amount": amount(k, risk.objective_expected),
+        "gap": amount(k, abs(gap)),
+    }
     if gap < 0:
         # No plan within the rules beats the expected-value plan on average.
-        return head + (
+        return _(
+            "The value of information is measured from the plan chosen on expected returns, "
+            "which earns {ev_amount} on average; the plan judged above "
+            "({plan}) earns {plan_amount}, {gap} "
             "more: more than any plan within this scenario's rules earns on average, so the "
             "plan judged does not keep them."
-        )
-    return head + (
+        ).format(**figures)
+    return _(
+        "The value of information is measured from the plan chosen on expected returns, "
+        "which earns {ev_amount} on average; the plan judged above "
+        "({plan}) earns {plan_amount}, {gap} "
         "less. A plan chosen at the central (most likely) returns, or by hand, is not always "
         "the best on average when ranges are lopsided."
-    )
+    ).format(**figures)
 
 
 def group_sentence(g: GroupValue, kind: str) -> str:
     """E.g. "An impact evaluation of the broker programmes' returns is worth up to US$X"
     (to the decision: measured from the expected-value plan, see ``ev_gap_sentence``)."""
-    what = g.label if g.kind != "candidate" else f"the returns of {g.label}"
-    return (
-        f"An impact evaluation of {what} is worth up to {amount(kind, g.evppi)} to this decision "
-        f"({_plus_minus(kind, g.se)})."
+    if g.kind == "candidate":
+        text = _(
+            "An impact evaluation of the returns of {group} is worth up to {amount} to this "
+            "decision ({plus_minus})."
+        )
+    else:
+        text = _(
+            "An impact evaluation of {group} is worth up to {amount} to this decision "
+            "({plus_minus})."
+        )
+    return text.format(
+        group=g.label, amount=amount(kind, g.evppi), plus_minus=_plus_minus(kind, g.se)
     )
 
 
 def central_sentence(r: PlanRisk) -> str:
     k = r.objective_kind
     gap = r.objective_expected - r.objective_central
-    direction = "above" if gap > 0 else "below"
-    return (
-        f"At the stated central returns this plan earns {amount(k, r.objective_central)}; "
-        f"on average over the ranges it earns {amount(k, r.objective_expected)}, "
-        f"{amount(k, abs(gap))} {direction} (the exact mean; the mean of these "
-        f"{r.spec.draws:,} draws, {amount(k, r.objective_summary.mean)}, estimates it). The "
-        "central value of a return is the most likely value (the mode); the mean of a "
-        "lopsided range lies towards its longer side."
-    )
+    figures = {
+        "central": amount(k, r.objective_central),
+        "expected": amount(k, r.objective_expected),
+        "gap": amount(k, abs(gap)),
+        "draws": numbers.count(r.spec.draws),
+        "mean": amount(k, r.objective_summary.mean),
+    }
+    if gap > 0:
+        text = _(
+            "At the stated central returns this plan earns {central}; "
+            "on average over the ranges it earns {expected}, "
+            "{gap} above (the exact mean; the mean of these "
+            "{draws} draws, {mean}, estimates it). The "
+            "central value of a return is the most likely value (the mode); the mean of a "
+            "lopsided range lies towards its longer side."
+        )
+    else:
+        text = _(
+            "At the stated central returns this plan earns {central}; "
+            "on average over the ranges it earns {expected}, "
+            "{gap} below (the exact mean; the mean of these "
+            "{draws} draws, {mean}, estimates it). The "
+            "central value of a return is the most likely value (the mode); the mean of a "
+            "lopsided range lies towards its longer side."
+        )
+    return text.format(**figures)
 
 
 def _num(v: float | None) -> str:
-    return "no plan" if v is None else f"{v:,.0f}"
+    return _("no plan") if v is None else numbers.number(v)
 
 
 def print_report(
@@ -257,79 +315,171 @@ def print_report(
     voi: ValueOfInformation | None = None,
     positions: tuple[CentralPosition, ...] = (),
 ) -> None:
-    """A plain-text report of the same results, plan's risk first."""
+    """A plain-text report of the same results, plan's risk first (in the active language,
+    figures in its number locale)."""
     w = out.write
+    n = numbers.number
     s, k = mc.spec, mc.spec.costs
     kind = mc.objective_kind
-    costs = "fixed" if k.fixed else f"multiplier {k.low:g} / {k.mode:g} / {k.high:g}"
-    w(f"Scenario: {mc.scenario}\n")
-    w(f"{s.draws} draws ({s.distribution}, seed {s.seed}; costs {costs})\n")
+    if k.fixed:
+        costs = _("fixed")
+    else:
+        costs = _("multiplier {low} / {mode} / {high}").format(
+            low=multiplier(k.low), mode=multiplier(k.mode), high=multiplier(k.high)
+        )
+    w(_("Scenario: {name}").format(name=mc.scenario) + "\n")
+    w(
+        _("{draws} draws ({distribution}, seed {seed}; costs {costs})").format(
+            draws=s.draws,
+            distribution=DISTRIBUTION_WORDS.get(s.distribution, s.distribution),
+            seed=s.seed,
+            costs=costs,
+        )
+        + "\n"
+    )
     if risk is not None:
-        w(f"\nThe plan's own risk ({risk.label}; funded as it is, judged in every draw):\n")
-        w(f"  {'':<20} {'P10':>16} {'P50':>16} {'P90':>16} {'central':>16}\n")
+        w(
+            "\n"
+            + _("The plan's own risk ({plan}; funded as it is, judged in every draw):").format(
+                plan=risk.label
+            )
+            + "\n"
+        )
+        central = _("central")
+        w(f"  {'':<20} {'P10':>16} {'P50':>16} {'P90':>16} {central:>16}\n")
         for m, d in risk.summary.items():
             w(
-                f"  {MEASURE_WORDS[m]:<20} {d.p10:>16,.0f} {d.p50:>16,.0f} {d.p90:>16,.0f} "
-                f"{risk.central[m]:>16,.0f}\n"
+                f"  {MEASURE_WORDS[m]:<20} {n(d.p10):>16} {n(d.p50):>16} {n(d.p90):>16} "
+                f"{n(risk.central[m]):>16}\n"
             )
         for t in risk.targets:
-            w(
-                f"  Probability of reaching the {t.measure} target ({t.target:,.0f}): "
-                f"{t.probability:.1%} (± {t.se:.1%})\n"
+            line = _(
+                "Probability of reaching the {measure} target ({target}): {probability} (± {se})"
+            ).format(
+                measure=KIND_NAMES.get(t.measure, t.measure),
+                target=n(t.target),
+                probability=numbers.share(t.probability, 1),
+                se=numbers.share(t.se, 1),
             )
+            w(f"  {line}\n")
         if not risk.targets:
-            w("  The scenario sets no outcome targets.\n")
+            w("  " + _("The scenario sets no outcome targets.") + "\n")
         w(f"  {central_sentence(risk)}\n")
     if positions:
         lopsided = sorted(positions, key=lambda p: (-abs(p.shift), p.candidate))[:5]
-        w("  Largest gaps between a return's mean and its central value (objective units):\n")
+        w(
+            "  "
+            + _("Largest gaps between a return's mean and its central value (objective units):")
+            + "\n"
+        )
         for cp in lopsided:
-            pos = "n/a" if cp.position is None else f"{cp.position:.0%}"
-            w(
-                f"    {cp.candidate:<8} central {cp.central:>14,.0f} at {pos:>4} of its range; "
-                f"mean {cp.mean:>14,.0f}\n"
+            pos = _("n/a") if cp.position is None else numbers.share(cp.position)
+            line = _("central {central} at {position} of its range; mean {mean}").format(
+                central=f"{n(cp.central):>14}", position=f"{pos:>4}", mean=f"{n(cp.mean):>14}"
             )
+            w(f"    {cp.candidate:<8} {line}\n")
     if voi is not None:
-        w(f"\nValue of information ({voi.draws} draws; estimator: {voi.estimator}):\n")
+        w(
+            "\n"
+            + _("Value of information ({draws} draws; estimator: {estimator}):").format(
+                draws=voi.draws, estimator=_(voi.estimator)
+            )
+            + "\n"
+        )
         w(f"  {evpi_sentence(voi)}\n")
         if risk is not None and ev_gap_sentence(risk, voi):
             w(f"  {ev_gap_sentence(risk, voi)}\n")
-        w("  Which evaluation is worth most (EVPPI, ranked):\n")
+        w("  " + _("Which evaluation is worth most (EVPPI, ranked):") + "\n")
         for g in voi.groups[:TABLE_ROWS]:
             w(f"    {group_sentence(g, kind)}\n")
         if len(voi.groups) > TABLE_ROWS:
-            w(f"    ... and {len(voi.groups) - TABLE_ROWS} more (see --format json)\n")
+            more = _("... and {n} more (see --format json)").format(n=len(voi.groups) - TABLE_ROWS)
+            w(f"    {more}\n")
     o = mc.objective
-    w("\nIf returns were known before deciding (wait-and-see: re-optimised in every draw):\n")
-    w(f"  {mc.feasible} of {s.draws} draws with a feasible plan; {mc.executor} in ")
-    w(f"{mc.seconds:.1f} s\n")
-    w(f"  Optimum ({kind}): mean {o.mean:,.0f}  P10 {o.p10:,.0f}  ")
-    w(f"P50 {o.p50:,.0f}  P90 {o.p90:,.0f}\n")
-    w("  Probability of being funded (least certain first):\n")
+    w(
+        "\n"
+        + _("If returns were known before deciding (wait-and-see: re-optimised in every draw):")
+        + "\n"
+    )
+    w(
+        "  "
+        + _("{feasible} of {draws} draws with a feasible plan; {executor} in {seconds} s").format(
+            feasible=mc.feasible,
+            draws=s.draws,
+            executor=mc.executor,
+            seconds=n(mc.seconds, 1),
+        )
+        + "\n"
+    )
+    w(
+        "  "
+        + _("Optimum ({kind}): mean {mean}  P10 {p10}  P50 {p50}  P90 {p90}").format(
+            kind=KIND_NAMES.get(kind, kind),
+            mean=n(o.mean),
+            p10=n(o.p10),
+            p50=n(o.p50),
+            p90=n(o.p90),
+        )
+        + "\n"
+    )
+    w("  " + _("Probability of being funded (least certain first):") + "\n")
     ranked = sorted(mc.funded_probability.items(), key=lambda kv: (abs(kv[1] - 0.5), kv[0]))
     for cid, p in ranked[:TABLE_ROWS]:
-        w(f"    {cid:<16} {p:>6.1%}   mean scale {mc.mean_scale[cid]:>6.1%}\n")
+        line = _("{probability}   mean scale {scale}").format(
+            probability=f"{numbers.share(p, 1):>6}",
+            scale=f"{numbers.share(mc.mean_scale[cid], 1):>6}",
+        )
+        w(f"    {cid:<16} {line}\n")
     if len(ranked) > TABLE_ROWS:
-        w(f"    ... and {len(ranked) - TABLE_ROWS} more (see --format json)\n")
+        more = _("... and {n} more (see --format json)").format(n=len(ranked) - TABLE_ROWS)
+        w(f"    {more}\n")
     if robust is not None:
-        w(f"\nRobust plan (CVaR, worst {robust.alpha:.0%} of {robust.samples} samples):\n")
+        w(
+            "\n"
+            + _("Robust plan (CVaR, worst {alpha} of {samples} samples):").format(
+                alpha=numbers.share(robust.alpha), samples=robust.samples
+            )
+            + "\n"
+        )
         w(f"  {robust_sentence(robust, kind)}\n")
-        w(f"  Mean of the worst {robust.alpha:.0%}: robust {amount(kind, robust.robust.cvar)}; ")
-        w(f"expected-value plan {amount(kind, robust.expected.cvar)}\n")
+        w(
+            "  "
+            + _(
+                "Mean of the worst {alpha}: robust {robust}; expected-value plan {expected}"
+            ).format(
+                alpha=numbers.share(robust.alpha),
+                robust=amount(kind, robust.robust.cvar),
+                expected=amount(kind, robust.expected.cvar),
+            )
+            + "\n"
+        )
         for row in funding_changes(robust)[:TABLE_ROWS]:
             w(
-                f"  {row['candidate']!s:<16} US${float(row['expected_value_plan']):>12,.0f} -> "
-                f"US${float(row['robust_plan']):>12,.0f}\n"
+                f"  {row['candidate']!s:<16} US${n(float(row['expected_value_plan'])):>12} -> "
+                f"US${n(float(row['robust_plan'])):>12}\n"
             )
     if tornado is not None:
-        w(f"\nSensitivity (optimum {tornado.base:,.0f}; one input at a time):\n")
+        w(
+            "\n"
+            + _("Sensitivity (optimum {base}; one input at a time):").format(base=n(tornado.base))
+            + "\n"
+        )
         for b in tornado.bars:
             w(
                 f"  {b.input:<24} {b.low_label}: {_num(b.objective_low)}   "
                 f"{b.high_label}: {_num(b.objective_high)}\n"
             )
     if frontier is not None:
-        w("\nInclusion frontier (floor on the lagging regions' share of public funding):\n")
+        w(
+            "\n"
+            + _("Inclusion frontier (floor on the lagging regions' share of public funding):")
+            + "\n"
+        )
         for pt in frontier:
-            share = "n/a" if pt.lagging_share is None else f"{pt.lagging_share:.0%}"
-            w(f"  floor {pt.floor:>5.0%}  optimum {_num(pt.objective):>16}  reached {share}\n")
+            share = _("n/a") if pt.lagging_share is None else numbers.share(pt.lagging_share)
+            line = _("floor {floor}  optimum {optimum}  reached {share}").format(
+                floor=f"{numbers.share(pt.floor):>5}",
+                optimum=f"{_num(pt.objective):>16}",
+                share=share,
+            )
+            w(f"  {line}\n")

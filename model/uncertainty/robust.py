@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from model.allocator.reoptimise import FloatArray, PlanValues, Reoptimiser, curve
 from model.allocator.scenario import Scenario
+from model.formatting.i18n import _
 from model.uncertainty.drawsolve import check_objective
 from model.uncertainty.sampling import SampleSet, cvar
 
@@ -86,13 +87,13 @@ def robust_allocation(scenario: Scenario, samples: SampleSet, alpha: float) -> R
     """The CVaR-optimal plan over ``samples`` and the expected-value plan to compare it with."""
     check_objective(scenario)
     if not 0 < alpha <= 1:
-        raise ValueError(f"alpha: {alpha} is outside (0, 1]")
+        raise ValueError(_("alpha: {alpha} is outside (0, 1]").format(alpha=alpha))
     ro = Reoptimiser(scenario)
     values = ro.per_unit(samples.outcome)
     ev = ro.solve(values.mean(axis=0))
     if ev is None:
         raise ValueError(
-            "scenario: the central scenario has no feasible plan; fix it on the Plan page first"
+            _("scenario: the central scenario has no feasible plan; fix it on the Plan page first")
         )
     best = ro.cvar_plan(values, alpha)
     robust = _judge(ro, values, best.plan, alpha)

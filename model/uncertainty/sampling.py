@@ -26,6 +26,7 @@ import numpy as np
 
 from model.allocator.reoptimise import FloatArray
 from model.allocator.scenario import MEASURES, Measure, Scenario
+from model.formatting.i18n import _
 
 Distribution = Literal["triangular", "uniform"]
 DISTRIBUTIONS: tuple[Distribution, ...] = ("triangular", "uniform")
@@ -44,12 +45,20 @@ class CostRange:
         for name in ("low", "mode", "high"):
             v = getattr(self, name)
             if not np.isfinite(v):
-                raise ValueError(f"cost_range.{name}: multiplier {v} is not a finite number")
+                raise ValueError(
+                    _("cost_range.{field}: multiplier {value} is not a finite number").format(
+                        field=name, value=v
+                    )
+                )
         if self.low <= 0:
-            raise ValueError(f"cost_range.low: multiplier {self.low} must be positive")
+            raise ValueError(
+                _("cost_range.low: multiplier {value} must be positive").format(value=self.low)
+            )
         if not self.low <= self.mode <= self.high:
             raise ValueError(
-                f"cost_range: need low <= mode <= high, got {self.low}, {self.mode}, {self.high}"
+                _("cost_range: need low <= mode <= high, got {low}, {mode}, {high}").format(
+                    low=self.low, mode=self.mode, high=self.high
+                )
             )
 
     @property
@@ -72,12 +81,16 @@ class DrawSpec:
 
     def __post_init__(self) -> None:
         if not 1 <= self.draws <= MAX_DRAWS:
-            raise ValueError(f"draws: {self.draws} is outside 1-{MAX_DRAWS}")
+            raise ValueError(
+                _("draws: {draws} is outside 1-{most}").format(draws=self.draws, most=MAX_DRAWS)
+            )
         if self.seed < 0:
-            raise ValueError(f"seed: {self.seed} is negative")
+            raise ValueError(_("seed: {seed} is negative").format(seed=self.seed))
         if self.distribution not in DISTRIBUTIONS:
             raise ValueError(
-                f"distribution: {self.distribution!r} is not one of {', '.join(DISTRIBUTIONS)}"
+                _("distribution: {value} is not one of {choices}").format(
+                    value=repr(self.distribution), choices=", ".join(DISTRIBUTIONS)
+                )
             )
 
 
@@ -181,7 +194,9 @@ def means(scenario: Scenario, distribution: Distribution) -> dict[Measure, Float
 
 def central_samples(scenario: Scenario, rows: int = 1) -> SampleSet:
     """``rows`` copies of the stated central values (costs as stated)."""
-    return SampleSet({m: np.tile(mid, (rows, 1)) for m, (_, mid, _) in ranges(scenario).items()})
+    return SampleSet(
+        {m: np.tile(mid, (rows, 1)) for m, (_lo, mid, _hi) in ranges(scenario).items()}
+    )
 
 
 def cvar(values: FloatArray, alpha: float) -> float:
@@ -192,10 +207,10 @@ def cvar(values: FloatArray, alpha: float) -> float:
     (max over eta of eta - sum(max(eta - v, 0)) / (alpha * S)).
     """
     if not 0 < alpha <= 1:
-        raise ValueError(f"alpha: {alpha} is outside (0, 1]")
+        raise ValueError(_("alpha: {alpha} is outside (0, 1]").format(alpha=alpha))
     v = np.sort(np.asarray(values, np.float64))
     if len(v) == 0:
-        raise ValueError("values: no draws to take the CVaR of")
+        raise ValueError(_("values: no draws to take the CVaR of"))
     m = alpha * len(v)
     k = min(int(np.floor(m)), len(v))
     total = float(v[:k].sum())

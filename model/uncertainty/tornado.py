@@ -20,6 +20,8 @@ import numpy as np
 from model.allocator.api import allocate
 from model.allocator.reoptimise import FloatArray
 from model.allocator.scenario import MEASURES, Budget, Measure, Scenario
+from model.formatting import numbers
+from model.formatting.i18n import _
 from model.uncertainty.drawsolve import check_objective, solve_samples
 from model.uncertainty.parallel import Executor, Progress, run_draws
 from model.uncertainty.sampling import FIXED_COSTS, CostRange, SampleSet, central_samples, ranges
@@ -71,6 +73,11 @@ def _optimum(scenario: Scenario) -> float | None:
     return r.objective if r.status in ("optimal", "time_limit") else None
 
 
+def multiplier(value: float) -> str:
+    """A cost multiplier as short as it goes ("1", "1.3"; "1,3" in es_CO)."""
+    return numbers.number(value, 6).rstrip("0").rstrip(".,")
+
+
 def _scaled(b: Budget, k: float) -> Budget:
     return Budget(
         total=None if b.total is None else b.total * k,
@@ -91,14 +98,14 @@ def tornado(
     """One-at-a-time sensitivity of the optimum (see module docstring)."""
     check_objective(scenario)
     if not 0 < budget_swing < 1:
-        raise ValueError(f"budget_swing: {budget_swing} is outside (0, 1)")
+        raise ValueError(_("budget_swing: {value} is outside (0, 1)").format(value=budget_swing))
     if top < 1:
-        raise ValueError(f"top: {top} must be at least 1")
+        raise ValueError(_("top: {value} must be at least 1").format(value=top))
     n = len(scenario.candidates)
     base = _objective(scenario, central_samples(scenario))[0]
     if base is None:
         raise ValueError(
-            "scenario: the central scenario has no feasible plan; fix it on the Plan page first"
+            _("scenario: the central scenario has no feasible plan; fix it on the Plan page first")
         )
     # Row 2i: candidate i at its low ends, row 2i + 1: at its high ends.
     outcome: dict[Measure, FloatArray] = {}
@@ -109,15 +116,17 @@ def tornado(
         grid[2 * idx + 1, idx] = hi
         outcome[m] = grid
     assert set(outcome) == set(MEASURES)
-    draws, _ = run_draws(scenario, SampleSet(outcome), executor, progress=progress)
+    draws, _used = run_draws(scenario, SampleSet(outcome), executor, progress=progress)
     bars = []
+    # Labels in the active language (they are shown, and written to the JSON as text).
+    low_end, high_end = _("low end of its ranges"), _("high end of its ranges")
     for i, c in enumerate(scenario.candidates):
         lo_ok, hi_ok = draws.ok[2 * i], draws.ok[2 * i + 1]
         bars.append(
             TornadoBar(
-                input=f"returns of {c.id}",
-                low_label="low end of its ranges",
-                high_label="high end of its ranges",
+                input=_("returns of {candidate}").format(candidate=c.id),
+                low_label=low_end,
+                high_label=high_end,
                 objective_low=float(draws.objective[2 * i]) if lo_ok else None,
                 objective_high=float(draws.objective[2 * i + 1]) if hi_ok else None,
             )
@@ -127,12 +136,13 @@ def tornado(
         ends = []
         for k in (1 - budget_swing, 1 + budget_swing):
             ends.append(_optimum(scenario.model_copy(update={"budget": _scaled(b, k)})))
-        pct = f"{budget_swing:.0%}"
-        bars.append(TornadoBar("budget", f"-{pct}", f"+{pct}", ends[0], ends[1]))
+        pct = numbers.share(budget_swing)
+        bars.append(TornadoBar(_("budget"), f"-{pct}", f"+{pct}", ends[0], ends[1]))
     if not costs.fixed:
         centre = central_samples(scenario, 2)
         mult = np.array([[costs.low], [costs.high]]) * np.ones((2, n))
         lo_obj, hi_obj = _objective(scenario, SampleSet(centre.outcome, mult))
-        bars.append(TornadoBar("costs", f"x{costs.low:g}", f"x{costs.high:g}", lo_obj, hi_obj))
+        low, high = multiplier(costs.low), multiplier(costs.high)
+        bars.append(TornadoBar(_("costs"), f"x{low}", f"x{high}", lo_obj, hi_obj))
     ranked = sorted(bars, key=lambda t: (-t.swing, t.input))
     return Tornado(base=base, bars=tuple(ranked[:top]), inputs=len(bars))

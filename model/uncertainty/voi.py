@@ -55,22 +55,35 @@ import numpy as np
 
 from model.allocator.reoptimise import FloatArray, Reoptimiser, curve
 from model.allocator.scenario import Measure, Scenario
+from model.formatting import numbers
+from model.formatting.i18n import N_, Labels, _
 from model.uncertainty.drawsolve import DrawResults, NoPlan, check_objective, perturbed
 from model.uncertainty.parallel import Executor, choose, map_spans, run_draws
 from model.uncertainty.sampling import FIXED_COSTS, DrawSpec, SampleSet, draw_samples, means
 
-ESTIMATOR = (
+# Stored in English (the JSON's "estimator"); shown translated: ``_(v.estimator)``.
+ESTIMATOR = N_(
     "one-level Monte Carlo with the inner expectation taken exactly, valid because the "
     "objective is linear in independently drawn returns (Brennan, Kharroubi, O'Hagan and "
     "Chilcott, Medical Decision Making 2007); single candidates by exact parametric "
     "re-solves over their range"
 )
 GroupKind = Literal["all", "candidate", "instrument", "instrument in region"]
-KIND_WORDS = {
-    "cluster_initiative": "cluster initiatives",
-    "broker_programme": "broker programmes",
-    "matching_grant": "matching grants",
-}
+# One evaluation of every candidate of an instrument, or of an instrument in one region.
+INSTRUMENT_RETURNS = Labels(
+    {
+        "cluster_initiative": N_("the cluster initiatives' returns"),
+        "broker_programme": N_("the broker programmes' returns"),
+        "matching_grant": N_("the matching grants' returns"),
+    }
+)
+REGION_RETURNS = Labels(
+    {
+        "cluster_initiative": N_("{region}'s cluster initiatives' returns"),
+        "broker_programme": N_("{region}'s broker programmes' returns"),
+        "matching_grant": N_("{region}'s matching grants' returns"),
+    }
+)
 # Splitting a candidate's range stops when a new solve beats the known lines by less
 # than this share of the objective (its round-off; the spending tie-break is 1e-6 of
 # the lowest return per dollar times the money spent).
@@ -141,12 +154,12 @@ def setup(scenario: Scenario, spec: DrawSpec) -> Setup:
     ro = Reoptimiser(solved)
     if ro.central is None:
         raise NoPlan(
-            "scenario: the central scenario has no feasible plan; fix it on the Plan page first"
+            _("scenario: the central scenario has no feasible plan; fix it on the Plan page first")
         )
     mean_pu = ro.per_unit(mean)
     ev = ro.solve(mean_pu)
     if ev is None:
-        raise NoPlan("scenario: no plan at the expected returns; relax the rules")
+        raise NoPlan(_("scenario: no plan at the expected returns; relax the rules"))
     reach = curve(solved, ev.scale)
     return Setup(
         scenario=solved,
@@ -164,7 +177,7 @@ def _estimate(d: FloatArray) -> tuple[float, float]:
     """Mean and its Monte Carlo standard error."""
     n = len(d)
     if n == 0:
-        raise ValueError("draws: no draw found a plan")
+        raise ValueError(_("draws: no draw found a plan"))
     se = float(d.std(ddof=1) / np.sqrt(n)) if n > 1 else float("nan")
     return float(d.mean()), se
 
@@ -192,7 +205,7 @@ def group_evppi(
     """EVPPI of the returns of candidates ``members`` (indices) and its standard error,
     one re-solve per draw; also the draws' optima."""
     cond = conditional(s, members)
-    draws, _ = run_draws(
+    draws, _used = run_draws(
         s.scenario, cond, executor, workers=workers, address=address, progress=progress
     )
     idx = np.asarray(members, np.int64)
@@ -222,7 +235,11 @@ def _lines(ro: Reoptimiser, mean_pu: FloatArray, c: int, lo: float, hi: float) -
         pu[c] = t
         plan = ro.solve(pu)
         if plan is None:
-            raise ValueError(f"candidate {ro.arrays.ids[c]}: no plan at value {t:,.2f}")
+            raise ValueError(
+                _("candidate {candidate}: no plan at value {value}").format(
+                    candidate=ro.arrays.ids[c], value=numbers.number(t, 2)
+                )
+            )
         reach = curve(ro.scenario, plan.scale)
         g = float(reach[c])
         return float(pu @ reach) - g * t, g
@@ -264,16 +281,16 @@ def groups_of(scenario: Scenario, by_region: bool) -> list[tuple[GroupKind, str,
     two or more (a group of one is that candidate)."""
     out: list[tuple[GroupKind, str, list[int]]] = []
     cands = scenario.candidates
-    for kind, words in KIND_WORDS.items():
+    for kind in INSTRUMENT_RETURNS:
         idx = [i for i, c in enumerate(cands) if c.kind == kind]
         if len(idx) >= 2:
-            out.append(("instrument", f"the {words}' returns", idx))
+            out.append(("instrument", INSTRUMENT_RETURNS[kind], idx))
     if by_region:
         for r in sorted({c.region for c in cands}):
-            for kind, words in KIND_WORDS.items():
+            for kind in REGION_RETURNS:
                 idx = [i for i, c in enumerate(cands) if c.kind == kind and c.region == r]
                 if len(idx) >= 2:
-                    out.append(("instrument in region", f"{r}'s {words}' returns", idx))
+                    out.append(("instrument in region", REGION_RETURNS[kind].format(region=r), idx))
     return out
 
 
@@ -299,13 +316,13 @@ def value_of_information(
         return lambda done, total: progress(name, done, total)
 
     t = time.perf_counter()
-    ws, _ = run_draws(
+    ws, _used = run_draws(
         s.scenario,
         s.samples,
         used,
         workers=workers,
         address=address,
-        progress=stage("wait-and-see optimum per draw"),
+        progress=stage(_("wait-and-see optimum per draw")),
     )
     ok = ws.ok
     evpi, evpi_se = _estimate(ws.objective[ok] - s.per_unit[ok] @ s.ev_reach)
@@ -326,7 +343,7 @@ def value_of_information(
         used,
         workers=workers,
         address=address,
-        progress=stage("each candidate's returns"),
+        progress=stage(_("each candidate's returns")),
         serial_chunk=max(1, n // 10),
     )
     lines = [ln for part in parts for ln in part]
@@ -340,7 +357,7 @@ def value_of_information(
 
     t = time.perf_counter()
     for kind, label, idx in groups_of(scenario, by_region):
-        value, se, _ = group_evppi(
+        value, se, _draws = group_evppi(
             s, idx, used, workers=workers, address=address, progress=stage(label)
         )
         groups.append(GroupValue(kind, label, tuple(ids[i] for i in idx), value, se))
