@@ -38,6 +38,7 @@ from model.planning.workbook import ScenarioDocument, in_language, summary_sente
 
 MARGIN_MM: Final = 12.0
 LINE_MM: Final = 4.2
+MIN_HEADING_PT: Final = 6.5  # the smallest a table heading is set to fit its column
 CHART_SCALE: Final = 3  # PNG pixels per chart pixel: sharp when printed
 PLAIN: Final = str.maketrans(
     {
@@ -145,8 +146,14 @@ def _table(
     """A small table at (x, current y), ``w`` mm wide; returns the y below it."""
     y = pdf.get_y()
     cols = (w * 0.55, w * 0.28, w * 0.17)
-    pdf.set_font("Helvetica", "B", 8.5)
     for text, cw, align in zip((title, _("public US$"), _("share")), cols, "LRR", strict=True):
+        # A heading wider than its column (a longer word in another language) is set
+        # smaller rather than running into the next column.
+        size = 8.5
+        pdf.set_font("Helvetica", "B", size)
+        while size > MIN_HEADING_PT and pdf.get_string_width(plain(text)) > cw - 2 * pdf.c_margin:
+            size -= 0.5
+            pdf.set_font("Helvetica", "B", size)
         pdf.set_xy(x, y)
         pdf.cell(cw, LINE_MM, plain(text), align=align)
         x += cw
