@@ -43,6 +43,7 @@ from model.planning.readout import (
     dollar_sentences,
     funding_long,
     plan_title,
+    status_words,
     summary_sentence,
     sweep_curve,
 )
@@ -180,7 +181,7 @@ def _run_solve(sc: Scenario) -> None:
         secs = numbers.number(result.seconds.get("total", 0.0), 2)
         # An infeasible or failed solve must not show a check mark.
         ok = result.objective is not None
-        how = result.status.replace("_", " ")
+        how = status_words(result.status).replace("_", " ")
         status.update(
             label=_("Solved: {status} ({seconds} s)").format(status=how, seconds=secs)
             if ok
@@ -262,7 +263,8 @@ except ValueError as exc:
     st.error(_("Fix the inputs: {error}").format(error=exc))
     st.stop()
 
-b_solve, b_reset, _gap = st.columns([1, 1.6, 5])
+# Room for the longer labels of other languages ("Restablecer valores predeterminados").
+b_solve, b_reset, _gap = st.columns([1, 2.4, 4.2])
 solve_clicked = b_solve.button(
     _("Solve"), type="primary", key="plan_solve", icon=":material/play_arrow:"
 )
@@ -563,7 +565,7 @@ with st.form("plan_save_form"):
     notes = st.text_area(
         _("Notes"), key="plan_save_notes", help=_("Why this scenario; for the reader.")
     )
-    b1, b2, _gap = st.columns([1, 1, 3])
+    b1, b2, _gap = st.columns([1.4, 1.4, 2.2])
     save_new = b1.form_submit_button(_("Save as new"), icon=":material/save:")
     save_changes = (
         b2.form_submit_button(_("Save changes"), icon=":material/edit:") if opened_meta else False

@@ -1,20 +1,26 @@
 """The Spanish interface in headless Chromium: the browser's language decides at first,
-the sidebar picker switches it, and the choice holds from page to page."""
+the sidebar picker switches it, and the choice holds from page to page; a Spanish reader
+solves the demo plan and takes away a Spanish workbook."""
 
 from __future__ import annotations
 
+import io
+import re
 from collections.abc import Iterator
 
 import pytest
+from openpyxl import load_workbook
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser import UI_TIMEOUT_MS, wait_for_app
+from tests.browser import UI_TIMEOUT_MS, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
 
 def _page(browser: Browser, locale: str) -> Iterator[Page]:
-    context = browser.new_context(locale=locale, viewport={"width": 1400, "height": 1000})
+    context = browser.new_context(
+        locale=locale, accept_downloads=True, viewport={"width": 1400, "height": 1000}
+    )
     pg = context.new_page()
     pg.set_default_timeout(UI_TIMEOUT_MS)
     yield pg
@@ -61,3 +67,60 @@ def test_picking_spanish_in_the_sidebar_holds_across_pages(server: str, american
     american.get_by_role("tab", name="Import").click()
     expect(american.get_by_text("Los números del archivo se escriben como")).to_be_visible()
     expect(sidebar.get_by_text("Idioma y números")).to_be_visible()
+
+
+# es_CO writes money with a point between thousands and a comma before decimals.
+CO_MONEY = re.compile(r"US\$\d{1,3}(\.\d{3})+")
+# Headers of the workbook's tables (first row of a sheet), as the glossary says them.
+SPANISH_HEADERS = {"Candidato", "Nombre", "Instrumento", "Región", "Precio sombra"}
+ENGLISH_HEADERS = {"Candidate", "Name", "Instrument", "Region", "Shadow price"}
+
+
+def test_a_spanish_reader_solves_the_demo_and_downloads_a_spanish_workbook(
+    server: str, american: Page
+) -> None:
+    page = american
+    page.goto(server)
+    wait_for_app(page)
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_test_id("stSelectbox").filter(has_text="Language and numbers").click()
+    page.get_by_role("option", name="español (Colombia) · 1.234,5").click()
+    wait_for_app(page)
+    expect(page.get_by_text("Para quién es", exact=True)).to_be_visible()
+
+    page.get_by_test_id("stSidebarNav").get_by_text("Plan", exact=True).click()
+    expect(page.locator("h1").first).to_have_text("Plan")
+    wait_for_app(page)
+    expect(page.get_by_role("spinbutton", name="Presupuesto total (US$)")).to_be_visible()
+    expect(page.get_by_text("US$5.000.000", exact=True)).to_be_visible()  # under the input
+    page.get_by_role("button", name="Resolver", exact=True).click()
+    wait_for_app(page)
+
+    # The summary: Spanish words, Colombian figures (US$5,0 M; US$10,33; 1.831).
+    summary = page.get_by_test_id("stAlertContentSuccess").first
+    expect(summary).to_contain_text("Con US$5,0 M en 4 años:")
+    text = summary.inner_text()
+    assert "iniciativas de clúster" in text and "empresas beneficiarias" in text, text
+    assert re.search(r"US\$\d+,\d\d de beneficio por dólar público", text), text
+    assert re.search(r"\b\d{1,3}\.\d{3} empresas beneficiarias", text), text
+    assert "cluster initiatives" not in text and "enterprises reached" not in text, text
+    allocated = page.get_by_test_id("stMetric").filter(has_text="Dinero público asignado")
+    value = allocated.get_by_test_id("stMetricValue").inner_text()
+    assert CO_MONEY.fullmatch(value.strip()), value
+    expect(page.get_by_text("Qué compra un dólar más")).to_be_visible()
+    screenshot(page, "plan-spanish-summary")
+
+    # The workbook made for this reader: its tables' headers in Spanish.
+    button = page.get_by_test_id("stDownloadButton").filter(has_text="Libro de Excel")
+    with page.expect_download() as info:
+        button.get_by_role("button").click()
+    wb = load_workbook(io.BytesIO(info.value.path().read_bytes()))
+    headers = {
+        str(cell)
+        for ws in wb.worksheets
+        for row in ws.iter_rows(min_row=1, max_row=1, values_only=True)
+        for cell in row
+        if cell is not None
+    }
+    assert headers >= SPANISH_HEADERS, sorted(headers)
+    assert not ENGLISH_HEADERS & headers, sorted(ENGLISH_HEADERS & headers)

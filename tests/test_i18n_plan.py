@@ -17,7 +17,14 @@ from model.allocator.scenario import load_scenario
 from model.formatting.i18n import using
 from model.planning.compare import Compared, compare
 from model.planning.inputs import DEMO_SCENARIO, PlanInputs, build_scenario
-from model.planning.readout import budget_limit_note, plan_title, summary_sentence, sweep_curve
+from model.planning.readout import (
+    allocation_rows,
+    budget_limit_note,
+    plan_title,
+    status_words,
+    summary_sentence,
+    sweep_curve,
+)
 from pages._plan_state import STATE_KEY, PlanState
 from tests.test_planner import tiny, tiny_inputs, tiny_plan
 
@@ -41,6 +48,17 @@ def test_summary_of_a_hand_checked_plan_in_spanish() -> None:
     assert "cluster initiatives" not in text and "enterprises reached" not in text
     # The same result read in English is unchanged.
     assert summary_sentence(res, sc).startswith("With US$150 over 1 year: 2 cluster initiatives")
+
+
+def test_statuses_and_instruments_in_words() -> None:
+    sc, res = tiny_plan()
+    with using("es", "es_CO"):
+        assert status_words("optimal") == "óptimo"
+        assert status_words("time_limit") == "límite de tiempo"
+        assert {r["kind"] for r in allocation_rows(res, sc)} == {"Iniciativa de clúster"}
+    assert status_words("time_limit") == "time_limit"  # English: the status as it was
+    assert status_words("something new") == "something new"
+    assert {r["kind"] for r in allocation_rows(res, sc)} == {"Cluster initiative"}
 
 
 def test_plural_forms_follow_the_count() -> None:

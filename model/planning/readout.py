@@ -28,7 +28,7 @@ from model.allocator.result import (
 from model.allocator.scenario import ObjectiveKind, Scenario, same_scenario
 from model.domain.candidates import KIND_LABELS, KINDS
 from model.formatting import numbers
-from model.formatting.i18n import _, ngettext
+from model.formatting.i18n import N_, _, ngettext
 
 SWEEP_FACTORS: tuple[float, ...] = (0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
 # The curve "flattens" where one more dollar buys less than this share of what the
@@ -37,6 +37,19 @@ FLAT_SHARE = 0.10
 FLAT_PER_DOLLAR = 1.0
 MARGINAL_NOISE = 1e-9  # objective units per US$
 BUDGET_TOL_USD = 1.0  # year budgets this close to the total are the total
+# The solver's statuses (AllocationResult.status), marked so a reader gets them in words.
+STATUSES: tuple[str, ...] = (
+    N_("optimal"),
+    N_("time_limit"),
+    N_("infeasible"),
+    N_("unbounded"),
+    N_("error"),
+)
+
+
+def status_words(status: str) -> str:
+    """A solver status in the active language (English: the status itself)."""
+    return _(status) if status in STATUSES else status
 
 
 def millions(v: float) -> str:
@@ -121,7 +134,7 @@ def summary_sentence(result: AllocationResult, scenario: Scenario) -> str:
             else (result.message or _("no relaxation of the rules makes it feasible."))
         )
         return _("{head} the plan cannot be solved ({status}): {why}").format(
-            head=head, status=result.status, why=why
+            head=head, status=status_words(result.status), why=why
         )
     counts = funded_counts(result, scenario)
     funded = [_kind_count(k, n) for k, n in counts.items() if n]
@@ -207,7 +220,7 @@ def allocation_rows(result: AllocationResult, scenario: Scenario) -> list[dict[s
         row: dict[str, Any] = {
             "candidate": c.id,
             "name": c.name,
-            "kind": KIND_LABELS[c.kind],
+            "kind": _(KIND_LABELS[c.kind]),
             "region": c.region,
         }
         row.update({f"year {t}": v for t, v in enumerate(years, start=1)})
@@ -227,7 +240,7 @@ def funding_long(result: AllocationResult, scenario: Scenario) -> list[dict[str,
     return [
         {
             "candidate": c.id,
-            "kind": KIND_LABELS[c.kind],
+            "kind": _(KIND_LABELS[c.kind]),
             "region": c.region,
             "year": t,
             "amount": v,
@@ -244,7 +257,7 @@ def candidate_points(result: AllocationResult, scenario: Scenario) -> list[dict[
         {
             "candidate": c.id,
             "name": c.name,
-            "kind": KIND_LABELS[c.kind],
+            "kind": _(KIND_LABELS[c.kind]),
             "cost": c.total_cost,
             "benefit": c.benefit,
             "enterprises": c.enterprises,
