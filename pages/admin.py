@@ -69,13 +69,16 @@ with tab_audit:
     )
     if events:
         by_id = {e.id: e for e in events}
+        # Worded here (in the reader's language) and looked up when the option is shown.
+        event_words = {
+            e.id: f"#{e.id} {e.at:%Y-%m-%d %H:%M} {e.actor} {action_words(e.action)} "
+            f"{e.entity} {e.entity_key}"
+            for e in events
+        }
         pick = st.selectbox(
             _("One event, field by field"),
             list(by_id),
-            format_func=lambda i: (
-                f"#{i} {by_id[i].at:%Y-%m-%d %H:%M} {by_id[i].actor} "
-                f"{action_words(by_id[i].action)} {by_id[i].entity} {by_id[i].entity_key}"
-            ),
+            format_func=event_words.__getitem__,
             key="admin_event",
         )
         one = by_id[pick]
@@ -102,6 +105,9 @@ with tab_audit:
     )
 
 with tab_users:
+    # Option labels worded in the reader's language, looked up when an option is shown.
+    role_words = {r: auth.ROLE_LABELS[r] for r in ("analyst", "screener", "admin")}
+    action_choice_words = {a: ACCOUNT_ACTIONS[a] for a in ACCOUNT_ACTIONS}
     users = auth.list_users(eng)
     if users:
         st.dataframe(
@@ -126,7 +132,7 @@ with tab_users:
         role = st.selectbox(
             _("Role"),
             ["analyst", "screener", "admin"],
-            format_func=auth.ROLE_LABELS.__getitem__,
+            format_func=role_words.__getitem__,
             key="admin_new_role",
         )
         password = st.text_input(
@@ -154,13 +160,13 @@ with tab_users:
             action = m2.selectbox(
                 _("Action"),
                 list(ACCOUNT_ACTIONS),
-                format_func=ACCOUNT_ACTIONS.__getitem__,
+                format_func=action_choice_words.__getitem__,
                 key="admin_manage_action",
             )
             new_role = m1.selectbox(
                 _("New role (for Change role)"),
                 ["analyst", "screener", "admin"],
-                format_func=auth.ROLE_LABELS.__getitem__,
+                format_func=role_words.__getitem__,
                 key="admin_manage_role",
             )
             new_password = m2.text_input(

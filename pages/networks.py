@@ -50,10 +50,6 @@ def stage_name(stage: str | None) -> str:
     return STAGE_LABELS[stage] if stage else _("not yet at promotion")
 
 
-def network_choice(n: str) -> str:
-    return _("(new network)") if n == NEW_NETWORK else n
-
-
 def import_and_rerun(name: str, payload: bytes) -> None:
     try:
         report = import_net_assessments(eng, payload, name, user=user)
@@ -230,14 +226,15 @@ st.markdown(
 )
 c1, c2 = st.columns(2)
 years = int(c1.number_input(_("Years of operation"), 1, 10, DEFAULT_YEARS, key="networks_years"))
+# Option labels are worded here, in the reader's language, and looked up when shown.
+step_words: dict[int | None, str] = {
+    None: _("stays at the current stage"),
+    **{n: _("moves up every {n} yr").format(n=numbers.count(n)) for n in (1, 2, 3)},
+}
 step = c2.selectbox(
     _("Stage over the years"),
-    [None, 1, 2, 3],
-    format_func=lambda n: (
-        _("stays at the current stage")
-        if n is None
-        else _("moves up every {n} yr").format(n=numbers.count(n))
-    ),
+    list(step_words),
+    format_func=step_words.__getitem__,
     key="networks_step",
 )
 schedule = fee_schedule_for_network(assessments, network, years, years_per_stage=step)
@@ -266,12 +263,14 @@ st.caption(
 
 if writer:
     st.subheader(_("Record an assessment"))
+    new_network_words = _("(new network)")
+    status_words: dict[str, str] = {s: STATUS_LABELS[s] for s in STATUSES}
     with st.form("networks_form"):
         c1, c2, c3 = st.columns(3)
         target = c1.selectbox(
             _("Network"),
             [*sorted(last), NEW_NETWORK],
-            format_func=network_choice,
+            format_func=lambda n: new_network_words if n == NEW_NETWORK else n,
             key="networks_f_pick",
         )
         new_id = c2.text_input(_("New network id (if new)"), key="networks_f_id")
@@ -294,7 +293,7 @@ if writer:
             ),
             column_config={
                 STAGE_LABELS[s]: st.column_config.SelectboxColumn(
-                    options=list(STATUSES), format_func=lambda v: STATUS_LABELS[str(v)]
+                    options=list(STATUSES), format_func=lambda v: status_words[str(v)]
                 )
                 for s in STAGES
             },

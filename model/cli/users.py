@@ -13,6 +13,7 @@ import sys
 from typing import Any
 
 from model.accounts.auth import ROLES, create_user, list_users, manage_account
+from model.cli import LANG_CHOICES, LANG_HELP
 from model.formatting.i18n import _
 from model.store import db
 
@@ -47,6 +48,12 @@ def register(sub: Any) -> None:
     p.add_argument("username")
     p.add_argument("role", choices=[r for r in ROLES if r != "viewer"])
     p.set_defaults(func=_set_role)
+    # ``fomento users list --lang es`` as well as ``fomento users --lang es list``: unset
+    # here unless given, so the action's parser never overwrites the one given before it.
+    for action in users_sub.choices.values():
+        action.add_argument(
+            "--lang", choices=LANG_CHOICES, default=argparse.SUPPRESS, help=_(LANG_HELP)
+        )
 
 
 def _read_password(from_stdin: bool, prompt: str | None = None) -> str:
