@@ -108,11 +108,9 @@ class Candidate(BaseModel):
                 f"public_share_floor {self.public_share_floor} is above "
                 f"public_share_ceiling {self.public_share_ceiling}"
             )
-        for name in ("enterprises", "jobs", "benefit"):
-            low = getattr(self, f"{name}_low")
-            mid = getattr(self, name)
-            high = getattr(self, f"{name}_high")
-            if not low <= mid <= high:
+        d = self.__dict__  # read directly: this runs once per candidate of a scenario
+        for name, low, high in _OUTCOME_RANGES:
+            if not d[low] <= d[name] <= d[high]:
                 raise ValueError(f"{name}: need {name}_low <= {name} <= {name}_high")
         _share_fields_set(self)
         return self
@@ -136,10 +134,16 @@ class Candidate(BaseModel):
 # the same fields share one set. Bounded: past this many distinct sets, no more are kept.
 _FIELDS_SETS: dict[frozenset[str], set[str]] = {}
 _FIELDS_SETS_MAX = 256
+_OUTCOME_RANGES = tuple((m, f"{m}_low", f"{m}_high") for m in ("enterprises", "jobs", "benefit"))
 
 
 def _share_fields_set(c: BaseModel) -> None:
     given = c.__pydantic_fields_set__
+    if len(given) == len(type(c).model_fields):  # every field given (no set to hash)
+        shared = _FIELDS_SETS.get(_ALL_FIELDS)
+        if shared is not None:
+            object.__setattr__(c, "__pydantic_fields_set__", shared)
+            return
     key = frozenset(given)
     shared = _FIELDS_SETS.get(key)
     if shared is None:
@@ -147,6 +151,9 @@ def _share_fields_set(c: BaseModel) -> None:
             return
         shared = _FIELDS_SETS[key] = set(given)
     object.__setattr__(c, "__pydantic_fields_set__", shared)
+
+
+_ALL_FIELDS = frozenset(Candidate.model_fields)
 
 
 class Region(BaseModel):
