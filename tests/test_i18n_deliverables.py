@@ -37,7 +37,13 @@ from model.planning.charts.uncertainty import _end_colours, _plan_colours
 from model.planning.compare import Compared, compare
 from model.planning.pdf import brief_pdf
 from model.planning.readout import candidate_points, funding_long
-from model.planning.workbook import SHEETS, ScenarioDocument, sheet_names, workbook
+from model.planning.workbook import (
+    SHEETS,
+    ScenarioDocument,
+    assumption_rows,
+    sheet_names,
+    workbook,
+)
 from model.screening.net import NetAssessment, matrix_cells
 
 DEMO: dict[str, Any] = json.loads((DATA_DIR / "scenarios" / "demo.json").read_text("utf-8"))
@@ -328,3 +334,25 @@ def test_fomento_help_follows_the_language_asked_for(
     with pytest.raises(SystemExit):
         cli.main(["report", "--help"])
     assert "file to write" in capsys.readouterr().out  # English unchanged
+
+
+def test_objective_weights_and_targets_are_worded_in_spanish(doc: ScenarioDocument) -> None:
+    weighted = parse_scenario(
+        {
+            **DEMO,
+            "objective": {
+                "kind": "weighted",
+                "weights": {"benefit": 1, "enterprises": 1500.5},
+                "targets": {"jobs": 1200},
+            },
+        }
+    )
+    wdoc = dataclasses.replace(doc, scenario=weighted)
+    with using("es", "es_CO"):
+        rows = {r[0]: r for r in assumption_rows(wdoc)}
+        html = brief_html(wdoc, TODAY)
+    assert rows["Peso de empresas"][1] == 1500.5
+    assert rows["Meta: empleos"][3] == "total mínimo"
+    assert rows["Objetivo"][1] == "Combinación ponderada de beneficio, empresas y empleos"
+    assert "Metas: al menos 1.200 empleos" in html
+    assert "Pesos: 1 por US$ de beneficio, 1.500,50 por empresa" in html

@@ -124,6 +124,10 @@ CANDIDATE_COLUMNS: dict[str, tuple[str, str]] = {
     "benefit_high": (N_("Benefit (high, US$)"), USD),
     "evidence_basis": (N_("Evidence basis"), TEXT),
 }
+# An objective's measure in words (the measure itself is a scenario key).
+MEASURE_WORDS: Labels = Labels(
+    {"benefit": N_("benefit"), "enterprises": N_("enterprises"), "jobs": N_("jobs")}
+)
 # The solver's status in words (the status code itself is a machine key).
 STATUS_WORDS: Labels = Labels(
     {
@@ -224,6 +228,10 @@ def rules_enabled(sc: Scenario) -> list[tuple[str, bool]]:
     return [(family_words(k), bool(getattr(sc.rules, k).enabled)) for k in RULE_KEYS]
 
 
+def _measure(key: str) -> str:
+    return MEASURE_WORDS.get(key, key)
+
+
 def _yes(v: bool) -> str:
     return _("yes") if v else _("no")
 
@@ -253,12 +261,17 @@ def assumption_rows(doc: ScenarioDocument) -> list[tuple[str, Cell, str, str]]:
         (_("Objective"), OBJECTIVE_WORDS.get(sc.objective.kind, sc.objective.kind), TEXT, ""),
     ]
     rows += [
-        (_("Weight of {measure}").format(measure=m), w, DECIMAL, _("objective units per unit"))
+        (
+            _("Weight of {measure}").format(measure=_measure(m)),
+            w,
+            DECIMAL,
+            _("objective units per unit"),
+        )
         for m, w in sc.objective.weights.items()
     ]
     rows += [
         (
-            _("Target: {measure}").format(measure=m),
+            _("Target: {measure}").format(measure=_measure(m)),
             v,
             USD if m == "benefit" else COUNT,
             _("least total (US$)") if m == "benefit" else _("least total"),
