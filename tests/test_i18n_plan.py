@@ -136,9 +136,9 @@ def test_comparison_labels_and_notes_in_spanish_units_stay_keys() -> None:
 # --- the page, for a Colombian browser ----------------------------------------------
 
 
-def spanish_plan() -> AppTest:
+def spanish_plan(locale: str = "es-CO") -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
-    at.context = {"locale": "es-CO"}
+    at.context = {"locale": locale}
     at.run()
     at.switch_page(PAGE)
     at.run()
@@ -230,3 +230,12 @@ def test_a_relaxation_reads_in_spanish(app_db: str) -> None:
     assert "el plan no se puede resolver" in at.error[0].value
     assert any(m.value.startswith("**Reglas por flexibilizar**") for m in at.markdown)
     assert at.button(key="plan_relax_0").label == "Aplicar esta flexibilización"
+
+
+def test_a_brazilian_reader_gets_portuguese(app_db: str) -> None:
+    at = spanish_plan("pt-BR")
+    assert at.button(key="plan_solve").label == "Resolver"
+    at.button(key="plan_solve").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.success[0].value.startswith("Com US\\$5,0 M em 4 anos: ")
+    assert "Dinheiro público alocado" in {m.label for m in at.metric}
