@@ -151,7 +151,11 @@ if writer:
     # reader sees them as translated headings (column_config labels).
     editor_columns = ("name", "horizon", "unit", "baseline", "target", "actual")
     records = [
-        {**{c: getattr(i, c) for c in editor_columns}, "expected_share": i.expected_share}
+        {
+            **{c: getattr(i, c) for c in editor_columns},
+            "horizon": _(HORIZON_WORDS[i.horizon]),  # shown only (not read back)
+            "expected_share": i.expected_share,
+        }
         for i in mine
     ]
     with st.form("indicators_form"):

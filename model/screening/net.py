@@ -172,7 +172,8 @@ def row_codes(row: tuple[Status, ...]) -> str:
 
 @dataclass(frozen=True)
 class NetCell:
-    """One matrix cell, long format for a heatmap (value 1 / 0.5 / 0)."""
+    """One matrix cell, long format for a heatmap (value 1 / 0.5 / 0); the labels are in
+    the language active when the cells were made (``status`` stays a code)."""
 
     indicator: str
     indicator_label: str
@@ -180,6 +181,7 @@ class NetCell:
     stage_label: str
     status: Status
     value: float
+    status_label: str = ""
 
 
 def matrix_cells(a: NetAssessment) -> list[NetCell]:
@@ -192,6 +194,7 @@ def matrix_cells(a: NetAssessment) -> list[NetCell]:
             STAGE_LABELS[st],
             a.cells[i][j],
             STATUS_VALUE[a.cells[i][j]],
+            STATUS_LABELS[a.cells[i][j]],
         )
         for i, ind in enumerate(INDICATORS)
         for j, st in enumerate(STAGES)
