@@ -412,3 +412,43 @@ def test_cli_infeasible_in_spanish(capsys: pytest.CaptureFixture[str]) -> None:
     assert "No hay ningún plan factible." in out
     assert "Para que sea factible, flexibilice estas reglas:" in out
     assert "[budget_year[1], a. presupuestos; planificador]" in out
+
+
+def test_pydantic_messages_in_spanish_and_as_before_in_english() -> None:
+    data = json.loads((SCENARIOS / "hand.json").read_text(encoding="utf-8"))
+    data["horizon_years"] = 0
+    data["extra"] = 1
+    del data["candidates"][0]["kind"]
+    data["candidates"][1]["kind"] = "x"
+    with using("es", "es_CO"), pytest.raises(ValueError) as es:
+        parse_scenario(data)
+    for words in (
+        "horizon_years: El valor debe ser mayor o igual que 1",
+        "candidates[0].kind: Campo obligatorio",
+        "candidates[1].kind: El valor debe ser uno de: 'cluster_initiative', "
+        "'broker_programme', 'matching_grant'",
+        "extra: No se admiten campos adicionales",
+    ):
+        assert words in str(es.value), str(es.value)
+    with pytest.raises(ValueError) as en:
+        parse_scenario(data)
+    for words in (
+        "invalid scenario:\n",
+        "horizon_years: Input should be greater than or equal to 1",
+        "candidates[0].kind: Field required",
+        "Input should be 'cluster_initiative', 'broker_programme' or 'matching_grant'",
+        "extra: Extra inputs are not permitted",
+    ):
+        assert words in str(en.value), str(en.value)
+
+
+def test_relaxation_edit_errors_in_spanish() -> None:
+    from model.allocator.explain.edits import apply_edits
+    from model.allocator.result import RuleEdit
+
+    sc = load_scenario(SCENARIOS / "hand.json")
+    edit = RuleEdit("source_amount", 1.0, key="nobody")
+    with using("es", "es_CO"), pytest.raises(ValueError, match="no hay ninguna fuente"):
+        apply_edits(sc, [edit])
+    with pytest.raises(ValueError, match="no funding source 'nobody'"):
+        apply_edits(sc, [edit])

@@ -16,6 +16,7 @@ from typing import Any
 
 from model.allocator.result import RuleEdit
 from model.allocator.scenario import Scenario, parse_scenario
+from model.formatting.i18n import _
 
 _SHARES = {"kind_min": ("kind_shares", "min"), "kind_max": ("kind_shares", "max")}
 _SHARES |= {"region_min": ("region_shares", "min"), "region_max": ("region_shares", "max")}
@@ -35,13 +36,17 @@ def _apply(data: dict[str, Any], e: RuleEdit) -> None:
     rules = data["rules"]
     pm = rules["policy_mix"]
     v = float(e.value)
-    where = f"relaxation {e.path}"
+    where = _("relaxation {rule}").format(rule=e.path)
     if e.field == "budget_total":
         data["budget"]["total"] = v
     elif e.field == "budget_year":
         years = data["budget"]["per_year"]
         if years is None or not 1 <= e.year <= len(years):
-            raise ValueError(f"{where}: the scenario has no budget for plan year {e.year}")
+            raise ValueError(
+                _("{where}: the scenario has no budget for plan year {year}").format(
+                    where=where, year=e.year
+                )
+            )
         # Only this year: when the total binds too, the diagnosis gives it its own step
         # (a silent raise of the total here changed a rule no sentence named).
         years[e.year - 1] = v
@@ -54,7 +59,9 @@ def _apply(data: dict[str, Any], e: RuleEdit) -> None:
     elif e.field in ("source_min", "source_max", "source_amount"):
         src = next((s for s in pm["sources"] if s["name"] == e.key), None)
         if src is None:
-            raise ValueError(f"{where}: no funding source {e.key!r}")
+            raise ValueError(
+                _("{where}: no funding source {source}").format(where=where, source=repr(e.key))
+            )
         if e.field == "source_amount":
             src["amount"] = v
         else:
@@ -70,7 +77,11 @@ def _apply(data: dict[str, Any], e: RuleEdit) -> None:
             if d["candidate"] == e.key and d["year"] == e.year
         ]
         if not hit:
-            raise ValueError(f"{where}: no amount is locked for {e.key} in year {e.year}")
+            raise ValueError(
+                _("{where}: no amount is locked for {c} in year {year}").format(
+                    where=where, c=e.key, year=e.year
+                )
+            )
         hit[0]["amount"] = v
     elif e.field == "min_fee_revenue":
         rules["cost_recovery"]["min_fee_revenue"] = v
@@ -81,13 +92,13 @@ def _apply(data: dict[str, Any], e: RuleEdit) -> None:
     elif e.field in _CANDIDATE or e.field == "fee_share":
         cand = next((c for c in data["candidates"] if c["id"] == e.key), None)
         if cand is None:
-            raise ValueError(f"{where}: no candidate {e.key!r}")
+            raise ValueError(_("{where}: no candidate {c}").format(where=where, c=repr(e.key)))
         if e.field == "fee_share":
             _set_fee(cand, e, v, where)
         else:
             cand[e.field] = v
     else:  # pragma: no cover - EditField is a closed Literal
-        raise ValueError(f"{where}: cannot apply this relaxation")
+        raise ValueError(_("{where}: cannot apply this relaxation").format(where=where))
 
 
 def _set_fee(cand: dict[str, Any], e: RuleEdit, v: float, where: str) -> None:
@@ -96,7 +107,11 @@ def _set_fee(cand: dict[str, Any], e: RuleEdit, v: float, where: str) -> None:
     k = e.year - int(cand["start_year"]) + 1  # year of operation
     sched = list(cand["fee_schedule"])
     if k < 1 or k > len(cand["cost_by_year"]) or not sched:
-        raise ValueError(f"{where}: {e.key} charges no fee in plan year {e.year}")
+        raise ValueError(
+            _("{where}: {c} charges no fee in plan year {year}").format(
+                where=where, c=e.key, year=e.year
+            )
+        )
     while len(sched) < len(cand["cost_by_year"]):
         sched.append(sched[-1])
     sched[k - 1] = v

@@ -21,7 +21,7 @@ from model.allocator.explain.greedy import min_public
 from model.allocator.explain.ranging import FORCE_SCALE, Probe, Side, money_rows, money_sides
 from model.allocator.explain.wording import (
     MEASURE_WORDS,
-    amount,
+    amount_in,
     and_list,
     constraint_sentence,
     describe,
@@ -430,6 +430,7 @@ def unfunded_reports(
 
         pool = [i for i in local if not (is_mip and gonogo_l[i])]
         exact = set(sorted(pool, key=closeness)[:EXACT_UNFUNDED])
+    say = amount_in(kind)  # an objective amount in words (unit words read once)
     why_more = _("other candidates give more per public dollar under the binding rules")
     returns = _("it returns {amount} per public dollar")
     to_amount = _("(to {amount})")
@@ -580,14 +581,10 @@ def unfunded_reports(
         reason = why_more
         words = [not_funded.format(cid=cid, reason=reason)]
         if rpd is not None:
-            words.append(returns.format(amount=amount(kind, rpd)))
+            words.append(returns.format(amount=say(rpd)))
         at_least = method == "lower bound"
         if rise is not None:
-            target = (
-                " " + to_amount.format(amount=amount(kind, rpd * (1 + rise)))
-                if rpd is not None
-                else ""
-            )
+            target = " " + to_amount.format(amount=say(rpd * (1 + rise))) if rpd is not None else ""
             words.append((rise_least if at_least else rise_by).format(share=pct(rise)) + target)
         if fall is not None:
             words.append(

@@ -15,6 +15,7 @@ locale; English keeps its plain-Python fast path (``local_digits``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING, Final, cast
 
@@ -79,11 +80,22 @@ def pct(v: float) -> str:
 
 def amount(kind: ObjectiveKind, v: float) -> str:
     """An objective amount in its unit (money for benefit/min_cost, counts otherwise)."""
+    return amount_in(kind)(v)
+
+
+def amount_in(kind: ObjectiveKind) -> Callable[[float], str]:
+    """``amount`` for one objective kind, its unit words read once (loops over thousands
+    of candidates call the result, not ``amount``)."""
+    unit = OBJECTIVE_UNITS[kind]
     if kind in ("benefit", "min_cost"):
-        return f"{money(v)} {OBJECTIVE_UNITS[kind]}"
-    # Per-unit prices of counts are often fractions of one enterprise or job.
-    text = numbers.count(v) if abs(v) >= 100 else numbers.value_in(v, "unit")
-    return f"{text} {OBJECTIVE_UNITS[kind]}"
+        return lambda v: f"{money(v)} {unit}"
+
+    def counted(v: float) -> str:
+        # Per-unit prices of counts are often fractions of one enterprise or job.
+        text = numbers.count(v) if abs(v) >= 100 else numbers.value_in(v, "unit")
+        return f"{text} {unit}"
+
+    return counted
 
 
 def and_list(items: list[str]) -> str:
