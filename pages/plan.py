@@ -505,11 +505,14 @@ else:
             st.write(
                 _("The curve does not flatten in this range ({rule}).").format(rule=curve.rule)
             )
+        # Whole US$ and whole units on screen ("19,749,429.976" read as noise); the
+        # solver's status in words.
+        sweep_table = pd.DataFrame([r.__dict__ for r in curve.rows]).round(
+            {"budget": 0, "objective": 0, "spent": 0}
+        )
+        sweep_table["status"] = sweep_table["status"].map(status_words)
         st.dataframe(
-            # Whole US$ and whole units on screen ("19,749,429.976" read as noise).
-            pd.DataFrame([r.__dict__ for r in curve.rows]).round(
-                {"budget": 0, "objective": 0, "spent": 0}
-            ),
+            sweep_table,
             hide_index=True,
             key="plan_sweep_table",
             column_config={

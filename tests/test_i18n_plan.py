@@ -204,6 +204,7 @@ def test_the_sweep_reads_in_spanish(app_db: str) -> None:
     assert at.button(key="plan_sweep_run").label == "Ejecutar el barrido del presupuesto"
     assert any(c.value.startswith("Vuelve a resolver este plan") for c in at.caption)
     assert any("La curva" in m.value for m in at.markdown)
+    assert set(at.dataframe[-1].value["status"]) == {"óptimo"}
 
 
 def test_switching_language_rewrites_the_solved_plan(app_db: str) -> None:
