@@ -41,7 +41,7 @@ from model.store.scenarios import (
 from model.uncertainty.report import KIND_NAMES
 from pages import _charts
 from pages._handover import open_in_plan, select_in_scenarios, take_scenario_to_select
-from pages._i18n import _
+from pages._i18n import _, number_locale
 from pages._shared import (
     BY_CONTENT,
     ILLUSTRATIVE_NOTE,
@@ -99,8 +99,9 @@ VIEWS: dict[str, TotalGroup | None] = {
 
 
 @st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_CONTENT)
-def _solve(scenario: Scenario) -> AllocationResult:
-    # Keyed by the whole scenario; used for scenarios saved without a result.
+def _solve(scenario: Scenario, lang: str) -> AllocationResult:
+    # Keyed by the whole scenario and the reader's locale (the result's sentences are in
+    # it); used for scenarios saved without a result. ``lang`` is active already.
     return allocate(scenario)
 
 
@@ -110,7 +111,7 @@ def _compared(s: SavedScenario) -> Compared:
     if result is not None:
         return Compared(s.name, s.scenario, result)
     # Solved through the page's cache so reruns do not solve again; never saved from here.
-    return Compared(s.name, s.scenario, _solve(s.scenario), solved_now=True)
+    return Compared(s.name, s.scenario, _solve(s.scenario, number_locale()), solved_now=True)
 
 
 def _document(s: SavedScenario) -> ScenarioDocument:
@@ -232,7 +233,7 @@ if not sel.solved:
         icon=":material/pending:",
     )
     if a2.button(_("Solve now and save"), icon=":material/play_arrow:", key="scenarios_solve"):
-        result = _solve(sel.scenario)
+        result = _solve(sel.scenario, number_locale())
         if result.objective is None:
             st.error(
                 _(
@@ -382,7 +383,14 @@ figures = figures.set_index(figures.columns[0])  # the figure's name (its headin
 st.table(figures.rename(columns=lambda c: "Δ " + plain(c[2:]) if c.startswith("Δ ") else plain(c)))
 
 # One chart at a time: Vega charts drawn inside hidden tabs came out empty or squashed.
-view = st.radio(_("Chart"), list(VIEWS), format_func=_, horizontal=True, key="scenarios_chart")
+view_words = {v: _(v) for v in VIEWS}  # made in this run (AppTest formats in another thread)
+view = st.radio(
+    _("Chart"),
+    list(VIEWS),
+    format_func=view_words.__getitem__,
+    horizontal=True,
+    key="scenarios_chart",
+)
 group = VIEWS[view]
 if group is not None:
     _charts.show(totals_chart(comparison, group), f"fomento-compare-{group}", f"scenarios_{group}")

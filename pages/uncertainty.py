@@ -54,7 +54,7 @@ from model.uncertainty.tornado import tornado
 from model.uncertainty.voi import StageProgress, ValueOfInformation, value_of_information
 from pages import _charts
 from pages._handover import open_in_plan, plan_scenario
-from pages._i18n import _
+from pages._i18n import _, number_locale
 from pages._shared import current_user, engine
 
 ss = st.session_state
@@ -104,7 +104,16 @@ eng = engine()
 # --- scenario -------------------------------------------------------------------------
 from_plan = plan_scenario()
 sources = ([FROM_PLAN] if from_plan is not None else []) + [DEMO, SAVED]
-source = st.radio(_("Scenario"), sources, format_func=_, horizontal=True, key="uncertainty_source")
+# Labels looked up in dicts made in this run: a format_func must not depend on the thread
+# it is called from (AppTest calls it outside the script run).
+source_words = {k: _(k) for k in sources}
+source = st.radio(
+    _("Scenario"),
+    sources,
+    format_func=source_words.__getitem__,
+    horizontal=True,
+    key="uncertainty_source",
+)
 scenario: Scenario
 dataset = "demo"
 if source == FROM_PLAN and from_plan is not None:
@@ -187,7 +196,7 @@ c1, c2, c3 = st.columns(3)
 distribution = c1.radio(
     _("Distribution of returns"),
     DISTRIBUTIONS,
-    format_func=DISTRIBUTION_WORDS.__getitem__,
+    format_func={d: DISTRIBUTION_WORDS[d] for d in DISTRIBUTIONS}.__getitem__,
     horizontal=True,
     key="uncertainty_distribution",
     help=_("Triangular: the central value is the most likely; uniform: any value in the range."),
@@ -272,6 +281,7 @@ if st.button(_("Run"), type="primary", key="uncertainty_run", icon=":material/ca
         ss["uncertainty_plan_warnings"] = warn
         ss["uncertainty_positions"] = central_positions(scenario, spec)
         ss["uncertainty_scenario"], ss["uncertainty_dataset"] = scenario, dataset
+        ss["uncertainty_locale"] = number_locale()  # labels in the results are in it
         ss.pop("uncertainty_frontier", None)
         ss.pop("uncertainty_tornado", None)
     bar.empty()
@@ -282,7 +292,7 @@ risk_res: PlanRisk | None = ss.get("uncertainty_risk")
 if mc_res is None or done is None or risk_res is None:
     st.info(_("Choose the settings, then press **Run**."))
     st.stop()
-if done != scenario or mc_res.spec != spec:
+if done != scenario or mc_res.spec != spec or ss.get("uncertainty_locale") != number_locale():
     st.caption(
         ":orange["
         + _("The scenario or settings changed since this run; press Run to update.")
@@ -581,11 +591,9 @@ if points:
                 floor=numbers.share(max(feasible, default=0))
             )
         )
+    floor_words = {f: _("floor {floor}").format(floor=numbers.share(f)) for f in feasible}
     floor = st.selectbox(
-        _("Point to open"),
-        feasible,
-        format_func=lambda f: _("floor {floor}").format(floor=numbers.share(f)),
-        key="uncertainty_pick",
+        _("Point to open"), feasible, format_func=floor_words.__getitem__, key="uncertainty_pick"
     )
     if st.button(_("Open as scenario on the Plan page"), key="uncertainty_open"):
         sc = frontier_scenario(done, float(floor))

@@ -37,10 +37,13 @@ DEFAULT_SEED = 1
 
 def register(subparsers: Any) -> None:
     """Add the ``uncertainty`` subcommand."""
+    # Help in the language asked for (``model.cli`` builds the parser inside it).
     p = subparsers.add_parser(
         "uncertainty",
-        help="the plan's risk, value of information, Monte Carlo, robust (CVaR) plan, sensitivity",
-        description=(
+        help=_(
+            "the plan's risk, value of information, Monte Carlo, robust (CVaR) plan, sensitivity"
+        ),
+        description=_(
             "Draw candidates' returns (benefit, enterprises, jobs) from their low-central-high "
             "ranges. First judge the plan (SCENARIO.json's optimum, or --plan) as it is in every "
             "draw: P10/P50/P90 of benefit, enterprises and jobs and the chance of meeting each "
@@ -49,28 +52,40 @@ def register(subparsers: Any) -> None:
             "were known before deciding) and report each candidate's probability of being "
             "funded. Candidates state no cost range: "
             "costs are fixed unless --cost-range sets a multiplier range. Draws run in parallel "
-            f"(--executor auto: a Dask cluster when {ENV_SCHEDULER} is set, else "
-            f"{LOCAL_WORKERS} local processes for big runs)."
-        ),
+            "(--executor auto: a Dask cluster when {variable} is set, else "
+            "{workers} local processes for big runs)."
+        ).format(variable=ENV_SCHEDULER, workers=LOCAL_WORKERS),
     )
     p.add_argument("scenario", type=Path, metavar="SCENARIO.json")
     p.add_argument(
         "--plan",
         type=Path,
         metavar="PLAN.json",
-        help="the plan to judge: a result of 'fomento allocate --format json' (its scale); "
-        "default: SCENARIO.json's optimum",
+        help=_(
+            "the plan to judge: a result of 'fomento allocate --format json' (its scale); "
+            "default: SCENARIO.json's optimum"
+        ),
     )
     p.add_argument(
-        "--no-voi", action="store_true", help="skip the value of information (EVPI, EVPPI)"
+        "--no-voi", action="store_true", help=_("skip the value of information (EVPI, EVPPI)")
     )
     p.add_argument(
         "--evppi-regions",
         action="store_true",
-        help="also the EVPPI of each instrument within each region",
+        help=_("also the EVPPI of each instrument within each region"),
     )
-    p.add_argument("--draws", type=int, default=DEFAULT_DRAWS, help=f"default {DEFAULT_DRAWS}")
-    p.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"default {DEFAULT_SEED}")
+    p.add_argument(
+        "--draws",
+        type=int,
+        default=DEFAULT_DRAWS,
+        help=_("default {value}").format(value=DEFAULT_DRAWS),
+    )
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=DEFAULT_SEED,
+        help=_("default {value}").format(value=DEFAULT_SEED),
+    )
     p.add_argument("--distribution", choices=DISTRIBUTIONS, default="triangular")
     p.add_argument(
         "--cost-range",
@@ -78,26 +93,30 @@ def register(subparsers: Any) -> None:
         nargs=3,
         metavar=("LOW", "MODE", "HIGH"),
         default=(1.0, 1.0, 1.0),
-        help="cost multiplier drawn per candidate, e.g. 1.0 1.0 1.3 (default: costs fixed)",
+        help=_("cost multiplier drawn per candidate, e.g. 1.0 1.0 1.3 (default: costs fixed)"),
     )
     p.add_argument(
         "--cvar",
         type=float,
         metavar="ALPHA",
-        help="also find the plan that maximises the mean of the worst ALPHA share of draws",
+        help=_("also find the plan that maximises the mean of the worst ALPHA share of draws"),
     )
     p.add_argument(
-        "--tornado", type=int, default=0, metavar="K", help="also show the K most sensitive inputs"
+        "--tornado",
+        type=int,
+        default=0,
+        metavar="K",
+        help=_("also show the K most sensitive inputs"),
     )
     p.add_argument(
         "--frontier",
         type=int,
         default=0,
         metavar="POINTS",
-        help="also sweep the lagging-regions floor over POINTS shares from 0 to 1",
+        help=_("also sweep the lagging-regions floor over POINTS shares from 0 to 1"),
     )
     p.add_argument("--executor", choices=EXECUTORS, default="auto")
-    p.add_argument("--workers", type=int, default=LOCAL_WORKERS, help="local processes")
+    p.add_argument("--workers", type=int, default=LOCAL_WORKERS, help=_("local processes"))
     p.add_argument("--format", choices=("table", "json"), default="table", dest="fmt")
     p.set_defaults(func=run)
 
