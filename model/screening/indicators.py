@@ -134,7 +134,8 @@ class CatalogueEntry:
 
 
 def _annex(horizon: Horizon, name: str, unit: str) -> CatalogueEntry:
-    return CatalogueEntry(name, horizon, unit, f"004 Annex II, {HORIZON_LABELS[horizon]}")
+    # Built at import: the source is data (stored with the indicator), so English always.
+    return CatalogueEntry(name, horizon, unit, f"004 Annex II, {HORIZON_LABELS.english(horizon)}")
 
 
 IDB_CATALOGUE: tuple[CatalogueEntry, ...] = (
