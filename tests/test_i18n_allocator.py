@@ -452,3 +452,25 @@ def test_relaxation_edit_errors_in_spanish() -> None:
         apply_edits(sc, [edit])
     with pytest.raises(ValueError, match="no funding source 'nobody'"):
         apply_edits(sc, [edit])
+
+
+@settings(max_examples=examples(300), deadline=None, derandomize=True)
+@given(
+    value=st.one_of(
+        st.floats(-1e13, 1e13, allow_nan=False),
+        st.floats(-200, 200, allow_nan=False),
+        st.integers(-(10**12), 10**12).map(float),
+    )
+)
+def test_sentence_figures_are_babels_in_every_offered_locale(value: float) -> None:
+    """``wording.money`` / ``count`` swap the separators of the English fast path: the
+    same text as Babel's for every locale the interface offers."""
+    from model.allocator.explain.wording import count
+    from model.formatting import numbers
+    from model.formatting.i18n import NUMBER_LOCALES
+
+    for language, locales in NUMBER_LOCALES.items():
+        for locale in locales:
+            with using(language, locale):
+                assert money(value) == numbers.money(value, cents=None, locale=locale), locale
+                assert count(value) == numbers.count(value, locale=locale), locale
