@@ -262,3 +262,21 @@ def test_viewer_is_told_in_spanish_how_to_get_the_right(app_db: str) -> None:
     )
     at = spanish_page("pages/admin.py")
     assert "para administradores" in at.info[0].value
+
+
+@pytest.mark.parametrize(
+    ("page", "title"),
+    [
+        ("pages/networks.py", "Redes (NET)"),
+        ("pages/indicators.py", "Indicadores"),
+        ("pages/admin.py", "Administração"),
+    ],
+)
+def test_pages_run_in_brazilian_portuguese(app_db: str, page: str, title: str) -> None:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
+    at.context = {"locale": "pt-BR"}
+    at.run()
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == title
