@@ -137,6 +137,7 @@ class Probe:
         self.solves += 1
         obj = b.col_cost if objective is None else objective
         cl = self.col_lower if col_lower is None else col_lower
+        # The ReSolver skips row arrays it already holds (the same objects).
         changes: dict[str, FloatArray] = {
             "row_lower": b.row_lower if row_lower is None else row_lower,
             "row_upper": b.row_upper if row_upper is None else row_upper,

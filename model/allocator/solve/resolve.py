@@ -96,6 +96,10 @@ class ReSolver:
         self.rows = self.red.base_vub
         self.done = np.zeros(len(self.red.sub), np.bool_)
         self.done[self.rows] = True
+        # The built model's rows that are not rows of HiGHS's programme (moving one of their
+        # bounds means reducing again).
+        self._dropped = np.ones(self.built.num_row, np.bool_)
+        self._dropped[self.red.keep[self.red.keep < self.built.num_row]] = False
         # What HiGHS was last handed by ``solve`` (kept rows' bounds, column bounds, cost):
         # later calls hand only the entries that differ (a probe moves one row or one
         # column; handing all of them cost HiGHS as much as the re-solve itself). None:
@@ -123,11 +127,14 @@ class ReSolver:
         t0 = time.perf_counter()
         red = self.red
         cold = False
+        if row_lower is self._row_lower:
+            row_lower = None  # the very arrays already set: nothing to compare
+        if row_upper is self._row_upper:
+            row_upper = None
         if row_lower is not None or row_upper is not None:
             lo = self._row_lower if row_lower is None else np.asarray(row_lower, np.float64)
             up = self._row_upper if row_upper is None else np.asarray(row_upper, np.float64)
-            dropped = np.ones(self.built.num_row, np.bool_)
-            dropped[red.keep[red.keep < self.built.num_row]] = False
+            dropped = self._dropped
             cold = bool(
                 (lo[dropped] != self._row_lower[dropped]).any()
                 or (up[dropped] != self._row_upper[dropped]).any()
