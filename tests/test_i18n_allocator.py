@@ -474,3 +474,19 @@ def test_sentence_figures_are_babels_in_every_offered_locale(value: float) -> No
             with using(language, locale):
                 assert money(value) == numbers.money(value, cents=None, locale=locale), locale
                 assert count(value) == numbers.count(value, locale=locale), locale
+
+
+def test_candidate_refusals_in_spanish() -> None:
+    """The domain's own messages (a candidate's costs and ranges) follow the reader too."""
+    data = json.loads((SCENARIOS / "hand.json").read_text(encoding="utf-8"))
+    data["candidates"][0]["cost_by_year"][0] = -5.0
+    data["candidates"][1]["public_share_floor"] = 0.9
+    data["candidates"][1]["public_share_ceiling"] = 0.5
+    with using("es", "es_CO"), pytest.raises(ValueError) as es:
+        parse_scenario(data)
+    assert "el costo del año 1 es negativo (-5.0)" in str(es.value)
+    assert "public_share_floor 0.9 es mayor que public_share_ceiling 0.5" in str(es.value)
+    with pytest.raises(ValueError) as en:
+        parse_scenario(data)
+    assert "cost in year 1 is negative (-5.0)" in str(en.value)
+    assert "public_share_floor 0.9 is above public_share_ceiling 0.5" in str(en.value)

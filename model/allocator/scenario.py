@@ -27,8 +27,12 @@ from pydantic import (
 )
 
 from model.domain.candidates import KINDS, MAX_HORIZON_YEARS, Candidate, Kind, Region
-from model.domain.numbers import check_finite
+from model.domain.numbers import check_finite, use_translator
 from model.formatting.i18n import N_, _
+
+# The domain's refusals (a candidate's costs, shares, outcome ranges) in the reader's
+# language too (model.domain imports no formatting: the translator is handed to it).
+use_translator(_)
 
 SolverName = Literal["highs", "cbc"]
 SOLVERS: tuple[SolverName, ...] = ("highs", "cbc")

@@ -16,7 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from model.domain.numbers import Finite, FiniteNonNegative
+from model.domain.numbers import Finite, FiniteNonNegative, _
 
 Kind = Literal["cluster_initiative", "broker_programme", "matching_grant"]
 KINDS: tuple[Kind, ...] = ("cluster_initiative", "broker_programme", "matching_grant")
@@ -88,9 +88,11 @@ class Candidate(BaseModel):
     def _costs_non_negative(cls, v: tuple[float, ...]) -> tuple[float, ...]:
         for i, c in enumerate(v, start=1):
             if c < 0:
-                raise ValueError(f"cost in year {i} is negative ({c})")
+                raise ValueError(
+                    _("cost in year {year} is negative ({value})").format(year=i, value=c)
+                )
         if sum(v) <= 0:
-            raise ValueError("total cost must be greater than zero")
+            raise ValueError(_("total cost must be greater than zero"))
         return v
 
     @field_validator("fee_schedule")
@@ -98,20 +100,25 @@ class Candidate(BaseModel):
     def _fees_are_shares(cls, v: tuple[float, ...]) -> tuple[float, ...]:
         for i, f in enumerate(v, start=1):
             if not 0 <= f <= 1:
-                raise ValueError(f"fee share in year {i} is {f}, outside 0-1")
+                raise ValueError(
+                    _("fee share in year {year} is {value}, outside 0-1").format(year=i, value=f)
+                )
         return v
 
     @model_validator(mode="after")
     def _consistent(self) -> Candidate:
         if self.public_share_floor > self.public_share_ceiling:
             raise ValueError(
-                f"public_share_floor {self.public_share_floor} is above "
-                f"public_share_ceiling {self.public_share_ceiling}"
+                _("public_share_floor {low} is above public_share_ceiling {high}").format(
+                    low=self.public_share_floor, high=self.public_share_ceiling
+                )
             )
         d = self.__dict__  # read directly: this runs once per candidate of a scenario
         for name, low, high in _OUTCOME_RANGES:
             if not d[low] <= d[name] <= d[high]:
-                raise ValueError(f"{name}: need {name}_low <= {name} <= {name}_high")
+                raise ValueError(
+                    _("{name}: need {name}_low <= {name} <= {name}_high").format(name=name)
+                )
         _share_fields_set(self)
         return self
 
