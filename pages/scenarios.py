@@ -28,6 +28,7 @@ from model.planning.charts import (
     totals_chart,
 )
 from model.planning.compare import Compared, TotalGroup, compare
+from model.planning.readout import status_words
 from model.planning.workbook import ScenarioDocument, file_stem, scenario_json, workbook
 from model.store.scenarios import (
     SavedScenario,
@@ -189,7 +190,7 @@ st.dataframe(
     },
 )
 if any(s.dataset == "demo" for s in saved):
-    st.caption(md(ILLUSTRATIVE_NOTE))
+    st.caption(md(_(ILLUSTRATIVE_NOTE)))  # marked where the note is defined
 
 # --- one scenario: reopen, solve, export, duplicate, rename, delete -------------------------
 st.subheader(_("One scenario"))
@@ -239,7 +240,7 @@ if not sel.solved:
                 _(
                     "No feasible plan ({status}): reopen it in Plan to see which rules to "
                     "relax. Nothing was saved."
-                ).format(status=result.status)
+                ).format(status=status_words(result.status))
             )
         else:
             try:

@@ -23,6 +23,7 @@ from model.formatting.i18n import using
 from model.planning.inputs import DEMO_SCENARIO
 from model.store import db
 from model.store.scenarios import list_scenarios, save_scenario
+from model.store.seed import BASELINE_NAME
 from model.uncertainty.drawsolve import NoPlan
 from model.uncertainty.parallel import run_draws
 from model.uncertainty.planrisk import PlanRisk, plan_from_json, plan_risk
@@ -228,7 +229,7 @@ def test_uncertainty_page_reads_in_spanish(app_db: str) -> None:
     assert any(b.input == "presupuesto" for b in at.session_state["uncertainty_tornado"].bars)
 
 
-def test_scenarios_page_reads_in_spanish(app_db: str) -> None:
+def test_scenarios_page_reads_in_spanish(eng: Engine) -> None:
     at = spanish_page("pages/scenarios.py")
     assert at.title[0].value == "Escenarios"
     assert [s.value for s in at.subheader] == ["Un escenario", "Comparar"]
@@ -239,3 +240,19 @@ def test_scenarios_page_reads_in_spanish(app_db: str) -> None:
     assert labels[0] == "Libro de Excel" and "Resumen imprimible" in labels
     assert at.button(key="scenarios_duplicate").label == "Duplicar"
     assert any("Elija dos o más escenarios" in i.value for i in at.info)
+    # Compare two: the difference table, the chart choice and the tables read in Spanish.
+    demo = load_scenario(DEMO_SCENARIO)
+    tight = demo.model_copy(update={"budget": demo.budget.model_copy(update={"total": 4e6})})
+    other = save_scenario(eng, LOCAL_USER, tight, name="Ajustado")
+    at = spanish_page("pages/scenarios.py")
+    first = next(s.id for s in list_scenarios(eng) if s.name == BASELINE_NAME)
+    at.multiselect(key="scenarios_compare").set_value([first, other.id]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    chart = at.radio(key="scenarios_chart")
+    assert chart.label == "Gráfico" and chart.options[0] == "Qué cambió"
+    assert chart.value == "What moved"  # the option itself stays a key
+    assert any("**Tabla de diferencias**" in m.value for m in at.markdown)
+    assert at.table[0].value.shape[0] > 3
+    assert any(e.label.startswith("Restricciones activas (") for e in at.expander)
+    at.radio(key="scenarios_chart").set_value("By region").run()
+    assert not at.exception, [e.value for e in at.exception]
