@@ -47,25 +47,27 @@ def register(subparsers: Any) -> None:
     """Add the ``allocate`` subcommand."""
     p = subparsers.add_parser(
         "allocate",
-        help="optimise public funding for a scenario and explain it",
-        description="Solve SCENARIO.json (see docs/scenario-format.md) and explain the plan.",
+        help=_("optimise public funding for a scenario and explain it"),
+        description=_("Solve SCENARIO.json (see docs/scenario-format.md) and explain the plan."),
     )
     p.add_argument("scenario", type=Path, metavar="SCENARIO.json")
-    p.add_argument("--solver", choices=SOLVERS, default=None, help="default: the scenario's")
+    p.add_argument("--solver", choices=SOLVERS, default=None, help=_("default: the scenario's"))
     p.add_argument(
         "--out",
         type=Path,
         metavar="RESULT.json",
-        help="write the result as JSON to this file; then nothing is printed",
+        help=_("write the result as JSON to this file; then nothing is printed"),
     )
     p.add_argument(
         "--format",
         choices=("table", "json"),
         default="table",
         dest="fmt",
-        help="what to print when there is no --out (default: table)",
+        help=_("what to print when there is no --out (default: table)"),
     )
-    p.add_argument("--export-lp", type=Path, metavar="FILE", help="write the model (.lp or .mps)")
+    p.add_argument(
+        "--export-lp", type=Path, metavar="FILE", help=_("write the model (.lp or .mps)")
+    )
     p.set_defaults(func=run)
 
 
