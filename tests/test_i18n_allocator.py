@@ -490,3 +490,26 @@ def test_candidate_refusals_in_spanish() -> None:
         parse_scenario(data)
     assert "cost in year 1 is negative (-5.0)" in str(en.value)
     assert "public_share_floor 0.9 is above public_share_ceiling 0.5" in str(en.value)
+
+
+def test_sentences_written_on_demand_are_spanish_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large model writes most row sentences when a page asks (``report_sentence``):
+    in Spanish they are the ones a Spanish solve would have written at once, and the
+    same rows read in English where English is active."""
+    from bench.allocator import random_scenario
+    from model.allocator.explain import reports
+    from model.allocator.explain.wording import report_sentence
+
+    sc = random_scenario(150)
+    with using("es", "es_CO"):
+        lazy = allocate(sc, "highs", baseline=False)
+        assert any(c.sentence == "" for c in lazy.constraints)  # large enough to be lazy
+        monkeypatch.setattr(reports, "EAGER_ALL_ROWS", 10**9)
+        eager = allocate(sc, "highs", baseline=False)
+        for a, b in zip(lazy.constraints, eager.constraints, strict=True):
+            assert report_sentence(a, lazy.objective_kind) == b.sentence
+    english = allocate(sc, "highs", baseline=False)
+    names = [c.name for c in english.constraints] + [c.id for c in sc.candidates]
+    for a, b in zip(english.constraints, eager.constraints, strict=True):
+        _spanish(b.sentence, a.sentence, names)
+        _same_figures(a.sentence, b.sentence, names)
