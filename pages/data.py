@@ -115,10 +115,12 @@ with tab_cand:
             st.warning(_(ILLUSTRATIVE_NOTE), icon=":material/science:")
         cand = candidates_frame(url, ds)
         c1, c2 = st.columns(2)
+        # Worded in the script run, looked up when shown (a format_func may run elsewhere).
+        kind_names = {k: KIND_LABELS[k] for k in KIND_LABELS}
         kinds = c1.multiselect(
             _("Kind"),
             list(KIND_LABELS),
-            format_func=lambda k: KIND_LABELS[k],
+            format_func=kind_names.__getitem__,
             key="data_cand_kind",
         )
         regions = c2.multiselect(
@@ -151,10 +153,11 @@ with tab_import:
         )
     )
     c1, c2, c3 = st.columns(3)
+    table_names = {DETECT: _("(detect from columns)"), **{n: n for n in SPECS_BY_NAME}}
     table_choice = c1.selectbox(
         _("Table"),
         [DETECT, *SPECS_BY_NAME],
-        format_func=lambda t: _("(detect from columns)") if t == DETECT else t,
+        format_func=table_names.__getitem__,
         key="data_import_table",
         help=_("Which table the file holds; by default it is told from the header."),
     )

@@ -105,7 +105,7 @@ s1, s2, s3 = st.columns(3)
 price_choice = s1.selectbox(
     _("Price year"),
     [NOMINAL, *(str(y) for y in years)],
-    format_func=lambda y: _("nominal") if y == NOMINAL else y,
+    format_func={NOMINAL: _("nominal"), **{str(y): str(y) for y in years}}.__getitem__,
     key="evidence_price_year",
     help=_("Constant US$ of this year (US CPI-U); nominal keeps each figure's own year."),
 )
@@ -136,7 +136,11 @@ discount_rate = discount_pct / 100
 options = filter_options(dataset.programmes)
 f1, f2, f3 = st.columns(3)
 instruments = f1.multiselect(
-    _("Instrument"), options.instruments, format_func=instrument_label, key="evidence_instrument"
+    _("Instrument"),
+    options.instruments,
+    # Worded in the script run, looked up when shown (a format_func may run elsewhere).
+    format_func={i: instrument_label(i) for i in options.instruments}.__getitem__,
+    key="evidence_instrument",
 )
 places = f2.multiselect(_("Country or region"), options.places, key="evidence_place")
 period = None

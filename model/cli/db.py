@@ -21,32 +21,34 @@ CLI_USER = User(username="cli", role="admin")
 
 
 def register(sub: Any) -> None:
-    p_db = sub.add_parser("db", help="create, migrate and seed the database")
+    p_db = sub.add_parser("db", help=_("create, migrate and seed the database"))
     db_sub = p_db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
-    p = db_sub.add_parser("upgrade", help="apply migrations up to the latest")
+    p = db_sub.add_parser("upgrade", help=_("apply migrations up to the latest"))
     p.set_defaults(func=_upgrade)
-    p = db_sub.add_parser("seed", help="load the shipped evidence and demo data (idempotent)")
+    p = db_sub.add_parser("seed", help=_("load the shipped evidence and demo data (idempotent)"))
     p.set_defaults(func=_seed)
-    p = db_sub.add_parser("status", help="show the database URL, revision and row counts")
+    p = db_sub.add_parser("status", help=_("show the database URL, revision and row counts"))
     p.set_defaults(func=_status)
 
-    p = sub.add_parser("import", help="import a CSV or Excel file (all rows or none)")
+    p = sub.add_parser("import", help=_("import a CSV or Excel file (all rows or none)"))
     p.add_argument("file", type=Path)
-    p.add_argument("--table", choices=sorted(SPECS_BY_NAME), help="default: detect")
-    p.add_argument("--dataset", default="demo", help="planning dataset for regions/candidates")
-    p.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
+    p.add_argument("--table", choices=sorted(SPECS_BY_NAME), help=_("default: detect"))
+    p.add_argument("--dataset", default="demo", help=_("planning dataset for regions/candidates"))
+    p.add_argument("--dry-run", action="store_true", help=_("validate and report, write nothing"))
     p.add_argument(
         "--number-format",
         choices=tuple(NUMBER_FORMATS),
         default="auto",
-        help=f"how the file writes numbers ({formats_help()}); default auto",
+        help=_("how the file writes numbers ({formats}); default auto").format(
+            formats=formats_help()
+        ),
     )
     p.set_defaults(func=_import)
 
-    p = sub.add_parser("export", help="export every table to a folder")
+    p = sub.add_parser("export", help=_("export every table to a folder"))
     p.add_argument("directory", type=Path)
     p.add_argument("--format", choices=("csv", "xlsx"), default="csv")
-    p.add_argument("--dataset", default=None, help="only this planning dataset")
+    p.add_argument("--dataset", default=None, help=_("only this planning dataset"))
     p.set_defaults(func=_export)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from model.costbenefit.dataset import EvidenceDataset
 from model.costbenefit.engine import compute_programme_metrics
 from model.costbenefit.table import metrics_table, to_csv, to_json, to_text
+from model.formatting.i18n import _
 from model.store.db import default_engine
 from model.store.evidence_files import load_csv_dataset
 from model.store.repository import load_evidence_dataset
@@ -20,8 +21,8 @@ def register(subparsers: Any) -> None:
     """Add the ``evidence`` subcommand to the ``fomento`` parser."""
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "evidence",
-        help="print every programme with its computed cost-benefit metrics",
-        description=(
+        help=_("print every programme with its computed cost-benefit metrics"),
+        description=_(
             "Compute cost per network/enterprise/job, returns, leverage, NPV, IRR, growth "
             "rates and cost-recovery paths for every programme, with formulas, sources "
             "and comparability warnings."
@@ -33,25 +34,27 @@ def register(subparsers: Any) -> None:
         type=int,
         default=None,
         metavar="Y",
-        help="express money in constant US$ of year Y (CPI-U); default: nominal",
+        help=_("express money in constant US$ of year Y (CPI-U); default: nominal"),
     )
     parser.add_argument(
         "--discount",
         type=float,
         default=0.05,
         metavar="R",
-        help="discount rate per year as a share, e.g. 0.05 (default)",
+        help=_("discount rate per year as a share, e.g. 0.05 (default)"),
     )
     parser.add_argument(
-        "--horizon", type=int, default=10, metavar="N", help="years discounted (default 10)"
+        "--horizon", type=int, default=10, metavar="N", help=_("years discounted (default 10)")
     )
     parser.add_argument(
         "--data-dir",
         type=Path,
         default=None,
         metavar="DIR",
-        help="read programmes.csv, evidence.csv and deflators.csv from DIR "
-        "(default: the app's database, with the shipped deflators)",
+        help=_(
+            "read programmes.csv, evidence.csv and deflators.csv from DIR "
+            "(default: the app's database, with the shipped deflators)"
+        ),
     )
     parser.set_defaults(func=run)
 

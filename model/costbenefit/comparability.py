@@ -14,6 +14,7 @@ from dataclasses import replace
 from model.costbenefit.flows import BASIS_LABELS, GROWTH_METRICS, LEVEL_METRICS
 from model.costbenefit.results import ComputedMetric, ProgrammeMetrics
 from model.costbenefit.terms import Context, fmt_period, period_of
+from model.formatting.i18n import _
 
 OUTPUT_METRICS: tuple[str, ...] = (
     "networks_formed",
@@ -37,20 +38,24 @@ def programme_warnings(ctx: Context) -> list[str]:
             b: sorted({r.metric.removesuffix("_growth") for r in growth if r.basis == b})
             for b in sorted(bases)
         }
-        listed = "; ".join(f"{BASIS_LABELS[b]}: {', '.join(ms)}" for b, ms in by_basis.items())
+        listed = "; ".join(f"{_(BASIS_LABELS[b])}: {', '.join(ms)}" for b, ms in by_basis.items())
         out.append(
-            f"growth measured relative to the sector is mixed with absolute growth ({listed}); "
-            "read each row with its basis and never average them"
+            _(
+                "growth measured relative to the sector is mixed with absolute growth "
+                "({listed}); read each row with its basis and never average them"
+            ).format(listed=listed)
         )
     periods = {period_of(r) for r in growth if period_of(r) is not None}
     if len(periods) > 1:
         shown = ", ".join(fmt_period(p) for p in sorted(p for p in periods if p is not None))
-        out.append(f"growth figures cover different periods ({shown})")
+        out.append(_("growth figures cover different periods ({periods})").format(periods=shown))
     has_cost = ctx.has(*COST_METRICS, *RETURN_METRICS, "revenue", "cost_share")
     if not has_cost and ctx.has(*OUTPUT_METRICS, *GROWTH_METRICS, *LEVEL_METRICS):
         out.append(
-            "missing cost: no cost is stated, so no cost per network, enterprise or job, "
-            "and no benefit-cost ratio"
+            _(
+                "missing cost: no cost is stated, so no cost per network, enterprise or job, "
+                "and no benefit-cost ratio"
+            )
         )
     return out
 
@@ -63,10 +68,12 @@ def mark_basis_mix(metrics: list[ComputedMetric], ctx: Context) -> list[Computed
     out = []
     for m in metrics:
         if m.basis in bases and m.key.split("_per_year")[0] in GROWTH_METRICS:
-            other = ", ".join(BASIS_LABELS[b] for b in sorted(bases - {m.basis}))
+            other = ", ".join(_(BASIS_LABELS[b]) for b in sorted(bases - {m.basis}))
             m = m.with_warnings(
-                f"measured {BASIS_LABELS[m.basis]}; this programme also reports growth "
-                f"measured {other}: not comparable, do not average"
+                _(
+                    "measured {basis}; this programme also reports growth measured {other}: "
+                    "not comparable, do not average"
+                ).format(basis=_(BASIS_LABELS[m.basis]), other=other)
             )
         out.append(m)
     return out
@@ -97,18 +104,25 @@ def _cross_row(m: ComputedMetric, others: list[ComputedMetric]) -> ComputedMetri
     if m.price_year is not None and len(years) > 1:
         rest = ", ".join(str(y) for y in sorted(years - {m.price_year}))
         m = m.with_warnings(
-            f"nominal US$ of {m.price_year}; other programmes' rows are in US$ of {rest}: "
-            "choose a price year before comparing"
+            _(
+                "nominal US$ of {year}; other programmes' rows are in US$ of {years}: "
+                "choose a price year before comparing"
+            ).format(year=m.price_year, years=rest)
         )
     bases = {p.basis for p in peers if p.basis}
     if m.basis and len(bases) > 1:
-        rest = ", ".join(BASIS_LABELS.get(b, b) for b in sorted(bases - {m.basis}))
+        rest = ", ".join(_(BASIS_LABELS.get(b, b)) for b in sorted(bases - {m.basis}))
         m = m.with_warnings(
-            f"measured {BASIS_LABELS.get(m.basis, m.basis)}; other programmes' rows are "
-            f"measured {rest}"
+            _("measured {basis}; other programmes' rows are measured {others}").format(
+                basis=_(BASIS_LABELS.get(m.basis, m.basis)), others=rest
+            )
         )
     periods = {p.period for p in peers if p.period is not None}
     if m.period is not None and len(periods) > 1 and m.key.endswith(("_growth", "_per_year")):
         rest = ", ".join(fmt_period(p) for p in sorted(periods - {m.period}))
-        m = m.with_warnings(f"covers {fmt_period(m.period)}; other programmes' rows cover {rest}")
+        m = m.with_warnings(
+            _("covers {period}; other programmes' rows cover {periods}").format(
+                period=fmt_period(m.period), periods=rest
+            )
+        )
     return m

@@ -18,11 +18,12 @@ from model.costbenefit.flows import (
     recovery_paths,
 )
 from model.costbenefit.formulas import deflator_table
-from model.costbenefit.ratios import Found, cost_ratios, cost_records, multipliers
+from model.costbenefit.ratios import Found, cost_ratios, cost_records, multipliers, not_computed
 from model.costbenefit.results import ComputedMetric, ProgrammeMetrics
 from model.costbenefit.shares import cost_split, public_money, returns
 from model.costbenefit.terms import Context
 from model.domain.evidence import Programme
+from model.formatting.i18n import _
 
 MAX_HORIZON_YEARS = 100
 
@@ -85,7 +86,7 @@ def _programme(ctx: Context) -> ProgrammeMetrics:
             found, notes = rule(ctx)
             metrics += found
             warnings += notes
-        cost_name, costs, _ = cost_records(ctx)
+        cost_name, costs, _caveat = cost_records(ctx)
         found, notes = export_returns(ctx, cost_name, costs)
         metrics += found
         warnings += notes
@@ -93,9 +94,7 @@ def _programme(ctx: Context) -> ProgrammeMetrics:
         raise ValueError(f"programme {p.programme_id}: {exc}") from exc
     for m in metrics:
         if m.range.is_unknown:
-            warnings.append(
-                f"{m.label.lower()} not computed: the inputs' open bounds leave it open"
-            )
+            warnings.append(not_computed(m.label, _("the inputs' open bounds leave it open")))
     metrics = [m for m in metrics if not m.range.is_unknown]
     return ProgrammeMetrics(
         programme_id=p.programme_id,

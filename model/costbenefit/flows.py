@@ -30,7 +30,7 @@ from model.costbenefit.terms import (
     share,
 )
 from model.domain.evidence import EvidenceRecord
-from model.formatting.i18n import N_
+from model.formatting.i18n import N_, _
 
 GROWTH_METRICS: tuple[str, ...] = (
     "sales_growth",
@@ -44,7 +44,7 @@ GROWTH_METRICS: tuple[str, ...] = (
 )
 # Levels whose change over stated years gives a compound growth rate.
 LEVEL_METRICS: tuple[str, ...] = ("exports", "revenue", "firms_in_cluster", "enterprises_reached")
-NOT_ANNUALISED = (
+NOT_ANNUALISED = N_(
     "no period of several years stated: not annualised, not comparable with yearly rates"
 )
 BASIS_LABELS = {
@@ -197,7 +197,7 @@ def _growth_row(rec: EvidenceRecord) -> ComputedMetric:
             qualifier=rec.qualifier,
             basis=rec.basis,
             period=period,
-            warnings=() if unit == "share_per_year" else (NOT_ANNUALISED,),
+            warnings=() if unit == "share_per_year" else (_(NOT_ANNUALISED),),
         )
 
     if rec.unit == "share_per_year":
@@ -273,8 +273,10 @@ def export_returns(ctx: Context, cost_name: str, costs: list[EvidenceRecord]) ->
     y0, y1 = min(dated), max(dated)
     if not costs:
         return [], [
-            f"missing cost: exports rose over {y0}-{y1} but no cost is stated, "
-            "so NPV, BCR and IRR of the export increase are not computed"
+            _(
+                "missing cost: exports rose over {first}-{last} but no cost is stated, "
+                "so NPV, BCR and IRR of the export increase are not computed"
+            ).format(first=y0, last=y1)
         ]
     levels = {y: money(ctx, r) for y, r in dated.items()}
     cost = money(ctx, costs[0])

@@ -20,7 +20,7 @@ from model.costbenefit.terms import (
     plain,
 )
 from model.domain.evidence import EvidenceRecord
-from model.formatting.i18n import N_
+from model.formatting.i18n import N_, _
 
 Found = tuple[list[ComputedMetric], list[str]]
 
@@ -65,12 +65,17 @@ MULTIPLIERS: tuple[tuple[str, str, str, str, str], ...] = (
 )
 
 
+def not_computed(label: str, reason: str) -> str:
+    """Why a metric is missing: "cost per network not computed: ..." (label lower-cased)."""
+    return _("{metric} not computed: {reason}").format(metric=_(label).lower(), reason=reason)
+
+
 def cost_records(ctx: Context) -> tuple[str, list[EvidenceRecord], list[str]]:
     """The cost figures to divide by outputs: total cost, else public cost with a caveat."""
     if ctx.get("total_cost"):
         return "total_cost", ctx.get("total_cost"), []
     if ctx.get("public_cost"):
-        note = "only the public cost is stated; the full cost per unit is higher"
+        note = _("only the public cost is stated; the full cost per unit is higher")
         return "public_cost", ctx.get("public_cost"), [note]
     return "", [], []
 
@@ -91,12 +96,12 @@ def _ratio(
     for a in num[1]:
         for b in den[1]:
             if not compatible(a, b):
-                skipped.append(f"{label.lower()} not computed: {mismatch(a, b)}")
+                skipped.append(not_computed(label, mismatch(a, b)))
                 continue
             ta: Term = money(ctx, a) if is_money else plain(a)
             tb = plain(b)
             if tb.range.high is not None and tb.range.high <= 0:
-                skipped.append(f"{label.lower()} not computed: {b.metric} is zero")
+                skipped.append(not_computed(label, _("{metric} is zero").format(metric=b.metric)))
                 continue
             found.append(
                 build(
@@ -209,17 +214,24 @@ def _cost_per_job(ctx: Context, name: str, costs: list[EvidenceRecord], caveat: 
     ]
     if missing or not growth:
         what = ", ".join(missing + ([] if growth else ["absolute employment_growth"]))
-        return [], [f"cost per job not computed: missing {what}"]
+        return [], [_("cost per job not computed: missing {what}").format(what=what)]
     out: list[ComputedMetric] = []
     tc = money(ctx, costs[0])
     te, tw = plain(ctx.get("enterprises_reached")[0]), plain(ctx.get("workers_per_firm")[0])
     tg = growth[0]
     g = plain(tg)
     if g.range.low is None or g.range.low <= 0:
-        return [], ["cost per job not computed: employment growth is not positive"]
+        return [], [_("cost per job not computed: employment growth is not positive")]
     jobs = te.range * tw.range * g.range
-    scope = f"employment growth measured in {tg.qualifier} " if tg.qualifier else ""
-    extrapolated = [f"{scope}extrapolated to all enterprises reached"] if scope else []
+    extrapolated = (
+        [
+            _(
+                "employment growth measured in {scope} extrapolated to all enterprises reached"
+            ).format(scope=tg.qualifier)
+        ]
+        if tg.qualifier
+        else []
+    )
     out.append(
         build(
             "cost_per_job",

@@ -14,7 +14,7 @@ from model.costbenefit.ranges import Range
 from model.costbenefit.ratios import Found
 from model.costbenefit.results import ComputedMetric, fmt_range
 from model.costbenefit.terms import Context, build, compatible, money, plain, share
-from model.formatting.i18n import N_
+from model.formatting.i18n import N_, _
 
 # A payer whose name contains one of these is private money, every other payer
 # is public or donor money (UNIDO, government, "other institutions").
@@ -93,7 +93,7 @@ def returns(ctx: Context) -> Found:
             )
     if total or public:
         warnings.append(
-            "NPV not computed: the return is stated as a ratio without the timing of benefits"
+            _("NPV not computed: the return is stated as a ratio without the timing of benefits")
         )
     return found, warnings
 
@@ -149,15 +149,15 @@ def cost_split(ctx: Context) -> Found:
         and total.high is not None
         and (total.low > 1 + SHARE_SUM_TOLERANCE or total.high < 1 - SHARE_SUM_TOLERANCE)
     ):
-        warnings.append(f"cost shares add up to {fmt_range(total)}, not 1")
+        warnings.append(_("cost shares add up to {total}, not 1").format(total=fmt_range(total)))
     public = [(r, t) for r, t in zip(recs, terms, strict=True) if not is_private_payer(r.qualifier)]
     if not public:
-        return [], [*warnings, "no public or donor payer in the cost split"]
-    pub = _sum(t.range for _, t in public)
+        return [], [*warnings, _("no public or donor payer in the cost split")]
+    pub = _sum(t.range for _payer, t in public)
     named = " + ".join(f"{r.qualifier or 'unnamed payer'} {t.text}" for r, t in public)
     private = [r.qualifier for r in recs if is_private_payer(r.qualifier)]
     rule = f"payers counted as private: {', '.join(private) or 'none'}"
-    pub_terms = [t for _, t in public]
+    pub_terms = [t for _payer, t in public]
     found = [
         build(
             "public_share",

@@ -14,6 +14,7 @@ from model.costbenefit.formulas import deflate_factor
 from model.costbenefit.ranges import Range
 from model.costbenefit.results import ComputedMetric, Source, fmt_range
 from model.domain.evidence import EvidenceRecord, Programme
+from model.formatting.i18n import _
 
 
 @dataclass(frozen=True)
@@ -105,12 +106,14 @@ def compatible(a: EvidenceRecord, b: EvidenceRecord) -> bool:
 def mismatch(a: EvidenceRecord, b: EvidenceRecord) -> str:
     """Why two incompatible records were not combined."""
     if a.qualifier and b.qualifier and a.qualifier != b.qualifier:
-        return (
-            f"{a.metric} ({a.qualifier}) and {b.metric} ({b.qualifier}) refer to different things"
+        return _("{a} ({a_what}) and {b} ({b_what}) refer to different things").format(
+            a=a.metric, a_what=a.qualifier, b=b.metric, b_what=b.qualifier
         )
-    return (
-        f"{a.metric} covers {fmt_period(period_of(a))}, "
-        f"{b.metric} covers {fmt_period(period_of(b))}"
+    return _("{a} covers {a_period}, {b} covers {b_period}").format(
+        a=a.metric,
+        a_period=fmt_period(period_of(a)),
+        b=b.metric,
+        b_period=fmt_period(period_of(b)),
     )
 
 
@@ -130,10 +133,10 @@ def fmt_period(p: tuple[int, int] | None) -> str:
 def period_warnings(records: Sequence[EvidenceRecord]) -> tuple[str, ...]:
     """A warning when the inputs of one formula cover different periods."""
     periods = {(r.metric, p) for r in records if (p := period_of(r)) is not None}
-    if len({p for _, p in periods}) <= 1:
+    if len({p for _metric, p in periods}) <= 1:
         return ()
     listed = ", ".join(f"{m} {fmt_period(p)}" for m, p in sorted(periods))
-    return (f"different periods: {listed}",)
+    return (_("different periods: {periods}").format(periods=listed),)
 
 
 def price_year_warnings(terms: Sequence[Term]) -> tuple[str, ...]:
@@ -141,7 +144,11 @@ def price_year_warnings(terms: Sequence[Term]) -> tuple[str, ...]:
     if len(years) <= 1:
         return ()
     shown = ", ".join(str(y) for y in years)
-    return (f"mixes US$ of different price years ({shown}); choose a price year to convert",)
+    return (
+        _("mixes US$ of different price years ({years}); choose a price year to convert").format(
+            years=shown
+        ),
+    )
 
 
 def sources(records: Iterable[EvidenceRecord]) -> tuple[Source, ...]:

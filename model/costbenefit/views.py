@@ -20,7 +20,7 @@ from model.costbenefit.table import MetricRow, metrics_table, shown_value
 from model.costbenefit.terms import fmt_period
 from model.domain.candidates import KIND_LABELS
 from model.domain.evidence import EvidenceRecord, Programme
-from model.formatting.i18n import _, ngettext
+from model.formatting.i18n import _
 from model.formatting.numbers import unit_words
 
 WARNING_MARK = "⚠"
@@ -140,15 +140,16 @@ def mix_notes(pms: Sequence[ProgrammeMetrics]) -> list[str]:
             _("growth covers different periods ({periods}), not averaged").format(periods=shown)
         )
     no_cost = [
-        pm.programme_id for pm in pms if any(w.startswith("missing cost") for w in pm.warnings)
+        pm.programme_id
+        for pm in pms
+        # The warnings are in the language they were computed in (English or the reader's).
+        if any(w.startswith(("missing cost", _("missing cost"))) for w in pm.warnings)
     ]
     if no_cost:
         notes.append(
-            ngettext(
-                "{n} programme(s) state no cost ({ids}): no cost per unit or return for them",
-                "{n} programme(s) state no cost ({ids}): no cost per unit or return for them",
-                len(no_cost),
-            ).format(n=len(no_cost), ids=", ".join(no_cost))
+            _("{n} programme(s) state no cost ({ids}): no cost per unit or return for them").format(
+                n=len(no_cost), ids=", ".join(no_cost)
+            )
         )
     return notes
 

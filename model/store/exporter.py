@@ -17,6 +17,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import Engine, select
 
 from model.formatting.cells import cell_text, neutralise
+from model.formatting.i18n import _
 from model.store.db import transaction
 from model.store.importer import SPECS, TableSpec
 
@@ -80,7 +81,7 @@ def export_directory(
         path.write_bytes(xlsx_bytes(tables))
         return [path]
     if fmt != "csv":
-        raise ValueError(f"--format must be csv or xlsx, not '{fmt}'")
+        raise ValueError(_("--format must be csv or xlsx, not '{format}'").format(format=fmt))
     written = []
     for name, table in tables.items():
         path = directory / f"{name}.csv"

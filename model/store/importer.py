@@ -358,7 +358,7 @@ def validate_table(
 def _check_references(engine: Engine, tables: list[ValidTable], problems: list[Problem]) -> None:
     """Evidence must name a known programme; candidates a known region of their dataset."""
     records = [(t.dataset, r) for t in tables for r in t.records]
-    file_programmes = {r.programme_id for _, r in records if isinstance(r, Programme)}
+    file_programmes = {r.programme_id for _dataset, r in records if isinstance(r, Programme)}
     file_regions = {(d, r.name) for d, r in records if isinstance(r, Region)}
     needs_programmes = any(t.spec is EVIDENCE for t in tables)
     needs_regions = any(t.spec is CANDIDATES for t in tables)

@@ -567,18 +567,24 @@ def _to_table(name: str, records: Iterable[list[str]], first_row: int, filename:
         row_no = first_row + offset
         if row_no > MAX_ROWS:
             raise FileRejected(
-                f"{filename}: it has more than {MAX_ROWS:,} rows, the most one file may have; "
-                "split it into several files"
+                _(
+                    "{file}: it has more than {most} rows, the most one file may have; "
+                    "split it into several files"
+                ).format(file=filename, most=fmt.count(MAX_ROWS))
             )
         n_cells += max(len(rec), width)
         if n_cells > MAX_CELLS:
             raise FileRejected(
-                f"{filename}: it has more than {MAX_CELLS:,} cells, the most one file may have; "
-                "split it into several files"
+                _(
+                    "{file}: it has more than {most} cells, the most one file may have; "
+                    "split it into several files"
+                ).format(file=filename, most=fmt.count(MAX_CELLS))
             )
         if len(rec) > width and any(c.strip() for c in rec[width:]):
             raise FileRejected(
-                f"{filename}: row {row_no} has {len(rec)} cells but the header has {width} columns"
+                _("{file}: row {row} has {n} cells but the header has {width} columns").format(
+                    file=filename, row=row_no, n=len(rec), width=width
+                )
             )
         cells = tuple(c.strip() for c in rec[:width])
         if not any(cells):
@@ -588,5 +594,7 @@ def _to_table(name: str, records: Iterable[list[str]], first_row: int, filename:
         rows.append(cells)
         numbers.append(row_no)
     if not rows:
-        raise FileRejected(f"{filename}: the file has a header but no data rows")
+        raise FileRejected(
+            _("{file}: the file has a header but no data rows").format(file=filename)
+        )
     return RawTable(name=name, header=header, rows=tuple(rows), row_numbers=tuple(numbers))

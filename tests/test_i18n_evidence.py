@@ -1,0 +1,245 @@
+"""The evidence / data slice in Spanish (issue 15): importer refusals (row, column and both
+readings of an ambiguous number), file and database messages, the evidence views' labels
+and notes, ``fomento evidence|db --lang es``, and the Evidence, Methodology and Data pages
+in AppTest for a Colombian browser. English is covered by the slice's own tests; the
+checks marked "English" here only pin that the English text did not move."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from model import DATA_DIR
+from model.cli import main
+from model.costbenefit.dataset import EvidenceDataset
+from model.costbenefit.engine import compute_programme_metrics
+from model.costbenefit.results import ProgrammeMetrics
+from model.costbenefit.table import metrics_table, to_csv, to_text
+from model.costbenefit.views import explain, mix_notes, range_points, stated_text
+from model.domain.evidence import EvidenceRecord
+from model.formatting.i18n import using
+from model.formatting.parsing import NumberAmbiguous, parse_number
+from model.store.evidence_files import load_csv_dataset
+from model.store.importer import ImportRejected, check_dataset_name, parse_file
+from model.store.tabular import FileRejected, read_tables
+from tests.test_pages import APP, TIMEOUT_S
+
+PROGRAMMES_CSV = (
+    "programme_id,name,instrument,country,source_file,passage\n"
+    "P-1,Uno,broker_programme,Honduras,002.txt,para 1\n"
+)
+AMBIGUOUS_CSV = (
+    "evidence_id,programme_id,metric,value,unit,currency,price_year,source_file,passage\n"
+    "E-1,P-1,total_cost,250.000,USD,USD,1998,002.txt,para 1\n"
+)
+
+
+# --- model text -----------------------------------------------------------------------
+
+
+def test_an_ambiguous_number_is_refused_in_spanish_naming_both_readings() -> None:
+    with using("es", "es_CO"), pytest.raises(NumberAmbiguous) as exc:
+        parse_number("250.000")
+    text = str(exc.value)
+    assert text.startswith("'250.000' se lee de dos maneras: ")
+    assert "250000 (leído como 1.234,56)" in text and "250 (leído como 1,234.56 o 1234.56)" in text
+    assert text.endswith("declare el formato de números del archivo para importarlo")
+
+
+def test_an_ambiguous_number_is_refused_in_english_as_before() -> None:
+    with pytest.raises(NumberAmbiguous) as exc:
+        parse_number("250.000")
+    assert str(exc.value) == (
+        "'250.000' reads two ways: 250 (read as 1,234.56 or 1234.56) or 250000 (read as "
+        "1.234,56); declare the file's number format to import it"
+    )
+
+
+def test_a_number_not_in_the_declared_format_says_how_it_would_read() -> None:
+    with using("es", "es_CO"), pytest.raises(ValueError) as exc:
+        parse_number("1,5", "en")
+    assert str(exc.value) == (
+        "'1,5' no es un número en el formato declarado 1,234.56 "
+        "(leído como 1.234,56 o 1 234,56 es 1.5: revise el formato de números declarado)"
+    )
+
+
+def test_the_importer_names_row_and_column_in_spanish_and_keeps_the_column_name() -> None:
+    with using("es", "es_CO"):
+        with pytest.raises(ImportRejected) as exc:
+            parse_file(AMBIGUOUS_CSV.encode(), "evidencia.csv", table="evidence")
+        (problem,) = exc.value.problems
+        shown = str(problem)  # worded when shown, in the language active then
+    assert (problem.table, problem.row, problem.column) == ("evidence", 2, "value")
+    assert shown.startswith("evidence, fila 2, columna value: '250.000' se lee de dos maneras")
+    assert "250000" in shown and "250 (leído como" in shown
+    assert str(exc.value).startswith("rechazado, no se escribió nada (1 problema(s)):")
+
+
+def test_the_declared_format_settles_it_and_the_summary_is_spanish() -> None:
+    data = (PROGRAMMES_CSV.encode(), AMBIGUOUS_CSV.encode())
+    (progs,) = parse_file(data[0], "programas.csv", table="programmes")
+    (valid,) = parse_file(data[1], "evidencia.csv", table="evidence", number_format="es")
+    rec = valid.records[0]
+    assert isinstance(rec, EvidenceRecord) and rec.value == 250_000
+    assert progs.spec.name == "programmes"
+
+
+def test_schema_and_file_refusals_read_in_spanish() -> None:
+    bad_header = b"evidence_id,programme_id,metric,valor\nE-1,P-1,total_cost,5\n"
+    with using("es", "es_CO"):
+        with pytest.raises(ImportRejected) as exc:
+            parse_file(bad_header, "x.csv", table="evidence")
+        messages = [str(p) for p in exc.value.problems]
+        assert (
+            "evidence, fila 1, columna valor: columna desconocida (revise cómo está escrita)"
+            in (messages)
+        )
+        assert "evidence, fila 1, columna unit: " + "falta una columna obligatoria" in messages
+        with pytest.raises(ImportRejected) as header_only:
+            parse_file(b"evidence_id,programme_id\n", "x.csv", table="evidence")
+        assert str(header_only.value.problems[0]) == (
+            "file: x.csv: el archivo tiene encabezado pero ninguna fila de datos"
+        )
+        with pytest.raises(FileRejected) as empty:
+            read_tables(b"", "vacio.csv")
+        assert str(empty.value) == "vacio.csv: el archivo está vacío"
+        with pytest.raises(FileRejected) as semi:
+            read_tables(b"a;b;c\n1;2;3\n", "punto.csv")
+        assert "separadas por punto y coma" in str(semi.value)
+        assert check_dataset_name("") == (
+            "el nombre del conjunto de datos está vacío; indique uno (p. ej., demo)"
+        )
+        assert check_dataset_name("x" * 1500) == (
+            "el nombre del conjunto de datos tiene 1.500 caracteres; use como máximo 64"
+        )
+
+
+def test_an_unknown_column_is_named_as_the_file_has_it() -> None:
+    header = (
+        "evidence_id,programme_id,metric,value,unit,currency,price_year,source_file,passage,"
+        "Valor_Extra\n"
+    )
+    row = "E-1,P-1,total_cost,250,USD,USD,1998,002.txt,para 1,x\n"
+    with using("es", "es_CO"):
+        with pytest.raises(ImportRejected) as exc:
+            parse_file((header + row).encode(), "x.csv", table="evidence")
+        shown = [str(p) for p in exc.value.problems]
+    assert shown == [
+        "evidence, fila 1, columna Valor_Extra: columna desconocida (revise cómo está escrita)"
+    ]
+
+
+@pytest.fixture(scope="module")
+def shipped() -> tuple[EvidenceDataset, list[ProgrammeMetrics]]:
+    dataset = load_csv_dataset(DATA_DIR)
+    return dataset, compute_programme_metrics(dataset, None, 0.05, 10)
+
+
+def test_metric_labels_notes_and_text_table_read_in_spanish(
+    shipped: tuple[EvidenceDataset, list[ProgrammeMetrics]],
+) -> None:
+    dataset, pms = shipped
+    records = {r.evidence_id: r for r in dataset.records}
+    with using("es", "es_CO"):
+        labels = {ex.label for pm in pms for ex in explain(pm, records)}
+        assert "Costo por red" in labels and "Cost per network" not in labels
+        measures = {p["measure"] for p in range_points(pms, ("bcr", "leverage"))}
+        assert "Relación beneficio-costo (rendimiento por US$ total)" in measures
+        notes = mix_notes(pms)
+        assert any(
+            n.startswith("el dinero está en US$ de distintos años de precios") for n in notes
+        )
+        text = to_text(metrics_table(pms))
+        assert "Costo por red" in text
+    # The metrics CSV keeps its English column keys and metric labels (it translates none).
+    with using("es", "es_CO"):
+        csv_es = to_csv(metrics_table(pms))
+    assert csv_es == to_csv(metrics_table(pms))
+    assert csv_es.startswith("programme_id,programme,instrument,metric,label,")
+
+
+def test_a_stated_figure_reads_from_and_until_in_spanish() -> None:
+    rec = EvidenceRecord(
+        evidence_id="E-1", programme_id="P-1", metric="networks_formed", value=59,
+        unit="count", period_start=1998, source_file="002.txt", passage="para 1",
+    )  # fmt: skip
+    with using("es", "es_CO"):
+        assert stated_text(rec).endswith(", desde 1998")
+    assert stated_text(rec).endswith(", from 1998")
+
+
+def test_fomento_evidence_prints_spanish_labels(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["evidence", "--data-dir", str(DATA_DIR), "--lang", "es"]) == 0
+    out = capsys.readouterr().out
+    assert "Costo por red" in out and "Cost per network" not in out
+
+
+def test_fomento_db_status_prints_spanish(app_db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["db", "--lang", "es_CO", "status"]) == 0
+    out = capsys.readouterr().out
+    assert "revisión: " in out and "(última " in out
+    assert "programmes: " in out and " filas" in out
+
+
+# --- pages ----------------------------------------------------------------------------
+
+
+def spanish_page(page: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
+    at.context = {"locale": "es-CO"}
+    at.run()
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_evidence_page_reads_in_spanish(app_db: str) -> None:
+    at = spanish_page("pages/evidence.py")
+    assert at.title[0].value == "Evidencia"
+    assert [s.value for s in at.subheader] == ["Gráficos", "De dónde viene cada número"]
+    assert at.selectbox(key="evidence_price_year").label == "Año de precios"
+    assert at.slider(key="evidence_discount_pct").label == "Tasa de descuento (% anual)"
+    summary = " ".join(m.value for m in at.markdown)
+    assert "programas**" in summary and "tasa de descuento 5 %" in summary
+    table = at.dataframe[0].value
+    assert "Costo por red" in set(table["label"])
+    assert any("Sin promediar" in w.value for w in at.warning)
+    labels = [e.label for e in at.expander]
+    assert any("métricas)" in label for label in labels)
+    body = " ".join(m.value for m in at.markdown)
+    assert "- Fórmula: `" in body and "- Fuentes: " in body
+
+
+def test_methodology_page_reads_in_spanish_and_keeps_the_latex(app_db: str) -> None:
+    at = spanish_page("pages/methodology.py")
+    assert at.title[0].value == "Metodología"
+    headers = [h.value for h in at.header]
+    assert headers[0] == "1. Cifras de costo-beneficio (página Evidencia)"
+    assert "3. Límites de la evidencia" in headers
+    formulas = [f.value for f in at.latex]
+    assert r"\text{costo por unidad} = \frac{\text{costo}}" in formulas[0]
+    assert any(r"\mathrm{NPV} = \sum_{t=0}^{T}" in f for f in formulas)
+    sources = at.dataframe[-1].value
+    assert list(sources.columns) == ["archivo", "documento", "supuestos que se apoyan en él"]
+    text = " ".join(m.value for m in at.markdown)
+    assert "**Precio sombra**" not in text and "El **precio sombra** de una regla activa" in text
+
+
+def test_data_page_reads_in_spanish(app_db: str) -> None:
+    at = spanish_page("pages/data.py")
+    assert at.title[0].value == "Datos"
+    tabs = [t.label for t in at.tabs]
+    assert tabs == [
+        "Evidencia",
+        "Programas",
+        "Candidatos de planificación",
+        "Importar",
+        "Descargar",
+    ]
+    rows = " ".join(m.value for m in at.markdown)
+    assert "filas de evidencia" in rows and "candidatos" in rows
+    assert at.selectbox(key="data_import_table").label == "Tabla"
+    assert "Las exportaciones se vuelven a importar como filas idénticas." in rows
+    assert any("nombres de sus columnas en inglés" in c.value for c in at.caption)
