@@ -40,7 +40,11 @@ def solve_warm(built: BuiltModel, solver: str | None = None) -> tuple[Solution, 
     None for CBC, a MILP, or an answer that is not optimal."""
     name = solver or built.scenario.solver.solver
     if name not in SOLVERS:
-        raise ValueError(f"solver: {name!r} is not one of {', '.join(SOLVERS)}")
+        raise ValueError(
+            _("solver: {name} is not one of {solvers}").format(
+                name=repr(name), solvers=", ".join(SOLVERS)
+            )
+        )
     t0 = time.perf_counter()
     if name == "highs" and not built.integer.any():
         rs = ReSolver(built, lower=built.col_lower, upper=built.col_upper, integer=built.integer)
