@@ -22,7 +22,13 @@ from model.cli import main
 from model.formatting.changes import change_summary, field_changes
 from model.formatting.i18n import using
 from model.screening.indicators import ProjectIndicator, indicator_status, indicators_xlsx_bytes
-from model.screening.net import STAGE_LABELS, NetAssessment, matrix_cells, parse_row_codes
+from model.screening.net import (
+    INDICATORS,
+    STAGE_LABELS,
+    NetAssessment,
+    matrix_cells,
+    parse_row_codes,
+)
 from model.store import db
 from model.store.importer import ImportRejected
 from model.store.net_files import (
@@ -71,6 +77,13 @@ def test_net_labels_and_refusals_read_in_spanish() -> None:
         messages = {(p.column, p.message) for p in info.value.problems}
         assert ("foo", "columna desconocida (revise cómo está escrita)") in messages
         assert ("group_cohesion", "falta una columna obligatoria") in messages
+        codes = ",".join(["AAAAA"] * 7)
+        bad_row = f"network_id,assessed_on,{','.join(INDICATORS)}\nN-1,2025-13-45,{codes}\n"
+        with pytest.raises(ImportRejected) as info:
+            parse_net_assessments(bad_row.encode(), "x.csv")
+        assert [str(p.message) for p in info.value.problems] == [
+            "Debe ser una fecha válida (AAAA-MM-DD) (se encontró '2025-13-45')"
+        ]
     # The labels are read when shown: English again outside the block.
     assert STAGE_LABELS["self_management"] == "Self-management"
     assert STAGE_LABELS.english("self_management") == "Self-management"
