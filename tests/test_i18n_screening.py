@@ -305,3 +305,17 @@ def test_hand_over_result_reads_in_spanish(imported: str) -> None:
     assert lines.loc["P-002", "por qué"].startswith("no elegible: presentada por 2 entidades")
     assert {"Beneficio esperado", "Rendimiento por dólar público"} <= {m.label for m in at.metric}
     assert any("Los puntajes de los evaluadores no entran" in i.value for i in at.info)
+
+
+def test_pydantics_own_messages_are_translated_too() -> None:
+    bad = b"proposal_id,title,region,amount_requested,duration_months\nP-1,,Norte,-5,12\n"
+    with using("es", "es_CO"), pytest.raises(ImportRejected) as info:
+        parse_proposals(bad, "propuestas.csv")
+    by_column = {p.column: p.message for p in info.value.problems}
+    assert by_column["title"] == "Campo obligatorio"
+    assert by_column["amount_requested"] == "El valor debe ser mayor que 0 (se encontró '-5')"
+    with pytest.raises(ImportRejected) as info_en:
+        parse_proposals(bad, "proposals.csv")
+    english = {p.column: p.message for p in info_en.value.problems}
+    assert english["title"] == "Field required"
+    assert english["amount_requested"] == "Input should be greater than 0 (found '-5')"

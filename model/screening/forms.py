@@ -19,7 +19,12 @@ from pydantic import ValidationError
 from model.formatting.i18n import _
 from model.screening.indicators import ProjectIndicator
 from model.screening.net import INDICATORS, STAGES, STATUSES, NetAssessment
-from model.screening.proposals import ENTITY_TYPE_LABELS, HORIZONS, Proposal
+from model.screening.proposals import (
+    ENTITY_TYPE_LABELS,
+    HORIZONS,
+    Proposal,
+    validation_message,
+)
 
 
 @dataclass(frozen=True)
@@ -121,7 +126,7 @@ def build_proposal(
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
-            msg = err["msg"].removeprefix("Value error, ")
+            msg = validation_message(err)
             if err["type"] == "literal_error" and "horizon" in err.get("loc", ()):
                 msg = _("choose one of {choices}").format(choices=", ".join(HORIZONS))
             problems.append(FieldProblem(_field_name(tuple(err.get("loc", ()))), msg))
@@ -184,7 +189,10 @@ def assessment_from_grid(
         )
     except ValidationError as exc:
         raise FormInvalid(
-            [FieldProblem(_field_name(tuple(e.get("loc", ()))), e["msg"]) for e in exc.errors()]
+            [
+                FieldProblem(_field_name(tuple(e.get("loc", ()))), validation_message(e))
+                for e in exc.errors()
+            ]
         ) from None
 
 
@@ -222,7 +230,7 @@ def indicators_with_actuals(
             for e in exc.errors():
                 loc = e.get("loc", ())
                 where = f"{ind.name} {loc[0]}" if loc else ind.name
-                problems.append(FieldProblem(where, e["msg"].removeprefix("Value error, ")))
+                problems.append(FieldProblem(where, validation_message(e)))
     if problems:
         raise FormInvalid(problems)
     return out

@@ -28,6 +28,7 @@ from model.screening.proposals import (
     parse_entities,
     parse_inclusion,
     parse_indicators,
+    validation_message,
 )
 from model.store.db import transaction
 from model.store.importer import ImportRejected, Problem
@@ -189,7 +190,7 @@ def _problems_of(
     for err in exc.errors():
         loc = err.get("loc", ())
         column = str(loc[0]) if loc else ""
-        detail = err["msg"].removeprefix("Value error, ")
+        detail = validation_message(err)
         if len(loc) > 1 and isinstance(loc[1], int):
             if len(loc) > 2:
                 detail = _("item {n} {field}: {problem}").format(
@@ -337,7 +338,7 @@ def fetch_proposals(engine: Engine, bad: list[str] | None = None) -> list[Propos
                     column = ".".join(str(p) for p in err["loc"])
                     bad.append(
                         _("proposal {id}, column {column}: {problem}").format(
-                            id=r.proposal_id, column=column, problem=err["msg"]
+                            id=r.proposal_id, column=column, problem=validation_message(err)
                         )
                     )
     return out
