@@ -139,6 +139,11 @@ def active() -> Translator:
     return t if t is not None else translator(DEFAULT_LANGUAGE)
 
 
+def is_active() -> bool:
+    """Whether a language was activated here (else model text falls back to English)."""
+    return _ACTIVE.get() is not None
+
+
 def activate(t: Translator) -> None:
     """Make ``t`` the language of model text in this thread or task from now on."""
     _ACTIVE.set(t)

@@ -55,6 +55,8 @@ UNIT_WORDS: Labels = Labels(
         "benefit": N_("US$ of benefit"),
         "weighted": N_("weighted units"),
         "min_cost": N_("US$ of public cost"),
+        "firms": N_("firms"),
+        "index": N_("index"),
     }
 )
 
@@ -236,8 +238,10 @@ def points(
         return MISSING
     assert value is not None
     text = number(100 * float(value), decimals, signed=signed, locale=locale)
-    unit = "percentage point" if text.lstrip("+-") in ("1", "1.0") else "percentage points"
-    return f"{text} {unit}"
+    one = text.lstrip("+-") in ("1", "1.0", "1,0")
+    return (_t("{figure} percentage point") if one else _t("{figure} percentage points")).format(
+        figure=text
+    )
 
 
 def count(
@@ -265,7 +269,7 @@ def unit_words(key: str | None) -> str:
     underscores; None or "" is a dash."""
     if not isinstance(key, str) or not key:  # None, "" or a table's NaN
         return MISSING
-    return UNIT_WORDS.get(key, key.replace("_", " "))
+    return UNIT_WORDS[key] if key in UNIT_WORDS else key.replace("_", " ")
 
 
 def value_in(

@@ -40,7 +40,7 @@ from model.domain.candidates import KIND_LABELS, KINDS, Candidate
 from model.formatting import numbers
 from model.formatting.cells import neutralise
 from model.formatting.changes import flatten
-from model.formatting.i18n import _ACTIVE, N_, Labels, _, active, using
+from model.formatting.i18n import N_, Labels, _, active, is_active, using
 from model.planning.charts import INSTRUMENT_COLOURS
 from model.planning.compare import funded_count
 from model.planning.readout import binding_rules, budget_limit_note
@@ -177,7 +177,7 @@ def in_language(doc: ScenarioDocument) -> Iterator[None]:
     whoever made the document. A page's download button calls its callable after the
     click, outside the page's run (Streamlit's deferred download), where no language is
     active: the workbook and the brief still come in the reader's language."""
-    if _ACTIVE.get() is not None:
+    if is_active():
         yield
         return
     with using(doc.language, doc.number_locale):
