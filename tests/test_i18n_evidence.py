@@ -14,7 +14,7 @@ from model.cli import main
 from model.costbenefit.dataset import EvidenceDataset
 from model.costbenefit.engine import compute_programme_metrics
 from model.costbenefit.results import ProgrammeMetrics
-from model.costbenefit.table import metrics_table, to_csv, to_text
+from model.costbenefit.table import metrics_table, shown_value, to_csv, to_text
 from model.costbenefit.views import explain, mix_notes, range_points, stated_text
 from model.domain.evidence import EvidenceRecord
 from model.formatting.i18n import using
@@ -243,3 +243,26 @@ def test_data_page_reads_in_spanish(app_db: str) -> None:
     assert at.selectbox(key="data_import_table").label == "Tabla"
     assert "Las exportaciones se vuelven a importar como filas idénticas." in rows
     assert any("nombres de sus columnas en inglés" in c.value for c in at.caption)
+
+
+def test_shown_values_follow_the_number_locale() -> None:
+    row = {"value": 1_234_567.0, "low": 0.35, "high": 2_500_000.0, "unit": "USD"}
+    share = {"value": None, "low": 0.125, "high": 0.5, "unit": "share"}
+    with using("es", "es_CO"):
+        assert shown_value(row) == "1.234.567 (0,35 a 2.500.000)"  # type: ignore[arg-type]
+        assert shown_value(share) == "12,5 % a 50 %"  # type: ignore[arg-type]
+    with using("es", "es_MX"):
+        assert shown_value(row) == "1,234,567 (0.35 a 2,500,000)"  # type: ignore[arg-type]
+    assert shown_value(row) == "1,234,567 (0.35 to 2,500,000)"  # type: ignore[arg-type]
+
+
+def test_a_records_own_checks_read_in_spanish_through_the_importer() -> None:
+    csv_text = (
+        "evidence_id,programme_id,metric,value,low,high,unit,currency,price_year,source_file,"
+        "passage\nE-1,P-1,networks_formed,5,7,9,count,,,002.txt,para 1\n"
+    )
+    with using("es", "es_CO"):
+        with pytest.raises(ImportRejected) as exc:
+            parse_file(csv_text.encode(), "x.csv", table="evidence")
+        shown = [str(p) for p in exc.value.problems]
+    assert shown == ["evidence, fila 2: el valor 5.0 es menor que el mínimo 7.0"]

@@ -9,7 +9,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 
+from babel.numbers import get_decimal_symbol, get_group_symbol
+
 from model.costbenefit.ranges import Range
+from model.formatting.i18n import _, active_number_locale
 
 
 @dataclass(frozen=True)
@@ -80,8 +83,22 @@ def fmt_number(x: float) -> str:
     if not math.isfinite(x):
         return str(x)
     if abs(x) >= 1000 or (x == int(x) and abs(x) < 1e15):
-        return f"{x:,.0f}"
-    return f"{x:.4g}"
+        return _in_locale(f"{x:,.0f}")
+    return _in_locale(f"{x:.4g}")
+
+
+def _in_locale(text: str) -> str:
+    """English digits ("1,234.5") with the active locale's separators ("1.234,5")."""
+    loc = active_number_locale()
+    if loc == "en" or loc.startswith("en_"):
+        return text
+    table: dict[str, str | int | None] = {",": get_group_symbol(loc), ".": get_decimal_symbol(loc)}
+    return text.translate(str.maketrans(table))
+
+
+def span(low: str, high: str) -> str:
+    """A range in words: "0.35 to 2"."""
+    return _("{low} to {high}").format(low=low, high=high)
 
 
 def fmt_range(r: Range) -> str:
@@ -89,15 +106,15 @@ def fmt_range(r: Range) -> str:
     if r.is_point and r.value is not None:
         return fmt_number(r.value)
     if r.low is not None and r.high is not None:
-        span = f"{fmt_number(r.low)} to {fmt_number(r.high)}"
-        return span if r.value is None else f"{fmt_number(r.value)} ({span})"
+        both = span(fmt_number(r.low), fmt_number(r.high))
+        return both if r.value is None else f"{fmt_number(r.value)} ({both})"
     parts = [] if r.value is None else [fmt_number(r.value)]
     if r.low is not None:
         parts.append(f">= {fmt_number(r.low)}")
     if r.high is not None:
         parts.append(f"<= {fmt_number(r.high)}")
     if not parts:
-        return "unknown"
+        return _("unknown")
     if r.value is not None and len(parts) > 1:
         return f"{parts[0]} ({parts[1]})"
     return parts[0]

@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable, Sequence
 from typing import TypedDict
 
-from model.costbenefit.results import ComputedMetric, ProgrammeMetrics, fmt_number
+from model.costbenefit.results import ComputedMetric, ProgrammeMetrics, fmt_number, span
 from model.costbenefit.terms import fmt_period
 from model.formatting.cells import neutralise
 from model.formatting.i18n import N_, _
@@ -139,8 +139,8 @@ def shown_value(row: MetricRow) -> str:
     if value is not None and low == value and high == value:
         return f(value)
     if low is not None and high is not None:
-        span = f"{f(low)} to {f(high)}"
-        return span if value is None else f"{f(value)} ({span})"
+        both = span(f(low), f(high))
+        return both if value is None else f"{f(value)} ({both})"
     text = _open(low, high, f)
     if value is None:
         return text

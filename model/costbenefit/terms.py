@@ -126,7 +126,7 @@ def period_of(rec: EvidenceRecord) -> tuple[int, int] | None:
 
 def fmt_period(p: tuple[int, int] | None) -> str:
     if p is None:
-        return "no period"
+        return _("no period")
     return str(p[0]) if p[0] == p[1] else f"{p[0]}-{p[1]}"
 
 

@@ -20,7 +20,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from model.domain.numbers import Finite
+from model.domain.numbers import Finite, _
 
 Unit = Literal["USD", "count", "share", "share_per_year", "USD_per_USD", "years"]
 UNITS: tuple[Unit, ...] = ("USD", "count", "share", "share_per_year", "USD_per_USD", "years")
@@ -107,7 +107,7 @@ class Programme(BaseModel):
     @model_validator(mode="after")
     def _period(self) -> Programme:
         if self.period_start and self.period_end and self.period_start > self.period_end:
-            raise ValueError("period_start is after period_end")
+            raise ValueError(_("period_start is after period_end"))
         return self
 
 
@@ -136,25 +136,33 @@ class EvidenceRecord(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> EvidenceRecord:
         if self.value is None and self.low is None and self.high is None:
-            raise ValueError("needs a value, or a low and/or high bound")
+            raise ValueError(_("needs a value, or a low and/or high bound"))
         if self.low is not None and self.high is not None and self.low > self.high:
-            raise ValueError(f"low {self.low} is above high {self.high}")
+            raise ValueError(
+                _("low {low} is above high {high}").format(low=self.low, high=self.high)
+            )
         if self.value is not None:
             if self.low is not None and self.value < self.low:
-                raise ValueError(f"value {self.value} is below low {self.low}")
+                raise ValueError(
+                    _("value {value} is below low {low}").format(value=self.value, low=self.low)
+                )
             if self.high is not None and self.value > self.high:
-                raise ValueError(f"value {self.value} is above high {self.high}")
+                raise ValueError(
+                    _("value {value} is above high {high}").format(value=self.value, high=self.high)
+                )
         allowed = METRIC_UNITS.get(self.metric)
         if allowed is not None and self.unit not in allowed:
             raise ValueError(
-                f"metric {self.metric} is measured in {' or '.join(allowed)}, not {self.unit}"
+                _("metric {metric} is measured in {units}, not {unit}").format(
+                    metric=self.metric, units=(" " + _("or") + " ").join(allowed), unit=self.unit
+                )
             )
         if self.unit == "USD" and self.currency != "USD":
-            raise ValueError("money rows (unit USD) need currency USD")
+            raise ValueError(_("money rows (unit USD) need currency USD"))
         if self.unit == "USD" and self.price_year is None:
-            raise ValueError("money rows (unit USD) need a price_year")
+            raise ValueError(_("money rows (unit USD) need a price_year"))
         if self.period_start and self.period_end and self.period_start > self.period_end:
-            raise ValueError("period_start is after period_end")
+            raise ValueError(_("period_start is after period_end"))
         return self
 
 

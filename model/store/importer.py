@@ -21,6 +21,7 @@ from sqlalchemy import Engine, select
 from model.accounts.auth import User, require
 from model.domain.candidates import Candidate, Region
 from model.domain.evidence import EvidenceRecord, Programme
+from model.domain.numbers import use_translator
 from model.formatting import numbers
 from model.formatting.cells import INJECTION_PREFIXES
 from model.formatting.i18n import N_, _
@@ -28,6 +29,9 @@ from model.formatting.parsing import NumberFormat, as_input, number_cell, parse_
 from model.store.db import Base, transaction
 from model.store.orm import AuditEventRow, CandidateRow, EvidenceRow, ProgrammeRow, RegionRow
 from model.store.tabular import FileRejected, RawTable, read_tables
+
+# The domain's refusals (a record's own checks) read in the reader's language too.
+use_translator(_)
 
 Mode = Literal["upsert", "insert_missing"]
 MAX_PROBLEMS_SHOWN = 200
