@@ -20,6 +20,7 @@ from model.accounts.auth import User
 from model.allocator.scenario import Scenario
 from model.domain.candidates import KIND_LABELS
 from model.formatting import numbers
+from model.formatting.i18n import N_
 from model.store import db, migrate, repository
 from pages._i18n import _, language_picker
 
@@ -42,10 +43,10 @@ def ensure_app_navigation() -> None:
 
 ensure_app_navigation()
 
-ILLUSTRATIVE_NOTE = (
+ILLUSTRATIVE_NOTE = N_(
     "The **demo** planning dataset is **illustrative**: a fictional country whose candidates "
     "are derived from the evidence ranges, not real projects."
-)
+)  # shown as _(ILLUSTRATIVE_NOTE), in the reader's language
 
 
 @st.cache_resource

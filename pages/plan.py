@@ -250,7 +250,7 @@ else:
     base = None
     cands, regions = _candidate_set(url, dataset)
 if dataset == "demo":
-    st.warning(ILLUSTRATIVE_NOTE, icon=":material/science:")
+    st.warning(_(ILLUSTRATIVE_NOTE), icon=":material/science:")
 if not cands:
     st.info(_("The dataset '{name}' has no candidates.").format(name=dataset))
     st.stop()

@@ -404,7 +404,7 @@ with st.expander(_("Why the draws' mean differs from the plan's central value"),
         _(
             "Each candidate's value at full scale, in {unit}. With the triangular "
             "distribution the central value is the mode; the mean is (low + central + high) / 3."
-        ).format(unit=unit.lower())
+        ).format(unit=numbers.unit_words(kind_now))
     )
 
 # --- 2. value of information ----------------------------------------------------------------

@@ -188,7 +188,7 @@ TEXT_KEYWORDS = {
     "body", "value_label",
 }  # fmt: skip
 # Text that reads the same in every language: the product's name, currency, formats.
-NOT_TEXT = {"Fomento", "US$", "NET", "CSV", "Excel", "PDF", "JSON", "ID", "OK"}
+NOT_TEXT = {"Fomento", "US$", "NET", "CSV", "Excel", "PDF", "JSON", "ID", "OK", "PNG", "SVG"}
 
 
 def _literal_text(node: ast.expr) -> str | None:
