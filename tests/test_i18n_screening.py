@@ -319,3 +319,11 @@ def test_pydantics_own_messages_are_translated_too() -> None:
     english = {p.column: p.message for p in info_en.value.problems}
     assert english["title"] == "Field required"
     assert english["amount_requested"] == "Input should be greater than 0 (found '-5')"
+
+
+def test_fomento_screen_takes_a_number_locale(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["screen", str(EXAMPLE), "--lang", "es_MX"]) == 0
+    out = capsys.readouterr().out
+    assert "elegible: sí; solicita US$400,000, contrapartida US$450,000" in out
+    assert "puntaje de gabinete 4.60" in out
+    assert "equivale a 0.80 x los US$200,000 solicitados" in out

@@ -1,13 +1,14 @@
-"""``fomento screen PROPOSALS.csv [--format table|json] [--lang en|es|pt]``: eligibility,
+"""``fomento screen PROPOSALS.csv [--format table|json] [--lang en|es|pt|es_MX...]``: eligibility,
 reasons, desk scores.
 
 The file is read with the same validation as the import (a bad file exits 2
 with its row/column problems); nothing is written to the database. The score
 printed is the *desk score* (``model.screening.desk``), not a reviewer score.
-``--lang es`` (this command's own option, or the global one, or ``FOMENTO_LANG``) makes
-Spanish the active language: the report's words and figures (es_CO numbers) and the gate
-labels, reasons and fixes of ``model.screening.rules`` read in Spanish, in the table and
-in the JSON's text fields (its keys and codes stay as they are).
+``--lang es`` (or ``es_MX`` for Mexican figures; else ``FOMENTO_LANG``) makes Spanish the
+active language for the whole command, as ``--lang`` does for every command: the
+report's words and figures (es_CO numbers by default) and the gate labels, reasons and
+fixes of ``model.screening.rules`` read in Spanish, in the table and in the JSON's text
+fields (its keys and codes stay as they are).
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from typing import Any
 
 from babel.numbers import format_decimal
 
+from model.cli import LANG_CHOICES
 from model.formatting import numbers
-from model.formatting.i18n import LANGUAGES, Translator, _, active, translator
+from model.formatting.i18n import Translator, _, active, translator
 from model.formatting.parsing import NUMBER_FORMATS, formats_help
 from model.screening.desk import DESK_LABEL, DeskScore, desk_score
 from model.screening.proposals import Proposal
@@ -141,7 +143,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument("file", type=Path)
     parser.add_argument("--format", choices=FORMATS, default="table")
     parser.add_argument(
-        "--lang", choices=tuple(LANGUAGES), default=None, help="language of the table report"
+        "--lang",
+        choices=LANG_CHOICES,
+        default=None,
+        help="language of the report, its reasons and fixes: en, es or pt, or a number locale "
+        "such as es_MX (default: $FOMENTO_LANG or en)",
     )
     parser.add_argument(
         "--number-format",
