@@ -136,7 +136,13 @@ _ACTIVE: ContextVar[Translator | None] = ContextVar("fomento_translator", defaul
 def active() -> Translator:
     """The translator text is written with here (English unless one was activated)."""
     t = _ACTIVE.get()
-    return t if t is not None else translator(DEFAULT_LANGUAGE)
+    return t if t is not None else _english()
+
+
+@cache
+def _english() -> Translator:
+    # The source text itself: no catalog to reread, so one instance serves every call.
+    return translator(DEFAULT_LANGUAGE)
 
 
 def is_active() -> bool:
