@@ -4,6 +4,8 @@ Split from ``pages/proposals.py`` to keep each file short; the logic lives in
 ``model.screening`` (``forms.build_proposal``, ``plan.solve_plan``).
 """
 
+from dataclasses import dataclass
+
 import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
@@ -18,10 +20,11 @@ from model.screening.proposals import (
     HORIZONS,
     INCLUSION_GROUPS,
     INCLUSION_LABELS,
+    Proposal,
 )
-from model.screening.rules import usd
+from model.screening.rules import ScreeningRules, usd
 from model.screening.tables import FUNDING_COLOURS, badge
-from model.store.handover import PlanOutcome
+from model.store.handover import PlanDataset, PlanOutcome, solve_plan
 from model.store.proposal_files import StaleProposal, save_proposals
 from model.store.screening import start_monitoring
 from pages._handover import open_dataset_in_plan
@@ -72,6 +75,30 @@ BLANK_INDICATORS: dict[str, list[str | None]] = {
     "target": [None],
     "unit": [""],
 }
+
+
+@dataclass(frozen=True)
+class SolvedWith:
+    """The inputs of a hand-over's solve (money US$, horizon years, scores 0-5)."""
+
+    plan: PlanDataset
+    proposals: tuple[Proposal, ...]
+    budget: float
+    horizon: int
+    rules: ScreeningRules
+    scores: dict[str, float]
+    min_score: float | None
+
+    def solve(self) -> PlanOutcome:
+        return solve_plan(
+            self.plan,
+            self.proposals,
+            self.budget,
+            self.horizon,
+            rules=self.rules,
+            scores=self.scores,
+            min_score=self.min_score,
+        )
 
 
 def headings(names: dict[str, str]) -> dict[str, str]:

@@ -27,7 +27,7 @@ from model.screening.tables import (
     sensitivity_rows,
 )
 from model.store import db
-from model.store.handover import SUFFIX, send_to_plan, solve_plan
+from model.store.handover import SUFFIX, send_to_plan
 from model.store.importer import ImportRejected
 from model.store.proposal_files import (
     fetch_proposals,
@@ -41,6 +41,7 @@ from pages._proposal_parts import (
     ELIGIBILITY_HEADINGS,
     RANKING_HEADINGS,
     SENSITIVITY_HEADINGS,
+    SolvedWith,
     headings,
     manual_entry,
     show_outcome,
@@ -68,6 +69,8 @@ st.caption(
     )
 )
 loc = number_locale()
+# Table figures: English as before; another language in the browser's own convention.
+whole, two_places = ("%,.0f", "%.2f") if loc.startswith("en") else ("localized", "localized")
 eng = engine()
 url = db.database_url()
 user = current_user()
@@ -208,8 +211,8 @@ with tab_el:
             width="stretch",
             column_config={
                 **headings(ELIGIBILITY_HEADINGS),
-                "requested": st.column_config.NumberColumn(_("requested (US$)"), format="%,.0f"),
-                "match": st.column_config.NumberColumn(_("match (US$)"), format="%,.0f"),
+                "requested": st.column_config.NumberColumn(_("requested (US$)"), format=whole),
+                "match": st.column_config.NumberColumn(_("match (US$)"), format=whole),
             },
             key="proposals_eligibility_table",
             placeholder=MISSING,
@@ -384,7 +387,7 @@ with tab_rev:
             width="stretch",
             column_config={
                 **headings(RANKING_HEADINGS),
-                "score": st.column_config.NumberColumn(_("score"), format="%.2f"),
+                "score": st.column_config.NumberColumn(_("score"), format=two_places),
             },
             key="proposals_ranking_table",
             placeholder=MISSING,
@@ -466,21 +469,28 @@ with tab_plan:
         ):
             try:
                 plan = send_to_plan(eng, base, user=user, rules=rules)
-                outcome = solve_plan(
+                # What the plan was solved with, to write its reasons again in another
+                # language if the reader switches (the solve is the same; the words differ).
+                solved_with = SolvedWith(
                     plan,
-                    proposals,
+                    tuple(proposals),
                     budget,
                     int(horizon),
-                    rules=rules,
-                    scores={s.proposal_id: s.score for s in scores},
-                    min_score=threshold or None,
+                    rules,
+                    {s.proposal_id: s.score for s in scores},
+                    threshold or None,
                 )
+                outcome = solved_with.solve()
             except (ValueError, PermissionDenied) as exc:
                 st.error(md(_("Not handed over: {problem}").format(problem=exc)))
             else:
                 clear_data_caches()
-                st.session_state["proposals_outcome"] = (plan.dataset, outcome)
+                st.session_state["proposals_outcome"] = (outcome, loc, solved_with)
                 st.rerun()
     saved = st.session_state.get("proposals_outcome")
     if saved is not None:
-        show_outcome(eng, user, *saved)
+        outcome, written_in, solved_with = saved
+        if written_in != loc:  # the reader switched language: its reasons again, in theirs
+            outcome = solved_with.solve()
+            st.session_state["proposals_outcome"] = (outcome, loc, solved_with)
+        show_outcome(eng, user, solved_with.plan.dataset, outcome)

@@ -327,3 +327,25 @@ def test_fomento_screen_takes_a_number_locale(capsys: pytest.CaptureFixture[str]
     assert "elegible: sí; solicita US$400,000, contrapartida US$450,000" in out
     assert "puntaje de gabinete 4.60" in out
     assert "equivale a 0.80 x los US$200,000 solicitados" in out
+
+
+def test_switching_language_writes_the_funding_reasons_again(imported: str) -> None:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
+    at.context = {"locale": "en-US"}
+    at.run()
+    at.switch_page(PAGE)
+    at.run()
+    at.button(key="proposals_plan_go").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    english = next(d.value for d in at.dataframe if "why" in d.value.columns)
+    assert english.set_index("proposal").loc["P-002", "status"] == "ineligible"
+    at.session_state["i18n_locale"] = "es_CO"  # what the sidebar picker sets
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    spanish = next(d.value for d in at.dataframe if "por qué" in d.value.columns)
+    spanish = spanish.set_index("propuesta")
+    assert spanish.loc["P-002", "por qué"].startswith("no elegible: presentada por 2")
+    # The same plan, solved again only for its words: the same money.
+    assert list(spanish["financiado (US$)"].str.replace(".", "", regex=False)) == list(
+        english["funded (US$)"].str.replace(",", "", regex=False)
+    )
