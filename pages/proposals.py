@@ -18,7 +18,7 @@ from model.screening.rubric import (
     Review,
     score_all,
 )
-from model.screening.rules import SOURCE_AMOUNT, ScreeningRules, screen_all
+from model.screening.rules import SMALLEST_PAST_SIZE, ScreeningRules, amount_source, screen_all
 from model.screening.sensitivity import profiles_from_scores, weight_sensitivity
 from model.screening.tables import (
     eligibility_rows,
@@ -87,7 +87,7 @@ with st.expander(_("Call settings (set by the screener; no source states these)"
             "Past MIF project sizes: {source}. That is a range of past projects, not a "
             "limit, so by default no request is rejected for its size; set this call's own "
             "limits here (0 = none). A request below {smallest} is flagged, not rejected."
-        ).format(source=_(SOURCE_AMOUNT), smallest=numbers.money(150_000, locale=loc))
+        ).format(source=amount_source(), smallest=numbers.money(SMALLEST_PAST_SIZE, locale=loc))
     )
     k1, k2 = st.columns(2)
     call_min = k1.number_input(

@@ -44,10 +44,13 @@ SOURCE_MATCH = N_(
     "004 section V, component 3 (matching grant facilities); the ratio itself is a policy "
     "setting: the seeds state none"
 )
-SOURCE_AMOUNT = N_("004 section 2.1 (MIF project sizes from US$150,000 to over US$1,500,000)")
+# The figures are filled in the reader's number format (``amount_source``).
+SOURCE_AMOUNT = N_("004 section 2.1 (MIF project sizes from {smallest} to over {largest})")
 SOURCE_CALL = N_("a setting of this call, chosen by the screener (no source states a limit)")
-# The smallest MIF project size 004 section 2.1 describes (US$): a warning, not a gate.
+# The smallest and largest MIF project sizes 004 section 2.1 describes (US$, the largest
+# exceeded): a warning below the smallest, not a gate.
 SMALLEST_PAST_SIZE = 150_000.0
+LARGEST_PAST_SIZE = 1_500_000.0
 MONEY_TOLERANCE = 0.005  # US$: half a cent, so rounding in a file never fails a gate
 
 
@@ -138,6 +141,11 @@ def usd(amount: float) -> str:
     (``model.formatting.numbers.money``)."""
     whole = math.isclose(amount, round(amount), abs_tol=MONEY_TOLERANCE)
     return numbers.money(amount, cents=not whole)
+
+
+def amount_source() -> str:
+    """The source of the request-size warning, its figures in the active locale."""
+    return _(SOURCE_AMOUNT).format(smallest=usd(SMALLEST_PAST_SIZE), largest=usd(LARGEST_PAST_SIZE))
 
 
 def ratio_text(value: float, places: int | None = None) -> str:
@@ -344,9 +352,9 @@ def gate_amount(p: Proposal, rules: ScreeningRules) -> GateResult:
         if a + MONEY_TOLERANCE < SMALLEST_PAST_SIZE
         else ""
     )
-    source = SOURCE_AMOUNT if warning or (lo is None and hi is None) else SOURCE_CALL
+    source = amount_source() if warning or (lo is None and hi is None) else _(SOURCE_CALL)
     reason = _("requests {amount}").format(amount=usd(a))
-    return GateResult("amount", label, True, reason, "", _(source), warning)
+    return GateResult("amount", label, True, reason, "", source, warning)
 
 
 GATES = (gate_min_entities, gate_required_types, gate_environment, gate_match_ratio, gate_amount)
