@@ -18,7 +18,11 @@ from model.allocator.build.builder import build_model
 from model.allocator.explain.wording import MEASURE_WORDS, local_digits, money
 from model.allocator.result import AllocationResult, result_json_bytes
 from model.allocator.scenario import SOLVERS, Scenario, load_scenario
-from model.allocator.solve.memory import TRIM_MIN_CANDIDATES, release_freed_memory
+from model.allocator.solve.memory import (
+    TRIM_MIN_CANDIDATES,
+    release_freed_memory,
+    return_large_blocks,
+)
 from model.formatting.i18n import N_, Labels, _, ngettext
 from model.planning.readout import summary_sentence
 
@@ -123,6 +127,7 @@ def _load(path: Path) -> Scenario:
         gc.freeze()
     if len(scenario.candidates) >= TRIM_MIN_CANDIDATES:
         release_freed_memory()  # what the JSON parse freed (see solve.memory)
+        return_large_blocks()  # and keep peak memory down from here on
     return scenario
 
 

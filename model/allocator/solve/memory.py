@@ -31,6 +31,24 @@ def _libc() -> Any:
     return lib
 
 
+# glibc's mallopt parameter for the size from which an allocation gets pages of its own.
+_M_MMAP_THRESHOLD = -3
+# From this size (bytes) a block gets its own pages, returned to the system when freed.
+LARGE_BLOCK = 1 << 20
+
+
+def return_large_blocks() -> bool:
+    """Make every allocation of ``LARGE_BLOCK`` bytes or more (numpy arrays, HiGHS's vectors)
+    take pages of its own that go back to the system when it is freed (glibc ``mallopt``);
+    whether it could. By default glibc raises that size up to 32 MiB as large blocks are
+    freed, and from then on keeps them: at 100,000 x 5 the solve step's peak was ~90 MiB
+    higher that way (bench/README.md). For large one-shot runs (the command line)."""
+    lib = _libc()
+    if lib is None:
+        return False
+    return bool(lib.mallopt(_M_MMAP_THRESHOLD, LARGE_BLOCK))
+
+
 def release_freed_memory() -> bool:
     """Return the heap's free pages to the operating system (glibc ``malloc_trim``);
     whether it could."""
