@@ -288,6 +288,7 @@ def test_proposals_page_reads_in_spanish(imported: str) -> None:
     assert "Enviar las propuestas elegibles a un plan y resolver" in labels
     table = next(d.value for d in at.dataframe if "verdict" in d.value.columns)
     assert set(table["verdict"]) == {"✓ elegible", "✗ no elegible"}, "keys stay, values read"
+    assert set(table["status"]) == {"presentado"}, "a stored status in words"
     sliders = {s.label for s in at.slider}
     assert "Tasa de cofinanciamiento" in sliders and "Innovación para la región" in sliders
 

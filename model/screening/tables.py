@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from model.formatting import numbers
-from model.formatting.i18n import N_, _
+from model.formatting.i18n import N_, Labels, _
 from model.screening.indicators import ProjectIndicator, indicator_status
 from model.screening.proposals import Proposal
 from model.screening.rubric import Criterion, ProposalScore, Rubric
@@ -37,6 +37,16 @@ FUNDING_COLOURS: dict[str, str] = {
     N_("ineligible"): "red",
     N_("not in plan"): "gray",
 }
+# A proposal's stored status (``model.store.screening``) as the eligibility table shows
+# it: the code itself in English, as before, and its translation in another language.
+PROPOSAL_STATUS_LABELS = Labels(
+    {
+        "submitted": N_("submitted"),
+        "handed_over": N_("handed_over"),
+        "ineligible": N_("ineligible"),
+        "funded": N_("funded"),
+    }
+)
 
 
 def status_label(status: str) -> str:
@@ -77,6 +87,7 @@ def eligibility_rows(
     rows = []
     for p in proposals:
         s = by_id[p.proposal_id]
+        status = (statuses or {}).get(p.proposal_id, "")
         rows.append(
             EligibilityRow(
                 p.proposal_id,
@@ -86,7 +97,7 @@ def eligibility_rows(
                 p.partner_match,
                 _(ELIGIBLE_MARK) if s.eligible else _(INELIGIBLE_MARK),
                 "; ".join(g.label for g in s.failures),
-                (statuses or {}).get(p.proposal_id, ""),
+                PROPOSAL_STATUS_LABELS.get(status, status),  # a stored code, shown in words
             )
         )
     return rows
