@@ -266,3 +266,26 @@ def test_a_records_own_checks_read_in_spanish_through_the_importer() -> None:
             parse_file(csv_text.encode(), "x.csv", table="evidence")
         shown = [str(p) for p in exc.value.problems]
     assert shown == ["evidence, fila 2: el valor 5.0 es menor que el mínimo 7.0"]
+
+
+def test_pydantic_refusals_read_in_spanish_and_unchanged_in_english() -> None:
+    csv_text = (
+        "evidence_id,programme_id,metric,value,unit,currency,price_year,source_file,passage\n"
+        "E-1,P-1,total_cost,5,dollars,USD,1800,002.txt,para 1\n"
+    )
+    with using("es", "es_CO"):
+        with pytest.raises(ImportRejected) as exc:
+            parse_file(csv_text.encode(), "x.csv", table="evidence")
+        spanish = [str(p) for p in exc.value.problems]
+    assert spanish[0] == (
+        "evidence, fila 2, columna unit: debe ser 'USD', 'count', 'share', 'share_per_year', "
+        "'USD_per_USD' o 'years' (se encontró 'dollars')"
+    )
+    assert spanish[1].startswith("evidence, fila 2, columna price_year: ")
+    assert "1900" in spanish[1] and "Input should" not in spanish[1]
+    with pytest.raises(ImportRejected) as exc:
+        parse_file(csv_text.encode(), "x.csv", table="evidence")
+    assert [str(p) for p in exc.value.problems][1] == (
+        "evidence, row 2, column price_year: Input should be greater than or equal to 1900 "
+        "(found '1800')"
+    )

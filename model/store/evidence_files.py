@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 from model.costbenefit.dataset import EvidenceDataset
 from model.domain.evidence import Deflator, EvidenceRecord, Programme
 from model.formatting.i18n import _
-from model.store.importer import ImportRejected, parse_file
+from model.store.importer import ImportRejected, error_text, parse_file
 from model.store.tabular import read_tables
 
 PROGRAMMES_FILE = "programmes.csv"
@@ -53,7 +53,10 @@ def load_deflators(path: Path) -> tuple[Deflator, ...]:
             column = ".".join(str(p) for p in err["loc"]) or "row"
             raise ValueError(
                 _("{file}, row {row}, column {column}: {problem}").format(
-                    file=path.name, row=row, column=column, problem=err["msg"]
+                    file=path.name,
+                    row=row,
+                    column=column,
+                    problem=err["msg"] if err["type"] == "value_error" else error_text(err),
                 )
             ) from None
     return tuple(out)

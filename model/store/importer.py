@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 from sqlalchemy import Engine, select
 
 from model.accounts.auth import User, require
@@ -36,6 +37,48 @@ use_translator(_)
 Mode = Literal["upsert", "insert_missing"]
 MAX_PROBLEMS_SHOWN = 200
 DEFAULT_DATASET = "demo"
+
+
+# pydantic's own messages, worded as pydantic words them (English), so that a refusal it
+# writes reads in the reader's language too. Used only when the English template gives
+# pydantic's text exactly: English stays pydantic's, a new wording falls back to it.
+PYDANTIC_MESSAGES: dict[str, str] = {
+    "missing": N_("Field required"),
+    "int_parsing": N_("Input should be a valid integer, unable to parse string as an integer"),
+    "int_type": N_("Input should be a valid integer"),
+    "int_from_float": N_("Input should be a valid integer, got a number with a fractional part"),
+    "float_parsing": N_("Input should be a valid number, unable to parse string as a number"),
+    "float_type": N_("Input should be a valid number"),
+    "finite_number": N_("Input should be a finite number"),
+    "bool_parsing": N_("Input should be a valid boolean, unable to interpret input"),
+    "string_too_long": N_("String should have at most {max_length} characters"),
+    "string_too_short": N_("String should have at least {min_length} characters"),
+    "string_pattern_mismatch": N_("String should match pattern '{pattern}'"),
+    "literal_error": N_("Input should be {expected}"),
+    "greater_than_equal": N_("Input should be greater than or equal to {ge}"),
+    "less_than_equal": N_("Input should be less than or equal to {le}"),
+    "greater_than": N_("Input should be greater than {gt}"),
+    "less_than": N_("Input should be less than {lt}"),
+    "extra_forbidden": N_("Extra inputs are not permitted"),
+}
+
+
+def error_text(err: ErrorDetails) -> str:
+    """What one pydantic error says, in the active language ("Value error, " dropped:
+    a record's own checks are worded, and translated, where they are raised)."""
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    template = PYDANTIC_MESSAGES.get(err["type"])
+    if template is None:
+        return msg
+    ctx = {k: str(v) for k, v in (err.get("ctx") or {}).items()}
+    try:
+        if template.format(**ctx) != msg:
+            return msg
+        if "expected" in ctx:  # 'USD', 'share' or 'count': the joining word too
+            ctx["expected"] = ctx["expected"].replace(" or ", " " + _("or") + " ")
+        return _(template).format(**ctx)
+    except (KeyError, IndexError, ValueError):
+        return msg
 
 
 @dataclass(frozen=True)
@@ -332,7 +375,7 @@ def validate_table(
                     # judge a record missing that value.
                     continue
                 shown = cells[idx[column]] if column in idx else ""
-                detail = err["msg"].removeprefix("Value error, ")
+                detail = error_text(err)
                 if len(loc) > 1 and isinstance(loc[1], int):
                     detail = _("item {n}: {detail}").format(n=loc[1] + 1, detail=detail)
                 if shown:
@@ -544,7 +587,7 @@ def _merged_values(
                     column,
                     _(
                         "with the stored values of the columns this file leaves out: {detail}"
-                    ).format(detail=err["msg"].removeprefix("Value error, ")),
+                    ).format(detail=error_text(err)),
                 )
             ]
         ) from None

@@ -15,7 +15,7 @@ from model.formatting.i18n import _
 from model.store import migrate
 from model.store.db import transaction
 from model.store.evidence_files import DEFLATORS_FILE, load_deflators
-from model.store.importer import CANDIDATES, EVIDENCE, PROGRAMMES, REGIONS
+from model.store.importer import CANDIDATES, EVIDENCE, PROGRAMMES, REGIONS, error_text
 from model.store.orm import CandidateRow, EvidenceRow, ProgrammeRow, RegionRow
 
 M = TypeVar("M", bound=BaseModel)
@@ -35,7 +35,7 @@ def _valid(model: type[M], values: dict[str, Any], where: str, bad: list[str] | 
             bad.append(
                 _(
                     "{where}: {problem} (the row is left out; fix it by importing a corrected file)"
-                ).format(where=where, problem=err["msg"].removeprefix("Value error, "))
+                ).format(where=where, problem=error_text(err))
             )
         return None
 
