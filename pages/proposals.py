@@ -16,6 +16,7 @@ from model.screening.rubric import (
     MIN_SCORE,
     CriterionScore,
     Review,
+    criterion_name,
     score_all,
 )
 from model.screening.rules import SMALLEST_PAST_SIZE, ScreeningRules, amount_source, screen_all
@@ -397,7 +398,10 @@ with tab_rev:
             st.warning(
                 _("Reviewers disagree on: {items}").format(
                     items="; ".join(
-                        f"{s.proposal_id} ({', '.join(d.criterion for d in s.flagged)})"
+                        "{pid} ({names})".format(
+                            pid=s.proposal_id,
+                            names=", ".join(criterion_name(d.criterion) for d in s.flagged),
+                        )
                         for s in flagged
                     )
                 )

@@ -118,10 +118,12 @@ def test_desk_notes_rubric_and_sensitivity_in_spanish() -> None:
                 criteria=tuple(c.model_copy(update={"weight": 0}) for c in DEFAULT_RUBRIC.criteria)
             )
     assert notes["inclusion"] == "se dirige a 0 grupo(s): ninguno"
+    assert notes["linkages"] == "2 tipo(s) de entidad: empresa, institución de conocimiento"
+    assert notes["indicators"].startswith("horizontes cubiertos: corto plazo;")
     assert notes["cofinancing"].startswith("los socios comprometen el 52")
     assert labels == ["institución de conocimiento", "organismo público"]
     assert shown == "Tasa de cofinanciamiento"
-    assert case == "ponderación de innovation +20 %"
+    assert case == "ponderación de innovación +20 %"
     assert criterion.label == "Co-financing share", "the rubric itself stays English"
 
 
@@ -230,10 +232,12 @@ def test_fomento_screen_prints_spanish_reasons(capsys: pytest.CaptureFixture[str
     assert "  - por qué no: presentada por 2 entidades; se requieren al menos 3" in out
     assert "  - para corregir: incorpore una institución de conocimiento como socio" in out
     assert "why not" not in out and "submitted by" not in out
+    assert "componentes del puntaje de gabinete: cofinanciamiento 5,0, inclusión 5,0" in out
     assert main(["screen", str(EXAMPLE)]) == 0
     english = capsys.readouterr().out
     assert "  - why not: submitted by 2 entities; at least 3 are required" in english
     assert "  - to fix: add a knowledge institution as a partner" in english
+    assert "desk parts: cofinancing 5.0, inclusion 5.0, indicators 5.0, linkages 3.0" in english
 
 
 def test_fomento_lang_env_reaches_the_json_text(

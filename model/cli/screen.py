@@ -28,7 +28,7 @@ from model.formatting.i18n import Translator, _, active, translator
 from model.formatting.parsing import NUMBER_FORMATS, formats_help
 from model.screening.desk import DESK_LABEL, DeskScore, desk_score
 from model.screening.proposals import Proposal
-from model.screening.rubric import DEFAULT_RUBRIC, Rubric
+from model.screening.rubric import CRITERION_NAMES, DEFAULT_RUBRIC, Rubric
 from model.screening.rules import DEFAULT_RULES, Screening, ScreeningRules, screen, usd
 from model.store.proposal_files import parse_proposals
 
@@ -97,6 +97,10 @@ def to_text(items: Sequence[ScreenedProposal], t: Translator | None = None) -> s
     def score(value: float, places: int) -> str:
         return format_decimal(round(value, places), format=f"0.{'0' * places}", locale=loc)
 
+    def named(criterion: str) -> str:  # a criterion id in the report's language
+        known = criterion in CRITERION_NAMES
+        return _(CRITERION_NAMES.english(criterion)) if known else criterion
+
     lines = [_(DESK_LABEL) + ": 0-5", ""]
     for it in items:
         p, s = it.proposal, it.screening
@@ -114,7 +118,7 @@ def to_text(items: Sequence[ScreenedProposal], t: Translator | None = None) -> s
             lines.append("  - " + _("why not: {reason}").format(reason=reason))
         for fix in s.fixes:
             lines.append("  - " + _("to fix: {fix}").format(fix=fix))
-        parts = ", ".join(f"{d.criterion} {score(d.score, 1)}" for d in it.desk.parts)
+        parts = ", ".join(f"{named(d.criterion)} {score(d.score, 1)}" for d in it.desk.parts)
         lines.append("  " + _("desk parts: {parts}").format(parts=parts))
         lines.append("")
     n_ok = sum(1 for it in items if it.screening.eligible)

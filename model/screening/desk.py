@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from model.formatting import numbers
 from model.formatting.i18n import N_, _
-from model.screening.proposals import HORIZONS, Proposal
+from model.screening.proposals import HORIZONS, Proposal, code_words
 from model.screening.rubric import DEFAULT_RUBRIC, MAX_SCORE, Rubric
 
 # English (the JSON key's value); shown translated: ``_(DESK_LABEL)``.
@@ -72,7 +72,7 @@ def _cofinancing(p: Proposal) -> DeskPart:
 def _inclusion(p: Proposal) -> DeskPart:
     n = len(p.inclusion)
     score = min(MAX_SCORE, POINTS_PER_INCLUSION_GROUP * n)
-    groups = ", ".join(p.inclusion) if n else _("none")
+    groups = code_words(p.inclusion) if n else _("none")
     return DeskPart(
         "inclusion",
         score,
@@ -88,7 +88,7 @@ def _indicators(p: Proposal) -> DeskPart:
     baselines = all(i.baseline is not None for i in inds)
     changes = all(i.baseline is None or i.target != i.baseline for i in inds)
     score = len(covered) + float(baselines) + float(changes and baselines)
-    notes = [_("horizons covered: {horizons}").format(horizons=", ".join(covered))]
+    notes = [_("horizons covered: {horizons}").format(horizons=code_words(covered))]
     notes.append(_("every indicator has a baseline") if baselines else _("some baselines missing"))
     if baselines:
         notes.append(
@@ -106,7 +106,7 @@ def _linkages(p: Proposal) -> DeskPart:
         "linkages",
         score,
         _("{n} type(s) of entity: {types}").format(
-            n=numbers.count(len(types)), types=", ".join(types) or _("none")
+            n=numbers.count(len(types)), types=code_words(types) or _("none")
         ),
     )
 

@@ -16,7 +16,7 @@ The text forms below are the proposal CSV/Excel cell formats (see
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -88,6 +88,33 @@ HORIZON_LABELS = Labels(
         "long": N_("long run (three years after)"),
     }
 )
+# The codes of a proposal file (entity types, groups, horizons) where a sentence lists
+# them ("targets 2 group(s): women, informal_firms"): the code itself in English, as
+# before, its translation in another language. The file keeps its codes.
+CODE_WORDS = Labels(
+    {
+        "business_enterprise": N_("business_enterprise"),
+        "knowledge_institution": N_("knowledge_institution"),
+        "public_body": N_("public_body"),
+        "business_association": N_("business_association"),
+        "ngo": N_("ngo"),
+        "financial_institution": N_("financial_institution"),
+        "women": N_("women"),
+        "indigenous": N_("indigenous"),
+        "afro_descendant": N_("afro_descendant"),
+        "informal_firms": N_("informal_firms"),
+        "short": N_("short"),
+        "medium": N_("medium"),
+        "long": N_("long"),
+    }
+)
+
+
+def code_words(codes: Sequence[str]) -> str:
+    """Codes joined by ", ", each in the active language."""
+    return ", ".join(CODE_WORDS.get(c, c) for c in codes)
+
+
 MAX_DURATION_MONTHS = 120  # the planner's horizon is at most 10 years (model.domain.candidates)
 
 

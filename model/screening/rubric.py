@@ -22,12 +22,33 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from model.domain.candidates import ID_PATTERN
-from model.formatting.i18n import N_, _
+from model.formatting.i18n import N_, Labels, _
 
 MIN_SCORE = 0
 MAX_SCORE = 5
 DISAGREEMENT_POINTS = 2  # points apart on the 0-5 scale that flag a disagreement
 TIE_DECIMALS = 9  # scores equal to this many decimals tie (float noise must not reorder)
+
+
+# Criterion ids where a sentence or table names them ("innovation weight +20 %"): the id
+# itself in English, as before, its translation in another language.
+CRITERION_NAMES = Labels(
+    {
+        "innovation": N_("innovation"),
+        "cofinancing": N_("cofinancing"),
+        "governance": N_("governance"),
+        "inclusion": N_("inclusion"),
+        "indicators": N_("indicators"),
+        "sustainability": N_("sustainability"),
+        "replicability": N_("replicability"),
+        "linkages": N_("linkages"),
+    }
+)
+
+
+def criterion_name(criterion: str) -> str:
+    """A criterion id in the active language (an id of another rubric as it is)."""
+    return CRITERION_NAMES.get(criterion, criterion)
 
 
 class Criterion(BaseModel):

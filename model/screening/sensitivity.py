@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from model.formatting import numbers
 from model.formatting.i18n import _
-from model.screening.rubric import ProposalScore, Rubric, ranking
+from model.screening.rubric import ProposalScore, Rubric, criterion_name, ranking
 
 DEFAULT_FACTORS: tuple[float, ...] = (0.8, 1.2)
 
@@ -46,7 +46,9 @@ class WeightCase:
         shown = numbers.number(change, signed=True)
         if shown == "0":  # "+0" as before: the weight did not move
             shown = "+0"
-        return _("{criterion} weight {change} %").format(criterion=self.criterion, change=shown)
+        return _("{criterion} weight {change} %").format(
+            criterion=criterion_name(self.criterion), change=shown
+        )
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from model.formatting import numbers
 from model.formatting.i18n import N_, Labels, _
 from model.screening.indicators import ProjectIndicator, indicator_status
 from model.screening.proposals import Proposal
-from model.screening.rubric import Criterion, ProposalScore, Rubric
+from model.screening.rubric import Criterion, ProposalScore, Rubric, criterion_name
 from model.screening.rules import Screening
 from model.screening.sensitivity import Sensitivity
 
@@ -124,7 +124,8 @@ def ranking_rows(scores: Sequence[ProposalScore], titles: Mapping[str, str]) -> 
     rows = []
     for rank, s in enumerate(scores, start=1):
         flagged = "; ".join(
-            f"{d.criterion}: " + ", ".join(f"{who} {mark}" for who, mark in d.by_reviewer)
+            f"{criterion_name(d.criterion)}: "
+            + ", ".join(f"{who} {mark}" for who, mark in d.by_reviewer)
             for d in s.flagged
         )
         reviewers = ", ".join(f"{who} {numbers.number(v, 2)}" for who, v in s.by_reviewer)
