@@ -27,6 +27,7 @@ from model.costbenefit.views import (
     range_points,
     recovery_points,
     selected_ids,
+    unit_text,
     warning_flag,
 )
 from model.formatting import numbers
@@ -205,6 +206,7 @@ if not table.empty:
     table["shown"] = [shown_value(r) for r in rows]
     table["instrument"] = table["instrument"].map(instrument_label)
     table["label"] = [_(t) if t else t for t in table["label"]]  # _("") is the header
+    table["unit"] = [unit_text(u) for u in table["unit"]]
     table = table[TABLE_COLUMNS]
 st.dataframe(
     table,

@@ -289,3 +289,20 @@ def test_pydantic_refusals_read_in_spanish_and_unchanged_in_english() -> None:
         "evidence, row 2, column price_year: Input should be greater than or equal to 1900 "
         "(found '1800')"
     )
+
+
+def test_metrics_computed_in_spanish_name_growth_and_units_in_spanish() -> None:
+    dataset = load_csv_dataset(DATA_DIR)
+    records = {r.evidence_id: r for r in dataset.records}
+    with using("es", "es_CO"):
+        pms = compute_programme_metrics(dataset, None, 0.05, 10)
+        explained = [ex for pm in pms for ex in explain(pm, records)]
+        labels = {ex.label for ex in explained}
+        units = {ex.unit for ex in explained}
+        warnings = [w for pm in pms for w in pm.warnings]
+    assert "Exportaciones, crecimiento compuesto por año" in labels
+    assert any(u.startswith("US$ por red") for u in units)
+    assert "redes por articulador" in units and "networks per broker" not in units
+    assert any(w.startswith("falta el costo: ") for w in warnings)
+    english = compute_programme_metrics(dataset, None, 0.05, 10)
+    assert "Exports, compound growth per year" in {m.label for pm in english for m in pm.metrics}

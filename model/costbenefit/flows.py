@@ -54,7 +54,27 @@ BASIS_LABELS = {
 }
 
 
+# The metrics a growth row is named after, as _humanise writes them (English source).
+METRIC_NAMES: dict[str, str] = {
+    "sales_growth": N_("Sales growth"),
+    "employment_growth": N_("Employment growth"),
+    "fixed_assets_growth": N_("Fixed assets growth"),
+    "production_growth": N_("Production growth"),
+    "productivity_growth": N_("Productivity growth"),
+    "yield_growth": N_("Yield growth"),
+    "exports_growth": N_("Exports growth"),
+    "investment_growth": N_("Investment growth"),
+    "exports": N_("Exports"),
+    "revenue": N_("Revenue"),
+    "firms_in_cluster": N_("Firms in cluster"),
+    "enterprises_reached": N_("Enterprises reached"),
+}
+
+
 def _humanise(metric: str) -> str:
+    """A metric key in words, in the active language ("yield_growth" -> "Yield growth")."""
+    if metric in METRIC_NAMES:
+        return _(METRIC_NAMES[metric])
     return metric.replace("_", " ").capitalize()
 
 
@@ -183,7 +203,7 @@ def growth_rates(ctx: Context) -> Found:
 def _growth_row(rec: EvidenceRecord) -> ComputedMetric:
     t = plain(rec)
     basis = BASIS_LABELS.get(rec.basis, rec.basis)
-    label = _humanise(rec.metric) + (f" ({basis})" if basis else "")
+    label = _humanise(rec.metric) + (f" ({_(basis)})" if basis else "")
     period = period_of(rec)
 
     def row(key: str, label: str, unit: str, value: Range, formula: str) -> ComputedMetric:
@@ -203,7 +223,7 @@ def _growth_row(rec: EvidenceRecord) -> ComputedMetric:
     if rec.unit == "share_per_year":
         return row(
             f"{rec.metric}_per_year",
-            f"{label} per year",
+            _("{label} per year").format(label=label),
             "share_per_year",
             t.range,
             f"{rec.metric} = {t.text} a year (stated average, {fmt_period(period)})",
@@ -212,7 +232,7 @@ def _growth_row(rec: EvidenceRecord) -> ComputedMetric:
         years = period[1] - period[0]
         return row(
             f"{rec.metric}_per_year",
-            f"{label} per year",
+            _("{label} per year").format(label=label),
             "share_per_year",
             annualise(t.range, years),
             f"(1 + {rec.metric})^(1/years) - 1 with {rec.metric} = {t.text} over "
@@ -220,7 +240,7 @@ def _growth_row(rec: EvidenceRecord) -> ComputedMetric:
         )
     return row(
         rec.metric,
-        f"{label}, total over its period",
+        _("{label}, total over its period").format(label=label),
         rec.unit,
         t.range,
         f"{rec.metric} = {t.text} (as stated, {fmt_period(period)})",
@@ -251,7 +271,7 @@ def level_growth(ctx: Context) -> Found:
         found.append(
             build(
                 f"{metric}_cagr",
-                f"{_humanise(metric)}, compound growth per year",
+                _("{metric}, compound growth per year").format(metric=_humanise(metric)),
                 "share_per_year",
                 cagr_range(ta.range, tb.range, y1 - y0),
                 f"({metric} {y1} / {metric} {y0})^(1/{y1 - y0}) - 1 = "

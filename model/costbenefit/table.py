@@ -171,7 +171,8 @@ def to_text(rows: Sequence[MetricRow]) -> str:
             lines.append("    (" + _("no computable metric") + ")")
             continue
         label = _(row["label"]) + (f" [{row['qualifier']}]" if row["qualifier"] else "")
-        unit = row["unit"] + (f", US$ {row['price_year']}" if row["price_year"] else "")
+        unit = _(row["unit"]) if row["unit"] else ""
+        unit += f", US$ {row['price_year']}" if row["price_year"] else ""
         lines.append(f"    {label:<58} {shown_value(row):>28}  {unit}")
         lines.append(f"        = {row['formula']}")
         for w in filter(None, row["warnings"].split(CELL_SEPARATOR)):

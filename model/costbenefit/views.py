@@ -20,7 +20,7 @@ from model.costbenefit.table import MetricRow, metrics_table, shown_value
 from model.costbenefit.terms import fmt_period
 from model.domain.candidates import KIND_LABELS
 from model.domain.evidence import EvidenceRecord, Programme
-from model.formatting.i18n import _
+from model.formatting.i18n import N_, _
 from model.formatting.numbers import unit_words
 
 WARNING_MARK = "⚠"
@@ -29,6 +29,34 @@ RETURN_KEYS: tuple[str, ...] = ("bcr", "bcr_public", "bcr_exports")
 UNIT_COST_KEYS: tuple[str, ...] = ("cost_per_network", "cost_per_enterprise")
 LEVERAGE_KEYS: tuple[str, ...] = ("bcr", "bcr_public", "leverage")
 RECOVERY_KEYS: tuple[str, ...] = ("cost_recovery", "public_share")
+
+
+# The units metrics are stated in, as the page and the text table show them today (the
+# English source is the unit itself); other languages read them in words.
+SHOWN_UNITS: tuple[str, ...] = (
+    N_("USD"),
+    N_("USD_per_USD"),
+    N_("share"),
+    N_("share_per_year"),
+    N_("count"),
+    N_("years"),
+    N_("USD per network"),
+    N_("USD per enterprise"),
+    N_("USD per broker"),
+    N_("USD per project"),
+    N_("USD per person"),
+    N_("USD per year"),
+    N_("USD per job"),
+    N_("networks per broker"),
+    N_("enterprises per broker"),
+    N_("enterprises per network"),
+    N_("networks per project"),
+)
+
+
+def unit_text(unit: str) -> str:
+    """A metric's unit as shown: the unit itself in English, in words otherwise."""
+    return _(unit) if unit in SHOWN_UNITS else unit
 
 
 @dataclass(frozen=True)
@@ -215,7 +243,7 @@ def _explain(
             )
         )
     label = _(m.label) + (f" [{m.qualifier}]" if m.qualifier else "")
-    unit = m.unit + (f", US$ {m.price_year}" if m.price_year else "")
+    unit = unit_text(m.unit) + (f", US$ {m.price_year}" if m.price_year else "")
     return MetricExplanation(
         label=label,
         shown=shown_value(row),
