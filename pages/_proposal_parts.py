@@ -16,6 +16,7 @@ from model.formatting.i18n import N_
 from model.formatting.numbers import MISSING
 from model.screening.forms import FormInvalid, build_proposal
 from model.screening.proposals import (
+    CODE_WORDS,
     ENTITY_TYPE_LABELS,
     HORIZONS,
     INCLUSION_GROUPS,
@@ -175,11 +176,15 @@ def manual_entry(eng: Engine, user: User) -> None:
         )
         st.markdown(_("**Expected indicators** with baselines (004 Annex II horizons)"))
         indicators = st.data_editor(
-            pd.DataFrame(BLANK_INDICATORS).astype({"baseline": "float", "target": "float"}),
+            pd.DataFrame(dict(BLANK_INDICATORS, horizon=[CODE_WORDS["short"]])).astype(
+                {"baseline": "float", "target": "float"}
+            ),
             num_rows="dynamic",
             column_config={
                 "name": st.column_config.TextColumn(_("name")),
-                "horizon": st.column_config.SelectboxColumn(_("horizon"), options=HORIZONS),
+                "horizon": st.column_config.SelectboxColumn(
+                    _("horizon"), options=[CODE_WORDS[h] for h in HORIZONS]
+                ),
                 "baseline": st.column_config.NumberColumn(_("baseline")),
                 "target": st.column_config.NumberColumn(_("target")),
                 "unit": st.column_config.TextColumn(_("unit")),

@@ -18,7 +18,7 @@ from model.accounts.auth import LOCAL_USER
 from model.cli import main
 from model.formatting.i18n import _, using
 from model.screening.desk import desk_score
-from model.screening.forms import FormInvalid, build_proposal, entity_rows
+from model.screening.forms import FormInvalid, build_proposal, entity_rows, indicator_rows
 from model.screening.handover import SCORES_IGNORED, explain_funding, scores_note
 from model.screening.proposals import ENTITY_TYPE_LABELS, Proposal
 from model.screening.rubric import DEFAULT_RUBRIC, Rubric
@@ -194,6 +194,8 @@ def test_a_duplicate_id_is_named_in_spanish() -> None:
 
 def test_form_problems_are_spanish_and_spanish_entity_labels_read_back() -> None:
     with using("es", "es_CO"):
+        row = {"name": "firms", "horizon": "mediano plazo", "baseline": 0, "target": 5}
+        assert indicator_rows([row])[0]["horizon"] == "medium"
         assert entity_rows([{"name": "UNA", "type": "institución de conocimiento"}]) == [
             {"name": "UNA", "type": "knowledge_institution"}
         ]
@@ -210,7 +212,7 @@ def test_form_problems_are_spanish_and_spanish_entity_labels_read_back() -> None
                 [{"name": "firms", "horizon": "soon", "baseline": 0, "target": 5, "unit": ""}],
             )
     assert {(p.field, p.message) for p in info.value.problems} == {
-        ("indicators fila 1 horizon", "elija uno de short, medium, long")
+        ("indicators fila 1 horizon", "elija uno de corto plazo, mediano plazo, largo plazo")
     }
     assert entity_rows([{"name": "UNA", "type": "knowledge institution"}])[0]["type"] == (
         "knowledge_institution"

@@ -20,9 +20,11 @@ from model.formatting.i18n import _
 from model.screening.indicators import ProjectIndicator
 from model.screening.net import INDICATORS, STAGES, STATUSES, NetAssessment
 from model.screening.proposals import (
+    CODE_WORDS,
     ENTITY_TYPE_LABELS,
     HORIZONS,
     Proposal,
+    code_words,
     validation_message,
 )
 
@@ -78,6 +80,14 @@ def _type(text: str) -> str:
     return text.lower().replace(" ", "_")
 
 
+def _horizon(text: str) -> str:
+    # A horizon in the reader's words ("corto plazo") or its code ("short").
+    for code in HORIZONS:
+        if text == CODE_WORDS[code]:
+            return code
+    return text.lower()
+
+
 def indicator_rows(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Indicator inputs from table rows ``{name, horizon, baseline, target, unit}``."""
     out = []
@@ -87,7 +97,7 @@ def indicator_rows(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
         out.append(
             {
                 "name": "" if _blank(row.get("name")) else str(row["name"]).strip(),
-                "horizon": "" if _blank(row.get("horizon")) else str(row["horizon"]).lower(),
+                "horizon": "" if _blank(row.get("horizon")) else _horizon(str(row["horizon"])),
                 "baseline": _number(row.get("baseline")),
                 "target": _number(row.get("target")),
                 "unit": "" if _blank(row.get("unit")) else str(row["unit"]).strip(),
@@ -128,7 +138,7 @@ def build_proposal(
         for err in exc.errors():
             msg = validation_message(err)
             if err["type"] == "literal_error" and "horizon" in err.get("loc", ()):
-                msg = _("choose one of {choices}").format(choices=", ".join(HORIZONS))
+                msg = _("choose one of {choices}").format(choices=code_words(HORIZONS))
             problems.append(FieldProblem(_field_name(tuple(err.get("loc", ()))), msg))
         raise FormInvalid(problems) from None
 
