@@ -254,6 +254,7 @@ def test_fomento_lang_env_reaches_the_json_text(
         "solicitud a como máximo US$160,000"
     )
     assert items["P-003"]["eligible"] is False
+    assert items["P-003"]["desk_score_label"].startswith("Puntaje de gabinete")
 
 
 # --- the page ------------------------------------------------------------------------

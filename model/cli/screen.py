@@ -78,7 +78,7 @@ def to_json(items: Sequence[ScreenedProposal]) -> str:
                     for g in it.screening.gates
                 ],
                 "desk_score": round(it.desk.score, 4),
-                "desk_score_label": DESK_LABEL,
+                "desk_score_label": _(DESK_LABEL),
                 "desk_parts": {p.criterion: round(p.score, 4) for p in it.desk.parts},
             }
         )
