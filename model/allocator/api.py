@@ -19,7 +19,6 @@ from model.allocator.build.builder import build_model
 from model.allocator.build.lp import BuiltModel
 from model.allocator.explain.greedy import greedy_plan
 from model.allocator.explain.ranging import Probe, measured
-from model.allocator.explain.relax import diagnosis
 from model.allocator.explain.reports import (
     constraint_reports,
     read_plan,
@@ -141,6 +140,9 @@ def read_out(
     if not sol.ok:
         if sol.status != "infeasible":
             return empty
+        # Imported here: only an infeasible plan is diagnosed (~20 ms of start-up otherwise).
+        from model.allocator.explain.relax import diagnosis
+
         found = diagnosis(built, sol.solver)
         return replace(empty, relaxation=found.steps, relaxation_note=found.note)
     plan = read_plan(built, sol.values)

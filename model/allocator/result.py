@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
+from functools import cache
 from typing import Annotated, Any, Literal, get_args
 
 import orjson
@@ -309,7 +310,13 @@ def _known(cls: type[Any], data: Mapping[str, Any]) -> dict[str, Any]:
 
 # pydantic reads the JSON back into the dataclasses (lists to tuples, unknown keys of a newer
 # version ignored, ``Real`` fields null to NaN); only the legacy fills below are by hand.
-_RESULT = TypeAdapter(AllocationResult)
+# Made on first use: building its validator took ~15 ms of every command's start-up, and
+# ``fomento allocate`` never reads a result back (issue 16).
+@cache
+def _result_adapter() -> TypeAdapter[AllocationResult]:
+    return TypeAdapter(AllocationResult)
+
+
 # Results saved by an older version may lack these; they read as their empty value.
 _OLD_DEFAULTS: dict[str, Any] = {
     "objective": None,
@@ -335,7 +342,7 @@ def result_from_json(data: Mapping[str, Any]) -> AllocationResult:
     try:
         values["constraints"] = tuple(_constraint(c) for c in values["constraints"])
         values["relaxation"] = tuple(_step(s) for s in values["relaxation"])
-        return _RESULT.validate_python(values)
+        return _result_adapter().validate_python(values)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])

@@ -24,7 +24,6 @@ from model.allocator.solve.memory import (
     return_large_blocks,
 )
 from model.formatting.i18n import N_, Labels, _, ngettext
-from model.planning.readout import summary_sentence
 
 TABLE_CANDIDATE_ROWS = 10
 # Words for the codes the table prints (English: the codes themselves, as before).
@@ -107,6 +106,9 @@ def run(args: argparse.Namespace) -> int:
     elif args.fmt == "json":
         sys.stdout.write(result_json_bytes(result).decode("utf-8"))
     else:
+        # Imported here: with --out or --format json the paragraph is not written.
+        from model.planning.readout import summary_sentence
+
         print_table(result, sys.stdout)
         # The plan in one paragraph, as the Plan page, the brief and the workbook say it.
         print("\n" + _("In short: {summary}").format(summary=summary_sentence(result, scenario)))
