@@ -300,7 +300,9 @@ def test_metrics_computed_in_spanish_name_growth_and_units_in_spanish() -> None:
         labels = {ex.label for ex in explained}
         units = {ex.unit for ex in explained}
         warnings = [w for pm in pms for w in pm.warnings]
+        formulas = " ".join(ex.formula for ex in explained)
     assert "Exportaciones, crecimiento compuesto por año" in labels
+    assert "return_per_public_dollar = 14 (indicado por la fuente)" in formulas
     assert any(u.startswith("US$ por red") for u in units)
     assert "redes por articulador" in units and "networks per broker" not in units
     assert any(w.startswith("falta el costo: ") for w in warnings)

@@ -30,6 +30,7 @@ from model.costbenefit.terms import (
     share,
 )
 from model.domain.evidence import EvidenceRecord
+from model.formatting import numbers
 from model.formatting.i18n import N_, _
 
 GROWTH_METRICS: tuple[str, ...] = (
@@ -92,14 +93,14 @@ def recovery_paths(ctx: Context) -> Found:
         t = share(rec)
         year = _year_of(rec.qualifier) if rec.metric == "fee_share" else None
         qualifier = f"year {year}" if year is not None else rec.qualifier
-        what = "fee share paid by the firms" if rec.metric == "fee_share" else "cost recovery"
+        what = _("fee share paid by the firms") if rec.metric == "fee_share" else _("cost recovery")
         found.append(
             build(
                 "cost_recovery",
                 N_("Cost recovery (share of cost paid by fees or revenue)"),
                 "share",
                 t.range,
-                f"{rec.metric} = {t.text} ({what}, as stated)",
+                f"{rec.metric} = {t.text} " + _("({what}, as stated)").format(what=what),
                 (t,),
                 qualifier=qualifier,
                 period=period_of(rec),
@@ -144,7 +145,7 @@ def annual_cost_terms(ctx: Context) -> tuple[list[Term], list[ComputedMetric]]:
                 if st.price_year != tr.price_year or not compatible(st.records[0], rev):
                     continue
                 cost = cost.clamp(st.range.low, st.range.high)
-                formula += f", within the stated annual_cost {st.text}"
+                formula += ", " + _("within the stated annual_cost {cost}").format(cost=st.text)
                 terms.append(st)
             metrics.append(
                 build(
@@ -182,8 +183,11 @@ def operating_balance(ctx: Context) -> Found:
                     "USD",
                     balance.scale(factor),
                     f"(revenue - annual_cost) x annuity factor = ({tr.text} - {tc.text}) x "
-                    f"{factor:.4f} (assumes both stay at the stated year's level for {years} "
-                    f"years, discounted at {rate:.1%} a year from the end of year 1)",
+                    f"{factor:.4f} "
+                    + _(
+                        "(assumes both stay at the stated year's level for {years} years, "
+                        "discounted at {rate} a year from the end of year 1)"
+                    ).format(years=years, rate=numbers.share(rate, 1)),
                     (tr, tc),
                     price_year=tr.price_year,
                 )
@@ -226,7 +230,8 @@ def _growth_row(rec: EvidenceRecord) -> ComputedMetric:
             _("{label} per year").format(label=label),
             "share_per_year",
             t.range,
-            f"{rec.metric} = {t.text} a year (stated average, {fmt_period(period)})",
+            f"{rec.metric} = {t.text} "
+            + _("a year (stated average, {period})").format(period=fmt_period(period)),
         )
     if rec.unit == "share" and period is not None and period[1] > period[0]:
         years = period[1] - period[0]
@@ -235,15 +240,17 @@ def _growth_row(rec: EvidenceRecord) -> ComputedMetric:
             _("{label} per year").format(label=label),
             "share_per_year",
             annualise(t.range, years),
-            f"(1 + {rec.metric})^(1/years) - 1 with {rec.metric} = {t.text} over "
-            f"{fmt_period(period)}, years = {years}",
+            f"(1 + {rec.metric})^(1/years) - 1 "
+            + _("with {metric} = {value} over {period}, years = {years}").format(
+                metric=rec.metric, value=t.text, period=fmt_period(period), years=years
+            ),
         )
     return row(
         rec.metric,
         _("{label}, total over its period").format(label=label),
         rec.unit,
         t.range,
-        f"{rec.metric} = {t.text} (as stated, {fmt_period(period)})",
+        f"{rec.metric} = {t.text} " + _("(as stated, {period})").format(period=fmt_period(period)),
     )
 
 
@@ -304,11 +311,11 @@ def export_returns(ctx: Context, cost_name: str, costs: list[EvidenceRecord]) ->
     increments = [_interpolate(levels, y) - levels[y0].range for y in range(y0 + 1, last + 1)]
     flows = [Range.point(0.0) - cost.range, *increments]
     rate = ctx.discount_rate
-    assumptions = (
-        f"cost {cost.text} spent in {y0}; benefit = exports of each year minus {y0} exports, "
-        f"log-linear between stated years, none after {last}; discounted at {rate:.1%}; "
+    assumptions = _(
+        "cost {cost} spent in {first}; benefit = exports of each year minus {first} exports, "
+        "log-linear between stated years, none after {last}; discounted at {rate}; "
         "exports are gross sales, so this overstates the benefit"
-    )
+    ).format(cost=cost.text, first=y0, last=last, rate=numbers.share(rate, 1))
     terms = [cost, *levels.values()]
     npv = npv_range(rate, flows)
     found = [
@@ -347,7 +354,9 @@ def export_returns(ctx: Context, cost_name: str, costs: list[EvidenceRecord]) ->
                 N_("IRR of export increase"),
                 "share_per_year",
                 Range(rates[0], rates[1], rates[2]),
-                f"rate where NPV of the flows is 0; {assumptions}",
+                _("rate where NPV of the flows is 0; {assumptions}").format(
+                    assumptions=assumptions
+                ),
                 terms,
                 period=(y0, last),
                 check_periods=False,

@@ -179,7 +179,9 @@ def _cost_per_year(
                 "USD per year",
                 t.range / years,
                 f"{name} / years = {t.text} / {years} "
-                f"(years = {p[1]} - {p[0]}; no matching duration stated)",
+                + _("(years = {last} - {first}; no matching duration stated)").format(
+                    last=p[1], first=p[0]
+                ),
                 (t,),
                 price_year=t.price_year,
                 qualifier=c.qualifier,
@@ -240,7 +242,7 @@ def _cost_per_job(ctx: Context, name: str, costs: list[EvidenceRecord], caveat: 
             tc.range / jobs,
             f"{name} / (enterprises_reached x workers_per_firm x employment_growth) = "
             f"{tc.text} / ({te.text} x {tw.text} x {g.text}) "
-            "(assumes the stated employment growth holds for every enterprise reached)",
+            + _("(assumes the stated employment growth holds for every enterprise reached)"),
             (tc, te, tw, g),
             price_year=tc.price_year,
             warnings=[*caveat, *extrapolated],

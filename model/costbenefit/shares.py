@@ -45,7 +45,8 @@ def returns(ctx: Context) -> Found:
                 N_("Benefit-cost ratio (return per total US$)"),
                 "USD_per_USD",
                 t.range,
-                f"return_per_dollar = {t.text} (stated by the source, discounting not given)",
+                f"return_per_dollar = {t.text} "
+                + _("(stated by the source, discounting not given)"),
                 (t,),
                 qualifier=r.qualifier,
             )
@@ -58,7 +59,7 @@ def returns(ctx: Context) -> Found:
                 N_("Return per public or donor US$"),
                 "USD_per_USD",
                 t.range,
-                f"return_per_public_dollar = {t.text} (stated by the source)",
+                f"return_per_public_dollar = {t.text} " + _("(stated by the source)"),
                 (t,),
                 qualifier=r.qualifier,
             )
@@ -75,7 +76,7 @@ def returns(ctx: Context) -> Found:
                     "USD_per_USD",
                     leverage(tb.range, ta.range),
                     "return_per_public_dollar / return_per_dollar = "
-                    f"{tb.text} / {ta.text} (the same benefit over each investment)",
+                    f"{tb.text} / {ta.text} " + _("(the same benefit over each investment)"),
                     (tb, ta),
                     qualifier=a.qualifier or b.qualifier,
                 )
@@ -154,9 +155,9 @@ def cost_split(ctx: Context) -> Found:
     if not public:
         return [], [*warnings, _("no public or donor payer in the cost split")]
     pub = _sum(t.range for _payer, t in public)
-    named = " + ".join(f"{r.qualifier or 'unnamed payer'} {t.text}" for r, t in public)
+    named = " + ".join(f"{r.qualifier or _('unnamed payer')} {t.text}" for r, t in public)
     private = [r.qualifier for r in recs if is_private_payer(r.qualifier)]
-    rule = f"payers counted as private: {', '.join(private) or 'none'}"
+    rule = _("payers counted as private: {payers}").format(payers=", ".join(private) or _("none"))
     pub_terms = [t for _payer, t in public]
     found = [
         build(
@@ -164,7 +165,9 @@ def cost_split(ctx: Context) -> Found:
             N_("Public or donor share of cost"),
             "share",
             pub,
-            f"sum of public or donor cost shares = {named} ({rule})",
+            _("sum of public or donor cost shares = {payers} ({rule})").format(
+                payers=named, rule=rule
+            ),
             pub_terms,
             qualifier="cost split",
         )
@@ -176,7 +179,9 @@ def cost_split(ctx: Context) -> Found:
                 N_("Leverage (total US$ per public or donor US$)"),
                 "USD_per_USD",
                 leverage(1.0, pub),
-                f"1 / public or donor share = 1 / {fmt_range(pub)} ({rule})",
+                _("1 / public or donor share = 1 / {share} ({rule})").format(
+                    share=fmt_range(pub), rule=rule
+                ),
                 pub_terms,
                 qualifier="cost split",
             )

@@ -66,13 +66,21 @@ def money(ctx: Context, rec: EvidenceRecord) -> Term:
     if ctx.price_year is None or year is None or year == ctx.price_year:
         return Term(r, fmt_range(r), (rec,), year)
     if year not in ctx.deflators:
-        note = f"{rec.metric} kept in US$ of {year}: no deflator for that year"
+        note = _("{metric} kept in US$ of {year}: no deflator for that year").format(
+            metric=rec.metric, year=year
+        )
         return Term(r, fmt_range(r), (rec,), year, (note,))
     factor = deflate_factor(year, ctx.price_year, ctx.deflators)
     converted = r.scale(factor)
-    note = (
-        f"{rec.metric} {fmt_range(r)} US$ of {year} x {factor:.4f} "
-        f"(CPI-U {ctx.price_year}/{year}) = US$ of {ctx.price_year}"
+    note = _(
+        "{metric} {value} US$ of {year} x {factor} (CPI-U {price_year}/{year}) = US$ of "
+        "{price_year}"
+    ).format(
+        metric=rec.metric,
+        value=fmt_range(r),
+        year=year,
+        factor=f"{factor:.4f}",
+        price_year=ctx.price_year,
     )
     return Term(converted, fmt_range(converted), (rec,), ctx.price_year, (note,))
 
@@ -87,7 +95,15 @@ def share(rec: EvidenceRecord) -> Term:
     """A 0-1 share, with open bounds closed at 0 and 1 by definition."""
     r = Range.from_record(rec)
     clamped = r.clamp(0.0, 1.0)
-    notes = () if clamped == r else (f"{rec.metric} {fmt_range(r)} bounded to 0-1 by definition",)
+    notes = (
+        ()
+        if clamped == r
+        else (
+            _("{metric} {value} bounded to 0-1 by definition").format(
+                metric=rec.metric, value=fmt_range(r)
+            ),
+        )
+    )
     return Term(clamped, fmt_range(clamped), (rec,), None, notes)
 
 
