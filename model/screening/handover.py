@@ -64,7 +64,7 @@ class ReturnAssumption(BaseModel):
     @model_validator(mode="after")
     def _ordered(self) -> ReturnAssumption:
         if not self.low <= self.central <= self.high:
-            raise ValueError("return per US$: need low <= central <= high")
+            raise ValueError(_("return per US$: need low <= central <= high"))
         return self
 
 
@@ -74,7 +74,9 @@ DEFAULT_RETURN = ReturnAssumption()
 def spread_cost(full_cost: float, duration_months: int) -> tuple[float, ...]:
     """Full cost (US$) per year of operation, in proportion to the months in each year."""
     if duration_months < 1:
-        raise ValueError(f"duration_months must be at least 1, got {duration_months}")
+        raise ValueError(
+            _("duration_months must be at least 1, got {months}").format(months=duration_months)
+        )
     years = math.ceil(duration_months / 12)
     months = [min(12, duration_months - 12 * i) for i in range(years)]
     return tuple(full_cost * m / duration_months for m in months)
