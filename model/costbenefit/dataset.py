@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from model.domain.evidence import Deflator, EvidenceRecord, Programme
+from model.formatting.i18n import _
 
 
 @dataclass(frozen=True)
@@ -33,21 +34,26 @@ class EvidenceDataset:
         ids = [p.programme_id for p in self.programmes]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
-            raise ValueError(f"programmes: duplicate programme_id {', '.join(dupes)}")
+            raise ValueError(
+                _("programmes: duplicate programme_id {ids}").format(ids=", ".join(dupes))
+            )
         ev_ids = [r.evidence_id for r in self.records]
         ev_dupes = sorted({i for i in ev_ids if ev_ids.count(i) > 1})
         if ev_dupes:
-            raise ValueError(f"evidence: duplicate evidence_id {', '.join(ev_dupes)}")
+            raise ValueError(
+                _("evidence: duplicate evidence_id {ids}").format(ids=", ".join(ev_dupes))
+            )
         known = set(ids)
         for r in self.records:
             if r.programme_id not in known:
                 raise ValueError(
-                    f"evidence {r.evidence_id}: programme_id {r.programme_id!r} "
-                    "is not in the programmes"
+                    _("evidence {id}: programme_id {programme} is not in the programmes").format(
+                        id=r.evidence_id, programme=repr(r.programme_id)
+                    )
                 )
         years = [d.year for d in self.deflators]
         if len(set(years)) != len(years):
-            raise ValueError("deflators: a year appears twice")
+            raise ValueError(_("deflators: a year appears twice"))
 
     def records_for(self, programme_id: str) -> tuple[EvidenceRecord, ...]:
         """The records of one programme, in dataset order."""

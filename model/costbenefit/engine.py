@@ -54,13 +54,25 @@ def compute_programme_metrics(
     ``horizon_years``: years of cash flows discounted, 1-100.
     """
     if not -1 < discount_rate < 10:
-        raise ValueError(f"discount_rate must be a share per year above -1, got {discount_rate}")
+        raise ValueError(
+            _("discount_rate must be a share per year above -1, got {rate}").format(
+                rate=discount_rate
+            )
+        )
     if not 1 <= horizon_years <= MAX_HORIZON_YEARS:
-        raise ValueError(f"horizon_years must be 1-{MAX_HORIZON_YEARS}, got {horizon_years}")
+        raise ValueError(
+            _("horizon_years must be 1-{most}, got {years}").format(
+                most=MAX_HORIZON_YEARS, years=horizon_years
+            )
+        )
     deflators = deflator_table(dataset.deflators)
     if price_year is not None and price_year not in deflators:
-        known = f"{min(deflators)}-{max(deflators)}" if deflators else "no years"
-        raise ValueError(f"price_year {price_year}: no deflator for it (the table has {known})")
+        known = f"{min(deflators)}-{max(deflators)}" if deflators else _("no years")
+        raise ValueError(
+            _("price_year {year}: no deflator for it (the table has {known})").format(
+                year=price_year, known=known
+            )
+        )
     results = [
         _programme(
             Context(
