@@ -357,3 +357,14 @@ def test_switching_language_writes_the_funding_reasons_again(imported: str) -> N
     assert list(spanish["financiado (US$)"].str.replace(".", "", regex=False)) == list(
         english["funded (US$)"].str.replace(",", "", regex=False)
     )
+
+
+def test_call_settings_in_the_wrong_order_are_refused_in_spanish(imported: str) -> None:
+    at = spanish_page()
+    at.number_input(key="proposals_call_min").set_value(200_000.0).run()
+    at.number_input(key="proposals_call_max").set_value(100_000.0).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [e.value for e in at.error] == [
+        "Parámetros de la convocatoria no aplicados: max_amount 100.000 es inferior a "
+        "min_amount 200.000"
+    ]
