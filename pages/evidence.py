@@ -19,6 +19,7 @@ from model.costbenefit.views import (
     UNIT_COST_KEYS,
     WARNING_MARK,
     EvidenceFilter,
+    basis_text,
     explain,
     filter_options,
     instrument_label,
@@ -207,6 +208,7 @@ if not table.empty:
     table["instrument"] = table["instrument"].map(instrument_label)
     table["label"] = [_(t) if t else t for t in table["label"]]  # _("") is the header
     table["unit"] = [unit_text(u) for u in table["unit"]]
+    table["basis"] = [basis_text(b) for b in table["basis"]]
     table = table[TABLE_COLUMNS]
 st.dataframe(
     table,

@@ -205,6 +205,9 @@ def test_evidence_page_reads_in_spanish(app_db: str) -> None:
     assert "programas**" in summary and "tasa de descuento 5 %" in summary
     table = at.dataframe[0].value
     assert "Costo por red" in set(table["label"])
+    assert {"US$ por red", "proporción"} <= set(table["unit"])
+    assert "relativo al sector" in set(table["basis"])
+    assert any(" a " in v and "." in v for v in table["shown"])  # "60.000 a 120.000"
     assert any("Sin promediar" in w.value for w in at.warning)
     labels = [e.label for e in at.expander]
     assert any("métricas)" in label for label in labels)

@@ -59,6 +59,14 @@ def unit_text(unit: str) -> str:
     return _(unit) if unit in SHOWN_UNITS else unit
 
 
+# Growth bases as the table shows them (the key in English, in words otherwise).
+SHOWN_BASES: tuple[str, ...] = (N_("absolute"), N_("relative_to_sector"))
+
+
+def basis_text(basis: str) -> str:
+    return _(basis) if basis in SHOWN_BASES else basis
+
+
 @dataclass(frozen=True)
 class EvidenceFilter:
     """Which programmes to show; an empty selection means no restriction.
