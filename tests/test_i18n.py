@@ -400,25 +400,53 @@ def test_the_sidebar_applies_and_saves_a_signed_in_accounts_choice(app_db: str) 
     eng.dispose()
 
 
-@pytest.mark.parametrize(
-    "page",
-    [
-        "pages/evidence.py",
-        "pages/data.py",
-        "pages/plan.py",
-        "pages/scenarios.py",
-        "pages/uncertainty.py",
-        "pages/proposals.py",
-        "pages/networks.py",
-        "pages/indicators.py",
-        "pages/methodology.py",
-        "pages/admin.py",
-    ],
-)
-def test_every_page_runs_for_a_spanish_reader(app_db: str, page: str) -> None:
-    # Their own text is not translated yet (TRANSLATED lists the modules that are); the
-    # language plumbing must not break any of them.
+SPANISH_TITLES = {
+    "pages/evidence.py": "Evidencia",
+    "pages/data.py": "Datos",
+    "pages/plan.py": "Plan",
+    "pages/scenarios.py": "Escenarios",
+    "pages/uncertainty.py": "Incertidumbre",
+    "pages/proposals.py": "Propuestas",
+    "pages/networks.py": "Redes (NET)",
+    "pages/indicators.py": "Indicadores",
+    "pages/methodology.py": "Metodología",
+    "pages/admin.py": "Administración",
+}
+# What AppTest exposes of a page: texts (``value``) and widget labels (``label``).
+VALUE_ELEMENTS = (
+    "title", "header", "subheader", "caption", "markdown", "info", "warning", "error", "success",
+)  # fmt: skip
+LABEL_ELEMENTS = (
+    "button", "expander", "tabs", "metric", "selectbox", "multiselect", "radio", "text_input",
+    "text_area", "number_input", "slider", "toggle", "checkbox",
+)  # fmt: skip
+
+
+def shown_texts(at: AppTest) -> list[str]:
+    """Every heading, text and widget label a page shows (main area and sidebar)."""
+    out: list[str] = []
+    for name in VALUE_ELEMENTS:
+        out += [str(e.value) for e in getattr(at, name)]
+    for name in LABEL_ELEMENTS:
+        out += [str(e.label) for e in getattr(at, name)]
+    return out
+
+
+@pytest.mark.parametrize("page", sorted(SPANISH_TITLES))
+def test_every_page_reads_in_spanish_for_a_spanish_reader(app_db: str, page: str) -> None:
     at = spanish_app()
     at.switch_page(page)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == SPANISH_TITLES[page]
+    # No heading, text or label is a catalog message left in English: each text that is
+    # exactly an English message id with a different Spanish entry is a miss.
+    es = {m: s[0] for m, s in spanish().items() if s and s[0] and s[0] != m}
+    shown = shown_texts(at)
+    assert len(shown) >= 3, f"{page} shows almost nothing: {shown}"
+    english = sorted({t for t in shown if t in es})
+    assert not english, f"{page} shows English to a Spanish reader: {english}"
+    # And its main content is Spanish: most texts differ from any English message id, and
+    # Spanish words appear.
+    words = " ".join(shown).lower()
+    assert sum(w in words for w in (" de ", " el ", " la ", " los ", " las ", " y ")) >= 3, shown
