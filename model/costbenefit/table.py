@@ -11,7 +11,7 @@ from typing import TypedDict
 from model.costbenefit.results import ComputedMetric, ProgrammeMetrics, fmt_number, span
 from model.costbenefit.terms import fmt_period
 from model.formatting.cells import neutralise
-from model.formatting.i18n import N_, _
+from model.formatting.i18n import _
 
 # Joins list-valued cells; passages themselves contain commas and semicolons.
 CELL_SEPARATOR = " | "
@@ -60,7 +60,7 @@ def _row(pm: ProgrammeMetrics, m: ComputedMetric, shared: str) -> MetricRow:
         programme=pm.name,
         instrument=pm.instrument,
         metric=m.key,
-        label=m.label,
+        label=_(m.label),  # the metric key stays; its name reads in the active language
         qualifier=m.qualifier,
         value=m.range.value,
         low=m.range.low,
@@ -83,7 +83,7 @@ def _empty_row(pm: ProgrammeMetrics, shared: str) -> MetricRow:
         programme=pm.name,
         instrument=pm.instrument,
         metric="",
-        label=N_("no computable metric"),
+        label=_("no computable metric"),
         qualifier="",
         value=None,
         low=None,
