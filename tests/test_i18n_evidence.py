@@ -6,6 +6,8 @@ checks marked "English" here only pin that the English text did not move."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -314,3 +316,21 @@ def test_metrics_computed_in_spanish_name_growth_and_units_in_spanish() -> None:
     assert any(w.startswith("falta el costo: ") for w in warnings)
     english = compute_programme_metrics(dataset, None, 0.05, 10)
     assert "Exports, compound growth per year" in {m.label for pm in english for m in pm.metrics}
+
+
+def test_fomento_import_refuses_an_ambiguous_number_in_spanish(
+    app_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "evidencia.csv"
+    path.write_text(AMBIGUOUS_CSV.replace("P-1", "CERTEC"), encoding="utf-8")
+    assert main(["import", str(path), "--table", "evidence", "--lang", "es_CO"]) != 0
+    err = capsys.readouterr().err
+    assert "rechazado, no se escribió nada (1 problema(s)):" in err
+    assert (
+        "evidence, fila 2, columna value: '250.000' se lee de dos maneras: 250 (leído como" in err
+    )
+    assert "250000 (leído como 1.234,56)" in err
+    dry = ["import", str(path), "--table", "evidence", "--number-format", "es", "--dry-run"]
+    assert main([*dry, "--lang", "es"]) == 0
+    out = capsys.readouterr().out
+    assert "evidencia.csv: se escribiría: Registros de evidencia: filas nuevas 1, " in out
