@@ -167,7 +167,7 @@ def test_the_brief_html_reads_in_spanish_with_colombian_numbers(doc: ScenarioDoc
     with using("es", "es_CO"):
         html = brief_html(doc, TODAY)
     assert '<html lang="es">' in html
-    assert "Resumen del escenario de financiamiento, 2026-11-30." in html
+    assert "Nota informativa del escenario de financiamiento, 2026-11-30." in html
     for heading in ("A dónde va el dinero público", "Supuestos", "Advertencia sobre los datos."):
         assert heading in html
     assert "US$5.000.000" in html  # es_CO: dots for thousands
@@ -203,7 +203,10 @@ def test_the_pdf_prints_spanish_accents(doc: ScenarioDocument) -> None:
     assert "US$5.000.000" in text
     assert "?" not in text.replace("(se muestran como ?)", "")  # nothing undrawn
     assert reader.metadata is not None
-    assert reader.metadata.title == "Plan de demostración: resumen del escenario de financiamiento"
+    assert (
+        reader.metadata.title
+        == "Plan de demostración: nota informativa del escenario de financiamiento"
+    )
 
 
 def _axis_titles(spec: dict[str, Any]) -> list[str]:
@@ -287,7 +290,7 @@ def test_fomento_report_writes_spanish_files_and_lines(
     assert cli.main(["report", str(DEMO_PATH), "--out", str(bad), "--lang", "es"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("fomento: error: --out: ")
-    assert "debe terminar en .xlsx (libro de Excel) o .pdf (resumen)" in err
+    assert "debe terminar en .xlsx (libro de Excel) o .pdf (nota informativa)" in err
     # English unchanged.
     assert cli.main(["report", str(DEMO_PATH), "--out", str(bad)]) == 2
     assert "must end in .xlsx (workbook) or .pdf (brief)" in capsys.readouterr().err

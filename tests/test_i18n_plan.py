@@ -189,7 +189,10 @@ def test_solving_the_demo_in_spanish(app_db: str) -> None:
     assert at.radio(key="plan_chart").label == "Gráfico"
     assert "Por región" in at.radio(key="plan_chart").options
     labels = [b.label for b in at.get("download_button") if isinstance(b, DownloadButton)]
-    assert labels[-2:] == ["Libro de Excel", "Nota en PDF"]  # after the chart's PNG, SVG
+    assert labels[-2:] == [
+        "Libro de Excel",
+        "Nota informativa en PDF",
+    ]  # after the chart's PNG, SVG
     # The table keeps its keys; only the headings a person reads are translated.
     assert "total" in at.dataframe[0].value.columns
     state = at.session_state[STATE_KEY]

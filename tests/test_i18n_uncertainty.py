@@ -237,7 +237,7 @@ def test_scenarios_page_reads_in_spanish(eng: Engine) -> None:
     assert {"Nombre", "Notas", "Conjunto de datos", "Objetivo", "Resuelto"} <= set(listed.columns)
     assert list(listed["Objetivo"]) == ["beneficio"]
     labels = [b.label for b in at.download_button]
-    assert labels[0] == "Libro de Excel" and "Resumen imprimible" in labels
+    assert labels[0] == "Libro de Excel" and "Nota informativa imprimible" in labels
     assert at.button(key="scenarios_duplicate").label == "Duplicar"
     assert any("Elija dos o más escenarios" in i.value for i in at.info)
     # Compare two: the difference table, the chart choice and the tables read in Spanish.
