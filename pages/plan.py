@@ -181,7 +181,7 @@ def _run_solve(sc: Scenario) -> None:
         secs = numbers.number(result.seconds.get("total", 0.0), 2)
         # An infeasible or failed solve must not show a check mark.
         ok = result.objective is not None
-        how = status_words(result.status).replace("_", " ")
+        how = status_words(result.status)
         status.update(
             label=_("Solved: {status} ({seconds} s)").format(status=how, seconds=secs)
             if ok

@@ -56,7 +56,7 @@ def test_statuses_and_instruments_in_words() -> None:
         assert status_words("optimal") == "óptimo"
         assert status_words("time_limit") == "límite de tiempo"
         assert {r["kind"] for r in allocation_rows(res, sc)} == {"Iniciativa de clúster"}
-    assert status_words("time_limit") == "time_limit"  # English: the status as it was
+    assert status_words("time_limit") == "time limit"  # English: the status in words
     assert status_words("something new") == "something new"
     assert {r["kind"] for r in allocation_rows(res, sc)} == {"Cluster initiative"}
 

@@ -19,14 +19,13 @@ from model.formatting import numbers
 from model.formatting.i18n import N_, _, active, ngettext
 from model.planning.charts import brief_charts, svg
 from model.planning.compare import funded_count
-from model.planning.readout import budget_limit_note
+from model.planning.readout import budget_limit_note, status_words
 from model.planning.workbook import (
     OBJECTIVE_WORDS,
     ScenarioDocument,
     in_language,
     kind_words,
     rules_enabled,
-    status_words,
     summary_sentence,
 )
 

@@ -28,7 +28,7 @@ from model.allocator.result import (
 from model.allocator.scenario import ObjectiveKind, Scenario, same_scenario
 from model.domain.candidates import KIND_LABELS, KINDS
 from model.formatting import numbers
-from model.formatting.i18n import N_, _, ngettext
+from model.formatting.i18n import N_, Labels, _, ngettext
 
 SWEEP_FACTORS: tuple[float, ...] = (0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
 # The curve "flattens" where one more dollar buys less than this share of what the
@@ -38,18 +38,21 @@ FLAT_PER_DOLLAR = 1.0
 MARGINAL_NOISE = 1e-9  # objective units per US$
 BUDGET_TOL_USD = 1.0  # year budgets this close to the total are the total
 # The solver's statuses (AllocationResult.status), marked so a reader gets them in words.
-STATUSES: tuple[str, ...] = (
-    N_("optimal"),
-    N_("time_limit"),
-    N_("infeasible"),
-    N_("unbounded"),
-    N_("error"),
+# A solver status in words (the one wording: Plan, Scenarios, workbook and brief).
+STATUS_WORDS: Labels = Labels(
+    {
+        "optimal": N_("optimal"),
+        "time_limit": N_("time limit"),
+        "infeasible": N_("infeasible"),
+        "unbounded": N_("unbounded"),
+        "error": N_("error"),
+    }
 )
 
 
 def status_words(status: str) -> str:
-    """A solver status in the active language (English: the status itself)."""
-    return _(status) if status in STATUSES else status
+    """A solver status in words, in the active language ("optimal", "time limit")."""
+    return STATUS_WORDS[status] if status in STATUS_WORDS else status.replace("_", " ")
 
 
 def millions(v: float) -> str:

@@ -43,7 +43,7 @@ from model.formatting.changes import flatten
 from model.formatting.i18n import N_, Labels, _, active, is_active, using
 from model.planning.charts import INSTRUMENT_COLOURS
 from model.planning.compare import funded_count
-from model.planning.readout import binding_rules, budget_limit_note
+from model.planning.readout import binding_rules, budget_limit_note, status_words
 from model.planning.readout import summary_sentence as plan_sentence
 
 # The sheets in English (the source text); a workbook names them in the reader's language
@@ -128,18 +128,9 @@ CANDIDATE_COLUMNS: dict[str, tuple[str, str]] = {
 MEASURE_WORDS: Labels = Labels(
     {"benefit": N_("benefit"), "enterprises": N_("enterprises"), "jobs": N_("jobs")}
 )
+
+
 # The solver's status in words (the status code itself is a machine key).
-STATUS_WORDS: Labels = Labels(
-    {
-        "optimal": N_("optimal"),
-        "time_limit": N_("time limit"),
-        "infeasible": N_("infeasible"),
-        "unbounded": N_("unbounded"),
-        "error": N_("error"),
-    }
-)
-
-
 @dataclass(frozen=True)
 class ScenarioDocument:
     """A scenario to export, saved or not.
@@ -216,11 +207,6 @@ def kind_words(kind: str) -> str:
     """An instrument in words, in the active language (an unknown kind as it is)."""
     label = KIND_LABELS.get(kind)
     return kind if label is None else _(label)
-
-
-def status_words(status: str) -> str:
-    """The solver's status in words ("optimal", "time limit")."""
-    return STATUS_WORDS[status] if status in STATUS_WORDS else status.replace("_", " ")
 
 
 def rules_enabled(sc: Scenario) -> list[tuple[str, bool]]:
