@@ -22,7 +22,7 @@ from model.domain.candidates import KIND_LABELS
 from model.formatting import numbers
 from model.formatting.i18n import N_
 from model.store import db, migrate, repository
-from pages._i18n import _, language_picker
+from pages._i18n import _, language_picker, number_locale
 
 
 def ensure_app_navigation() -> None:
@@ -111,15 +111,16 @@ def regions_frame(url: str, dataset: str) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=60, show_spinner=False)
-def stored_problems(url: str, dataset: str | None = None) -> list[str]:
-    """Stored rows that no longer validate (left out of every read), for a warning."""
+def stored_problems(url: str, dataset: str | None, lang: str) -> list[str]:
+    """Stored rows that no longer validate (left out of every read), for a warning,
+    worded in ``lang`` (the reader's locale: part of the cache key)."""
     return repository.stored_row_problems(_engine_for(url), dataset)
 
 
 def warn_stored_problems(url: str, dataset: str | None = None) -> None:
     """One warning per stored row that is left out, so the page still works and says
     which row to fix (issue 17: a NaN row used to take the page down)."""
-    for problem in stored_problems(url, dataset):
+    for problem in stored_problems(url, dataset, number_locale()):
         st.warning(plain(problem), icon=":material/warning:")
 
 

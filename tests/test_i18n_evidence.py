@@ -286,8 +286,8 @@ def test_pydantic_refusals_read_in_spanish_and_unchanged_in_english() -> None:
             parse_file(csv_text.encode(), "x.csv", table="evidence")
         spanish = [str(p) for p in exc.value.problems]
     assert spanish[0] == (
-        "evidence, fila 2, columna unit: debe ser 'USD', 'count', 'share', 'share_per_year', "
-        "'USD_per_USD' o 'years' (se encontró 'dollars')"
+        "evidence, fila 2, columna unit: El valor debe ser uno de: 'USD', 'count', 'share', "
+        "'share_per_year', 'USD_per_USD', 'years' (se encontró 'dollars')"
     )
     assert spanish[1].startswith("evidence, fila 2, columna price_year: ")
     assert "1900" in spanish[1] and "Input should" not in spanish[1]

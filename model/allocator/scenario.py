@@ -28,7 +28,8 @@ from pydantic import (
 
 from model.domain.candidates import KINDS, MAX_HORIZON_YEARS, Candidate, Kind, Region
 from model.domain.numbers import check_finite, use_translator
-from model.formatting.i18n import N_, _
+from model.formatting.errors import validation_message
+from model.formatting.i18n import _
 
 # The domain's refusals (a candidate's costs, shares, outcome ranges) in the reader's
 # language too (model.domain imports no formatting: the translator is handed to it).
@@ -431,52 +432,8 @@ def parse_scenario(data: Mapping[str, Any]) -> Scenario:
         raise _invalid(exc) from None
 
 
-# pydantic's own messages for the errors scenario files commonly have, in the catalog's
-# words; where the catalog has none (English) pydantic's text is kept as it is.
-_PYDANTIC_MESSAGES: dict[str, str] = {
-    "missing": N_("Field required"),
-    "extra_forbidden": N_("Extra inputs are not permitted"),
-    "greater_than_equal": N_("Input should be greater than or equal to {ge}"),
-    "greater_than": N_("Input should be greater than {gt}"),
-    "less_than_equal": N_("Input should be less than or equal to {le}"),
-    "less_than": N_("Input should be less than {lt}"),
-    "float_parsing": N_("Input should be a valid number, unable to parse string as a number"),
-    "float_type": N_("Input should be a valid number"),
-    "int_parsing": N_("Input should be a valid integer, unable to parse string as an integer"),
-    "int_type": N_("Input should be a valid integer"),
-    "int_from_float": N_("Input should be a valid integer, got a number with a fractional part"),
-    "string_type": N_("Input should be a valid string"),
-    "dict_type": N_("Input should be a valid dictionary"),
-    "list_type": N_("Input should be a valid list"),
-    "tuple_type": N_("Input should be a valid tuple"),
-    "bool_type": N_("Input should be a valid boolean"),
-    "finite_number": N_("Input should be a finite number"),
-    "string_pattern_mismatch": N_("String should match pattern '{pattern}'"),
-    "literal_error": N_("Input should be one of: {expected}"),
-}
-
-
-def _message(e: Any) -> str:
-    """One validation error's message in the active language (pydantic's own text when the
-    catalog has no translation of it, as in English)."""
-    msg: str = e["msg"].removeprefix("Value error, ")
-    template = _PYDANTIC_MESSAGES.get(e["type"])
-    if template is None or _(template) == template:
-        return msg
-    ctx = {
-        k: int(v) if isinstance(v, float) and v.is_integer() else v
-        for k, v in (e.get("ctx") or {}).items()
-    }
-    if "expected" in ctx:  # "'a', 'b' or 'c'": the list without pydantic's English "or"
-        ctx["expected"] = str(ctx["expected"]).replace("' or '", "', '")
-    try:
-        return _(template).format(**ctx)
-    except (KeyError, IndexError, ValueError):
-        return msg
-
-
 def _invalid(exc: ValidationError) -> ValueError:
-    lines = [f"{_loc(e['loc'])}: {_message(e)}" for e in exc.errors()]
+    lines = [f"{_loc(e['loc'])}: {validation_message(e)}" for e in exc.errors()]
     return ValueError(_("invalid scenario:") + "\n  " + "\n  ".join(lines))
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from model.formatting.errors import validation_message
 from model.formatting.i18n import _
 from model.screening.indicators import ProjectIndicator
 from model.screening.net import INDICATORS, STAGES, STATUSES, NetAssessment
@@ -25,7 +26,6 @@ from model.screening.proposals import (
     HORIZONS,
     Proposal,
     code_words,
-    validation_message,
 )
 
 

@@ -16,8 +16,8 @@ The text forms below are the proposal CSV/Excel cell formats (see
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from collections.abc import Sequence
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -269,49 +269,6 @@ def format_indicators(indicators: tuple[ExpectedIndicator, ...]) -> str:
             parts.append(ind.unit)
         items.append("|".join(parts))
     return "; ".join(items)
-
-
-# pydantic's own messages for the errors a proposal commonly has, as catalog messages
-# (the same ids as the scenario checks use); English keeps pydantic's text as it is.
-_PYDANTIC_MESSAGES: dict[str, str] = {
-    "missing": N_("Field required"),
-    "extra_forbidden": N_("Extra inputs are not permitted"),
-    "greater_than_equal": N_("Input should be greater than or equal to {ge}"),
-    "greater_than": N_("Input should be greater than {gt}"),
-    "less_than_equal": N_("Input should be less than or equal to {le}"),
-    "less_than": N_("Input should be less than {lt}"),
-    "float_parsing": N_("Input should be a valid number, unable to parse string as a number"),
-    "float_type": N_("Input should be a valid number"),
-    "int_parsing": N_("Input should be a valid integer, unable to parse string as an integer"),
-    "int_type": N_("Input should be a valid integer"),
-    "int_from_float": N_("Input should be a valid integer, got a number with a fractional part"),
-    "string_type": N_("Input should be a valid string"),
-    "bool_type": N_("Input should be a valid boolean"),
-    "finite_number": N_("Input should be a finite number"),
-    "string_pattern_mismatch": N_("String should match pattern '{pattern}'"),
-    "literal_error": N_("Input should be one of: {expected}"),
-    "string_too_short": N_("String should have at least {min_length} character(s)"),
-    "string_too_long": N_("String should have at most {max_length} character(s)"),
-}
-
-
-def validation_message(err: Mapping[str, Any]) -> str:
-    """One pydantic error's message in the active language ("Value error, " taken off;
-    pydantic's own text where the catalog has no translation, as in English)."""
-    msg = str(err["msg"]).removeprefix("Value error, ")
-    template = _PYDANTIC_MESSAGES.get(str(err.get("type", "")))
-    if template is None or _(template) == template:
-        return msg
-    ctx = {
-        k: int(v) if isinstance(v, float) and v.is_integer() else v
-        for k, v in (err.get("ctx") or {}).items()
-    }
-    if "expected" in ctx:  # "'a', 'b' or 'c'": the list without pydantic's English "or"
-        ctx["expected"] = str(ctx["expected"]).replace("' or '", "', '")
-    try:
-        return _(template).format(**ctx)
-    except (KeyError, IndexError, ValueError):
-        return msg
 
 
 def _token(text: str) -> str:

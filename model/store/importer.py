@@ -25,6 +25,7 @@ from model.domain.evidence import EvidenceRecord, Programme
 from model.domain.numbers import use_translator
 from model.formatting import numbers
 from model.formatting.cells import INJECTION_PREFIXES
+from model.formatting.errors import validation_message
 from model.formatting.i18n import N_, _
 from model.formatting.parsing import NumberFormat, as_input, number_cell, parse_number
 from model.store.db import Base, transaction
@@ -39,46 +40,9 @@ MAX_PROBLEMS_SHOWN = 200
 DEFAULT_DATASET = "demo"
 
 
-# pydantic's own messages, worded as pydantic words them (English), so that a refusal it
-# writes reads in the reader's language too. Used only when the English template gives
-# pydantic's text exactly: English stays pydantic's, a new wording falls back to it.
-PYDANTIC_MESSAGES: dict[str, str] = {
-    "missing": N_("Field required"),
-    "int_parsing": N_("Input should be a valid integer, unable to parse string as an integer"),
-    "int_type": N_("Input should be a valid integer"),
-    "int_from_float": N_("Input should be a valid integer, got a number with a fractional part"),
-    "float_parsing": N_("Input should be a valid number, unable to parse string as a number"),
-    "float_type": N_("Input should be a valid number"),
-    "finite_number": N_("Input should be a finite number"),
-    "bool_parsing": N_("Input should be a valid boolean, unable to interpret input"),
-    "string_too_long": N_("String should have at most {max_length} characters"),
-    "string_too_short": N_("String should have at least {min_length} characters"),
-    "string_pattern_mismatch": N_("String should match pattern '{pattern}'"),
-    "literal_error": N_("Input should be {expected}"),
-    "greater_than_equal": N_("Input should be greater than or equal to {ge}"),
-    "less_than_equal": N_("Input should be less than or equal to {le}"),
-    "greater_than": N_("Input should be greater than {gt}"),
-    "less_than": N_("Input should be less than {lt}"),
-    "extra_forbidden": N_("Extra inputs are not permitted"),
-}
-
-
 def error_text(err: ErrorDetails) -> str:
-    """What one pydantic error says, in the active language ("Value error, " dropped:
-    a record's own checks are worded, and translated, where they are raised)."""
-    msg = str(err["msg"]).removeprefix("Value error, ")
-    template = PYDANTIC_MESSAGES.get(err["type"])
-    if template is None:
-        return msg
-    ctx = {k: str(v) for k, v in (err.get("ctx") or {}).items()}
-    try:
-        if template.format(**ctx) != msg:
-            return msg
-        if "expected" in ctx:  # 'USD', 'share' or 'count': the joining word too
-            ctx["expected"] = ctx["expected"].replace(" or ", " " + _("or") + " ")
-        return _(template).format(**ctx)
-    except (KeyError, IndexError, ValueError):
-        return msg
+    """What one pydantic error says, in the active language (``validation_message``)."""
+    return validation_message(err)
 
 
 @dataclass(frozen=True)

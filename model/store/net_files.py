@@ -20,7 +20,8 @@ from pydantic import ValidationError
 from sqlalchemy import Engine, select
 
 from model.accounts.auth import User, require
-from model.formatting.i18n import N_, _
+from model.formatting.errors import validation_message
+from model.formatting.i18n import _
 from model.screening.net import INDICATORS, NetAssessment, parse_row_codes, row_codes
 from model.store.db import transaction
 from model.store.importer import ImportRejected, Problem
@@ -31,30 +32,6 @@ TABLE = "net_assessments"
 META_COLUMNS: tuple[str, ...] = ("network_id", "network_name", "assessed_on", "assessor", "note")
 REQUIRED: tuple[str, ...] = ("network_id", "assessed_on", *INDICATORS)
 COLUMNS: tuple[str, ...] = (*META_COLUMNS, *INDICATORS)
-
-
-# pydantic's messages for the errors a NET file commonly has, in the catalog's words; in
-# English (no translation) pydantic's own text is kept, detail included.
-_PYDANTIC_MESSAGES: dict[str, str] = {
-    "missing": N_("Field required"),
-    "string_pattern_mismatch": N_("String should match pattern '{pattern}'"),
-    "string_too_long": N_("String should have at most {max_length} characters"),
-    "date_from_datetime_parsing": N_("Input should be a valid date (YYYY-MM-DD)"),
-    "date_parsing": N_("Input should be a valid date (YYYY-MM-DD)"),
-    "date_type": N_("Input should be a valid date (YYYY-MM-DD)"),
-}
-
-
-def _message(err: Any) -> str:
-    """One validation error in the active language (pydantic's text where not translated)."""
-    msg: str = err["msg"].removeprefix("Value error, ")
-    template = _PYDANTIC_MESSAGES.get(err["type"])
-    if template is None or _(template) == template:
-        return msg
-    try:
-        return _(template).format(**(err.get("ctx") or {}))
-    except (KeyError, IndexError, ValueError):
-        return msg
 
 
 @dataclass(frozen=True)
@@ -108,7 +85,7 @@ def parse_net_assessments(data: bytes, filename: str) -> list[NetAssessment]:
                 loc = err.get("loc", ())
                 column = str(loc[0]) if loc else ""
                 shown = cells[idx[column]] if column in idx else ""
-                msg = _message(err)
+                msg = validation_message(err)
                 if shown:
                     msg = _("{problem} (found '{value}')").format(problem=msg, value=shown[:40])
                 problems.append(Problem(TABLE, row_no, column, msg))

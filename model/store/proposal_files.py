@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from model.accounts.auth import User, require
+from model.formatting.errors import validation_message
 from model.formatting.i18n import _
 from model.formatting.parsing import NumberFormat, as_input, number_cell, parse_number
 from model.screening.proposals import (
@@ -28,7 +29,6 @@ from model.screening.proposals import (
     parse_entities,
     parse_inclusion,
     parse_indicators,
-    validation_message,
 )
 from model.store.db import transaction
 from model.store.importer import ImportRejected, Problem
