@@ -26,8 +26,7 @@ from typing import Final
 
 from babel.numbers import NumberFormatError, format_decimal, format_percent, parse_decimal
 
-from model.formatting.i18n import N_, Labels, active_number_locale
-from model.formatting.i18n import _ as _t
+from model.formatting.i18n import N_, Labels, _, active_number_locale
 
 DEFAULT_LOCALE: Final = "en"
 _ENGLISH: Final = frozenset({"en", "en_US"})  # the same separators: the fast path below
@@ -79,7 +78,7 @@ class _Objectives(Mapping[str, ObjectiveWords]):
 
     def __getitem__(self, key: str) -> ObjectiveWords:
         w = self._source[key]
-        return ObjectiveWords(_t(w.name), _t(w.after_amount), _t(w.axis), w.money)
+        return ObjectiveWords(_(w.name), _(w.after_amount), _(w.axis), w.money)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._source)
@@ -239,7 +238,7 @@ def points(
     assert value is not None
     text = number(100 * float(value), decimals, signed=signed, locale=locale)
     one = text.lstrip("+-") in ("1", "1.0", "1,0")
-    return (_t("{figure} percentage point") if one else _t("{figure} percentage points")).format(
+    return (_("{figure} percentage point") if one else _("{figure} percentage points")).format(
         figure=text
     )
 
@@ -261,7 +260,7 @@ def rate(value: float | int | None, *, locale: str | None = None) -> str:
     """US$ per US$ with cents ("US$1.35 per US$"): a return per public dollar."""
     if is_missing(value):
         return MISSING
-    return _t("{money} per US$").format(money=money(value, cents=True, locale=locale))
+    return _("{money} per US$").format(money=money(value, cents=True, locale=locale))
 
 
 def unit_words(key: str | None) -> str:
