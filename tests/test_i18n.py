@@ -71,6 +71,13 @@ def test_every_marked_message_has_a_spanish_entry() -> None:
     assert not missing, f"no Spanish translation for: {missing}"
 
 
+@pytest.mark.parametrize("language", ["es", "pt"])
+def test_the_catalog_holds_no_translation_the_code_no_longer_uses(language: str) -> None:
+    # A stale entry is a translator's wasted work and hides a message the code reworded.
+    stale = sorted(m for m in spanish(language) if m not in extracted())
+    assert not stale, f"{language}: entries no message in the code uses: {stale}"
+
+
 def test_the_portuguese_catalog_is_complete_too() -> None:
     pt = spanish("pt")
     missing = sorted(m for m in extracted() if m not in pt or not all(pt[m]))
