@@ -33,8 +33,13 @@ class Violation:
 
 def _over(value: float, limit: float, scale_like: bool = False) -> float:
     """How far ``value`` exceeds ``limit`` beyond tolerance (0 if within)."""
-    tol = SCALE_TOL if scale_like else ABS_TOL + REL_TOL * max(abs(value), abs(limit))
-    return value - limit if value - limit > tol else 0.0
+    d = value - limit
+    if scale_like:
+        return d if d > SCALE_TOL else 0.0
+    if d <= ABS_TOL:  # within the least tolerance: the usual case, decided without max()
+        return 0.0
+    tol = ABS_TOL + REL_TOL * max(abs(value), abs(limit))
+    return d if d > tol else 0.0
 
 
 def _years(c: Candidate, horizon: int) -> dict[int, float]:
@@ -94,20 +99,25 @@ def check_plan(
         if excess > 0:
             out.append(Violation(rule, excess, message))
 
+    # Row names and messages are written only for a violation (``if e := ...``): formatting
+    # them for every row was half of the check (the greedy baseline runs it per plan).
     x: dict[str, list[float]] = {}
+    years_of = {c.id: _years(c, h) for c in cands}
     for c in cands:
         row = list(funding.get(c.id, [0.0] * h))
         if len(row) != h:
             raise ValueError(f"funding[{c.id}]: needs {h} yearly amounts, got {len(row)}")
         x[c.id] = row
         f = scale.get(c.id, 0.0)
-        add(f"scale[{c.id}]", max(_over(f, 1.0, True), _over(0.0, f, True)), "scale outside 0-1")
-        years = _years(c, h)
+        if e := max(_over(f, 1.0, True), _over(0.0, f, True)):
+            add(f"scale[{c.id}]", e, "scale outside 0-1")
+        years = years_of[c.id]
         for t in range(1, h + 1):
             v = row[t - 1]
-            add(f"x[{c.id},{t}]", _over(0.0, v), f"{c.id}: negative funding in year {t}")
-            if t not in years:
-                add(f"x[{c.id},{t}]", _over(v, 0.0), f"{c.id}: funded in year {t}, not operating")
+            if e := _over(0.0, v):
+                add(f"x[{c.id},{t}]", e, f"{c.id}: negative funding in year {t}")
+            if t not in years and (e := _over(v, 0.0)):
+                add(f"x[{c.id},{t}]", e, f"{c.id}: funded in year {t}, not operating")
         if not years:
             add(f"f[{c.id}]", _over(f, 0.0, True), f"{c.id} starts after the horizon")
     spend = {cid: sum(v) for cid, v in x.items()}
@@ -151,18 +161,21 @@ def check_plan(
 
     for c in cands:
         f = scale.get(c.id, 0.0)
-        years = _years(c, h)
+        years = years_of[c.id]
         for t, cost in years.items():
             v = x[c.id][t - 1]
             k = t - c.start_year + 1
             ceiling = c.public_share_ceiling if rules.subsidy_band.enabled else 1.0
-            add(f"subsidy_ceiling[{c.id},{t}]", _over(v, ceiling * cost * f), "above ceiling")
+            if e := _over(v, ceiling * cost * f):
+                add(f"subsidy_ceiling[{c.id},{t}]", e, "above ceiling")
             if rules.subsidy_band.enabled:
                 lo = c.public_share_floor * cost * f
-                add(f"subsidy_floor[{c.id},{t}]", _over(lo, v), f"{c.id} below its floor")
+                if e := _over(lo, v):
+                    add(f"subsidy_floor[{c.id},{t}]", e, f"{c.id} below its floor")
             if rules.cost_recovery.enabled and c.kind == "broker_programme":
                 cap = (1 - c.fee_share(k)) * cost * f
-                add(f"cost_recovery[{c.id},{t}]", _over(v, cap), f"{c.id} above 1 - fee share")
+                if e := _over(v, cap):
+                    add(f"cost_recovery[{c.id},{t}]", e, f"{c.id} above 1 - fee share")
         if rules.matching_grants.enabled:
             if not c.eligible:
                 add(f"eligible[{c.id}]", _over(f, 0.0, True), f"{c.id} is not eligible")
@@ -176,20 +189,17 @@ def check_plan(
                     )
 
     def full_cost_in_plan(c: Candidate) -> float:
-        return sum(_years(c, h).values()) * scale.get(c.id, 0.0)
+        return sum(years_of[c.id].values()) * scale.get(c.id, 0.0)
 
     band = rules.subsidy_band
     if band.enabled:
         for c in cands:
-            years = _years(c, h)
+            years = years_of[c.id]
             if c.partner_match > 0 and years:
                 inside = sum(years.values())
                 least = (inside - c.partner_match * inside / c.total_cost) * scale.get(c.id, 0.0)
-                add(
-                    f"partner_limit[{c.id}]",
-                    _over(least, spend[c.id]),
-                    f"{c.id}: partners over match",
-                )
+                if e := _over(least, spend[c.id]):
+                    add(f"partner_limit[{c.id}]", e, f"{c.id}: partners over match")
     if band.enabled and band.max_average_public_share is not None:
         lim_v = band.max_average_public_share * sum(full_cost_in_plan(c) for c in cands)
         add("average_public_share", _over(total, lim_v), "average public share too high")
@@ -197,7 +207,7 @@ def check_plan(
     if cr.enabled and cr.min_fee_revenue > 0:
         rev = 0.0
         for c in cands:
-            for t, cost in _years(c, h).items():
+            for t, cost in years_of[c.id].items():
                 rev += c.fee_share(t - c.start_year + 1) * cost * scale.get(c.id, 0.0)
         add("fee_revenue_min", _over(cr.min_fee_revenue, rev), f"fee revenue {rev:,.0f} too low")
     bc = rules.broker_capacity
