@@ -114,9 +114,11 @@ with tab_cand:
         if ds == "demo":
             st.warning(_(ILLUSTRATIVE_NOTE), icon=":material/science:")
         cand = candidates_frame(url, ds)
+        if "kind" in cand:  # the instrument in the reader's words (the cache keeps English)
+            cand = cand.assign(kind_label=[_(KIND_LABELS[k]) for k in cand["kind"]])
         c1, c2 = st.columns(2)
         # Worded in the script run, looked up when shown (a format_func may run elsewhere).
-        kind_names = {k: KIND_LABELS[k] for k in KIND_LABELS}
+        kind_names = {k: _(KIND_LABELS[k]) for k in KIND_LABELS}
         kinds = c1.multiselect(
             _("Kind"),
             list(KIND_LABELS),
