@@ -153,10 +153,15 @@ def _grouped(value: float, decimals: int, locale: str | None) -> str:
     locale = _loc(locale)
     if locale in _ENGLISH and math.isfinite(value):
         try:
-            return f"{Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals)):,f}"
+            q = _QUANTUM[decimals] if decimals < len(_QUANTUM) else Decimal(1).scaleb(-decimals)
+            return f"{Decimal(str(value)).quantize(q):,f}"
         except InvalidOperation:  # more digits than Decimal's context holds: Babel decides
             pass
     return format_decimal(value, format=_pattern(decimals), locale=locale)
+
+
+# Decimal(1).scaleb(-d), made once (the same Decimal each call).
+_QUANTUM: Final = tuple(Decimal(1).scaleb(-d) for d in range(8))
 
 
 def number(

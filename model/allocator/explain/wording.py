@@ -87,7 +87,7 @@ def money(v: float) -> str:
     locale = active_number_locale()
     if locale not in _ENGLISH_DIGITS and _swaps(locale):
         return numbers.money(v, cents=None, locale="en").translate(_digit_table(locale))
-    return numbers.money(v, cents=None)
+    return numbers.money(v, cents=None, locale=locale)  # the active locale, read once
 
 
 def count(v: float) -> str:
