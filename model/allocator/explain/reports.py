@@ -11,6 +11,7 @@ its public cost fall, with the other rules' prices held fixed.
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 from dataclasses import dataclass, replace
 
@@ -200,9 +201,7 @@ def constraint_reports(
         eager[priced[:EAGER_CANDIDATE_ROWS]] = True
     kind = built.scenario.objective.kind
     f_now = sol.values[built.f_col]
-    idle_ids = {
-        c for c, v in zip(built.arrays.ids, f_now.tolist(), strict=True) if v <= SCALE_FUNDED
-    }
+    idle_ids = set(itertools.compress(built.arrays.ids, (f_now <= SCALE_FUNDED).tolist()))
     per_point = _per_point(built, sol)
     money_l = money_rows(built)
     sides: dict[int, tuple[Side, Side]] = {}
@@ -213,35 +212,40 @@ def constraint_reports(
             {i: bool(binding[i]) for i in money_l},
             {i: float(slack[i]) for i in money_l},
         )
-    # Plain Python values for the loop (numpy scalar indexing costs more than the reports).
-    rhs_l, act_l, slack_l = rhs.tolist(), act.tolist(), slack.tolist()
-    shadow_l, binding_l, pp_l = shadow.tolist(), binding.tolist(), per_point.tolist()
-    eq_l = (lo == up).tolist()
-    upper_l = np.isfinite(up).tolist()
-    block_l = block_of.tolist()
-    eager_l = eager.tolist()
+    # Plain Python values for the loop (numpy scalar indexing costs more than the reports),
+    # of the reported rows only (a large model reports a few hundred of 70,000+ rows).
+    rows = chosen.tolist()
+    rhs_l, act_l, slack_l = rhs[chosen].tolist(), act[chosen].tolist(), slack[chosen].tolist()
+    shadow_l, binding_l = shadow[chosen].tolist(), binding[chosen].tolist()
+    pp_l, block_l, eager_l = (
+        per_point[chosen].tolist(),
+        block_of[chosen].tolist(),
+        eager[chosen].tolist(),
+    )
+    eq_l = (lo[chosen] == up[chosen]).tolist()
+    upper_l = np.isfinite(up[chosen]).tolist()
     families = FAMILIES
     reports = []
-    for i in chosen.tolist():
-        block = blocks[block_l[i]]
+    for k, i in enumerate(rows):
+        block = blocks[block_l[k]]
         label = block.labels[i - block.start]
         name = f"{block.prefix}[{label}]" if label else block.prefix
-        sense = "=" if eq_l[i] else ("<=" if upper_l[i] else ">=")
+        sense = "=" if eq_l[k] else ("<=" if upper_l[k] else ">=")
         text = ""
         idle_row = (
-            binding_l[i]
-            and shadow_l[i] != 0
+            binding_l[k]
+            and shadow_l[k] != 0
             and block.prefix in IDLE_ROW_RULES
             and label.split(",")[0] in idle_ids
         )
         if idle_row:
             # Always written now: the report alone cannot tell that its candidate is idle.
-            text = idle_row_sentence(name, shadow_l[i])
-        elif eager_l[i] and i not in sides:
-            text = shadow_sentence(name, kind, shadow_l[i], slack_l[i], binding_l[i], pp_l[i])
+            text = idle_row_sentence(name, shadow_l[k])
+        elif eager_l[k] and i not in sides:
+            text = shadow_sentence(name, kind, shadow_l[k], slack_l[k], binding_l[k], pp_l[k])
         report = _row_report(
-            name, families[block.family], sense, rhs_l[i], act_l[i], slack_l[i], shadow_l[i],
-            binding_l[i], text, block.prefix, label, block.portfolio, pp_l[i],
+            name, families[block.family], sense, rhs_l[k], act_l[k], slack_l[k], shadow_l[k],
+            binding_l[k], text, block.prefix, label, block.portfolio, pp_l[k],
         )  # fmt: skip
         if i in sides:
             more, less = sides[i]
@@ -277,9 +281,12 @@ def _per_point(built: BuiltModel, sol: Solution) -> FloatArray:
     row_of = _row_of(built)
     for b in built.row_blocks:
         if b.prefix in ("subsidy_floor", "subsidy_ceiling", "cost_recovery"):
-            sel = (row_of >= b.start) & (row_of < b.stop) & (cand_of[built.a_index] >= 0)
-            c, t = cand_of[built.a_index[sel]], year_of[built.a_index[sel]]
-            out[row_of[sel]] = 0.01 * arr.cost[c, t] * f[c]
+            # The block's entries are one slice of the row-wise matrix (its rows in order).
+            at = slice(int(built.a_start[b.start]), int(built.a_start[b.stop]))
+            cols = built.a_index[at]
+            sel = cand_of[cols] >= 0
+            c, t = cand_of[cols[sel]], year_of[cols[sel]]
+            out[row_of[at][sel]] = 0.01 * arr.cost[c, t] * f[c]
         elif b.prefix == "average_public_share":
             out[b.start] = 0.01 * float((arr.cost.sum(axis=1) * f).sum())
         elif b.prefix.endswith(("_floor", "_ceiling")):
