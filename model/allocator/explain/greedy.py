@@ -112,7 +112,9 @@ def greedy_plan(
         left_year = list(itertools.accumulate(left_year))
         use_rows = [list(itertools.accumulate(r)) for r in need_rows]
     money_left = [float(total_budget)]
-    use_arr = np.asarray(use_rows, np.float64).reshape(n, h)
+    # use_rows as an array (which candidates a used-up year shuts out): with carry-over its
+    # running sums, which np.cumsum adds left to right as accumulate() does.
+    use_arr = np.cumsum(need, axis=1) if left_year is not None and carry else need
     given = [0.0] * n  # public US$ per candidate so far
     # Plain-float mirror of ``scale`` for room() and the ranking loop (same values).
     scale_of: list[float] = [0.0] * n

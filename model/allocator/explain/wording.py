@@ -313,8 +313,7 @@ def idle_row_sentence(name: str, shadow: float) -> str:
     at its limit only because the candidate is out (0 = 0); its dual is the slope of one
     side of that corner, not what one more US$1 of room buys (room in a row of a candidate
     at scale 0 funds nothing by itself)."""
-    what, _unit = describe(name)
-    _prefix, args = split(name)
+    what, _unit, _prefix, args = _describe(name)  # one parse of the name
     c = args[0] if args else _("this candidate")
     return _(
         "{what} ({name}) sits at its limit only because {c} is not funded (0 = 0); its dual "
