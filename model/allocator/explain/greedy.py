@@ -107,14 +107,15 @@ def greedy_plan(
     # 1..t, so the limit is on cumulative spend (and use is cumulative need).
     carry = b.carry_over
     left_year: list[float] | None = None if year_budget is None else year_budget.tolist()
+    # Running sums by np.cumsum, which adds left to right as itertools.accumulate does
+    # (the same floats; a list comprehension of accumulate() took 0.27 s at 100,000).
+    use_arr = need
     use_rows = need_rows
     if left_year is not None and carry:
         left_year = list(itertools.accumulate(left_year))
-        use_rows = [list(itertools.accumulate(r)) for r in need_rows]
+        use_arr = np.cumsum(need, axis=1)
+        use_rows = use_arr.tolist()
     money_left = [float(total_budget)]
-    # use_rows as an array (which candidates a used-up year shuts out): with carry-over its
-    # running sums, which np.cumsum adds left to right as accumulate() does.
-    use_arr = np.cumsum(need, axis=1) if left_year is not None and carry else need
     given = [0.0] * n  # public US$ per candidate so far
     # Plain-float mirror of ``scale`` for room() and the ranking loop (same values).
     scale_of: list[float] = [0.0] * n
