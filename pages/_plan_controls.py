@@ -214,6 +214,7 @@ def controls(cands: Sequence[Candidate]) -> PlanInputs:
                 "Rule b `mandatory`: these must reach full scale, e.g. networks already "
                 "promised support."
             ),
+            placeholder=_("Choose options"),
         )
         state = plan_state()
         msg, state.lock_msg = state.lock_msg, None
@@ -247,6 +248,7 @@ def controls(cands: Sequence[Candidate]) -> PlanInputs:
                 "Makes the model a MILP. MIF projects start at about US$150,000 (004 "
                 "section 2.1): below some size a project is not worth running."
             ),
+            placeholder=_("Choose options"),
         )
         st.slider(_("Minimum viable scale (%)"), 0, 100, step=5, key="plan_min_viable")
 
@@ -433,6 +435,7 @@ def net_fees(
                 "Their fee schedule (candidate data) is replaced, for this plan only, by "
                 "the stage's fee share in every year; the cost-recovery rule then uses it."
             ),
+            placeholder=_("Choose options"),
         )
         if not chosen:
             return tuple(cands)

@@ -152,6 +152,7 @@ def manual_entry(eng: Engine, user: User) -> None:
                 INCLUSION_GROUPS,
                 format_func=lambda g: INCLUSION_LABELS[g],
                 key="proposals_f_inclusion",
+                placeholder=_("Choose options"),
             ),
             "innovation": st.text_area(_("Innovation claim"), key="proposals_f_innovation"),
             "environmental_compliance": st.checkbox(

@@ -73,12 +73,19 @@ with tab_ev:
             sorted(ev["programme_id"].unique()),
             format_func=lambda p: f"{p}: {names.get(p, p)}",
             key="data_ev_programme",
+            placeholder=_("Choose options"),
         )
         pick_metric = c2.multiselect(
-            _("Metric"), sorted(ev["metric"].unique()), key="data_ev_metric"
+            _("Metric"),
+            sorted(ev["metric"].unique()),
+            key="data_ev_metric",
+            placeholder=_("Choose options"),
         )
         pick_source = c3.multiselect(
-            _("Source document"), sorted(ev["source_file"].unique()), key="data_ev_source"
+            _("Source document"),
+            sorted(ev["source_file"].unique()),
+            key="data_ev_source",
+            placeholder=_("Choose options"),
         )
         view = ev
         if pick_prog:
@@ -124,9 +131,13 @@ with tab_cand:
             list(KIND_LABELS),
             format_func=kind_names.__getitem__,
             key="data_cand_kind",
+            placeholder=_("Choose options"),
         )
         regions = c2.multiselect(
-            _("Region"), sorted(cand["region"].unique()), key="data_cand_region"
+            _("Region"),
+            sorted(cand["region"].unique()),
+            key="data_cand_region",
+            placeholder=_("Choose options"),
         )
         view = cand
         if kinds:

@@ -143,8 +143,11 @@ instruments = f1.multiselect(
     # Worded in the script run, looked up when shown (a format_func may run elsewhere).
     format_func={i: instrument_label(i) for i in options.instruments}.__getitem__,
     key="evidence_instrument",
+    placeholder=_("Choose options"),
 )
-places = f2.multiselect(_("Country or region"), options.places, key="evidence_place")
+places = f2.multiselect(
+    _("Country or region"), options.places, key="evidence_place", placeholder=_("Choose options")
+)
 period = None
 if options.first_year is not None and options.last_year is not None:
     period = f3.slider(

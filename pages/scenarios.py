@@ -364,6 +364,7 @@ chosen: list[int] = st.multiselect(
     format_func=lambda i: by_id[i].name,
     max_selections=MAX_COMPARE,
     key="scenarios_compare",
+    placeholder=_("Choose options"),
 )
 if len(chosen) < 2:
     st.info(_("Pick two or more scenarios to see what differs and what moved."))

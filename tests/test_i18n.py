@@ -259,6 +259,8 @@ def untranslated(path: Path, functions: set[str] | None) -> list[str]:
             if not isinstance(node, ast.Call):
                 continue
             name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+            if name == "multiselect" and not any(k.arg == "placeholder" for k in node.keywords):
+                found.append(f"{path.name}:{node.lineno}: Streamlit's own 'Choose options'")
             shown = _table_headings(node, name)
             if name in SHOWN:
                 shown += _shown_args(node, name)
