@@ -31,7 +31,7 @@ from model.allocator.build.arrays import BoolArray, FloatArray, IntArray
 from model.allocator.build.lp import BuiltModel
 from model.allocator.scenario import SolverOptions
 from model.allocator.solve.highs_model import lp_from_arrays
-from model.allocator.solve.reduce import Reduction, reduce
+from model.allocator.solve.reduce import Reduction, reduce, sorted_unique
 from model.allocator.solve.solution import Solution, Status, empty
 
 # "auto" picks dual simplex: after the reduction (see reduce) dual simplex solved the
@@ -198,7 +198,10 @@ class ReSolver:
             more = red.violated(values, self.done)
             if len(more) == 0:
                 break
-            more = np.union1d(more, _near_bound(red, values, self.done, LAZY_MARGIN))
+            # np.union1d, without its np.unique (see reduce.sorted_unique)
+            more = sorted_unique(
+                np.concatenate([more, _near_bound(red, values, self.done, LAZY_MARGIN)])
+            )
             if rounds == MAX_ROUNDS - 1:
                 more = np.flatnonzero(~self.done & np.isfinite(red.span))
             self.done[more] = True
@@ -346,7 +349,7 @@ def _near_bound(red: Reduction, values: FloatArray, done: BoolArray, margin: flo
     finite = np.isfinite(red.span)
     bound = np.where(finite, red.span, 0.0) * f
     near = finite & ~done & (f > 0) & (bound > 0) & (values[red.sub] >= (1 - margin) * bound)
-    cands = np.unique(red.sub_f[near])
+    cands = sorted_unique(red.sub_f[near])
     out: IntArray = np.flatnonzero(np.isin(red.sub_f, cands) & ~done)
     return out
 
