@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from model.store.seed import BASELINE_NAME
 from tests.browser import UI_TIMEOUT_MS, assert_charts_drawn, screenshot, wait_for_app
@@ -187,3 +187,43 @@ def test_printable_brief_keeps_a_long_name_inside_the_page(page: Page) -> None:
         ".map(e => e.getBoundingClientRect().right))"
     )
     assert widest <= body + 1, (widest, body)
+
+
+# What a Colombian reader's charts must read like (issue 15): Vega formats axis figures and
+# dates itself, so the page passes the reader's locale in the spec (``charts.finish``).
+ENGLISH_MONTHS = ("January", "February", "March", "April", "June", "July", "August")
+SPANISH_MONTHS = ("enero", "febrero", "marzo", "abril", "junio", "julio", "agosto")
+CHART_TEXT = """
+() => Array.from(document.querySelectorAll("[data-testid='stVegaLiteChart'] svg"))
+  .map((svg) => Array.from(svg.querySelectorAll('.role-axis-label text'))
+    .map((t) => t.textContent))
+"""
+
+
+def test_a_colombian_reader_sees_chart_figures_and_months_in_spanish(
+    server: str, browser: Browser
+) -> None:
+    context = browser.new_context(locale="es-CO", viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(UI_TIMEOUT_MS)
+    try:
+        _open(page, server, "networks", "Redes (NET)")
+        page.get_by_role("button", name="Cargar las evaluaciones de ejemplo").click()
+        wait_for_app(page)
+        assert_charts_drawn(page, "Redes", at_least=3)
+        labels = [t for chart in page.evaluate(CHART_TEXT) for t in chart]
+        screenshot(page, "networks-es-CO")
+        assert any(t in SPANISH_MONTHS for t in labels), labels
+        assert not any(t in ENGLISH_MONTHS for t in labels), labels
+
+        _open(page, server, "evidence", "Evidencia")
+        assert_charts_drawn(page, "Evidencia")
+        labels = [t for chart in page.evaluate(CHART_TEXT) for t in chart]
+        screenshot(page, "evidence-es-CO")
+        figures = [t for t in labels if re.fullmatch(r"[-−]?[\d.,]+\s*[kM%]?", t)]
+        assert figures, labels
+        # "0,5" and "1.000", never "0.50" or "1,000" (English separators).
+        assert not any(re.search(r"\d\.\d{1,2}$|\d,\d{3}", t) for t in figures), figures
+        assert any(re.search(r"\d,\d|\d\.\d{3}", t) for t in figures), figures
+    finally:
+        context.close()

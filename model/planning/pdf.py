@@ -165,8 +165,16 @@ def _table(
         pdf.line(x, y, x + w, y)
         cx = x
         for text, cw, align in zip(row, cols, "LRR", strict=True):
+            # A name a little too long for its column ("Programa de articuladores de
+            # redes") is set smaller, like the headings; only a much longer one is cut.
+            room = cw - 2 * pdf.c_margin
+            size = 8.5
+            while size > MIN_HEADING_PT and pdf.get_string_width(plain(text)) > room:
+                size -= 0.5
+                pdf.set_font("Helvetica", "", size)
             pdf.set_xy(cx, y)
-            pdf.cell(cw, LINE_MM, pdf.fit(text, cw - 2 * pdf.c_margin), align=align)
+            pdf.cell(cw, LINE_MM, pdf.fit(text, room), align=align)
+            pdf.set_font("Helvetica", "", 8.5)
             cx += cw
     return y + LINE_MM
 

@@ -256,10 +256,14 @@ def benefit_vs_cost(points: Sequence[dict[str, Any]]) -> alt.Chart:
             x=alt.X("cost:Q", title=_("Full cost over its life (US$)"), axis=money_axis()),
             y=alt.Y("benefit:Q", title=_("Expected benefit (US$)"), axis=money_axis()),
             size=alt.Size(
-                "enterprises:Q", title=_("Enterprises"), legend=alt.Legend(orient="bottom")
+                "enterprises:Q",
+                title=_("Enterprises"),
+                legend=alt.Legend(orient="bottom", labelLimit=0),
             ),
             color=alt.Color("status:N", title=None, scale=FUNDED_COLOURS, legend=funded_legend()),
-            shape=alt.Shape("kind:N", title=_("Instrument"), legend=alt.Legend(orient="bottom")),
+            shape=alt.Shape(
+                "kind:N", title=_("Instrument"), legend=alt.Legend(orient="bottom", labelLimit=0)
+            ),
             tooltip=[
                 alt.Tooltip("candidate:N", title=_("Candidate")),
                 alt.Tooltip("name:N", title=_("Name")),
@@ -347,7 +351,11 @@ def binding_rules_chart(rules: Sequence[ConstraintReport]) -> alt.FacetChart:
 
 
 def sweep(curve: SweepCurve, unit: str) -> alt.VConcatChart:
-    """Outcome versus budget, and the marginal return below, with a rule where it flattens."""
+    """Outcome versus budget, and the marginal return below, with a rule where it flattens.
+
+    ``unit``: the objective's unit in words ("US$ of benefit", "jobs"); its first letter
+    is raised here, the rest kept ("US$ de beneficio", never "Us$ de beneficio")."""
+    unit = unit[:1].upper() + unit[1:]
     df = pd.DataFrame([r.__dict__ for r in curve.rows if r.objective is not None])
     x = alt.X("budget:Q", title=_("Budget (US$)"), axis=money_axis())
     tips = [
@@ -379,10 +387,12 @@ def sweep(curve: SweepCurve, unit: str) -> alt.VConcatChart:
             .mark_rule(strokeDash=[6, 4], color="#555555")
             .encode(x="budget:Q", tooltip=[alt.Tooltip("budget:Q", format=",.0f")])
         )
+        # The label sits at the foot of the rule: the curve has risen to the top of the
+        # plot by the point it flattens, so the label at the top ran into it.
         text = (
             alt.Chart(mark)
-            .mark_text(align="left", dx=4, dy=-6, color="#555555")
-            .encode(x="budget:Q", y=alt.value(8), text="label:N")
+            .mark_text(align="left", dx=4, dy=-6, color="#555555", baseline="bottom")
+            .encode(x="budget:Q", y=alt.value(HEIGHT_PX - 40), text="label:N")
         )
         top = alt.layer(top, rule, text)
         bottom = alt.layer(bottom, rule)

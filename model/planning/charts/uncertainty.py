@@ -197,7 +197,10 @@ def plans(r: RobustResult, rows: Sequence[dict[str, float | str]]) -> alt.Chart:
             yOffset=alt.YOffset("plan:N"),
             x=alt.X("funding:Q", title=_("Public funding (US$)"), axis=alt.Axis(format="~s")),
             color=alt.Color(
-                "plan:N", title=None, scale=_plan_colours(), legend=alt.Legend(orient="bottom")
+                "plan:N",
+                title=None,
+                scale=_plan_colours(),
+                legend=alt.Legend(orient="bottom", labelLimit=0),
             ),
             tooltip=[
                 alt.Tooltip("candidate:N", title=_("Candidate")),
@@ -261,7 +264,7 @@ def frontier(
                 scale=alt.Scale(
                     domain=[_(SWEEP), _(CURRENT_FLOOR)], range=[FIRST_COLOUR, LOW_COLOUR]
                 ),
-                legend=alt.Legend(orient="bottom"),
+                legend=alt.Legend(orient="bottom", labelLimit=0),
             )
         ),
     ).properties(title=_("Inclusion frontier"), width=WIDTH_PX, height=HEIGHT_PX, autosize=PAD)
@@ -292,7 +295,7 @@ def tornado(t: Tornado, unit: str) -> alt.LayerChart | alt.FacetChart:
                 "end:N",
                 title=_("Input at its"),
                 scale=_end_colours(),
-                legend=alt.Legend(orient="bottom"),
+                legend=alt.Legend(orient="bottom", labelLimit=0),
             ),
             tooltip=[
                 alt.Tooltip("input:N", title=_("Input")),
@@ -349,8 +352,12 @@ def evppi(v: ValueOfInformation, unit: str) -> alt.LayerChart | alt.FacetChart:
                 title=_("Worth up to, {unit}").format(unit=unit),
                 axis=alt.Axis(format="~s"),
             ),
+            # One entry a line, never cut: "los rendimientos de un candidato" is twice
+            # Vega's default label width.
             color=alt.Color(
-                "covers:N", title=_("An evaluation of"), legend=alt.Legend(orient="bottom")
+                "covers:N",
+                title=_("An evaluation of"),
+                legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0),
             ),
             tooltip=[
                 alt.Tooltip("group:N", title=_("Evaluation of")),
