@@ -90,6 +90,19 @@ LIST_HEADINGS = {
     "Updated": N_("Updated"),
     "By": N_("By"),
 }
+# The comparison tables' fixed columns (model.planning.charts records keys), in words; the
+# other columns are the scenarios' names, shown as typed.
+COMPARE_HEADINGS = {
+    "Figure": N_("Figure"),
+    "Unit": N_("Unit"),
+    "Candidate": N_("Candidate"),
+    "Name": N_("Name"),
+    "Kind": N_("Kind"),
+    "Region": N_("Region"),
+    "Rule": N_("Rule"),
+    "Family": N_("Family"),
+    "Meaning": N_("Meaning"),
+}
 # The chart choice: English keys (session state), shown translated.
 VIEWS: dict[str, TotalGroup | None] = {
     N_("What moved"): None,
@@ -365,6 +378,7 @@ chosen: list[int] = st.multiselect(
     max_selections=MAX_COMPARE,
     key="scenarios_compare",
     placeholder=_("Choose options"),
+    select_all=False,  # Streamlit words "Select all" itself, in English only; and MAX_COMPARE
 )
 if len(chosen) < 2:
     st.info(_("Pick two or more scenarios to see what differs and what moved."))
@@ -380,9 +394,19 @@ st.markdown(
     _("**Difference table** (Δ = scenario minus '{name}')").format(name=plain(comparison.names[0]))
 )
 # st.table renders markdown in its headers too: the scenario names are shown as typed.
+fixed = {k: _(v) for k, v in COMPARE_HEADINGS.items()}  # made in this run, in its language
+
+
+def _table_heading(col: str) -> str:
+    """A difference-table heading: a fixed column in words, a scenario's name as typed."""
+    if col in fixed:
+        return fixed[col]
+    return "Δ " + plain(col[2:]) if col.startswith("Δ ") else plain(col)
+
+
 figures = pd.DataFrame(metric_records(comparison))
-figures = figures.set_index(figures.columns[0])  # the figure's name (its heading translated)
-st.table(figures.rename(columns=lambda c: "Δ " + plain(c[2:]) if c.startswith("Δ ") else plain(c)))
+figures = figures.set_index(figures.columns[0])  # the figure's name
+st.table(figures.rename(columns=_table_heading).rename_axis(fixed["Figure"]))
 
 # One chart at a time: Vega charts drawn inside hidden tabs came out empty or squashed.
 view_words = {v: _(v) for v in VIEWS}  # made in this run (AppTest formats in another thread)
@@ -410,7 +434,7 @@ money_cols.update(
     {f"Δ {n}": st.column_config.NumberColumn(format="localized") for n in comparison.names[1:]}
 )
 st.dataframe(
-    pd.DataFrame(candidate_records(comparison, only_moved)).round(0),
+    pd.DataFrame(candidate_records(comparison, only_moved)).round(0).rename(columns=fixed),
     hide_index=True,
     placeholder=numbers.MISSING,  # an empty cell is a dash, never "None"
     width="stretch",
@@ -427,7 +451,7 @@ with st.expander(
             "objective."
         )
     )
-    rules = pd.DataFrame(rule_records(comparison))
+    rules = pd.DataFrame(rule_records(comparison)).rename(columns=fixed)
     # The last column is the rule's meaning in a sentence (its heading in the reader's words).
     wide = {rules.columns[-1]: st.column_config.TextColumn(width="large")} if len(rules) else {}
     st.dataframe(

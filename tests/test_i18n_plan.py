@@ -102,7 +102,8 @@ def test_sweep_rule_title_and_input_errors_in_spanish() -> None:
             sweep_curve(pts, 0.0, "benefit")
         demo = load_scenario(DEMO_SCENARIO)
         edited = demo.model_copy(update={"horizon_years": 3})
-        assert plan_title(edited, demo) == f"{demo.name} (editado)"
+        # The demo's own name is worded in the reader's language (play report defect 14).
+        assert plan_title(edited, demo) == "Demostración de Solvania: US$5 M en 4 años (editado)"
         cands, regions = tiny()
         # The field and the candidate id stay as they are in the inputs.
         with pytest.raises(ValueError, match="committed: 'Z' no está en este conjunto"):

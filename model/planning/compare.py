@@ -16,12 +16,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast, get_args
 
 from model.allocator.api import allocate
-from model.allocator.explain.wording import report_sentence
-from model.allocator.result import AllocationResult
-from model.allocator.scenario import Scenario
+from model.allocator.explain.reports import IDLE_ROW_RULES
+from model.allocator.explain.wording import constraint_sentence, idle_row_sentence, split
+from model.allocator.result import AllocationResult, ConstraintReport
+from model.allocator.scenario import ObjectiveKind, Scenario
 from model.domain.candidates import KIND_LABELS, KINDS
 from model.formatting import numbers
 from model.formatting.i18n import N_, _
@@ -31,7 +32,7 @@ from model.formatting.i18n import N_, _
 MOVED_MIN_USD = 1.0
 
 # A metric's unit stays in English: it is also a key (``charts.plan.figure_text`` formats
-# "US$..." as money and "count" as whole numbers); show it with ``_(row.unit)``. The
+# "US$..." as money and "count" as whole numbers); show it with ``unit_text(row.unit)``. The
 # objective's unit words are the English of numbers.UNIT_WORDS, one definition.
 OBJECTIVE_UNIT: dict[str, str] = {
     k: numbers.UNIT_WORDS.english(k)
@@ -40,6 +41,13 @@ OBJECTIVE_UNIT: dict[str, str] = {
 UNIT_DIFFERS = N_("differs")
 UNIT_RETURN = N_("US$ of benefit per US$")
 TotalGroup = Literal["kind", "region", "year", "source"]
+
+
+def unit_text(unit: str) -> str:
+    """A metric's unit key in the reader's words ("count" -> "cantidad"; US$ stays US$)."""
+    if not unit:
+        return unit
+    return numbers.unit_words(unit) if unit in numbers.UNIT_WORDS else _(unit)
 
 
 @dataclass(frozen=True)
@@ -245,6 +253,30 @@ def _totals(items: Sequence[Compared]) -> tuple[TotalRow, ...]:
     return tuple(rows)
 
 
+def rule_sentence(report: ConstraintReport, result: AllocationResult) -> str:
+    """A rule's sentence in the active language, made again from the report's own numbers as
+    the solve wrote it (a saved result keeps its sentences in the language it was solved
+    in): a priced row of an unfunded candidate gets the idle-row sentence, any other row
+    ``constraint_sentence``. The stored sentence when the numbers cannot make one (an
+    objective kind or a row name this version does not know)."""
+    kind = result.objective_kind
+    if kind not in get_args(ObjectiveKind):
+        return report.sentence
+    try:
+        prefix, args = split(report.name)  # reports saved before ``rule`` was kept have it ""
+        if (
+            report.binding
+            and report.shadow_price != 0
+            and prefix in IDLE_ROW_RULES
+            and args
+            and not result.is_funded(args[0])
+        ):
+            return idle_row_sentence(report.name, report.shadow_price)
+        return constraint_sentence(report, cast(ObjectiveKind, kind))
+    except (ValueError, KeyError, IndexError, TypeError):
+        return report.sentence
+
+
 def _rules(items: Sequence[Compared]) -> tuple[RuleRow, ...]:
     by_name = [{c.name: c for c in it.result.constraints} for it in items]
     names: list[str] = []
@@ -265,7 +297,7 @@ def _rules(items: Sequence[Compared]) -> tuple[RuleRow, ...]:
                 portfolio=first.portfolio,
                 binding=tuple(c is not None and c.binding and c.shadow_price != 0 for c in found),
                 shadow_price=tuple(None if c is None else c.shadow_price for c in found),
-                sentence=report_sentence(first, items[k].result.objective_kind),
+                sentence=rule_sentence(first, items[k].result),
             )
         )
     rows.sort(key=lambda r: (not r.portfolio, not r.changed))

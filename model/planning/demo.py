@@ -12,12 +12,23 @@ from collections.abc import Sequence
 from typing import Any
 
 from model.domain.candidates import Candidate, Region
+from model.formatting.i18n import N_, _
+
+# The demo's name: English in data/scenarios/demo.json (a file's own name), shown in the
+# reader's language where the code titles a plan with it (``scenario_title``).
+DEMO_NAME = N_("Solvania demo: US$5 M over 4 years")
+
+
+def scenario_title(name: str) -> str:
+    """A scenario's name as a title: the shipped demo's name in the reader's language, any
+    other name (a user's, a file's) as typed."""
+    return _(DEMO_NAME) if name == DEMO_NAME else name
 
 
 def demo_scenario_data(cands: Sequence[Candidate], regions: Sequence[Region]) -> dict[str, Any]:
     """The demo scenario as JSON-ready data (money US$ of 2024)."""
     return {
-        "name": "Solvania demo: US$5 M over 4 years",
+        "name": DEMO_NAME,
         "description": (
             "Illustrative candidates of the fictional Solvania (data/demo_candidates.csv). "
             "Maximise expected benefit with US$5 M over 4 years (US$1.25 M a year, unspent "

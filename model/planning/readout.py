@@ -29,6 +29,7 @@ from model.allocator.scenario import ObjectiveKind, Scenario, same_scenario
 from model.domain.candidates import KIND_LABELS, KINDS
 from model.formatting import numbers
 from model.formatting.i18n import N_, Labels, _, ngettext
+from model.planning.demo import scenario_title
 
 SWEEP_FACTORS: tuple[float, ...] = (0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
 # The curve "flattens" where one more dollar buys less than this share of what the
@@ -350,5 +351,5 @@ def plan_title(scenario: Scenario, started_from: Scenario | None) -> str:
         and scenario.name == started_from.name
         and not same_scenario(scenario, started_from)
     ):
-        return _("{name} (edited)").format(name=scenario.name)
-    return scenario.name
+        return _("{name} (edited)").format(name=scenario_title(scenario.name))
+    return scenario_title(scenario.name)  # the demo's own name in the reader's language

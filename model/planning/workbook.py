@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -177,7 +178,8 @@ def in_language(doc: ScenarioDocument) -> Iterator[None]:
 
 def file_stem(name: str) -> str:
     """A safe file name stem for a scenario name (``fomento-scenario-demo-baseline``)."""
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower()[:60]
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", ascii_name).strip("-").lower()[:60]  # años -> anos
     return f"fomento-scenario-{slug or 'unnamed'}"
 
 

@@ -36,7 +36,7 @@ from model.planning.charts.common import (
     money_axis,
     with_shown_kinds,
 )
-from model.planning.compare import Comparison, TotalGroup
+from model.planning.compare import Comparison, TotalGroup, unit_text
 from model.planning.readout import SweepCurve
 
 # English source (``N_``), translated where a chart is drawn.
@@ -427,7 +427,7 @@ def metric_records(c: Comparison) -> list[dict[str, str]]:
     column per scenario after the reference."""
     out: list[dict[str, str]] = []
     for m in c.metrics:
-        row = {"Figure": m.label, "Unit": m.unit}
+        row = {"Figure": m.label, "Unit": unit_text(m.unit)}  # keys: the page words them
         row.update((n, figure_text(v, m.unit)) for n, v in zip(c.names, m.values, strict=True))
         row.update(
             (_delta_label(n), figure_text(d, m.unit, signed=True))
