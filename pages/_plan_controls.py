@@ -211,8 +211,8 @@ def controls(cands: Sequence[Candidate]) -> PlanInputs:
             format_func=label.__getitem__,
             key="plan_committed",
             help=_(
-                "Rule b `mandatory`: these must reach full scale, e.g. networks already "
-                "promised support."
+                "Rule b, candidate limits: these must reach full scale, e.g. networks "
+                "already promised support."
             ),
             placeholder=_("Choose options"),
         )
@@ -226,8 +226,9 @@ def controls(cands: Sequence[Candidate]) -> PlanInputs:
             on_change=_on_lock,
             help=_(
                 "Fixes every amount of the last solved (or reopened) plan, candidate by "
-                "candidate and year by year (rule b `locked`), and adds the budget above on "
-                "top of those amounts as new money; the optimiser places only the new money."
+                "candidate and year by year (rule b, candidate limits), and adds the budget "
+                "above on top of those amounts as new money; the optimiser places only the "
+                "new money."
             ),
         )
         if state.locked:
@@ -443,9 +444,9 @@ def net_fees(
         fees = next(c.fee_schedule for c in out if c.id == chosen[0])
         st.caption(
             ngettext(
-                "{n} broker programme(s) take fee share {share} a year from {network}'s "
+                "{n} broker programme takes fee share {share} a year from {network}'s "
                 "stage '{stage}'.",
-                "{n} broker programme(s) take fee share {share} a year from {network}'s "
+                "{n} broker programmes take fee share {share} a year from {network}'s "
                 "stage '{stage}'.",
                 len(chosen),
             ).format(

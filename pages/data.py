@@ -1,5 +1,7 @@
 """Data: browse the cited evidence and the planning candidates, import and download them."""
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -9,7 +11,7 @@ from model.formatting import numbers
 from model.formatting.numbers import MISSING
 from model.store import db
 from model.store.exporter import csv_bytes, export_all, xlsx_bytes
-from model.store.importer import SPECS_BY_NAME, ImportRejected, import_file
+from model.store.importer import SPECS_BY_NAME, ImportRejected, import_file, table_words
 from pages._i18n import _, ngettext, number_format_select, number_locale
 from pages._shared import (
     ILLUSTRATIVE_NOTE,
@@ -19,6 +21,8 @@ from pages._shared import (
     datasets,
     engine,
     evidence_frame,
+    figures_of,
+    localized_table,
     may_write,
     programmes_frame,
     regions_frame,
@@ -54,6 +58,15 @@ def _readable(frame: pd.DataFrame) -> pd.DataFrame:
     ]
     out[text] = out[text].fillna(numbers.MISSING).replace("", numbers.MISSING)
     return out
+
+
+def browse(frame: pd.DataFrame, **kwargs: Any) -> None:
+    """A browse table: its figures in the reader's number locale ("60.000", "0,5" for a
+    Colombian reader; a year as it is), still sortable; the column keys stay as headings."""
+    shown, config = localized_table(frame, figures_of(frame))
+    st.dataframe(
+        shown, hide_index=True, width="stretch", column_config=config, placeholder=MISSING, **kwargs
+    )
 
 
 tab_ev, tab_prog, tab_cand, tab_import, tab_dl = st.tabs(
@@ -99,18 +112,10 @@ with tab_ev:
                 shown=numbers.count(len(view), locale=loc), n=numbers.count(len(ev), locale=loc)
             )
         )
-        st.dataframe(
-            _readable(view),
-            hide_index=True,
-            width="stretch",
-            key="data_ev_table",
-            placeholder=MISSING,
-        )
+        browse(_readable(view), key="data_ev_table")
 
 with tab_prog:
-    st.dataframe(
-        _readable(programmes_frame(url)), hide_index=True, width="stretch", placeholder=MISSING
-    )
+    browse(_readable(programmes_frame(url)))
 
 with tab_cand:
     names_ds = datasets(url)
@@ -149,11 +154,9 @@ with tab_cand:
                 shown=numbers.count(len(view), locale=loc), n=numbers.count(len(cand), locale=loc)
             )
         )
-        st.dataframe(view, hide_index=True, width="stretch", placeholder=MISSING)
+        browse(view)
         with st.expander(_("Regions of this dataset")):
-            st.dataframe(
-                regions_frame(url, ds), hide_index=True, width="stretch", placeholder=MISSING
-            )
+            browse(regions_frame(url, ds))
 
 with tab_import:
     show_flash("data_import_flash")
@@ -166,7 +169,7 @@ with tab_import:
         )
     )
     c1, c2, c3 = st.columns(3)
-    table_names = {DETECT: _("(detect from columns)"), **{n: n for n in SPECS_BY_NAME}}
+    table_names = {DETECT: _("(detect from columns)"), **{n: table_words(n) for n in SPECS_BY_NAME}}
     table_choice = c1.selectbox(
         _("Table"),
         [DETECT, *SPECS_BY_NAME],
@@ -206,9 +209,11 @@ with tab_import:
             shown = exc.problems[:PROBLEMS_LISTED]
             more = len(exc.problems) - len(shown)
             st.error(
-                _("**{file} was rejected; nothing was written.** {n} problem(s) to fix:").format(
-                    file=upload.name, n=numbers.count(len(exc.problems), locale=loc)
-                )
+                ngettext(
+                    "**{file} was rejected; nothing was written.** {n} problem to fix:",
+                    "**{file} was rejected; nothing was written.** {n} problems to fix:",
+                    len(exc.problems),
+                ).format(file=upload.name, n=numbers.count(len(exc.problems), locale=loc))
                 + "\n\n"
                 + "\n".join(f"- {p}" for p in shown)
                 + (
@@ -248,12 +253,7 @@ with tab_import:
                         "**{table}** ({n} row)", "**{table}** ({n} rows)", len(t.records)
                     ).format(table=_(t.spec.label), n=numbers.count(len(t.records), locale=loc))
                 )
-                st.dataframe(
-                    pd.DataFrame([r.model_dump() for r in t.records]),
-                    hide_index=True,
-                    width="stretch",
-                    placeholder=MISSING,
-                )
+                browse(pd.DataFrame([r.model_dump() for r in t.records]))
             if not can(user, "data.import"):
                 st.info(
                     _("Only an admin can import data: sign in as an admin to write these rows.")

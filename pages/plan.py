@@ -69,6 +69,7 @@ from pages._shared import (
     current_user,
     datasets,
     engine,
+    localized_table,
     md,
 )
 
@@ -185,6 +186,9 @@ def _run_solve(sc: Scenario) -> None:
         status.update(
             label=_("Solved: {status} ({seconds} s)").format(status=how, seconds=secs)
             if ok
+            # "infeasible" says no more than "no feasible plan": the status only when it adds.
+            else _("No feasible plan ({seconds} s)").format(seconds=secs)
+            if result.status == "infeasible"
             else _("No feasible plan: {status} ({seconds} s)").format(status=how, seconds=secs),
             state="complete" if ok else "error",
         )
@@ -309,7 +313,7 @@ if result.objective is None:
         for i, step in enumerate(result.relaxation):
             c1, c2 = st.columns([4, 1])
             if step.applicable:
-                c1.markdown(md(f"- *{step.family}*: {step.sentence}"))
+                c1.markdown(md(f"- *{_(step.family)}*: {step.sentence}"))
                 c2.button(
                     _("Apply this relaxation"),
                     key=f"plan_relax_{i}",
@@ -321,7 +325,7 @@ if result.objective is None:
                 c1.markdown(
                     md(
                         _("- *{family}*: **request to partners**: {sentence}").format(
-                            family=step.family, sentence=step.sentence
+                            family=_(step.family), sentence=step.sentence
                         )
                     )
                 )
@@ -330,13 +334,14 @@ if result.objective is None:
                 c1.markdown(
                     md(
                         _("- *{family}*: {sentence} (not applied here: {why})").format(
-                            family=step.family, sentence=step.sentence, why=why
+                            family=_(step.family), sentence=step.sentence, why=why
                         )
                     )
                 )
         if mine:
             st.button(
-                _("Apply the planner's changes and solve"),
+                # "the planner's changes" was unclear: the steps you can apply yourself.
+                _("Apply every change you can make and solve again"),
                 key="plan_relax_all",
                 on_click=_apply_relaxation,
                 args=(mine,),
@@ -377,12 +382,11 @@ else:
     table = pd.DataFrame(rows)
     # Whole US$ on screen (the Excel export keeps the cents).
     table = table.round({c: 0 for c in money if c in table.columns})
-    st.dataframe(
+    # Figures in the reader's number locale (the sidebar's), not the browser's.
+    shown, config = localized_table(
         table,
-        hide_index=True,
-        width="stretch",
-        key="plan_allocation",
-        column_config={
+        {**dict.fromkeys(money, "whole"), "enterprises": "whole", "jobs": "whole"},
+        {
             "candidate": st.column_config.Column(_("candidate")),
             "name": st.column_config.Column(_("name")),
             "kind": st.column_config.Column(_("kind")),
@@ -395,6 +399,13 @@ else:
             "enterprises": st.column_config.NumberColumn(_("enterprises"), format="%.0f"),
             "jobs": st.column_config.NumberColumn(_("jobs"), format="%.0f"),
         },
+    )
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        key="plan_allocation",
+        column_config=config,
         placeholder=MISSING,
     )
     long = funding_long(result, solved)
@@ -436,7 +447,7 @@ else:
                 n_unfunded,
             ).format(n=numbers.count(n_unfunded))
         ):
-            st.dataframe(
+            unfunded, unfunded_config = localized_table(
                 pd.DataFrame(
                     [
                         {
@@ -450,14 +461,17 @@ else:
                         for u in result.unfunded
                     ]
                 ),
-                hide_index=True,
-                width="stretch",
-                key="plan_unfunded",
-                column_config={
+                {
+                    "return per public US$": "cents",
+                    "return must rise": "share",
+                    "or cost must fall": "share",
+                },
+                {
                     "candidate": st.column_config.Column(_("candidate")),
                     "reason": st.column_config.Column(_("reason")),
+                    # US$ per US$ with cents ("3.0004" read as noise).
                     "return per public US$": st.column_config.NumberColumn(
-                        _("return per public US$")
+                        _("return per public US$"), format="%.2f"
                     ),
                     "return must rise": st.column_config.NumberColumn(
                         _("return must rise"), format="percent"
@@ -467,6 +481,13 @@ else:
                     ),
                     "in words": st.column_config.TextColumn(_("in words"), width="large"),
                 },
+            )
+            st.dataframe(
+                unfunded,
+                hide_index=True,
+                width="stretch",
+                key="plan_unfunded",
+                column_config=unfunded_config,
                 placeholder=MISSING,
             )
 
@@ -492,7 +513,7 @@ else:
                 st.error(_("Cannot sweep: {error}").format(error=exc))
     curve = state.sweep
     if curve is not None:
-        unit = numbers.unit_words(solved.objective.kind).capitalize()
+        unit = numbers.unit_words(solved.objective.kind)  # the chart raises its 1st letter
         _charts.show(plan_charts.sweep(curve, unit), f"{stem}-sweep", "plan_sweep_chart")
         if curve.flattens_at is not None:
             st.write(
@@ -511,11 +532,16 @@ else:
             {"budget": 0, "objective": 0, "spent": 0}
         )
         sweep_table["status"] = sweep_table["status"].map(status_words)
-        st.dataframe(
+        sweep_shown, sweep_config = localized_table(
             sweep_table,
-            hide_index=True,
-            key="plan_sweep_table",
-            column_config={
+            {
+                "factor": "share",
+                "budget": "whole",
+                "objective": "whole",
+                "spent": "whole",
+                "marginal": "cents",
+            },
+            {
                 "factor": st.column_config.NumberColumn(_("factor"), format="percent"),
                 "budget": st.column_config.NumberColumn(_("budget"), format="localized"),
                 "status": st.column_config.Column(_("status")),
@@ -523,6 +549,12 @@ else:
                 "spent": st.column_config.NumberColumn(_("spent"), format="localized"),
                 "marginal": st.column_config.NumberColumn(_("Marginal return"), format="%.3f"),
             },
+        )
+        st.dataframe(
+            sweep_shown,
+            hide_index=True,
+            key="plan_sweep_table",
+            column_config=sweep_config,
             placeholder=MISSING,
         )
 

@@ -37,7 +37,7 @@ from model.store.proposal_files import (
     proposal_statuses,
 )
 from model.store.screening import fetch_reviews, save_review
-from pages._i18n import _, number_format_select, number_locale
+from pages._i18n import _, ngettext, number_format_select, number_locale
 from pages._proposal_parts import (
     ELIGIBILITY_HEADINGS,
     RANKING_HEADINGS,
@@ -161,16 +161,20 @@ with tab_in:
         except ImportRejected as exc:
             st.error(
                 md(
-                    _(
-                        "**{file} was rejected; nothing was written.** {n} problem(s) to fix:"
-                    ).format(file=upload.name, n=len(exc.problems))
+                    ngettext(
+                        "**{file} was rejected; nothing was written.** {n} problem to fix:",
+                        "**{file} was rejected; nothing was written.** {n} problems to fix:",
+                        len(exc.problems),
+                    ).format(file=upload.name, n=numbers.count(len(exc.problems), locale=loc))
                     + "\n\n"
                     + "\n".join(f"- {p}" for p in exc.problems)
                 )
             )
         else:
             st.success(
-                _("{file} is valid: {n} proposal(s).").format(file=upload.name, n=len(parsed))
+                ngettext(
+                    "{file} is valid: {n} proposal.", "{file} is valid: {n} proposals.", len(parsed)
+                ).format(file=upload.name, n=numbers.count(len(parsed), locale=loc))
             )
             st.dataframe(
                 pd.DataFrame(eligibility_rows(parsed, screen_all(parsed))),
@@ -428,11 +432,15 @@ with tab_rev:
 with tab_plan:
     bases = [d for d in datasets(url) if not d.endswith(SUFFIX)]
     st.markdown(
-        _(
-            "Hand over the **{n} eligible** proposal(s) as matching-grant candidates of a "
+        ngettext(
+            "Hand over the **{n} eligible** proposal as a matching-grant candidate of a "
+            "plan: it joins a copy of the base planning dataset, named `<base>{suffix}`, "
+            "which the allocator then solves. Ineligible ones are marked so.",
+            "Hand over the **{n} eligible** proposals as matching-grant candidates of a "
             "plan: they join a copy of the base planning dataset, named `<base>{suffix}`, "
-            "which the allocator then solves. Ineligible ones are marked so."
-        ).format(n=len(eligible_ids), suffix=SUFFIX)
+            "which the allocator then solves. Ineligible ones are marked so.",
+            len(eligible_ids),
+        ).format(n=numbers.count(len(eligible_ids), locale=number_locale()), suffix=SUFFIX)
     )
     if not bases:
         st.info(_("No planning dataset yet: run `fomento db seed` or import one on the Data page."))

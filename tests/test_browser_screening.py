@@ -23,7 +23,7 @@ def test_import_reject_score_hand_over_and_solve(server: str, page: Page) -> Non
     expect(page.locator("h1").first).to_have_text("Proposals", timeout=UI_TIMEOUT_MS)
 
     page.locator("input[type='file']").set_input_files(str(EXAMPLE))
-    expect(page.get_by_text(f"{EXAMPLE.name} is valid: 8 proposal(s)")).to_be_visible()
+    expect(page.get_by_text(f"{EXAMPLE.name} is valid: 8 proposals.")).to_be_visible()
     page.get_by_role("button", name="Import these proposals").click()
     expect(page.get_by_text("proposals: 8 new, 0 updated, 0 unchanged").first).to_be_visible()
 

@@ -156,7 +156,7 @@ def test_mixed_bases_and_missing_costs_are_named_not_averaged() -> None:
     pms = compute_programme_metrics(DATASET)
     notes = mix_notes(pms)
     assert any("absolute and relative to the sector" in n and "not averaged" in n for n in notes)
-    assert any("state no cost (B)" in n for n in notes)
+    assert any("1 programme states no cost (B)" in n for n in notes)
     (only_a,) = [pm for pm in pms if pm.programme_id == "A"]
     assert mix_notes([only_a]) == []
     rows = metrics_table(pms)

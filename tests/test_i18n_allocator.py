@@ -411,7 +411,7 @@ def test_cli_infeasible_in_spanish(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "No hay ningún plan factible." in out
     assert "Para que sea factible, flexibilice estas reglas:" in out
-    assert "[budget_year[1], a. presupuestos; planificador]" in out
+    assert "[budget_year[1], a. Presupuestos; planificador]" in out
 
 
 def test_pydantic_messages_in_spanish_and_as_before_in_english() -> None:

@@ -126,7 +126,7 @@ def test_the_workbook_reads_in_spanish_with_numbers_kept(doc: ScenarioDocument) 
     assert isinstance(figures["Dinero público utilizado"][1], int | float)
     inputs = {r[0]: r for r in _rows(wb, "Datos de entrada")[1:]}
     assert inputs["Presupuesto del año 1"][1] == 1_250_000
-    assert inputs["Regla: a. presupuestos"][1] == "activada"
+    assert inputs["Regla: a. Presupuestos"][1] == "activada"
     assert inputs["Traspaso de saldos"][1] == "sí"
     assert inputs["Objetivo"][1] == "Máximo beneficio (US$)"
     assert [c.value for c in wb["Gráficos"][1]][:2] == [
@@ -137,7 +137,7 @@ def test_the_workbook_reads_in_spanish_with_numbers_kept(doc: ScenarioDocument) 
     assert ("Año del plan", "Año 1") in totals
     rules = {r[1]: r for r in _rows(wb, "Reglas")[1:]}
     assert [c.value for c in wb["Reglas"][1]][7:9] == ["Precio sombra", "Activa"]
-    assert rules["budget_year[1]"][2] == "a. presupuestos"  # row name kept, family in words
+    assert rules["budget_year[1]"][2] == "a. Presupuestos"  # row name kept, family in words
     assert rules["budget_year[1]"][8] == "sí"
     header = _rows(wb, "Candidatos")[0]
     assert {"Beneficio (bajo, US$)", "Costo, año 1 de operación (US$)"} <= set(header)
@@ -167,7 +167,7 @@ def test_the_brief_html_reads_in_spanish_with_colombian_numbers(doc: ScenarioDoc
     with using("es", "es_CO"):
         html = brief_html(doc, TODAY)
     assert '<html lang="es">' in html
-    assert "Nota informativa del escenario de financiamiento, 2026-11-30." in html
+    assert "Nota informativa del escenario de financiamiento, 30 de noviembre de 2026." in html
     for heading in ("A dónde va el dinero público", "Supuestos", "Advertencia sobre los datos."):
         assert heading in html
     assert "US$5.000.000" in html  # es_CO: dots for thousands

@@ -73,9 +73,11 @@ def test_the_importer_names_row_and_column_in_spanish_and_keeps_the_column_name(
         (problem,) = exc.value.problems
         shown = str(problem)  # worded when shown, in the language active then
     assert (problem.table, problem.row, problem.column) == ("evidence", 2, "value")
-    assert shown.startswith("evidence, fila 2, columna value: '250.000' se lee de dos maneras")
+    assert shown.startswith(
+        "registros de evidencia, fila 2, columna value: '250.000' se lee de dos maneras"
+    )
     assert "250000" in shown and "250 (leído como" in shown
-    assert str(exc.value).startswith("rechazado, no se escribió nada (1 problema(s)):")
+    assert str(exc.value).startswith("rechazado, no se escribió nada (1 problema):")
 
 
 def test_the_declared_format_settles_it_and_the_summary_is_spanish() -> None:
@@ -94,14 +96,17 @@ def test_schema_and_file_refusals_read_in_spanish() -> None:
             parse_file(bad_header, "x.csv", table="evidence")
         messages = [str(p) for p in exc.value.problems]
         assert (
-            "evidence, fila 1, columna valor: columna desconocida (revise cómo está escrita)"
+            "registros de evidencia, fila 1, columna valor: columna desconocida (revise cómo está escrita)"
             in (messages)
         )
-        assert "evidence, fila 1, columna unit: " + "falta una columna obligatoria" in messages
+        assert (
+            "registros de evidencia, fila 1, columna unit: " + "falta una columna obligatoria"
+            in messages
+        )
         with pytest.raises(ImportRejected) as header_only:
             parse_file(b"evidence_id,programme_id\n", "x.csv", table="evidence")
         assert str(header_only.value.problems[0]) == (
-            "file: x.csv: el archivo tiene encabezado pero ninguna fila de datos"
+            "archivo: x.csv: el archivo tiene encabezado pero ninguna fila de datos"
         )
         with pytest.raises(FileRejected) as empty:
             read_tables(b"", "vacio.csv")
@@ -128,7 +133,7 @@ def test_an_unknown_column_is_named_as_the_file_has_it() -> None:
             parse_file((header + row).encode(), "x.csv", table="evidence")
         shown = [str(p) for p in exc.value.problems]
     assert shown == [
-        "evidence, fila 1, columna Valor_Extra: columna desconocida (revise cómo está escrita)"
+        "registros de evidencia, fila 1, columna Valor_Extra: columna desconocida (revise cómo está escrita)"
     ]
 
 
@@ -273,7 +278,7 @@ def test_a_records_own_checks_read_in_spanish_through_the_importer() -> None:
         with pytest.raises(ImportRejected) as exc:
             parse_file(csv_text.encode(), "x.csv", table="evidence")
         shown = [str(p) for p in exc.value.problems]
-    assert shown == ["evidence, fila 2: el valor 5.0 es menor que el mínimo 7.0"]
+    assert shown == ["registros de evidencia, fila 2: el valor 5.0 es menor que el mínimo 7.0"]
 
 
 def test_pydantic_refusals_read_in_spanish_and_unchanged_in_english() -> None:
@@ -286,10 +291,10 @@ def test_pydantic_refusals_read_in_spanish_and_unchanged_in_english() -> None:
             parse_file(csv_text.encode(), "x.csv", table="evidence")
         spanish = [str(p) for p in exc.value.problems]
     assert spanish[0] == (
-        "evidence, fila 2, columna unit: El valor debe ser uno de: 'USD', 'count', 'share', "
+        "registros de evidencia, fila 2, columna unit: El valor debe ser uno de: 'USD', 'count', 'share', "
         "'share_per_year', 'USD_per_USD', 'years' (se encontró 'dollars')"
     )
-    assert spanish[1].startswith("evidence, fila 2, columna price_year: ")
+    assert spanish[1].startswith("registros de evidencia, fila 2, columna price_year: ")
     assert "1900" in spanish[1] and "Input should" not in spanish[1]
     with pytest.raises(ImportRejected) as exc:
         parse_file(csv_text.encode(), "x.csv", table="evidence")
@@ -325,9 +330,10 @@ def test_fomento_import_refuses_an_ambiguous_number_in_spanish(
     path.write_text(AMBIGUOUS_CSV.replace("P-1", "CERTEC"), encoding="utf-8")
     assert main(["import", str(path), "--table", "evidence", "--lang", "es_CO"]) != 0
     err = capsys.readouterr().err
-    assert "rechazado, no se escribió nada (1 problema(s)):" in err
+    assert "rechazado, no se escribió nada (1 problema):" in err
     assert (
-        "evidence, fila 2, columna value: '250.000' se lee de dos maneras: 250 (leído como" in err
+        "registros de evidencia, fila 2, columna value: '250.000' se lee de dos maneras: 250 (leído como"
+        in err
     )
     assert "250000 (leído como 1.234,56)" in err
     dry = ["import", str(path), "--table", "evidence", "--number-format", "es", "--dry-run"]

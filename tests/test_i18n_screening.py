@@ -117,8 +117,8 @@ def test_desk_notes_rubric_and_sensitivity_in_spanish() -> None:
             Rubric(
                 criteria=tuple(c.model_copy(update={"weight": 0}) for c in DEFAULT_RUBRIC.criteria)
             )
-    assert notes["inclusion"] == "se dirige a 0 grupo(s): ninguno"
-    assert notes["linkages"] == "2 tipo(s) de entidad: empresa, institución de conocimiento"
+    assert notes["inclusion"] == "se dirige a 0 grupos: ninguno"
+    assert notes["linkages"] == "2 tipos de entidad: empresa, institución de conocimiento"
     assert notes["indicators"].startswith("horizontes cubiertos: corto plazo;")
     assert notes["cofinancing"].startswith("los socios comprometen el 52")
     assert labels == ["institución de conocimiento", "organismo público"]
@@ -295,7 +295,7 @@ def test_proposals_page_reads_in_spanish(imported: str) -> None:
     assert "Enviar las propuestas elegibles a un plan y resolver" in labels
     table = next(d.value for d in at.dataframe if "verdict" in d.value.columns)
     assert set(table["verdict"]) == {"✓ elegible", "✗ no elegible"}, "keys stay, values read"
-    assert set(table["status"]) == {"presentado"}, "a stored status in words"
+    assert set(table["status"]) == {"presentada"}, "a stored status in words"
     sliders = {s.label for s in at.slider}
     assert "Tasa de cofinanciamiento" in sliders and "Innovación para la región" in sliders
 

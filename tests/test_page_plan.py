@@ -138,7 +138,7 @@ def test_a_networks_net_stage_sets_its_broker_programmes_fees(app_db: str) -> No
     brokers = at.multiselect(key="plan_net_brokers").options[:2]
     ids = [b.split(":")[0] for b in brokers]
     at.multiselect(key="plan_net_brokers").set_value(ids).run()
-    assert any("broker programme(s) take fee share" in c.value for c in at.caption)
+    assert any("broker programmes take fee share" in c.value for c in at.caption)
     solve(at)
     state = at.session_state[STATE_KEY]
     assert isinstance(state, PlanState) and state.scenario is not None

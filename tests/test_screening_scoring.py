@@ -79,7 +79,7 @@ def test_disagreement_is_flagged_at_two_points() -> None:
 
 
 def test_scoring_refuses_incomplete_or_foreign_reviews() -> None:
-    with pytest.raises(ValueError, match="reviewer r1: no score for criterion/criteria y"):
+    with pytest.raises(ValueError, match="reviewer r1: no score for criterion y"):
         score_proposal(TWO, [review("A", "r1", x=4)])
     with pytest.raises(ValueError, match="unknown criterion z"):
         score_proposal(TWO, [review("A", "r1", x=4, y=1, z=3)])

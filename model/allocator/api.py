@@ -25,7 +25,7 @@ from model.allocator.explain.reports import (
     totals,
     unfunded_reports,
 )
-from model.allocator.explain.wording import amount, local_digits, money
+from model.allocator.explain.wording import amount, local_digits, money, row_words
 from model.allocator.result import AllocationResult, Baseline
 from model.allocator.scenario import Budget, Scenario, budget_available
 from model.allocator.solve.memory import TRIM_MIN_CANDIDATES, release_freed_memory
@@ -209,7 +209,10 @@ def _baseline(built: BuiltModel, objective: float) -> Baseline:
         sentence = _(
             "The greedy baseline reaches {reached} but breaks {rules}; the optimum keeps "
             "every rule."
-        ).format(reached=amount(kind, g.objective), rules=", ".join(g.violations[:5]))
+        ).format(
+            reached=amount(kind, g.objective),
+            rules=", ".join(row_words(v) for v in g.violations[:5]),
+        )
     return Baseline(g.objective, cost, g.feasible, g.violations, gain, sentence)
 
 

@@ -18,7 +18,7 @@ from model.costbenefit.documents import document_title
 from model.costbenefit.results import ProgrammeMetrics
 from model.costbenefit.table import COLUMNS, metrics_table
 from model.formatting.cells import neutralise
-from model.formatting.i18n import _
+from model.formatting.i18n import N_, _
 
 SOURCE_COLUMNS: tuple[str, ...] = (
     "programme_id",
@@ -29,7 +29,8 @@ SOURCE_COLUMNS: tuple[str, ...] = (
     "source_file",
     "passage",
 )
-SHEETS: tuple[str, ...] = ("metrics", "sources", "assumptions")
+# Marked: the sheets are named in the reader's language (nothing reads them back).
+SHEETS: tuple[str, ...] = (N_("metrics"), N_("sources"), N_("assumptions"))
 
 Cell = str | float | int | None
 
@@ -73,11 +74,11 @@ def metrics_xlsx(pms: Sequence[ProgrammeMetrics], assumptions: Assumptions) -> b
     """The workbook bytes: sheets ``metrics``, ``sources`` and ``assumptions``."""
     wb = Workbook()
     wb.remove(wb.active)
-    metrics = wb.create_sheet("metrics")
+    metrics = wb.create_sheet(_(SHEETS[0]))
     metrics.append(list(COLUMNS))
     for row in metrics_table(pms):
         metrics.append([_cell(row[c]) for c in COLUMNS])  # type: ignore[literal-required]
-    sources = wb.create_sheet("sources")
+    sources = wb.create_sheet(_(SHEETS[1]))
     sources.append(list(SOURCE_COLUMNS))
     for pm in pms:
         for m in pm.metrics:
@@ -85,7 +86,7 @@ def metrics_xlsx(pms: Sequence[ProgrammeMetrics], assumptions: Assumptions) -> b
                 cells = (pm.programme_id, m.key, m.qualifier, s.evidence_id)
                 cited = (document_title(s.file), s.file, s.passage)
                 sources.append([_cell(c) for c in (*cells, *cited)])
-    settings = wb.create_sheet("assumptions")
+    settings = wb.create_sheet(_(SHEETS[2]))
     settings.append(["setting", "value", "meaning"])
     for name, value, meaning in assumptions.rows():
         settings.append([name, _cell(value), meaning])

@@ -182,8 +182,10 @@ def operating_balance(ctx: Context) -> Found:
                     N_("NPV of revenue minus cost (negative = subsidy need)"),
                     "USD",
                     balance.scale(factor),
-                    f"(revenue - annual_cost) x annuity factor = ({tr.text} - {tc.text}) x "
-                    f"{factor:.4f} "
+                    _(
+                        "(revenue - annual_cost) x annuity factor = ({revenue} - {cost}) x {factor}"
+                    ).format(revenue=tr.text, cost=tc.text, factor=numbers.number(factor, 4))
+                    + " "
                     + _(
                         "(assumes both stay at the stated year's level for {years} years, "
                         "discounted at {rate} a year from the end of year 1)"

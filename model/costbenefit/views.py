@@ -20,7 +20,8 @@ from model.costbenefit.table import MetricRow, metrics_table, shown_value
 from model.costbenefit.terms import fmt_period
 from model.domain.candidates import KIND_LABELS
 from model.domain.evidence import EvidenceRecord, Programme
-from model.formatting.i18n import N_, _
+from model.formatting import numbers
+from model.formatting.i18n import N_, _, ngettext
 from model.formatting.numbers import unit_words
 
 WARNING_MARK = "⚠"
@@ -183,9 +184,11 @@ def mix_notes(pms: Sequence[ProgrammeMetrics]) -> list[str]:
     ]
     if no_cost:
         notes.append(
-            _("{n} programme(s) state no cost ({ids}): no cost per unit or return for them").format(
-                n=len(no_cost), ids=", ".join(no_cost)
-            )
+            ngettext(
+                "{n} programme states no cost ({ids}): no cost per unit or return for it",
+                "{n} programmes state no cost ({ids}): no cost per unit or return for them",
+                len(no_cost),
+            ).format(n=numbers.count(len(no_cost)), ids=", ".join(no_cost))
         )
     return notes
 

@@ -13,6 +13,8 @@ import html
 from collections.abc import Sequence
 from datetime import date
 
+from babel.dates import format_date
+
 from model.allocator.result import AllocationResult
 from model.domain.candidates import KINDS
 from model.formatting import numbers
@@ -79,9 +81,22 @@ def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+def day_words(day: date) -> str:
+    """A date as a reader of the active language writes it ("30 de noviembre de 2026",
+    es_CO); English keeps the ISO date it always showed (2026-11-30). File names and
+    machine fields keep ISO dates: this is for sentences only."""
+    t = active()
+    if t.language == "en":
+        return day.isoformat()
+    # The region's writing when the number locale is of the same language, else the
+    # language's own (a Spanish reader with en_US figures still reads Spanish months).
+    where = t.number_locale if t.number_locale.split("_")[0] == t.language else t.language
+    return format_date(day, format="long", locale=where)
+
+
 def title_line(doc: ScenarioDocument, today: date | None = None) -> str:
     """The line under the title: date, dataset and whether the plan is saved."""
-    day = (today or date.today()).isoformat()
+    day = day_words(today or date.today())
     if doc.solved_now:
         saved = _("computed now, not saved")
     elif doc.saved_by:

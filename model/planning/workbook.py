@@ -189,6 +189,12 @@ def scenario_json(doc: ScenarioDocument) -> bytes:
     return (json.dumps(sc.model_dump(mode="json"), indent=2) + "\n").encode("utf-8")
 
 
+def capital(text: str) -> str:
+    """A sentence that stands alone (a cell, a line) starts with a capital letter; the
+    allocator writes its sentences to follow a colon ("lower the target...")."""
+    return text[:1].upper() + text[1:]
+
+
 def summary_sentence(doc: ScenarioDocument) -> str:
     """The plan in one paragraph: the Plan page's sentence (``readout.summary_sentence``),
     so the page, the brief, the workbook and the CLI say the same thing."""
@@ -394,7 +400,7 @@ def _summary(wb: Workbook, doc: ScenarioDocument) -> None:
         ws.cell(ws.max_row, 1).font = SECTION_FONT
 
     def sentence(text: str) -> None:
-        ws.append([_cell(text)])
+        ws.append([_cell(capital(text))])
         ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=3)
         ws.cell(ws.max_row, 1).alignment = Alignment(wrap_text=True, vertical="top")
         # Excel does not grow merged rows: about 15 points per wrapped line.
@@ -415,7 +421,7 @@ def _summary(wb: Workbook, doc: ScenarioDocument) -> None:
         ws.append([])
         section(_("What limits the plan (binding rules)"))
         for c in [c for c in binding_rules(r, 99) if c.portfolio][:8]:
-            sentence(c.sentence[:1].upper() + c.sentence[1:])
+            sentence(c.sentence)
         if r.greedy is not None:
             sentence(r.greedy.sentence)
     else:
@@ -632,7 +638,7 @@ def _workbook(doc: ScenarioDocument) -> bytes:
                 c.slack,
                 c.shadow_price,
                 _yes(c.binding),
-                report_sentence(c, r.objective_kind),  # large models: written on demand
+                capital(report_sentence(c, r.objective_kind)),  # large models: on demand
             ]
             for c in r.constraints
         ),
@@ -655,7 +661,7 @@ def _workbook(doc: ScenarioDocument) -> bytes:
                 u.return_per_public_dollar,
                 u.return_rise,
                 u.cost_fall,
-                u.sentence,
+                capital(u.sentence),
             ]
             for u in r.unfunded
         ),

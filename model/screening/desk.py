@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from model.formatting import numbers
-from model.formatting.i18n import N_, _
+from model.formatting.i18n import N_, _, ngettext
 from model.screening.proposals import HORIZONS, Proposal, code_words
 from model.screening.rubric import DEFAULT_RUBRIC, MAX_SCORE, Rubric
 
@@ -76,7 +76,9 @@ def _inclusion(p: Proposal) -> DeskPart:
     return DeskPart(
         "inclusion",
         score,
-        _("targets {n} group(s): {groups}").format(n=numbers.count(n), groups=groups),
+        ngettext("targets {n} group: {groups}", "targets {n} groups: {groups}", n).format(
+            n=numbers.count(n), groups=groups
+        ),
     )
 
 
@@ -105,7 +107,7 @@ def _linkages(p: Proposal) -> DeskPart:
     return DeskPart(
         "linkages",
         score,
-        _("{n} type(s) of entity: {types}").format(
+        ngettext("{n} type of entity: {types}", "{n} types of entity: {types}", len(types)).format(
             n=numbers.count(len(types)), types=code_words(types) or _("none")
         ),
     )

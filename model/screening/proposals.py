@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from model.domain.candidates import ID_PATTERN
 from model.domain.numbers import MAX_ABS
-from model.formatting.i18n import N_, Labels, _
+from model.formatting.i18n import N_, Labels, _, ngettext
 
 EntityType = Literal[
     "business_enterprise",
@@ -235,9 +235,12 @@ def parse_indicators(text: str) -> list[dict[str, str | None]]:
         parts = [p.strip() for p in item.split("|")]
         if len(parts) not in (4, 5):
             raise ValueError(
-                _(
+                ngettext(
                     "indicator {n} '{item}' must be written name|horizon|baseline|target "
-                    "(optionally |unit), found {parts} part(s)"
+                    "(optionally |unit), found {parts} part",
+                    "indicator {n} '{item}' must be written name|horizon|baseline|target "
+                    "(optionally |unit), found {parts} parts",
+                    len(parts),
                 ).format(n=i, item=item[:60], parts=len(parts))
             )
         out.append(

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from model.domain.candidates import ID_PATTERN
-from model.formatting.i18n import N_, Labels, _
+from model.formatting.i18n import N_, Labels, _, ngettext
 
 MIN_SCORE = 0
 MAX_SCORE = 5
@@ -75,7 +75,11 @@ class Rubric(BaseModel):
         ids = [c.id for c in self.criteria]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
-            raise ValueError(_("criterion id(s) repeated: {ids}").format(ids=", ".join(dupes)))
+            raise ValueError(
+                ngettext(
+                    "criterion id repeated: {ids}", "criterion ids repeated: {ids}", len(dupes)
+                ).format(ids=", ".join(dupes))
+            )
         if sum(c.weight for c in self.criteria) <= 0:
             raise ValueError(_("at least one criterion needs a weight above zero"))
         return self
@@ -109,7 +113,9 @@ class Rubric(BaseModel):
         missing = [c for c in self.ids if c not in scores]
         if missing:
             raise ValueError(
-                _("no score for criterion/criteria {ids}").format(ids=", ".join(missing))
+                ngettext(
+                    "no score for criterion {ids}", "no score for criteria {ids}", len(missing)
+                ).format(ids=", ".join(missing))
             )
         w = self.weights()
         return sum(w[c] * scores[c] for c in self.ids)

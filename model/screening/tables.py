@@ -7,11 +7,11 @@ pages only lay the rows out.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from model.formatting import numbers
-from model.formatting.i18n import N_, Labels, _
+from model.formatting.i18n import N_, Labels, _, ngettext
 from model.screening.indicators import ProjectIndicator, indicator_status
 from model.screening.proposals import Proposal
 from model.screening.rubric import Criterion, ProposalScore, Rubric, criterion_name
@@ -49,18 +49,46 @@ PROPOSAL_STATUS_LABELS = Labels(
 )
 
 
+# A proposal's status has its own words: "propuesta" is feminine in Spanish ("financiada"),
+# while the shared labels ("funded": "financiado") speak of candidates. Keyed by the code;
+# each message names its subject so a translator can agree it, and English shows the code.
+PROPOSAL_STATUS_MESSAGES: dict[str, str] = {
+    "submitted": N_("submitted (a proposal)"),
+    "handed_over": N_("handed over (a proposal)"),
+    "ineligible": N_("ineligible (a proposal)"),
+    "funded": N_("funded (a proposal)"),
+    "partly funded": N_("partly funded (a proposal)"),
+    "not funded": N_("not funded (a proposal)"),
+    "not in plan": N_("not in plan (a proposal)"),
+}
+
+
+def proposal_status_words(status: str) -> str:
+    """A proposal's status code in the active language, agreeing with "proposal"
+    ("funded" -> "financiada"); in English (no translation) the code itself."""
+    message = PROPOSAL_STATUS_MESSAGES.get(status)
+    if message is None:
+        return _(status)
+    words = _(message)
+    return status if words == message else words
+
+
 def status_label(status: str) -> str:
     """A status code ("partly funded", "on track") in the active language."""
     return _(status)
 
 
-def badge(status: str, colours: Mapping[str, str]) -> str:
+def badge(
+    status: str, colours: Mapping[str, str], words: Callable[[str], str] = status_label
+) -> str:
     """Markdown for a coloured status badge, e.g. ``:green-badge[on track]``, its text in
     the active language (``status`` is the code, or already its translation)."""
     colour = colours.get(status)
     if colour is None:  # given the translated word: find its code
-        colour = next((c for code, c in colours.items() if _(code) == status), "gray")
-    return f":{colour}-badge[{_(status)}]"
+        colour = next(
+            (c for code, c in colours.items() if status in (_(code), words(code))), "gray"
+        )
+    return f":{colour}-badge[{words(status)}]"
 
 
 @dataclass(frozen=True)
@@ -97,7 +125,7 @@ def eligibility_rows(
                 p.partner_match,
                 _(ELIGIBLE_MARK) if s.eligible else _(INELIGIBLE_MARK),
                 "; ".join(g.label for g in s.failures),
-                PROPOSAL_STATUS_LABELS.get(status, status),  # a stored code, shown in words
+                proposal_status_words(status),  # a stored code, shown in words
             )
         )
     return rows
@@ -157,7 +185,11 @@ def rubric_with_weights(rubric: Rubric, weights: Mapping[str, float]) -> Rubric:
     """A copy of ``rubric`` with the given weights (>= 0, relative); others kept."""
     unknown = sorted(set(weights) - set(rubric.ids))
     if unknown:
-        raise ValueError(_("unknown criterion/criteria {ids}").format(ids=", ".join(unknown)))
+        raise ValueError(
+            ngettext("unknown criterion {ids}", "unknown criteria {ids}", len(unknown)).format(
+                ids=", ".join(unknown)
+            )
+        )
     # One rebuild, so zeroing weights one by one never trips the "one positive" check.
     return Rubric(
         criteria=tuple(

@@ -26,7 +26,7 @@ from model.domain.numbers import use_translator
 from model.formatting import numbers
 from model.formatting.cells import INJECTION_PREFIXES
 from model.formatting.errors import validation_message
-from model.formatting.i18n import N_, _
+from model.formatting.i18n import N_, Labels, _, ngettext
 from model.formatting.parsing import NumberFormat, as_input, number_cell, parse_number
 from model.store.db import Base, transaction
 from model.store.orm import AuditEventRow, CandidateRow, EvidenceRow, ProgrammeRow, RegionRow
@@ -82,6 +82,26 @@ CANDIDATES = TableSpec(
     renames={"id": "candidate_id"},
     per_dataset=True,
 )
+# A table's key (the name files, the CLI's --table and refusals in English use) in the
+# reader's words: English shows the key itself, another language names the table.
+TABLE_WORDS: Labels = Labels(
+    {
+        "programmes": N_("programmes"),
+        "evidence": N_("evidence"),
+        "regions": N_("regions"),
+        "candidates": N_("candidates"),
+        "proposals": N_("proposals"),
+        "net_assessments": N_("net_assessments"),
+        "file": N_("file"),
+    }
+)
+
+
+def table_words(name: str) -> str:
+    """A table key in the reader's words ("candidates" -> "candidatos de planificación")."""
+    return TABLE_WORDS.get(name, name)
+
+
 # Dependency order: a row may only refer to tables earlier in this list.
 SPECS: tuple[TableSpec, ...] = (PROGRAMMES, EVIDENCE, REGIONS, CANDIDATES)
 SPECS_BY_NAME = {s.name: s for s in SPECS}
@@ -97,9 +117,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        # The table and column keep the names the file uses; only the words around them
-        # follow the reader's language.
-        where = [self.table]
+        # The column keeps the name the file uses; the table is named in the reader's
+        # words (in English: its key, as the file and the CLI name it).
+        where = [table_words(self.table)]
         if self.row is not None:
             where.append(_("row {row}").format(row=self.row))
         if self.column:
@@ -115,9 +135,11 @@ class ImportRejected(ValueError):
         shown = "\n".join(f"  - {p}" for p in self.problems[:MAX_PROBLEMS_SHOWN])
         more = len(self.problems) - MAX_PROBLEMS_SHOWN
         tail = "\n  " + _("... and {n} more").format(n=numbers.count(more)) if more > 0 else ""
-        head = _("rejected, nothing was written ({n} problem(s)):").format(
-            n=numbers.count(len(self.problems))
-        )
+        head = ngettext(
+            "rejected, nothing was written ({n} problem):",
+            "rejected, nothing was written ({n} problems):",
+            len(self.problems),
+        ).format(n=numbers.count(len(self.problems)))
         super().__init__(f"{head}\n{shown}{tail}")
 
 

@@ -240,6 +240,8 @@ def _once(built: BuiltModel, solver: str | None) -> tuple[RelaxationStep, ...]:
 # Relaxed values are rounded away from the rule (money to US$1, shares to 0.01 %) so
 # that applying the step is never undone by the solver's last digits.
 SHARE_DIGITS = 4
+# Target measures counted in whole units (a target lowered to 1,836.94 firms reads oddly).
+WHOLE_MEASURES = frozenset({"enterprises", "jobs"})
 
 
 def _loosen(value: float, raise_it: bool, digits: int = 0) -> float:
@@ -432,7 +434,9 @@ def _words(
     if prefix == "target":
         # Rounded down to 0.01 and written with exactly those digits: the sentence must
         # state the value the button applies (a rounded-up "1,805.02" was infeasible).
-        new = max(_loosen(max(bound - give, 0.0), False, 2), 0.0)
+        # Enterprises and jobs are whole: rounded down to a whole one, a looser floor still.
+        digits = 0 if label in WHOLE_MEASURES else 2
+        new = max(_loosen(max(bound - give, 0.0), False, digits), 0.0)
         edit = RuleEdit("target", new, key=label)
         return (
             _("lower {what} from {old} to {new}").format(

@@ -224,6 +224,12 @@ def describe(name: str) -> tuple[str, str]:
     return what, UNIT_WORDS[unit]
 
 
+def row_words(name: str) -> str:
+    """A row in words with its name in parentheses, as the sentences name it: "the
+    enterprises target (target[enterprises])" ("la meta de empresas (target[enterprises])")."""
+    return _("{what} ({name})").format(what=describe(name)[0], name=name)
+
+
 # Rows whose limit is a share: (what the share is, sign of rhs change per point raised).
 SHARE_ROWS: dict[str, tuple[str, float]] = {
     "subsidy_floor": ("public-share floor", 1.0),
