@@ -25,7 +25,7 @@ from model.screening.proposals import HORIZON_LABELS, HORIZONS
 from model.screening.tables import STATUS_COLOURS, monitoring_rows
 from model.store.screening import fetch_project_indicators, save_project_indicators
 from pages._i18n import _, ngettext, number_locale
-from pages._shared import current_user, engine, may_write, md, show_flash
+from pages._shared import current_user, engine, localized_table, may_write, md, show_flash
 
 
 def status_fill(status: object) -> str:
@@ -153,23 +153,36 @@ if writer:
     records = [
         {
             **{c: getattr(i, c) for c in editor_columns},
-            "horizon": _(HORIZON_WORDS[i.horizon]),  # shown only (not read back)
+            # Shown only (not read back): the horizon and the unit in words, as above.
+            "horizon": _(HORIZON_WORDS[i.horizon]),
+            "unit": numbers.unit_words(i.unit),
             "expected_share": i.expected_share,
         }
         for i in mine
     ]
+    # Baseline and target (read-only) in the reader's number locale ("560.000"), an empty
+    # one blank rather than "None"; the figures stay numbers.
+    editor_table, editor_config = localized_table(
+        pd.DataFrame(records, columns=[*editor_columns, "expected_share"]).astype(
+            {"actual": "float", "baseline": "float", "target": "float"}
+        ),
+        {"baseline": "number", "target": "number"},
+        {
+            **{c: st.column_config.Column(_(HEADINGS[c])) for c in editor_columns},
+            **{
+                c: st.column_config.NumberColumn(_(HEADINGS[c]), format="localized")
+                for c in ("baseline", "target")
+            },
+            "expected_share": st.column_config.NumberColumn(
+                _("share due by now"), min_value=0.0, max_value=1.0, step=0.05
+            ),
+        },
+    )
     with st.form("indicators_form"):
         edited = st.data_editor(
-            pd.DataFrame(records, columns=[*editor_columns, "expected_share"]).astype(
-                {"actual": "float", "baseline": "float"}
-            ),
+            editor_table,
             disabled=["name", "horizon", "unit", "baseline", "target"],
-            column_config={
-                **{c: st.column_config.Column(_(HEADINGS[c])) for c in editor_columns},
-                "expected_share": st.column_config.NumberColumn(
-                    _("share due by now"), min_value=0.0, max_value=1.0, step=0.05
-                ),
-            },
+            column_config=editor_config,
             hide_index=True,
             key=f"indicators_edit_{project}",
         )

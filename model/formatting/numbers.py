@@ -56,6 +56,7 @@ UNIT_WORDS: Labels = Labels(
         "min_cost": N_("US$ of public cost"),
         "firms": N_("firms"),
         "index": N_("index"),
+        "yes/no": N_("yes/no"),  # an indicator measured as 1 = yes, 0 = no
     }
 )
 
