@@ -24,12 +24,12 @@ from model.screening.proposals import (
     Proposal,
 )
 from model.screening.rules import ScreeningRules, usd
-from model.screening.tables import FUNDING_COLOURS, badge
+from model.screening.tables import FUNDING_COLOURS, badge, proposal_status_words
 from model.store.handover import PlanDataset, PlanOutcome, solve_plan
 from model.store.proposal_files import StaleProposal, save_proposals
 from model.store.screening import start_monitoring
 from pages._handover import open_dataset_in_plan
-from pages._i18n import _, number_locale
+from pages._i18n import _, ngettext, number_locale
 from pages._shared import md
 
 FUNDING_FILLS = {
@@ -111,7 +111,10 @@ def funding_fill(status: object) -> str:
     """The fill of a status cell, shown in the reader's language or as its code."""
     fill = FUNDING_FILLS.get(str(status))
     if fill is None:
-        fill = next((f for code, f in FUNDING_FILLS.items() if _(code) == str(status)), None)
+        fill = next(
+            (f for code, f in FUNDING_FILLS.items() if proposal_status_words(code) == str(status)),
+            None,
+        )
     return f"background-color: #{fill}" if fill else ""
 
 
@@ -249,7 +252,7 @@ def show_outcome(eng: Engine, user: User, dataset: str, outcome: PlanOutcome) ->
                 {
                     _("proposal"): x.proposal_id,
                     _("title"): x.title,
-                    status: _(x.status),
+                    status: proposal_status_words(x.status),
                     _("requested (US$)"): usd(x.requested),
                     _("funded (US$)"): usd(x.funded),
                     _("why"): x.reason,
@@ -264,7 +267,8 @@ def show_outcome(eng: Engine, user: User, dataset: str, outcome: PlanOutcome) ->
     )
     for x in outcome.lines:
         if x.status != "ineligible":
-            st.markdown(md(f"{badge(x.status, FUNDING_COLOURS)} **{x.proposal_id}**: {x.reason}"))
+            mark = badge(x.status, FUNDING_COLOURS, proposal_status_words)
+            st.markdown(md(f"{mark} **{x.proposal_id}**: {x.reason}"))
     if outcome.scores_note:
         st.info(md(outcome.scores_note), icon=":material/rate_review:")
     st.caption(
@@ -280,7 +284,11 @@ def show_outcome(eng: Engine, user: User, dataset: str, outcome: PlanOutcome) ->
         funded
         and can(user, "indicator.write")
         and st.button(
-            _("Start monitoring the {n} funded proposal(s)").format(n=len(funded)),
+            ngettext(
+                "Start monitoring the {n} funded proposal",
+                "Start monitoring the {n} funded proposals",
+                len(funded),
+            ).format(n=numbers.count(len(funded), locale=loc)),
             key="proposals_monitor",
         )
     ):
@@ -289,7 +297,16 @@ def show_outcome(eng: Engine, user: User, dataset: str, outcome: PlanOutcome) ->
         except (ValueError, PermissionDenied) as exc:
             st.error(md(_("Monitoring not started: {problem}").format(problem=exc)))
         else:
-            st.session_state["proposals_flash"] = _(
-                "Monitoring {projects} project(s): {n} indicator(s) added; see the Indicators page."
-            ).format(projects=len(funded), n=n)
+            st.session_state["proposals_flash"] = " ".join(
+                (
+                    ngettext(
+                        "Monitoring {n} project:", "Monitoring {n} projects:", len(funded)
+                    ).format(n=numbers.count(len(funded), locale=loc)),
+                    ngettext(
+                        "{n} indicator added; see the Indicators page.",
+                        "{n} indicators added; see the Indicators page.",
+                        n,
+                    ).format(n=numbers.count(n, locale=loc)),
+                )
+            )
             st.rerun()

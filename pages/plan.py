@@ -186,6 +186,9 @@ def _run_solve(sc: Scenario) -> None:
         status.update(
             label=_("Solved: {status} ({seconds} s)").format(status=how, seconds=secs)
             if ok
+            # "infeasible" says no more than "no feasible plan": the status only when it adds.
+            else _("No feasible plan ({seconds} s)").format(seconds=secs)
+            if result.status == "infeasible"
             else _("No feasible plan: {status} ({seconds} s)").format(status=how, seconds=secs),
             state="complete" if ok else "error",
         )
@@ -310,7 +313,7 @@ if result.objective is None:
         for i, step in enumerate(result.relaxation):
             c1, c2 = st.columns([4, 1])
             if step.applicable:
-                c1.markdown(md(f"- *{step.family}*: {step.sentence}"))
+                c1.markdown(md(f"- *{_(step.family)}*: {step.sentence}"))
                 c2.button(
                     _("Apply this relaxation"),
                     key=f"plan_relax_{i}",
@@ -322,7 +325,7 @@ if result.objective is None:
                 c1.markdown(
                     md(
                         _("- *{family}*: **request to partners**: {sentence}").format(
-                            family=step.family, sentence=step.sentence
+                            family=_(step.family), sentence=step.sentence
                         )
                     )
                 )
@@ -331,13 +334,14 @@ if result.objective is None:
                 c1.markdown(
                     md(
                         _("- *{family}*: {sentence} (not applied here: {why})").format(
-                            family=step.family, sentence=step.sentence, why=why
+                            family=_(step.family), sentence=step.sentence, why=why
                         )
                     )
                 )
         if mine:
             st.button(
-                _("Apply the planner's changes and solve"),
+                # "the planner's changes" was unclear: the steps you can apply yourself.
+                _("Apply every change you can make and solve again"),
                 key="plan_relax_all",
                 on_click=_apply_relaxation,
                 args=(mine,),
@@ -509,7 +513,7 @@ else:
                 st.error(_("Cannot sweep: {error}").format(error=exc))
     curve = state.sweep
     if curve is not None:
-        unit = numbers.unit_words(solved.objective.kind).capitalize()
+        unit = numbers.unit_words(solved.objective.kind)  # the chart raises its 1st letter
         _charts.show(plan_charts.sweep(curve, unit), f"{stem}-sweep", "plan_sweep_chart")
         if curve.flattens_at is not None:
             st.write(
