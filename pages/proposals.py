@@ -280,6 +280,10 @@ with tab_rev:
                 0.5,
                 float(c.weight),
                 0.05,
+                # "0.15" reads as fifteen hundredths only with a decimal point: a reader
+                # writing 0,15 sees a percentage instead (Streamlit's format is printf or
+                # a named one, never the sidebar's locale); English keeps "0.15".
+                format=None if number_locale().startswith("en") else "percent",
                 key=f"proposals_w_{c.id}",
                 help=_("{description} Source: {source}").format(
                     description=_(c.description), source=_(c.source)

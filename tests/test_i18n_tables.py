@@ -221,3 +221,15 @@ def test_indicator_tables_say_yes_no_in_words() -> None:
         assert numbers.unit_words("yes/no") == "sí/no"
         assert numbers.unit_words("USD") == "US$"
     assert numbers.unit_words("yes/no") == "yes/no"
+
+
+# --- Proposals: rubric weights without a decimal point for a Spanish reader (defect 6) -------
+
+
+def test_rubric_weights_show_as_percentages_in_spanish(imported: str) -> None:
+    at = spanish_page("pages/proposals.py")
+    weights = [s for s in at.slider if s.key and s.key.startswith("proposals_w_")]
+    assert weights and all(s.proto.format == "percent" for s in weights)
+    english = open_page("pages/proposals.py")
+    weights = [s for s in english.slider if s.key and s.key.startswith("proposals_w_")]
+    assert weights and all(s.proto.format != "percent" for s in weights)  # "0.15" as before
