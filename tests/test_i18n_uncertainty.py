@@ -218,7 +218,7 @@ def test_uncertainty_page_reads_in_spanish(app_db: str) -> None:
     risk = next(d.value for d in at.dataframe if "Resultado" in d.value.columns)
     assert list(risk["Resultado"]) == ["Beneficio (US$)", "Empresas beneficiarias", "Empleos"]
     covers = next(d.value for d in at.dataframe if "Abarca" in d.value.columns)
-    assert "Vale hasta, Beneficio (US$)" in covers.columns
+    assert "Valor máximo: Beneficio (US$)" in covers.columns  # reworded for defect 25
     captions = " ".join(c.value for c in at.caption)
     assert "Escenario de demostración" not in captions  # the scenario's own name is shown
     assert f"simulaciones con un plan factible (de {DRAWS};" in captions
