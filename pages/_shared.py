@@ -214,6 +214,18 @@ def localized_table(
     return table.style.format({c: figure_cell(figures[c], loc) for c in cols}), config
 
 
+def localized_dataframe(
+    table: pd.DataFrame,
+    figures: dict[str, str],
+    column_config: dict[str, Any] | None = None,
+    **kwargs: Any,
+) -> None:
+    """``st.dataframe`` of ``table`` with ``figures`` in the reader's number locale
+    (``localized_table``)."""
+    shown, config = localized_table(table, figures, column_config)
+    st.dataframe(shown, column_config=config, **kwargs)
+
+
 def figures_of(table: pd.DataFrame) -> dict[str, str]:
     """Every numeric column of a browse table as a "number" figure (a year column plain)."""
     out: dict[str, str] = {}

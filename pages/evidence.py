@@ -37,7 +37,7 @@ from model.store import db
 from model.store.repository import load_evidence_dataset
 from pages import _charts
 from pages._i18n import _, ngettext, number_locale
-from pages._shared import engine, md, warn_stored_problems
+from pages._shared import engine, localized_dataframe, md, warn_stored_problems
 
 NOMINAL = "nominal"
 DEFAULT_DISCOUNT_PCT = 5.0
@@ -213,12 +213,13 @@ if not table.empty:
     table["unit"] = [unit_text(u) for u in table["unit"]]
     table["basis"] = [basis_text(b) for b in table["basis"]]
     table = table[TABLE_COLUMNS]
-st.dataframe(
+localized_dataframe(
     table,
     hide_index=True,
     placeholder=numbers.MISSING,  # an empty cell is a dash, never "None"
     width="stretch",
     key="evidence_table",
+    figures=dict.fromkeys(("value", "low", "high"), "number"),
     column_config={
         "flag": st.column_config.TextColumn(WARNING_MARK, width="small", help=_("Has a warning")),
         "programme_id": st.column_config.TextColumn(_("Id"), pinned=True),

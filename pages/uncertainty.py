@@ -55,7 +55,7 @@ from model.uncertainty.voi import StageProgress, ValueOfInformation, value_of_in
 from pages import _charts
 from pages._handover import open_in_plan, plan_scenario
 from pages._i18n import _, number_locale
-from pages._shared import current_user, engine
+from pages._shared import current_user, engine, localized_dataframe
 
 ss = st.session_state
 # The source options are kept in English (session state, tests) and shown translated.
@@ -324,7 +324,7 @@ m1.metric(f"P10, {unit}", numbers.count(ob.p10), help=_("One draw in ten does wo
 m2.metric(f"P50, {unit}", numbers.count(ob.p50))
 m3.metric(f"P90, {unit}", numbers.count(ob.p90))
 m4.metric(AT_CENTRAL, numbers.count(risk_res.objective_central))
-st.dataframe(
+localized_dataframe(
     pd.DataFrame(
         [
             {
@@ -340,6 +340,7 @@ st.dataframe(
     ),
     hide_index=True,
     key="uncertainty_risk_table",
+    figures=dict.fromkeys(("P10", "P50", "P90", MEAN_OF_DRAWS, AT_CENTRAL), "whole"),
     column_config={
         c: st.column_config.NumberColumn(format="localized")
         for c in ("P10", "P50", "P90", MEAN_OF_DRAWS, AT_CENTRAL)
@@ -372,7 +373,7 @@ with st.expander(_("Why the draws' mean differs from the plan's central value"),
     positions = ss.get("uncertainty_positions") or ()
     low, central, high = _("Low"), _("Central (most likely)"), _("High")
     sits, shift = _("Central sits at"), _("Mean minus central")
-    st.dataframe(
+    localized_dataframe(
         pd.DataFrame(
             [
                 {
@@ -389,6 +390,7 @@ with st.expander(_("Why the draws' mean differs from the plan's central value"),
         ),
         hide_index=True,
         key="uncertainty_positions_table",
+        figures=dict.fromkeys((low, central, MEAN_OF_DRAWS, high, shift), "whole"),
         column_config={
             sits: st.column_config.ProgressColumn(
                 format="percent", min_value=0.0, max_value=1.0,
@@ -426,7 +428,7 @@ if voi_res is not None:
         st.markdown(f"- {group_sentence(g, kind)}")
     _charts.show(charts.evppi(voi_res, unit), f"{stem}-evppi", "uncertainty_evppi_chart")
     worth, se_col = _("Worth up to, {unit}").format(unit=unit), _("± standard error")
-    st.dataframe(
+    localized_dataframe(
         pd.DataFrame(
             [
                 {
@@ -441,6 +443,7 @@ if voi_res is not None:
         ),
         hide_index=True,
         key="uncertainty_voi_table",
+        figures=dict.fromkeys((worth, se_col), "whole"),
         column_config={
             c: st.column_config.NumberColumn(format="localized") for c in (worth, se_col)
         },
@@ -483,7 +486,7 @@ _charts.show(
 )
 _charts.show(charts.funded(mc_res), f"{stem}-funded", "uncertainty_funded_chart")
 funded_in, mean_scale = _("Funded in (share of draws)"), _("Mean scale")
-st.dataframe(
+localized_dataframe(
     pd.DataFrame(
         [
             {CANDIDATE: c, funded_in: p, mean_scale: mc_res.mean_scale[c]}
@@ -492,6 +495,7 @@ st.dataframe(
     ),
     hide_index=True,
     key="uncertainty_funded",
+    figures={mean_scale: "share"},
     column_config={
         funded_in: st.column_config.ProgressColumn(format="percent", min_value=0.0),
         mean_scale: st.column_config.NumberColumn(format="percent"),
@@ -522,7 +526,7 @@ if robust is not None:
             _("Change (US$)"),
         )
         ev_scale, rb_scale = _("Expected-value plan scale"), _("Robust plan scale")
-        st.dataframe(
+        localized_dataframe(
             pd.DataFrame(
                 [
                     {
@@ -538,6 +542,10 @@ if robust is not None:
             ),
             hide_index=True,
             key="uncertainty_robust_table",
+            figures={
+                **dict.fromkeys((ev_us, rb_us, change_us), "whole"),
+                **dict.fromkeys((ev_scale, rb_scale), "share"),
+            },
             column_config={
                 **{
                     c: st.column_config.NumberColumn(format="localized")

@@ -233,3 +233,30 @@ def test_rubric_weights_show_as_percentages_in_spanish(imported: str) -> None:
     english = open_page("pages/proposals.py")
     weights = [s for s in english.slider if s.key and s.key.startswith("proposals_w_")]
     assert weights and all(s.proto.format != "percent" for s in weights)  # "0.15" as before
+
+
+# --- Evidence and Uncertainty tables ------------------------------------------------------
+
+
+def _table_with(at: AppTest, column: str) -> Dataframe:
+    return next(t for t in at.dataframe if column in t.value.columns)
+
+
+def test_evidence_table_in_colombian_figures(app_db: str) -> None:
+    at = spanish_page("pages/evidence.py")
+    table = _table_with(at, "high")
+    text = shown(table)
+    cell = figure_cell("number", "es_CO")
+    values = table.value["high"]
+    assert "120.000" in list(text["high"])  # Colombian grouping, never "120,000"
+    for row in values.index[values.notna()]:
+        assert text["high"][row] == cell(values[row])  # "0,831", "20.606,061"
+
+
+def test_uncertainty_tables_in_colombian_figures(app_db: str) -> None:
+    at = spanish_page("pages/uncertainty.py")
+    at.button(key="uncertainty_run").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    risk = next(t for t in at.dataframe if "P50" in t.value.columns)
+    p50 = [t for t in shown(risk)["P50"] if len(t) > 4]
+    assert p50 and all("." in t and "," not in t for t in p50), p50  # "39.311.140"
