@@ -94,14 +94,16 @@ def programmes_frame(url: str) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=60, show_spinner=False)
-def candidates_frame(url: str, dataset: str) -> pd.DataFrame:
+def candidates_frame(url: str, dataset: str, lang: str) -> pd.DataFrame:
+    """The candidates of ``dataset`` as a table; the per-year figures are written in
+    ``lang`` (the reader's number locale, part of the cache key)."""
     rows = []
     for c in repository.fetch_candidates(_engine_for(url), dataset):
         d = c.model_dump()
         d["kind_label"] = KIND_LABELS[c.kind]
         d["total_cost"] = c.total_cost
-        d["cost_by_year"] = "; ".join(numbers.count(v) for v in c.cost_by_year)
-        d["fee_schedule"] = "; ".join(f"{v:.0%}" for v in c.fee_schedule)
+        d["cost_by_year"] = "; ".join(numbers.count(v, locale=lang) for v in c.cost_by_year)
+        d["fee_schedule"] = "; ".join(numbers.share(v, locale=lang) for v in c.fee_schedule)
         rows.append(d)
     return pd.DataFrame(rows)
 

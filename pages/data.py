@@ -125,7 +125,7 @@ with tab_cand:
         ds = st.selectbox(_("Dataset"), names_ds, key="data_cand_dataset")
         if ds == "demo":
             st.warning(_(ILLUSTRATIVE_NOTE), icon=":material/science:")
-        cand = candidates_frame(url, ds)
+        cand = candidates_frame(url, ds, loc)
         if "kind" in cand:  # the instrument in the reader's words (the cache keeps English)
             cand = cand.assign(kind_label=[_(KIND_LABELS[k]) for k in cand["kind"]])
         c1, c2 = st.columns(2)
