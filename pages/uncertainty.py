@@ -22,6 +22,7 @@ from model.formatting import numbers
 from model.formatting.i18n import N_
 from model.formatting.numbers import MISSING
 from model.planning.charts import uncertainty as charts
+from model.planning.demo import scenario_title
 from model.planning.inputs import DEMO_SCENARIO
 from model.store.scenarios import get_scenario, list_scenarios, save_scenario
 from model.uncertainty.frontier import frontier_scenario, inclusion_frontier, unique_name
@@ -137,26 +138,21 @@ else:
     except ValueError as exc:
         st.error(_("Cannot open saved scenario '{name}': {error}").format(name=row.name, error=exc))
         st.stop()
-scenario_label = scenario.name
+title = scenario_title(scenario.name)  # the demo's name in the reader's language
+scenario_label = title
 if source == SAVED and row.name != scenario.name:
     # Name it as the user picked it: the saved row's name, not only the scenario's own.
-    scenario_label = _("the saved scenario '{saved}' ({name})").format(
-        saved=row.name, name=scenario.name
-    )
+    scenario_label = _("the saved scenario '{saved}' ({name})").format(saved=row.name, name=title)
 if source == FROM_PLAN:
     # The Plan page keeps the name of the scenario its inputs started from; say when they
     # were edited there, so an edited plan is not taken for the demo (issue 14).
     demo = load_scenario(DEMO_SCENARIO)
     if scenario.name != demo.name:
-        scenario_label = _("the Plan page's current plan (from {name})").format(name=scenario.name)
+        scenario_label = _("the Plan page's current plan (from {name})").format(name=title)
     elif not same_scenario(scenario, demo):  # the Plan page lists the candidates by id
-        scenario_label = _("the Plan page's current plan (edited from {name})").format(
-            name=scenario.name
-        )
+        scenario_label = _("the Plan page's current plan (edited from {name})").format(name=title)
     else:
-        scenario_label = _("the Plan page's current plan ({name}, unchanged)").format(
-            name=scenario.name
-        )
+        scenario_label = _("the Plan page's current plan ({name}, unchanged)").format(name=title)
 st.caption(
     _("**{scenario}**: {n} candidates over {years} years, objective {objective}.").format(
         scenario=scenario_label[0].upper() + scenario_label[1:],
