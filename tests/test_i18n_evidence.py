@@ -24,7 +24,7 @@ from model.formatting.parsing import NumberAmbiguous, parse_number
 from model.store.evidence_files import load_csv_dataset
 from model.store.importer import ImportRejected, check_dataset_name, parse_file
 from model.store.tabular import FileRejected, read_tables
-from tests.test_pages import APP, TIMEOUT_S
+from tests.test_pages import open_page
 
 PROGRAMMES_CSV = (
     "programme_id,name,instrument,country,source_file,passage\n"
@@ -96,8 +96,8 @@ def test_schema_and_file_refusals_read_in_spanish() -> None:
             parse_file(bad_header, "x.csv", table="evidence")
         messages = [str(p) for p in exc.value.problems]
         assert (
-            "registros de evidencia, fila 1, columna valor: columna desconocida (revise cómo está escrita)"
-            in (messages)
+            "registros de evidencia, fila 1, columna valor: "
+            "columna desconocida (revise cómo está escrita)" in (messages)
         )
         assert (
             "registros de evidencia, fila 1, columna unit: " + "falta una columna obligatoria"
@@ -133,7 +133,8 @@ def test_an_unknown_column_is_named_as_the_file_has_it() -> None:
             parse_file((header + row).encode(), "x.csv", table="evidence")
         shown = [str(p) for p in exc.value.problems]
     assert shown == [
-        "registros de evidencia, fila 1, columna Valor_Extra: columna desconocida (revise cómo está escrita)"
+        "registros de evidencia, fila 1, columna Valor_Extra: "
+        "columna desconocida (revise cómo está escrita)"
     ]
 
 
@@ -196,13 +197,7 @@ def test_fomento_db_status_prints_spanish(app_db: str, capsys: pytest.CaptureFix
 
 
 def spanish_page(page: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
-    at.context = {"locale": "es-CO"}
-    at.run()
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page(page, locale="es-CO")
 
 
 def test_evidence_page_reads_in_spanish(app_db: str) -> None:
@@ -291,7 +286,8 @@ def test_pydantic_refusals_read_in_spanish_and_unchanged_in_english() -> None:
             parse_file(csv_text.encode(), "x.csv", table="evidence")
         spanish = [str(p) for p in exc.value.problems]
     assert spanish[0] == (
-        "registros de evidencia, fila 2, columna unit: El valor debe ser uno de: 'USD', 'count', 'share', "
+        "registros de evidencia, fila 2, columna unit: El valor debe ser uno de: "
+        "'USD', 'count', 'share', "
         "'share_per_year', 'USD_per_USD', 'years' (se encontró 'dollars')"
     )
     assert spanish[1].startswith("registros de evidencia, fila 2, columna price_year: ")
@@ -332,8 +328,8 @@ def test_fomento_import_refuses_an_ambiguous_number_in_spanish(
     err = capsys.readouterr().err
     assert "rechazado, no se escribió nada (1 problema):" in err
     assert (
-        "registros de evidencia, fila 2, columna value: '250.000' se lee de dos maneras: 250 (leído como"
-        in err
+        "registros de evidencia, fila 2, columna value: '250.000' se lee de dos maneras: "
+        "250 (leído como" in err
     )
     assert "250000 (leído como 1.234,56)" in err
     dry = ["import", str(path), "--table", "evidence", "--number-format", "es", "--dry-run"]

@@ -43,7 +43,7 @@ from model.store.screening import (
     save_project_indicators,
     start_monitoring,
 )
-from tests.test_pages import APP, TIMEOUT_S
+from tests.test_pages import APP, TIMEOUT_S, open_page
 
 NET_EXAMPLE = DATA_DIR / "net_example.csv"
 PROPOSALS_EXAMPLE = DATA_DIR / "proposals_example.csv"
@@ -176,15 +176,7 @@ def test_fomento_users_list_prints_spanish(app_db: str, capsys: pytest.CaptureFi
 
 
 def spanish_page(page: str, **state: object) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
-    at.context = {"locale": "es-CO"}
-    for k, v in state.items():
-        at.session_state[k] = v
-    at.run()
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page(page, locale="es-CO", **state)
 
 
 def test_networks_page_reads_in_spanish(app_db: str) -> None:

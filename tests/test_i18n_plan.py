@@ -26,6 +26,7 @@ from model.planning.readout import (
     sweep_curve,
 )
 from pages._plan_state import STATE_KEY, PlanState
+from tests.test_pages import open_page
 from tests.test_planner import tiny, tiny_inputs, tiny_plan
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -138,13 +139,7 @@ def test_comparison_labels_and_notes_in_spanish_units_stay_keys() -> None:
 
 
 def spanish_plan(locale: str = "es-CO") -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
-    at.context = {"locale": locale}
-    at.run()
-    at.switch_page(PAGE)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page(PAGE, locale=locale)
 
 
 def test_plan_page_reads_in_spanish_before_solving(app_db: str) -> None:

@@ -29,6 +29,7 @@ from model.store import db
 from model.store.handover import plan_dataset_name
 from model.store.importer import ImportRejected
 from model.store.proposal_files import import_proposals, parse_proposals
+from tests.test_pages import open_page
 
 EXAMPLE = DATA_DIR / "proposals_example.csv"
 ROOT = Path(__file__).resolve().parent.parent
@@ -261,13 +262,7 @@ def test_fomento_lang_env_reaches_the_json_text(
 
 
 def spanish_page() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
-    at.context = {"locale": "es-CO"}
-    at.run()
-    at.switch_page(PAGE)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page(PAGE, locale="es-CO")
 
 
 @pytest.fixture

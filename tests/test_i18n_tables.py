@@ -29,7 +29,7 @@ from model.store.screening import (
 from pages._i18n import OFFERED
 from pages._shared import figure_cell
 from tests.test_i18n_plan import spanish_plan
-from tests.test_pages import APP, open_page
+from tests.test_pages import open_page
 
 EXAMPLE = DATA_DIR / "proposals_example.csv"
 
@@ -53,13 +53,7 @@ def monitored(imported: str) -> str:
 
 
 def spanish_page(page: str, locale: str = "es-CO") -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.context = {"locale": locale}
-    at.run()
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page(page, locale=locale)
 
 
 def shown(table: Dataframe) -> pd.DataFrame:

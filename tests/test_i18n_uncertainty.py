@@ -38,6 +38,7 @@ from model.uncertainty.report import (
 from model.uncertainty.sampling import CostRange, DrawSpec, central_samples
 from model.uncertainty.tornado import tornado
 from model.uncertainty.voi import ValueOfInformation, value_of_information
+from tests.test_pages import open_page
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -185,13 +186,7 @@ def test_scenario_store_refusals_in_spanish(eng: Engine) -> None:
 
 
 def spanish_page(page: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
-    at.context = {"locale": "es-CO"}
-    at.run()
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page(page, locale="es-CO")
 
 
 def test_uncertainty_page_reads_in_spanish(app_db: str) -> None:

@@ -11,8 +11,14 @@ APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT_S = 60
 
 
-def open_page(page: str | None = None) -> AppTest:
+def open_page(page: str | None = None, locale: str | None = None, **state: object) -> AppTest:
+    """The app opened on ``page`` (Home if None), for a browser in ``locale`` (e.g. "es-CO")
+    and with ``state`` set in the session first; no exception."""
     at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
+    if locale is not None:
+        at.context = {"locale": locale}
+    for key, value in state.items():
+        at.session_state[key] = value
     at.run()
     if page:
         at.switch_page(page)
