@@ -29,7 +29,7 @@ $(STAMP): $(APP_STAMP) pyproject.toml
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard model/locale/*/LC_MESSAGES/fomento.po))
 
 model/locale/%/LC_MESSAGES/fomento.mo: model/locale/%/LC_MESSAGES/fomento.po $(APP_STAMP)
-	$(BIN)/pybabel compile --statistics -i $< -o $@
+	$(BIN)/python -m model.formatting.i18n $< $@
 
 install: $(STAMP) $(MO_FILES)
 

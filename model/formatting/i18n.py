@@ -3,10 +3,10 @@
 Messages are marked in the code with ``_()`` / ``ngettext()`` (English source text as
 the message id) and translated in ``model/locale/<lang>/LC_MESSAGES/fomento.po``, a file
 a Spanish speaker can correct without reading Python. ``make install`` compiles each
-``.po`` to ``.mo`` (``pybabel compile``); when a ``.mo`` is missing or older than its
-``.po`` (a fresh clone, a just-edited catalog) the ``.po`` is compiled in memory, so the
-text shown is always the catalog's. Plural forms follow the catalog's Plural-Forms
-header ("1 candidato", "3 candidatos").
+``.po`` to ``.mo`` (``python -m model.formatting.i18n PO MO``, Babel underneath); when a
+``.mo`` is missing or older than its ``.po`` (a fresh clone, a just-edited catalog) the
+``.po`` is compiled in memory, so the text shown is always the catalog's. Plural forms
+follow the catalog's Plural-Forms header ("1 candidato", "3 candidatos").
 
 Which language and which number locale: ``LANGUAGES`` are the interface languages;
 ``NUMBER_LOCALES`` the locales numbers can be written in for each, because Spanish
@@ -78,12 +78,22 @@ def catalog(language: str) -> _gettext.NullTranslations:
         with mo.open("rb") as fh:
             return _gettext.GNUTranslations(fh)
     # No compiled catalog (fresh clone) or an edited .po: compile it in memory.
+    return _gettext.GNUTranslations(io.BytesIO(compiled(po)))
+
+
+def compiled(po: Path) -> bytes:
+    """The .mo bytes of the catalog ``po`` (Babel reads it and writes the .mo).
+
+    ``make install`` writes them with ``python -m model.formatting.i18n PO MO`` rather than
+    ``pybabel compile``, whose python-format check takes a percent sign in prose ("25 % of"
+    reads as the format "% o") for a placeholder; the messages here use str.format fields
+    ({amount}), which tests/test_i18n.py checks in every translation.
+    """
     with po.open("rb") as fh:
-        messages = read_po(fh, locale=language, domain=DOMAIN)
+        messages = read_po(fh, locale=po.parent.parent.name, domain=DOMAIN)
     buf = io.BytesIO()
     write_mo(buf, messages)
-    buf.seek(0)
-    return _gettext.GNUTranslations(buf)
+    return buf.getvalue()
 
 
 def translator(language: str = DEFAULT_LANGUAGE, number_locale: str | None = None) -> Translator:
@@ -210,3 +220,11 @@ class Labels(Mapping[str, str]):
 
     def __repr__(self) -> str:
         return f"Labels({self._source!r})"
+
+
+if __name__ == "__main__":  # python -m model.formatting.i18n PO MO (make install)
+    import sys
+
+    source, target = (Path(a) for a in sys.argv[1:3])
+    target.write_bytes(compiled(source))
+    print(f"compiled {source} to {target}")
