@@ -225,7 +225,8 @@ def localized_dataframe(
     """``st.dataframe`` of ``table`` with ``figures`` in the reader's number locale
     (``localized_table``)."""
     shown, config = localized_table(table, figures, column_config)
-    st.dataframe(shown, column_config=config, **kwargs)
+    placeholder = kwargs.pop("placeholder", numbers.MISSING)
+    st.dataframe(shown, column_config=config, placeholder=placeholder, **kwargs)
 
 
 def figures_of(table: pd.DataFrame) -> dict[str, str]:

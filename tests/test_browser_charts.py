@@ -208,8 +208,10 @@ def test_a_colombian_reader_sees_chart_figures_and_months_in_spanish(
     page.set_default_timeout(UI_TIMEOUT_MS)
     try:
         _open(page, server, "networks", "Redes (NET)")
-        page.get_by_role("button", name="Cargar las evaluaciones de ejemplo").click()
-        wait_for_app(page)
+        load = page.get_by_role("button", name="Cargar las evaluaciones de ejemplo")
+        if load.count():  # an earlier test on this server may have loaded them already
+            load.click()
+            wait_for_app(page)
         assert_charts_drawn(page, "Redes", at_least=3)
         labels = [t for chart in page.evaluate(CHART_TEXT) for t in chart]
         screenshot(page, "networks-es-CO")
