@@ -48,6 +48,7 @@ from pages._shared import (
     ILLUSTRATIVE_NOTE,
     current_user,
     engine,
+    localized_dataframe,
     md,
     plain,
     show_flash,
@@ -187,8 +188,9 @@ ss["scenarios_seen"] = {s.id: s.version for s in saved}
 records = pd.DataFrame(list_records(saved)).round({"Objective value": 0})
 records["Objective"] = [KIND_NAMES.get(k, k) for k in records["Objective"]]
 heading = {k: _(v) for k, v in LIST_HEADINGS.items()}
-st.dataframe(
+localized_dataframe(
     records.rename(columns=heading),
+    dict.fromkeys((heading["Objective value"], heading["Budget (US$)"]), "whole"),
     hide_index=True,
     placeholder=numbers.MISSING,  # an empty cell is a dash, never "None"
     width="stretch",
@@ -433,8 +435,9 @@ money_cols = {n: st.column_config.NumberColumn(format="localized") for n in comp
 money_cols.update(
     {f"Δ {n}": st.column_config.NumberColumn(format="localized") for n in comparison.names[1:]}
 )
-st.dataframe(
+localized_dataframe(
     pd.DataFrame(candidate_records(comparison, only_moved)).round(0).rename(columns=fixed),
+    dict.fromkeys(money_cols, "whole"),
     hide_index=True,
     placeholder=numbers.MISSING,  # an empty cell is a dash, never "None"
     width="stretch",

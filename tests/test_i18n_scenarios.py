@@ -26,6 +26,7 @@ from model.planning.workbook import file_stem
 from model.store import db
 from model.store.scenarios import list_scenarios, save_scenario
 from model.store.seed import BASELINE_NAME
+from tests.test_i18n_tables import shown
 from tests.test_i18n_uncertainty import spanish_page
 from tests.test_pages import open_page
 
@@ -127,6 +128,11 @@ def test_scenarios_compare_tables_read_in_spanish(eng: Engine) -> None:
     assert table.loc["Objetivo", "Unidad"] == "US$ de beneficio"
     funding = frame(at, "Candidato")
     assert list(funding.columns[:4]) == ["Candidato", "Nombre", "Tipo", "Región"]
+    # Its money in the reader's locale (the sidebar's), not the browser's: "39.260".
+    table_el = next(t for t in at.dataframe if "Candidato" in t.value.columns)
+    text = shown(table_el)[BASELINE_NAME]
+    big = [t for t in text if len(t) > 4]
+    assert big and all("." in t and "," not in t for t in big), big
     rules = frame(at, "Significado")
     assert list(rules.columns[:2]) == ["Regla", "Familia"]
     # Demo baseline was seeded (solved and worded) in English: its sentences are re-worded.
