@@ -12,7 +12,6 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
-from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
 from pandas.io.formats.style import Styler
 from sqlalchemy import Engine
 from streamlit.runtime.pages_manager import PagesManager
@@ -158,9 +157,6 @@ def figure_cell(kind: str, loc: str) -> Callable[[object], str]:
     """One table cell's figure in ``loc``: the text ``numbers.number`` / ``numbers.share``
     write (tests/test_i18n_tables.py compares them), made fast for a table of thousands of
     cells (Babel takes ~0.1 ms a call): English separators, then swapped for ``loc``'s."""
-    swap = str.maketrans(
-        {",": get_group_symbol(loc), ".": get_decimal_symbol(loc), "-": get_minus_sign_symbol(loc)}
-    )
 
     def cell(value: object) -> str:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -176,7 +172,7 @@ def figure_cell(kind: str, loc: str) -> Callable[[object], str]:
             text = text.rstrip("0").rstrip(".") if "." in text else text
         else:
             text = numbers.number(value, 2 if kind == "cents" else 0, locale="en")
-        return text.translate(swap)
+        return numbers.local_digits(text, loc)
 
     return cell
 

@@ -9,10 +9,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 
-from babel.numbers import get_decimal_symbol, get_group_symbol
-
 from model.costbenefit.ranges import Range
-from model.formatting.i18n import _, active_number_locale
+from model.formatting import numbers
+from model.formatting.i18n import _
 
 
 @dataclass(frozen=True)
@@ -89,11 +88,7 @@ def fmt_number(x: float) -> str:
 
 def _in_locale(text: str) -> str:
     """English digits ("1,234.5") with the active locale's separators ("1.234,5")."""
-    loc = active_number_locale()
-    if loc == "en" or loc.startswith("en_"):
-        return text
-    table: dict[str, str | int | None] = {",": get_group_symbol(loc), ".": get_decimal_symbol(loc)}
-    return text.translate(str.maketrans(table))
+    return numbers.local_digits(text)
 
 
 def span(low: str, high: str) -> str:

@@ -22,9 +22,18 @@ import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from typing import Final
 
-from babel.numbers import NumberFormatError, format_decimal, format_percent, parse_decimal
+from babel.numbers import (
+    NumberFormatError,
+    format_decimal,
+    format_percent,
+    get_decimal_symbol,
+    get_group_symbol,
+    get_minus_sign_symbol,
+    parse_decimal,
+)
 
 from model.formatting.i18n import N_, Labels, _, active_number_locale
 
@@ -135,6 +144,24 @@ def _clean(value: float, tiny: float) -> float:
 
 def _pattern(decimals: int) -> str:
     return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+
+
+@cache
+def _digit_table(locale: str) -> dict[int, str]:
+    group, decimal = get_group_symbol(locale), get_decimal_symbol(locale)
+    return str.maketrans({",": group, ".": decimal, "-": get_minus_sign_symbol(locale)})
+
+
+def local_digits(text: str, locale: str | None = None) -> str:
+    """A number Python or the English path wrote ("1,234.5": "," groups, "." decimals) with
+    ``locale``'s separators (the active locale's by default: "1.234,5" in es_CO); English
+    unchanged. Babel takes ~0.1 ms a figure: where thousands are written (a table, the
+    allocator's sentences) the English text with swapped symbols is the same text, fast
+    (tests/test_i18n_tables.py and tests/test_i18n_allocator.py compare them with Babel)."""
+    loc = _loc(locale)
+    if loc in _ENGLISH or loc.startswith("en_"):
+        return text
+    return text.translate(_digit_table(loc))
 
 
 def _loc(locale: str | None) -> str:

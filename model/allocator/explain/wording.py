@@ -54,19 +54,9 @@ assert {k: KIND_WORDS.english(k) for k in KIND_WORDS} == KIND_LABELS, "repeats K
 _ENGLISH_DIGITS: Final = frozenset({"en", "en_US", "en_GB"})
 
 
-@cache
-def _digit_table(locale: str) -> dict[int, str]:
-    """ "," and "." of a Python-formatted number swapped to ``locale``'s symbols."""
-    return str.maketrans({",": get_group_symbol(locale), ".": get_decimal_symbol(locale)})
-
-
 def local_digits(text: str) -> str:
-    """A number formatted by Python (``f"{v:,.4g}"``: "," groups, "." decimals) written
-    with the active locale's separators ("1.234,5" in es_CO); English text unchanged."""
-    locale = active_number_locale()
-    if locale in _ENGLISH_DIGITS:
-        return text
-    return text.translate(_digit_table(locale))
+    """A number formatted by Python (``f"{v:,.4g}"``) in the active locale's separators."""
+    return numbers.local_digits(text)
 
 
 @cache
@@ -86,7 +76,7 @@ def money(v: float) -> str:
     (the same text as Babel's: tests/test_i18n_allocator.py compares them)."""
     locale = active_number_locale()
     if locale not in _ENGLISH_DIGITS and _swaps(locale):
-        return numbers.money(v, cents=None, locale="en").translate(_digit_table(locale))
+        return numbers.local_digits(numbers.money(v, cents=None, locale="en"), locale)
     return numbers.money(v, cents=None, locale=locale)  # the active locale, read once
 
 
@@ -94,7 +84,7 @@ def count(v: float) -> str:
     """A whole count (``numbers.count``), with ``money``'s fast path."""
     locale = active_number_locale()
     if locale not in _ENGLISH_DIGITS and _swaps(locale):
-        return numbers.count(v, locale="en").translate(_digit_table(locale))
+        return numbers.local_digits(numbers.count(v, locale="en"), locale)
     return numbers.count(v)
 
 
