@@ -124,7 +124,21 @@ def _assessments(url: str) -> tuple[NetAssessment, ...]:
 # reader never gets an English plan from the cache, nor the reverse.
 @st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_CONTENT)
 def _solve(scenario: Scenario, solver: str, lang: str) -> AllocationResult:
+    # The unfunded candidates' reports (dozens of re-solves) are written when the reader
+    # opens them, saves or downloads (``_complete``): the same text, on demand (issue 16).
+    return allocate(scenario, solver, unfunded=False)
+
+
+@st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_CONTENT)
+def _complete(scenario: Scenario, solver: str, lang: str) -> AllocationResult:
     return allocate(scenario, solver)
+
+
+def _completed(result: AllocationResult, scenario: Scenario) -> AllocationResult:
+    """``result`` with its unfunded reports (a stored one has them; a solve writes them now)."""
+    if result.unfunded is not None:
+        return result
+    return _complete(scenario, result.solver, number_locale())
 
 
 @st.cache_data(max_entries=16, show_spinner=False, hash_funcs=BY_CONTENT)
@@ -178,7 +192,12 @@ def _run_solve(sc: Scenario) -> None:
             text=_("Building and solving with {solver}").format(solver=sc.solver.solver.upper()),
         )
         result = _solve(sc, sc.solver.solver, lang)
-        bar.progress(100, text=_("Explained: shadow prices, unfunded reasons, greedy baseline"))
+        bar.progress(
+            100,
+            text=_(
+                "Explained: shadow prices and greedy baseline; the unfunded reasons when opened"
+            ),
+        )
         secs = numbers.number(result.seconds.get("total", 0.0), 2)
         # An infeasible or failed solve must not show a check mark.
         ok = result.objective is not None
@@ -438,58 +457,70 @@ else:
                 "network, one point of share) adds to the objective; see Methodology."
             )
         )
-    if result.unfunded:
-        n_unfunded = len(result.unfunded)
-        with st.expander(
+    n_unfunded = len(result.unfunded_ids)
+    # Written when opened (a lazy expander reruns the page): the reports re-solve the plan
+    # with each near-miss candidate forced in, the costliest part of a solve (issue 16).
+    why_unfunded = (
+        st.expander(
             ngettext(
                 "Why {n} candidates got nothing, and what it would take",
                 "Why {n} candidates got nothing, and what it would take",
                 n_unfunded,
-            ).format(n=numbers.count(n_unfunded))
-        ):
-            unfunded, unfunded_config = localized_table(
-                pd.DataFrame(
-                    [
-                        {
-                            "candidate": u.candidate,
-                            "reason": u.reason,
-                            "return per public US$": u.return_per_public_dollar,
-                            "return must rise": u.return_rise,
-                            "or cost must fall": u.cost_fall,
-                            "in words": u.sentence,
-                        }
-                        for u in result.unfunded
-                    ]
-                ),
-                {
-                    "return per public US$": "cents",
-                    "return must rise": "share",
-                    "or cost must fall": "share",
-                },
-                {
-                    "candidate": st.column_config.Column(_("candidate")),
-                    "reason": st.column_config.Column(_("reason")),
-                    # US$ per US$ with cents ("3.0004" read as noise).
-                    "return per public US$": st.column_config.NumberColumn(
-                        _("return per public US$"), format="%.2f"
+            ).format(n=numbers.count(n_unfunded)),
+            key="plan_unfunded_open",
+            on_change="rerun",
+        )
+        if n_unfunded
+        else None
+    )
+    if why_unfunded is not None:
+        with why_unfunded:
+            if why_unfunded.open:
+                with st.spinner(_("Re-solving with each near-miss candidate forced in…")):
+                    reports = _completed(result, solved).unfunded or ()
+                unfunded, unfunded_config = localized_table(
+                    pd.DataFrame(
+                        [
+                            {
+                                "candidate": u.candidate,
+                                "reason": u.reason,
+                                "return per public US$": u.return_per_public_dollar,
+                                "return must rise": u.return_rise,
+                                "or cost must fall": u.cost_fall,
+                                "in words": u.sentence,
+                            }
+                            for u in reports
+                        ]
                     ),
-                    "return must rise": st.column_config.NumberColumn(
-                        _("return must rise"), format="percent"
-                    ),
-                    "or cost must fall": st.column_config.NumberColumn(
-                        _("or cost must fall"), format="percent"
-                    ),
-                    "in words": st.column_config.TextColumn(_("in words"), width="large"),
-                },
-            )
-            st.dataframe(
-                unfunded,
-                hide_index=True,
-                width="stretch",
-                key="plan_unfunded",
-                column_config=unfunded_config,
-                placeholder=MISSING,
-            )
+                    {
+                        "return per public US$": "cents",
+                        "return must rise": "share",
+                        "or cost must fall": "share",
+                    },
+                    {
+                        "candidate": st.column_config.Column(_("candidate")),
+                        "reason": st.column_config.Column(_("reason")),
+                        # US$ per US$ with cents ("3.0004" read as noise).
+                        "return per public US$": st.column_config.NumberColumn(
+                            _("return per public US$"), format="%.2f"
+                        ),
+                        "return must rise": st.column_config.NumberColumn(
+                            _("return must rise"), format="percent"
+                        ),
+                        "or cost must fall": st.column_config.NumberColumn(
+                            _("or cost must fall"), format="percent"
+                        ),
+                        "in words": st.column_config.TextColumn(_("in words"), width="large"),
+                    },
+                )
+                st.dataframe(
+                    unfunded,
+                    hide_index=True,
+                    width="stretch",
+                    key="plan_unfunded",
+                    column_config=unfunded_config,
+                    placeholder=MISSING,
+                )
 
     # --- budget sweep ------------------------------------------------------------------------
     st.subheader(_("Budget sweep"))
@@ -613,7 +644,7 @@ if save_new or save_changes:
             current_user(),
             solved.model_copy(update={"name": name.strip() or solved.name}),
             name=name,
-            result=result,
+            result=_completed(result, solved),
             notes=notes,
             dataset=dataset,
             scenario_id=None if target is None else target.id,

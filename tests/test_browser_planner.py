@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from model.planning.workbook import SHEETS
 from model.store.seed import BASELINE_NAME
-from tests.browser import wait_for_app
+from tests.browser import screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -60,6 +60,21 @@ def test_budget_solve_save_compare_and_download(server: str, page: Page) -> None
     pdf = PdfReader(io.BytesIO(info.value.path().read_bytes()))
     text = " ".join(pdf.pages[0].extract_text().split())
     assert len(pdf.pages) == 1 and "With US$4.0 M over 4 years" in text
+
+    # The unfunded reasons are written when the reader opens them (a lazy expander).
+    why = page.get_by_test_id("stExpander").filter(has_text="candidates got nothing")
+    expect(why.get_by_test_id("stDataFrame")).to_have_count(0)
+    why.locator("summary").click()
+    wait_for_app(page)
+    expect(why.get_by_test_id("stDataFrame")).to_be_visible()
+    screenshot(page, "plan-unfunded-opened")
+    # The Excel workbook of the plan on screen holds them too (written on the click).
+    button = page.get_by_test_id("stDownloadButton").filter(has_text="Excel workbook")
+    with page.expect_download() as info:
+        button.get_by_role("button").click()
+    unfunded = load_workbook(io.BytesIO(info.value.path().read_bytes()))["Unfunded"]
+    rows = list(unfunded.iter_rows(min_row=2, values_only=True))
+    assert rows and all(isinstance(r[-1], str) and "is not funded" in r[-1] for r in rows)
 
     page.get_by_role("textbox", name="Name", exact=True).fill(SAVED_NAME)
     page.get_by_role("button", name="Save as new").click()

@@ -28,6 +28,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from sqlalchemy.engine import Engine
 
 from model import DATA_DIR
 from model.allocator import allocate, build_model
@@ -486,3 +487,71 @@ def test_rows_of_a_candidate_at_zero_are_not_worded_as_money(solver: str) -> Non
     funded = [c for c in r.constraints if not c.portfolio and c.binding and c.shadow_price != 0
               and r.scale.get(c.index.split(",")[0], 0.0) > SCALE_FUNDED]  # fmt: skip
     assert all("no money meaning" not in c.sentence for c in funded)
+
+
+def _without_timings(r: AllocationResult) -> AllocationResult:
+    return replace(r, seconds={})
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+@PROPS
+@given(sc=hard_scenarios())
+def test_the_first_display_says_what_the_full_read_out_says(solver: str, sc: Scenario) -> None:
+    """The Plan page's first display (``unfunded=False``) states the same plan, prices,
+    rates and baseline as the full read-out, and the unfunded reports written on demand
+    (``complete``) are the full read-out's, word for word (issue 16: "the rest on demand,
+    with the same text when asked for")."""
+    from model.allocator.api import complete
+
+    first = allocate(sc, solver, unfunded=False)
+    full = allocate(sc, solver)
+    if first.objective is None:  # infeasible: nothing is left unwritten
+        assert first.unfunded == full.unfunded == ()
+        return
+    assert first.unfunded is None and full.unfunded is not None
+    assert _without_timings(replace(first, unfunded=full.unfunded)) == _without_timings(full)
+    assert first.unfunded_ids == full.unfunded_ids == tuple(u.candidate for u in full.unfunded)
+    assert first.unfunded_ids == tuple(c.id for c in sc.candidates if not full.is_funded(c.id))
+    later = complete(first, sc)
+    assert later.unfunded == full.unfunded
+    assert _without_timings(later) == _without_timings(full)
+    assert complete(full, sc) is full  # already written: nothing re-solved
+
+
+def test_a_result_without_its_unfunded_reports_is_not_stored(engine: Engine) -> None:
+    from model.accounts.auth import LOCAL_USER
+    from model.store.scenarios import list_scenarios, save_scenario
+
+    sc = _demo_at_its_enterprise_maximum()
+    first = allocate(sc, "highs", unfunded=False)
+    assert first.unfunded_ids  # the demo at this budget leaves candidates out
+    before = len(list_scenarios(engine))
+    with pytest.raises(ValueError, match="unfunded reports are not written"):
+        save_scenario(engine, LOCAL_USER, sc, name="first display", result=first)
+    assert len(list_scenarios(engine)) == before  # nothing written
+
+
+def test_a_workbook_of_a_first_display_holds_the_unfunded_reports() -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from model.planning.workbook import ScenarioDocument, workbook
+
+    sc = _demo_at_its_enterprise_maximum()
+    first = allocate(sc, "highs", unfunded=False)
+    full = allocate(sc, "highs")
+    assert full.unfunded
+
+    def sheets(result: AllocationResult) -> dict[str, list[tuple[object, ...]]]:
+        doc = ScenarioDocument(name="demo", notes="", dataset="demo", scenario=sc, result=result)
+        wb = load_workbook(io.BytesIO(workbook(doc)))
+        return {ws.title: list(ws.iter_rows(values_only=True)) for ws in wb.worksheets}
+
+    got, want = sheets(first), sheets(full)
+    assert got.keys() == want.keys()
+    for name in want:
+        if name != "Summary":  # the summary states the solve's seconds
+            assert got[name] == want[name], name
+    words = [row[-1] for rows in got.values() for row in rows if row]
+    assert any(isinstance(w, str) and full.unfunded[0].sentence[1:] in w for w in words)

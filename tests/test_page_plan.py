@@ -164,3 +164,40 @@ def test_summary_says_what_one_more_dollar_buys(app_db: str) -> None:
     for ln in years:
         assert ln.startswith("- One more US\\$1 in the year-") and "one US\\$ less" in ln, ln
         assert "(for " in ln, ln  # the range each rate holds over
+
+
+def test_unfunded_reasons_are_written_when_opened(app_db: str) -> None:
+    """The unfunded table's re-solves run when the reader opens it (a lazy expander), and
+    then say what the full read-out says (issue 16)."""
+    from model.allocator.api import allocate
+
+    at = open_page(PAGE)
+    solve(at)
+    state = at.session_state[STATE_KEY]
+    assert isinstance(state, PlanState) and state.result is not None and state.scenario is not None
+    assert state.result.unfunded is None  # first display: not written yet
+    n = len(state.result.unfunded_ids)
+    assert n > 0
+    label = f"Why {n} candidates got nothing, and what it would take"
+    assert [e.label for e in at.expander if e.label == label] == [label]
+    assert not any("in words" in d.value.columns for d in at.dataframe)
+
+    at.session_state["plan_unfunded_open"] = True  # the reader opens it
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = next(d.value for d in at.dataframe if "in words" in d.value.columns)
+    full = allocate(state.scenario, state.scenario.solver.solver)
+    assert full.unfunded is not None
+    assert list(table["candidate"]) == [u.candidate for u in full.unfunded]
+    assert list(table["in words"]) == [u.sentence for u in full.unfunded]
+
+    # Saving stores the full read-out (the unfunded sentences included).
+    at.text_input(key="plan_save_name").input("With reasons")
+    next(b for b in at.button if b.label == "Save as new").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    eng = db.make_engine(app_db)
+    try:
+        row = {s.name: s for s in list_scenarios(eng)}["With reasons"]
+    finally:
+        eng.dispose()
+    assert row.result is not None and row.result.unfunded == full.unfunded

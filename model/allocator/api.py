@@ -46,10 +46,27 @@ def allocate(
     *,
     explain: bool = True,
     baseline: bool = True,
+    unfunded: bool = True,
 ) -> AllocationResult:
-    """Solve a scenario with ``solver`` (``highs``/``cbc``; default: the scenario's)."""
+    """Solve a scenario with ``solver`` (``highs``/``cbc``; default: the scenario's).
+
+    ``unfunded=False`` leaves the unfunded candidates' reports unwritten
+    (``result.unfunded is None``): they are the last part of the read-out and the costliest
+    (dozens of warm re-solves), so everything else is the same as with them, and a call
+    with ``unfunded=True`` (``complete``) writes them with the same text when a reader asks
+    (the Plan page's first display; issue 16)."""
     with _gc_paused():
-        return _allocate(scenario, solver, explain=explain, baseline=baseline)
+        return _allocate(scenario, solver, explain=explain, baseline=baseline, unfunded=unfunded)
+
+
+def complete(result: AllocationResult, scenario: Scenario) -> AllocationResult:
+    """``result`` with its unfunded reports written: itself when they are, else
+    ``allocate(scenario)`` with the solver that found it (``scenario`` is the one it solves;
+    the same plan and text, and the reports an ``unfunded=False`` call left out). In the
+    active language, as ``allocate``."""
+    if result.unfunded is not None:
+        return result
+    return allocate(scenario, result.solver)
 
 
 # Python's cyclic garbage collector is paused while ``allocate`` runs: it makes hundreds of
@@ -77,7 +94,7 @@ def _gc_paused() -> Iterator[None]:
 
 
 def _allocate(
-    scenario: Scenario, solver: str | None, *, explain: bool, baseline: bool
+    scenario: Scenario, solver: str | None, *, explain: bool, baseline: bool, unfunded: bool
 ) -> AllocationResult:
     t0 = time.perf_counter()
     built = build_model(scenario)
@@ -90,7 +107,7 @@ def _allocate(
     if built.arrays.n >= TRIM_MIN_CANDIDATES:
         release_freed_memory()  # what HiGHS freed, before the read-out allocates (solve.memory)
     t2 = time.perf_counter()
-    result = read_out(built, sol, explain=explain, baseline=baseline, warm=warm)
+    result = read_out(built, sol, explain=explain, baseline=baseline, warm=warm, unfunded=unfunded)
     t3 = time.perf_counter()
     seconds = {"build": t1 - t0, "solve": t2 - t1, "explain": t3 - t2, "total": t3 - t0}
     return replace(result, seconds=seconds)
@@ -103,9 +120,11 @@ def read_out(
     explain: bool = True,
     baseline: bool = True,
     warm: ReSolver | None = None,
+    unfunded: bool = True,
 ) -> AllocationResult:
     """Turn a solution into an ``AllocationResult`` (diagnosing infeasibility); ``warm``:
-    the HiGHS re-solver still at ``sol`` (``solve_warm``), for the measuring re-solves."""
+    the HiGHS re-solver still at ``sol`` (``solve_warm``), for the measuring re-solves;
+    ``unfunded=False``: the unfunded reports are left unwritten (None; see ``allocate``)."""
     sc = built.scenario
     empty = AllocationResult(
         scenario=sc.name,
@@ -187,7 +206,11 @@ def read_out(
         fee_revenue=float((arr.fee * arr.cost * plan.f[:, None]).sum()),
         constraints=constraints,
         constraints_omitted=omitted,
-        unfunded=unfunded_reports(built, sol, plan, probe) if explain else (),
+        # Last of the read-out: leaving them out changes nothing above (the probes run in
+        # this order, each from the basis the last one left).
+        unfunded=(unfunded_reports(built, sol, plan, probe) if explain else ())
+        if unfunded
+        else None,
         greedy=greedy,
         duals_note=_(MIP_DUALS_NOTE) if built.is_mip and sol.duals_from_fixed_lp else "",
     )

@@ -235,7 +235,10 @@ class AllocationResult:
     fee_revenue: Real
     constraints: tuple[ConstraintReport, ...]
     constraints_omitted: int
-    unfunded: tuple[UnfundedReport, ...]
+    unfunded: tuple[UnfundedReport, ...] | None
+    """One report per candidate left unfunded; None: not written yet (``allocate(...,
+    unfunded=False)``, the Plan page's first display): ``allocate`` of the same scenario
+    writes them, with the same text (``unfunded_ids`` says whom they are about)."""
     greedy: Baseline | None
     is_mip: bool
     gap: float | None
@@ -252,6 +255,14 @@ class AllocationResult:
     def is_funded(self, candidate: str) -> bool:
         """Whether ``candidate`` gets money in this plan (scale above ``SCALE_FUNDED``)."""
         return self.scale.get(candidate, 0.0) > SCALE_FUNDED
+
+    @property
+    def unfunded_ids(self) -> tuple[str, ...]:
+        """The candidates this plan leaves unfunded, in the order ``unfunded`` reports them
+        (known without the reports' re-solves)."""
+        if self.unfunded is not None:
+            return tuple(u.candidate for u in self.unfunded)
+        return tuple(c for c, f in self.scale.items() if f <= SCALE_FUNDED)
 
     def constraint(self, name: str) -> ConstraintReport:
         """The report of the constraint called ``name`` (KeyError if not reported)."""

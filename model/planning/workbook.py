@@ -23,7 +23,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Final
 
@@ -544,7 +544,17 @@ def workbook(doc: ScenarioDocument) -> bytes:
     """The Excel workbook bytes, one sheet per entry of ``SHEETS``, named and worded in
     the active language (numbers stay numbers; identifiers and row names as they are)."""
     with in_language(doc):
-        return _workbook(doc)
+        return _workbook(complete_document(doc))
+
+
+def complete_document(doc: ScenarioDocument) -> ScenarioDocument:
+    """``doc`` with a result whose unfunded reports are written (``api.complete``: a page's
+    first display leaves them out until asked for), in the active language."""
+    if doc.result.unfunded is not None:
+        return doc
+    from model.allocator.api import complete  # the solver: only for such a document
+
+    return replace(doc, result=complete(doc.result, doc.scenario))
 
 
 def _workbook(doc: ScenarioDocument) -> bytes:
@@ -663,7 +673,7 @@ def _workbook(doc: ScenarioDocument) -> bytes:
                 u.cost_fall,
                 capital(u.sentence),
             ]
-            for u in r.unfunded
+            for u in r.unfunded or ()  # written: complete_document
         ),
     )
     g = r.greedy

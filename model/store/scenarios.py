@@ -130,6 +130,10 @@ def save_scenario(
 
     ``result`` is stored only when it is a plan (``storable``); otherwise the scenario is
     saved without one, as an unsolved scenario."""
+    if result is not None and result.unfunded is None:
+        # A page's first display leaves them out (allocate(unfunded=False)); a stored plan
+        # keeps every sentence it states: ``api.complete`` writes them first.
+        raise ValueError("result: its unfunded reports are not written; complete it first")
     stored = result_to_json(result) if result is not None and storable(result) else None
     return _write(
         engine,
