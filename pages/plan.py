@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from model.accounts.auth import PermissionDenied
-from model.allocator.api import SweepPoint, allocate, sweep_budget
+from model.allocator.api import SweepPoint, sweep_budget
 from model.allocator.result import AllocationResult
 from model.allocator.scenario import Scenario, load_scenario
 from model.domain.candidates import Candidate, Region
@@ -61,6 +61,7 @@ from pages._handover import (
 )
 from pages._i18n import _, ngettext, number_locale
 from pages._plan_controls import clear_commitments, controls, net_fees, put_inputs
+from pages._plan_solve import completed, solve_first
 from pages._plan_state import OpenedScenario, PlanState, plan_state
 from pages._shared import (
     BY_CONTENT,
@@ -119,28 +120,6 @@ def _assessments(url: str) -> tuple[NetAssessment, ...]:
     return tuple(fetch_net_assessments(_engine_for(url)))
 
 
-# The result holds the allocator's sentences, written in the reader's language and number
-# locale: ``lang`` (the number locale, e.g. es_CO) is part of the cache key, so a Spanish
-# reader never gets an English plan from the cache, nor the reverse.
-@st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_CONTENT)
-def _solve(scenario: Scenario, solver: str, lang: str) -> AllocationResult:
-    # The unfunded candidates' reports (dozens of re-solves) are written when the reader
-    # opens them, saves or downloads (``_complete``): the same text, on demand (issue 16).
-    return allocate(scenario, solver, unfunded=False)
-
-
-@st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_CONTENT)
-def _complete(scenario: Scenario, solver: str, lang: str) -> AllocationResult:
-    return allocate(scenario, solver)
-
-
-def _completed(result: AllocationResult, scenario: Scenario) -> AllocationResult:
-    """``result`` with its unfunded reports (a stored one has them; a solve writes them now)."""
-    if result.unfunded is not None:
-        return result
-    return _complete(scenario, result.solver, number_locale())
-
-
 @st.cache_data(max_entries=16, show_spinner=False, hash_funcs=BY_CONTENT)
 def _sweep(
     scenario: Scenario, factors: tuple[float, ...], solver: str, lang: str
@@ -191,7 +170,7 @@ def _run_solve(sc: Scenario) -> None:
             10,
             text=_("Building and solving with {solver}").format(solver=sc.solver.solver.upper()),
         )
-        result = _solve(sc, sc.solver.solver, lang)
+        result = solve_first(sc, sc.solver.solver, lang)
         bar.progress(
             100,
             text=_(
@@ -307,7 +286,7 @@ sc_now = state.scenario
 if state.result is not None and sc_now is not None and state.solved_lang not in ("", lang):
     # The reader switched language: the same plan, its sentences in the new language (a
     # reopened saved result keeps the words it was saved with: solved_lang is "").
-    state.keep_result(_solve(sc_now, sc_now.solver.solver, lang), sc_now, lang)
+    state.keep_result(solve_first(sc_now, sc_now.solver.solver, lang), sc_now, lang)
 result: AllocationResult | None = state.result
 solved: Scenario | None = state.scenario
 if result is None or solved is None:
@@ -477,7 +456,7 @@ else:
         with why_unfunded:
             if why_unfunded.open:
                 with st.spinner(_("Re-solving with each near-miss candidate forced in…")):
-                    reports = _completed(result, solved).unfunded or ()
+                    reports = completed(result, solved, lang).unfunded or ()
                 unfunded, unfunded_config = localized_table(
                     pd.DataFrame(
                         [
@@ -644,7 +623,7 @@ if save_new or save_changes:
             current_user(),
             solved.model_copy(update={"name": name.strip() or solved.name}),
             name=name,
-            result=_completed(result, solved),
+            result=completed(result, solved, lang),
             notes=notes,
             dataset=dataset,
             scenario_id=None if target is None else target.id,

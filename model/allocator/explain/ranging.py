@@ -128,8 +128,10 @@ class Probe:
         row_upper: FloatArray | None = None,
         col_lower: FloatArray | None = None,
         objective: FloatArray | None = None,
+        col_duals: bool = False,
     ) -> Solution:
-        """One re-solve with these changes from the built programme (all else as built).
+        """One re-solve with these changes from the built programme (all else as built);
+        ``col_duals``: whether the answer carries column duals (only ``forced`` reads them).
 
         Only what differs from the last re-solve is handed to HiGHS (a new objective or
         new column bounds cost a pass over every column)."""
@@ -148,7 +150,7 @@ class Probe:
         if cl is not self._last_cl:
             changes["col_lower"] = cl
             self._last_cl = cl
-        return self.rs.solve(**changes, light=True)
+        return self.rs.solve(**changes, light=True, col_duals=col_duals)
 
     def _kink_guess(self, i: int, direction: int) -> float | None:
         """HiGHS's ranging of row i at its current basis: the limit up to which that basis
@@ -335,7 +337,7 @@ class Probe:
         lo = self.col_lower.copy()
         j = int(self.built.f_col[cand])
         lo[j] = max(lo[j], scale)
-        return self.run(col_lower=lo)
+        return self.run(col_lower=lo, col_duals=True)
 
 
 def row_size(built: BuiltModel, values: FloatArray) -> FloatArray:
