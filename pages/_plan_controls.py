@@ -22,6 +22,7 @@ from model.formatting.i18n import N_, Labels
 from model.planning.inputs import PerYearMode, PlanInputs, locked_from_funding, with_net_fees
 from model.planning.workbook import OBJECTIVE_WORDS
 from model.screening.net import NetAssessment, latest
+from pages._handover import DATASET_WIDGET_KEY
 from pages._i18n import _, ngettext
 from pages._plan_state import plan_state
 
@@ -96,12 +97,23 @@ def put_inputs(inputs: PlanInputs) -> None:
 
 
 def clear_commitments() -> None:
-    """Dataset changed: commitments and locks name the old set's candidates."""
+    """Dataset changed: commitments and locks name the old set's candidates.
+
+    Not when the set is the one the controls were drawn for. After a language switch the
+    browser sends the set's name as shown in the earlier language ("demo (illustrative)"),
+    which Streamlit reports as a change to a set of that name: it is read back to the set
+    it names, and dropping the plan on the reader's next click is avoided."""
     ss = st.session_state
+    state = plan_state()
+    raw = ss.get(DATASET_WIDGET_KEY)
+    name = state.dataset_labels.get(raw, raw) if isinstance(raw, str) else raw
+    if name != raw:
+        ss[DATASET_WIDGET_KEY] = name
+    if state.dataset is not None and name == state.dataset:
+        return
     ss["plan_committed"], ss["plan_go_no_go"] = [], []
     ss["plan_net_brokers"] = []
     ss["plan_lock"] = False
-    state = plan_state()
     state.locked, state.on_top = (), False
     state.forget_result()
 

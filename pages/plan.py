@@ -231,14 +231,20 @@ if not names:
 # Labels are read in the reader's language now, while this run has it active: a format_func
 # may be called later from elsewhere (AppTest calls it from the test's own thread).
 illustrative = _("{name} (illustrative)")
+shown_as = {n: illustrative.format(name=n) if n == "demo" else n for n in names}
+state.dataset_labels.update({label: n for n, label in shown_as.items()})
+if ss.get(DATASET_WIDGET_KEY) in state.dataset_labels.keys() - set(names):
+    # The set's name as an earlier language showed it (see clear_commitments).
+    ss[DATASET_WIDGET_KEY] = state.dataset_labels[ss[DATASET_WIDGET_KEY]]
 dataset = st.selectbox(
     _("Candidate set"),
     names,
-    format_func=lambda n: illustrative.format(name=n) if n == "demo" else n,
+    format_func=shown_as.__getitem__,
     key=DATASET_WIDGET_KEY,
     on_change=clear_commitments,
     help=_("Planning datasets in the database; import your own on the Data page."),
 )
+state.dataset = dataset
 if base is not None and state.base_dataset == dataset:
     cands, regions = base.candidates, base.regions
     st.caption(
@@ -439,6 +445,8 @@ else:
     n_unfunded = len(result.unfunded_ids)
     # Written when opened (a lazy expander reruns the page): the reports re-solve the plan
     # with each near-miss candidate forced in, the costliest part of a solve (issue 16).
+    # Streamlit names the expander by its label, which holds the count and the language:
+    # it starts as the reader last left it (open stays open after a new solve or a switch).
     why_unfunded = (
         st.expander(
             ngettext(
@@ -446,6 +454,7 @@ else:
                 "Why {n} candidates got nothing, and what it would take",
                 n_unfunded,
             ).format(n=numbers.count(n_unfunded)),
+            expanded=bool(ss.get("plan_unfunded_open", False)),
             key="plan_unfunded_open",
             on_change="rerun",
         )

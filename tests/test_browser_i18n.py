@@ -124,3 +124,44 @@ def test_a_spanish_reader_solves_the_demo_and_downloads_a_spanish_workbook(
     }
     assert headers >= SPANISH_HEADERS, sorted(headers)
     assert not ENGLISH_HEADERS & headers, sorted(ENGLISH_HEADERS & headers)
+
+
+def test_switching_language_keeps_the_plan_and_its_open_unfunded_table(
+    server: str, american: Page
+) -> None:
+    """Solve in English, open the unfunded table, switch to Spanish: the table stays open and
+    is re-worded, and the reader's next clicks keep the plan (the candidate-set control used
+    to report a change when only its words changed, and the plan was dropped)."""
+    page = american
+    page.goto(server)
+    wait_for_app(page)
+    page.get_by_test_id("stSidebarNav").get_by_text("Plan", exact=True).click()
+    expect(page.locator("h1").first).to_have_text("Plan")
+    wait_for_app(page)
+    page.get_by_role("button", name="Solve", exact=True).click()
+    wait_for_app(page)
+    why = page.get_by_test_id("stExpander").filter(has_text="candidates got nothing")
+    why.locator("summary").click()
+    wait_for_app(page)
+    expect(why.get_by_test_id("stDataFrame")).to_be_visible()
+
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_test_id("stSelectbox").filter(has_text="Language and numbers").click()
+    page.get_by_role("option", name="español (Colombia) · 1.234,5").click()
+    wait_for_app(page)
+    summary = page.get_by_test_id("stAlertContentSuccess").first
+    expect(summary).to_contain_text("Con US$5,0 M en 4 años:")
+    por_que = page.get_by_test_id("stExpander").filter(has_text="no recibieron nada")
+    expect(por_que.get_by_test_id("stDataFrame")).to_be_visible()  # still open, re-worded
+
+    page.get_by_test_id("stRadio").get_by_text("Por región", exact=True).click()
+    wait_for_app(page)
+    expect(summary).to_contain_text("Con US$5,0 M en 4 años:")  # the plan is kept
+    por_que.locator("summary").click()  # closed, then opened again
+    wait_for_app(page)
+    expect(por_que.get_by_test_id("stDataFrame")).to_have_count(0)
+    expect(summary).to_contain_text("Con US$5,0 M en 4 años:")
+    por_que.locator("summary").click()
+    wait_for_app(page)
+    expect(por_que.get_by_test_id("stDataFrame")).to_be_visible()
+    screenshot(page, "plan-unfunded-spanish-after-switch")
