@@ -31,9 +31,17 @@ MO_FILES := $(patsubst %.po,%.mo,$(wildcard model/locale/*/LC_MESSAGES/fomento.p
 model/locale/%/LC_MESSAGES/fomento.mo: model/locale/%/LC_MESSAGES/fomento.po $(APP_STAMP)
 	$(BIN)/python -m model.formatting.i18n $< $@
 
+# The project's own modules byte-compiled, as pip does for the packages it installs: a
+# command then starts without compiling ~60 modules (0.05 s of `fomento allocate` on a
+# small scenario, bench/README.md), also where PYTHONDONTWRITEBYTECODE is set. Up-to-date
+# files are skipped; a stale one is simply compiled again when imported.
+COMPILE := $(BIN)/python -m compileall -q model pages app.py
+
 install: $(STAMP) $(MO_FILES)
+	@$(COMPILE)
 
 install-app: $(APP_STAMP) $(MO_FILES)
+	@$(COMPILE)
 
 db: install-app
 	$(BIN)/fomento db upgrade

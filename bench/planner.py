@@ -57,7 +57,9 @@ def main() -> int:
     ap.add_argument("--solver", default="highs", choices=("highs", "cbc"))
     args = ap.parse_args()
     # Streamlit's caches outside a running app warn once per cache ("No runtime found").
-    os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
+    import streamlit.logger
+
+    streamlit.logger.set_log_level("error")
     from pages._plan_solve import solve_first
 
     sc = random_scenario(args.n)
