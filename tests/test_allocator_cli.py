@@ -224,7 +224,7 @@ def test_unfunded_explanation(solver: str) -> None:
     from model.allocator import parse_scenario
 
     r = allocate(parse_scenario(data), solver)
-    (u,) = [u for u in r.unfunded if u.candidate == "D"]
+    (u,) = [u for u in r.unfunded_written if u.candidate == "D"]
     assert u.return_per_public_dollar == pytest.approx(2.0, rel=OBJ_TOL)
     assert u.return_rise == pytest.approx(1.0, rel=1e-4)
     assert u.cost_fall == pytest.approx(0.5, rel=1e-4)

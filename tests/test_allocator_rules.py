@@ -129,7 +129,7 @@ def test_cost_recovery(solver: str) -> None:
     b = cand("B", [100, 100], 300, kind="broker_programme", floor=0.7, fee_schedule=[0, 0.4])
     r = run(solver, [b], horizon=2, budget={"total": 1000})
     assert r.objective == pytest.approx(0, abs=1e-6)
-    assert "fee schedule" in r.unfunded[0].reason
+    assert "fee schedule" in r.unfunded_written[0].reason
     r = run(solver, [b], horizon=2, budget={"total": 1000},
             rules={"cost_recovery": {"enabled": False}})  # fmt: skip
     assert r.objective == pytest.approx(300, rel=OBJ_TOL)

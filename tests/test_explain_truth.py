@@ -217,7 +217,7 @@ def _funded(sc: Scenario, cid: str) -> bool:
 
 def _threshold_failures(sc: Scenario, r: AllocationResult) -> list[str]:
     bad = []
-    for u in r.unfunded:
+    for u in r.unfunded_written:
         if getattr(u, "method", "re-solved") != "re-solved":
             continue
         if u.return_rise is not None and u.return_rise > 0:
@@ -250,7 +250,7 @@ def test_unfunded_thresholds_are_exact(solver: str, sc: Scenario) -> None:
 def _bound_failures(sc: Scenario, r: AllocationResult) -> list[str]:
     """A lower bound is broken when the candidate enters below it."""
     bad = []
-    for u in r.unfunded:
+    for u in r.unfunded_written:
         if u.method != "lower bound" or not u.return_rise:
             continue
         below = _scaled_candidate(sc, u.candidate, value=(1 + u.return_rise) * (1 - MARGIN))
@@ -280,7 +280,7 @@ def _tie_failures(sc: Scenario, r: AllocationResult) -> list[str]:
     assert v0 is not None
     bad = []
     index = {cid: i for i, cid in enumerate(built.arrays.ids)}
-    for u in r.unfunded:
+    for u in r.unfunded_written:
         if "ties" not in u.reason:
             continue
         lo = built.col_lower.copy()
@@ -326,8 +326,8 @@ def test_highs_and_cbc_say_the_same(sc: Scenario) -> None:
         for f in ("rate_up", "rate_down", "range_up", "range_down"):
             x, y = getattr(a.ranging, f), getattr(b.ranging, f)
             assert _close(x, y), (name, f, x, y)
-    uh = {u.candidate: u for u in rh.unfunded}
-    uc = {u.candidate: u for u in rc.unfunded}
+    uh = {u.candidate: u for u in rh.unfunded_written}
+    uc = {u.candidate: u for u in rc.unfunded_written}
     # Twins may swap places between the solvers (equally good plans): compare the
     # candidates both leave out.
     for cid in uh.keys() & uc.keys():
@@ -415,7 +415,7 @@ def test_above_the_measuring_size_prices_are_labelled_local(
     ]
     assert all("no money meaning" in c.sentence for c in idle)
     assert all(c.sentence.endswith(LOCAL_PRICE + ".") for c in priced if c not in idle)
-    assert all(u.method in ("", "lower bound") for u in r.unfunded)
+    assert all(u.method in ("", "lower bound") for u in r.unfunded_written)
 
 
 def _relaxed_demo_at_4m(solver: str) -> Scenario:
@@ -443,7 +443,7 @@ def test_a_candidate_the_rules_cap_gets_no_return_threshold(solver: str) -> None
     sc = _relaxed_demo_at_4m(solver)
     r = allocate(sc, solver, baseline=False)
     assert r.status == "optimal"
-    by_id = {u.candidate: u for u in r.unfunded}
+    by_id = {u.candidate: u for u in r.unfunded_written}
     for cid in ("G-01", "G-02"):
         u = by_id[cid]
         assert u.return_rise is None and u.cost_fall is None, u.sentence
@@ -453,7 +453,9 @@ def test_a_candidate_the_rules_cap_gets_no_return_threshold(solver: str) -> None
         assert "would have to rise" not in u.sentence and "fall by" not in u.sentence
     # The claim re-solved: at 20 times its benefit (the objective; its outcomes in the
     # target as they are) each capped candidate stays within the cap the sentence states.
-    capped = [u for u in r.unfunded if "cap it at" in u.sentence or "caps it at" in u.sentence]
+    capped = [
+        u for u in r.unfunded_written if "cap it at" in u.sentence or "caps it at" in u.sentence
+    ]
     assert len(capped) >= 2
     for u in capped:
         printed = u.sentence.split("cap it at " if "cap it at " in u.sentence
@@ -509,6 +511,8 @@ def test_the_first_display_says_what_the_full_read_out_says(solver: str, sc: Sce
         assert first.unfunded == full.unfunded == ()
         return
     assert first.unfunded is None and full.unfunded is not None
+    with pytest.raises(ValueError, match="not written"):
+        _ = first.unfunded_written  # never read as "nobody is unfunded"
     assert _without_timings(replace(first, unfunded=full.unfunded)) == _without_timings(full)
     assert first.unfunded_ids == full.unfunded_ids == tuple(u.candidate for u in full.unfunded)
     assert first.unfunded_ids == tuple(c.id for c in sc.candidates if not full.is_funded(c.id))

@@ -111,8 +111,8 @@ def _compare(sc: Scenario, en: AllocationResult, es: AllocationResult) -> None:
             _spanish(b.sentence, a.sentence, names)
             assert f"({a.name})" in b.sentence, b.sentence
             _same_figures(a.sentence, b.sentence, names)
-    assert [u.candidate for u in es.unfunded] == [u.candidate for u in en.unfunded]
-    for u, v in zip(en.unfunded, es.unfunded, strict=True):
+    assert [u.candidate for u in es.unfunded_written] == [u.candidate for u in en.unfunded_written]
+    for u, v in zip(en.unfunded_written, es.unfunded_written, strict=True):
         assert v.sentence.startswith(f"{u.candidate} no recibe financiamiento: "), v.sentence
         _spanish(v.sentence, u.sentence, names)
         _spanish(v.reason, u.reason, names)
@@ -224,7 +224,7 @@ def test_generated_scenarios_read_in_spanish_with_the_same_figures(sc: Scenario)
     # English is back once the block ends: the same sentences as before it.
     again = allocate(sc, "highs")
     assert [c.sentence for c in again.constraints] == [c.sentence for c in en.constraints]
-    assert [u.sentence for u in again.unfunded] == [u.sentence for u in en.unfunded]
+    assert [u.sentence for u in again.unfunded_written] == [u.sentence for u in en.unfunded_written]
 
 
 @pytest.mark.parametrize("path", [DEMO, SCENARIOS / "hand.json", INFEASIBLE], ids=lambda p: p.stem)
@@ -249,7 +249,7 @@ def test_demo_sentences_in_spanish_word_for_word() -> None:
         "en un punto porcentual (US$2.647 con el plan actual) resta US$15.882 de beneficio "
         "(un precio local en este plan)."
     )
-    why = {u.candidate: u.sentence for u in r.unfunded}
+    why = {u.candidate: u.sentence for u in r.unfunded_written}
     assert why["G-04"] == (
         "G-04 no recibe financiamiento: no superó la evaluación de elegibilidad (regla e)."
     )
@@ -283,7 +283,7 @@ def test_mexican_numbers_keep_the_point() -> None:
     assert r.unallocated_sentence == (
         "Quedan sin asignar US$434,080 del presupuesto de US$5,000,000."
     )
-    assert "2.3 %" in {u.candidate: u.sentence for u in r.unfunded}["G-06"]
+    assert "2.3 %" in {u.candidate: u.sentence for u in r.unfunded_written}["G-06"]
 
 
 def test_every_row_kind_is_described_in_spanish() -> None:

@@ -33,7 +33,7 @@ def test_a_passed_over_proposal_gets_the_allocators_priced_reason() -> None:
     by = {line.proposal_id: line for line in out.lines}
     passed = [line for line in out.lines if line.status == "not funded"]
     assert [line.proposal_id for line in passed] == ["A3"]
-    report = {u.candidate: u for u in out.result.unfunded}[passed[0].proposal_id]
+    report = {u.candidate: u for u in out.result.unfunded_written}[passed[0].proposal_id]
     assert passed[0].reason.startswith(report.sentence.rstrip("."))
     assert "the allocator chose other candidates" not in passed[0].reason
     assert sum(line.funded for line in by.values()) == pytest.approx(400_000.0, abs=1.0)

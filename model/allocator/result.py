@@ -257,6 +257,14 @@ class AllocationResult:
         return self.scale.get(candidate, 0.0) > SCALE_FUNDED
 
     @property
+    def unfunded_written(self) -> tuple[UnfundedReport, ...]:
+        """``unfunded``, which must have been written (``ValueError`` when ``allocate(...,
+        unfunded=False)`` left them out: ``api.complete`` writes them)."""
+        if self.unfunded is None:
+            raise ValueError("the unfunded reports are not written; api.complete writes them")
+        return self.unfunded
+
+    @property
     def unfunded_ids(self) -> tuple[str, ...]:
         """The candidates this plan leaves unfunded, in the order ``unfunded`` reports them
         (known without the reports' re-solves)."""

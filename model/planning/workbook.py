@@ -673,7 +673,7 @@ def _workbook(doc: ScenarioDocument) -> bytes:
                 u.cost_fall,
                 capital(u.sentence),
             ]
-            for u in r.unfunded or ()  # written: complete_document
+            for u in r.unfunded_written  # complete_document wrote them
         ),
     )
     g = r.greedy

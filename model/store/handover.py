@@ -195,7 +195,7 @@ def solve_plan(
     result = _allocate(plan, [c for c in plan.candidates if c.id not in out], budget_total, horizon)
     funded = {cid: float(sum(v)) for cid, v in result.funding.items()}
     in_plan = {g.id for g in plan.grants} - out
-    unfunded = {u.candidate: u.sentence for u in result.unfunded or ()}  # written: allocate()
+    unfunded = {u.candidate: u.sentence for u in result.unfunded_written}
     lines = explain_funding(
         proposals,
         funded,
