@@ -617,10 +617,14 @@ def unfunded_reports(
         at_least = method == "lower bound"
         if rise is not None:
             target = " " + to_amount.format(amount=say(rpd * (1 + rise))) if rpd is not None else ""
-            words.append((rise_least if at_least else rise_by).format(share=pct(rise)) + target)
+            words.append(
+                (rise_least if at_least else rise_by).format(share=_rise_pct(rise)) + target
+            )
         if fall is not None:
             words.append(
-                (fall_least if at_least else fall_by).format(money=money(public), share=pct(fall))
+                (fall_least if at_least else fall_by).format(
+                    money=money(public), share=_rise_pct(fall)
+                )
             )
         elif rise is not None and f_priced:
             words.append(no_fall)
@@ -651,6 +655,12 @@ CAPPED_SCALE = 1e-3
 def _small_pct(v: float) -> str:
     """A share (0-1) as a percentage with two significant figures ('0.0039 %')."""
     return local_digits(f"{100 * v:.2g} %") if v < 0.01 else pct(v)
+
+
+def _rise_pct(v: float) -> str:
+    """A needed rise or fall (0-1) as a percentage: one decimal, or two significant figures
+    when one decimal would print a positive need as "0 %" (a near miss: 0.003 %)."""
+    return _small_pct(v) if 0 < v < 0.0005 else pct(v)
 
 
 def _capped(built: BuiltModel, probe: Probe, i: int) -> tuple[float, list[str], list[str]] | None:
