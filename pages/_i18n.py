@@ -9,6 +9,9 @@ locale itself how figures are written. Until the reader picks, the browser's lan
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import streamlit as st
 from babel.numbers import format_decimal
 from sqlalchemy import Engine
@@ -107,6 +110,42 @@ def language_picker(eng: Engine | None = None, username: str = "") -> None:
     )
 
 
+def _seen_key(key: str) -> str:
+    return f"i18n_labels:{key}"
+
+
+def keep_choice(key: str, labels: Mapping[Any, object]) -> None:
+    """Call just before a selectbox, radio or multiselect whose options are shown in the reader's
+    language (``labels``: option -> its words now), with the widget's ``key``.
+
+    Streamlit sends a choice back as the words the browser shows. After a language switch
+    the browser still holds the earlier language's words for one run, and on the reader's
+    next click Streamlit, finding no option shown that way, silently resets the widget to
+    its default (a Plan page objective, a file's number format, a NET schedule...). Every
+    label shown for an option in this session is remembered, and an earlier language's
+    label is read back to its option before the widget is drawn."""
+    ss = st.session_state
+    seen: dict[str, Any] = dict(ss.get(_seen_key(key), {}))
+    seen.update({str(label): option for option, label in labels.items()})  # as Streamlit shows it
+    ss[_seen_key(key)] = seen
+    value = ss.get(key)
+    if isinstance(value, str) and value not in labels and value in seen:
+        ss[key] = seen[value]
+    elif isinstance(value, list) and any(_stale(v, labels, seen) for v in value):
+        ss[key] = [seen[v] if _stale(v, labels, seen) else v for v in value]  # multiselect
+
+
+def _stale(value: Any, labels: Mapping[Any, object], seen: Mapping[str, Any]) -> bool:
+    return isinstance(value, str) and value not in labels and value in seen
+
+
+def read_back(key: str, value: Any) -> Any:
+    """A widget's value as an ``on_change`` callback reads it (before the page runs): an
+    earlier language's label read back to its option (see ``keep_choice``)."""
+    seen = st.session_state.get(_seen_key(key), {})
+    return seen.get(value, value) if isinstance(value, str) else value
+
+
 def number_format_select(key: str) -> NumberFormat:
     """How an uploaded file writes its numbers; undeclared by default, so a value such as
     "250.000" (250 or 250000?) is refused instead of guessed."""
@@ -117,6 +156,7 @@ def number_format_select(key: str) -> NumberFormat:
         "space": _("1 234,56 (space groups thousands)"),
         "plain": _("1234.56 (no thousands separator)"),
     }
+    keep_choice(key, labels)
     choice = st.selectbox(
         _("Numbers in the file are written as"),
         FORMAT_CHOICES,

@@ -23,7 +23,7 @@ from model.planning.inputs import PerYearMode, PlanInputs, locked_from_funding, 
 from model.planning.workbook import OBJECTIVE_WORDS
 from model.screening.net import NetAssessment, latest
 from pages._handover import DATASET_WIDGET_KEY
-from pages._i18n import _, ngettext
+from pages._i18n import _, keep_choice, ngettext, read_back
 from pages._plan_state import plan_state
 
 OBJECTIVES = OBJECTIVE_WORDS  # one wording of the objectives: page, workbook and brief
@@ -102,11 +102,11 @@ def clear_commitments() -> None:
     Not when the set is the one the controls were drawn for. After a language switch the
     browser sends the set's name as shown in the earlier language ("demo (illustrative)"),
     which Streamlit reports as a change to a set of that name: it is read back to the set
-    it names, and dropping the plan on the reader's next click is avoided."""
+    it names (``keep_choice``), and dropping the plan on the reader's next click is avoided."""
     ss = st.session_state
     state = plan_state()
     raw = ss.get(DATASET_WIDGET_KEY)
-    name = state.dataset_labels.get(raw, raw) if isinstance(raw, str) else raw
+    name = read_back(DATASET_WIDGET_KEY, raw)
     if name != raw:
         ss[DATASET_WIDGET_KEY] = name
     if state.dataset is not None and name == state.dataset:
@@ -166,6 +166,7 @@ def controls(cands: Sequence[Candidate]) -> PlanInputs:
     # Labels read now, in this run's language (a format_func may be called from elsewhere:
     # AppTest calls it from the test's thread, where no language is active).
     objective_names = dict(OBJECTIVES)
+    keep_choice("plan_objective", objective_names)
     objective = c3.selectbox(
         _("Objective"),
         list(OBJECTIVES),
@@ -186,10 +187,12 @@ def controls(cands: Sequence[Candidate]) -> PlanInputs:
 
     with st.expander(_("a. Budgets: total and per year")):
         st.toggle(_("Enabled"), key="plan_on_budget", help=_("Off: no budget limit at all."))
+        year_modes = dict(YEAR_MODES)
+        keep_choice("plan_year_mode", year_modes)
         mode = st.radio(
             _("Per-year budget"),
             list(YEAR_MODES),
-            format_func=dict(YEAR_MODES).__getitem__,
+            format_func=year_modes.__getitem__,
             key="plan_year_mode",
             horizontal=True,
             help=_(
@@ -424,15 +427,17 @@ def net_fees(
             st.caption(_("No NET assessments yet: import them on the Networks page."))
             return tuple(cands)
         stage = {n: a.stage or _("before promotion") for n, a in last.items()}
+        network_words = {
+            n: _("{id}: {name} (stage: {stage})").format(
+                id=n, name=last[n].network_name, stage=stage[n]
+            )
+            for n in last
+        }
+        keep_choice("plan_net_network", network_words)
         network = st.selectbox(
             _("Network"),
             sorted(last),
-            format_func={
-                n: _("{id}: {name} (stage: {stage})").format(
-                    id=n, name=last[n].network_name, stage=stage[n]
-                )
-                for n in last
-            }.__getitem__,
+            format_func=network_words.__getitem__,
             key="plan_net_network",
             help=_(
                 "The network's latest NET assessment sets the fee share its clients pay "

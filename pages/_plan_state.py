@@ -7,7 +7,7 @@ Other pages never touch it directly: they go through ``pages._handover``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import streamlit as st
 
@@ -50,8 +50,6 @@ class PlanState:
     """Why the lock toggle switched itself off; shown once."""
     dataset: str | None = None
     """The candidate set the controls were last drawn for (``clear_commitments``)."""
-    dataset_labels: dict[str, str] = field(default_factory=dict)
-    """Every label the candidate-set control has shown, in any language, and its set."""
     solved_lang: str = ""
     """The number locale (and so language) ``result``'s sentences were written in; "" for a
     stored result reopened from the database."""

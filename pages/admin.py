@@ -10,7 +10,7 @@ from model.formatting.changes import change_summary, field_changes
 from model.formatting.i18n import N_, Labels
 from model.formatting.numbers import MISSING
 from model.store.exporter import csv_bytes, xlsx_bytes
-from pages._i18n import _, ngettext, number_locale
+from pages._i18n import _, keep_choice, ngettext, number_locale
 from pages._shared import current_user, engine
 
 AUDIT_LIMIT = 2000
@@ -75,6 +75,7 @@ with tab_audit:
             f"{e.entity} {e.entity_key}"
             for e in events
         }
+        keep_choice("admin_event", event_words)
         pick = st.selectbox(
             _("One event, field by field"),
             list(by_id),
@@ -129,6 +130,7 @@ with tab_users:
     with st.form("admin_new_user", clear_on_submit=True):
         st.write(_("**New account**"))
         username = st.text_input(_("Username"), key="admin_new_username")
+        keep_choice("admin_new_role", role_words)
         role = st.selectbox(
             _("Role"),
             ["analyst", "screener", "admin"],
@@ -157,6 +159,8 @@ with tab_users:
             st.write(_("**Manage an account**"))
             m1, m2 = st.columns(2)
             target = m1.selectbox(_("Account"), [u[0] for u in users], key="admin_manage_username")
+            keep_choice("admin_manage_action", action_choice_words)
+            keep_choice("admin_manage_role", role_words)
             action = m2.selectbox(
                 _("Action"),
                 list(ACCOUNT_ACTIONS),

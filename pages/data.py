@@ -12,7 +12,7 @@ from model.formatting.numbers import MISSING
 from model.store import db
 from model.store.exporter import csv_bytes, export_all, xlsx_bytes
 from model.store.importer import SPECS_BY_NAME, ImportRejected, import_file, table_words
-from pages._i18n import _, ngettext, number_format_select, number_locale
+from pages._i18n import _, keep_choice, ngettext, number_format_select, number_locale
 from pages._shared import (
     ILLUSTRATIVE_NOTE,
     candidates_frame,
@@ -131,6 +131,7 @@ with tab_cand:
         c1, c2 = st.columns(2)
         # Worded in the script run, looked up when shown (a format_func may run elsewhere).
         kind_names = {k: _(KIND_LABELS[k]) for k in KIND_LABELS}
+        keep_choice("data_cand_kind", kind_names)
         kinds = c1.multiselect(
             _("Kind"),
             list(KIND_LABELS),
@@ -170,6 +171,7 @@ with tab_import:
     )
     c1, c2, c3 = st.columns(3)
     table_names = {DETECT: _("(detect from columns)"), **{n: table_words(n) for n in SPECS_BY_NAME}}
+    keep_choice("data_import_table", table_names)
     table_choice = c1.selectbox(
         _("Table"),
         [DETECT, *SPECS_BY_NAME],

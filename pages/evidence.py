@@ -36,7 +36,7 @@ from model.planning.charts import range_chart, recovery_chart
 from model.store import db
 from model.store.repository import load_evidence_dataset
 from pages import _charts
-from pages._i18n import _, ngettext, number_locale
+from pages._i18n import _, keep_choice, ngettext, number_locale
 from pages._shared import engine, localized_dataframe, md, warn_stored_problems
 
 NOMINAL = "nominal"
@@ -137,11 +137,13 @@ discount_rate = discount_pct / 100
 # Filters: which programmes.
 options = filter_options(dataset.programmes)
 f1, f2, f3 = st.columns(3)
+# Worded in the script run, looked up when shown (a format_func may run elsewhere).
+instrument_words = {i: instrument_label(i) for i in options.instruments}
+keep_choice("evidence_instrument", instrument_words)
 instruments = f1.multiselect(
     _("Instrument"),
     options.instruments,
-    # Worded in the script run, looked up when shown (a format_func may run elsewhere).
-    format_func={i: instrument_label(i) for i in options.instruments}.__getitem__,
+    format_func=instrument_words.__getitem__,
     key="evidence_instrument",
     placeholder=_("Choose options"),
 )

@@ -38,7 +38,7 @@ from model.store.net_files import (
     save_net_assessments,
 )
 from pages import _charts
-from pages._i18n import _, ngettext
+from pages._i18n import _, keep_choice, ngettext
 from pages._shared import current_user, engine, may_write, md, plain, show_flash
 
 EXAMPLE = DATA_DIR / "net_example.csv"
@@ -231,6 +231,7 @@ step_words: dict[int | None, str] = {
     None: _("stays at the current stage"),
     **{n: _("moves up every {n} yr").format(n=numbers.count(n)) for n in (1, 2, 3)},
 }
+keep_choice("networks_step", step_words)
 step = c2.selectbox(
     _("Stage over the years"),
     list(step_words),

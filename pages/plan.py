@@ -59,7 +59,7 @@ from pages._handover import (
     take_dataset_to_open,
     take_scenario_to_open,
 )
-from pages._i18n import _, ngettext, number_locale
+from pages._i18n import _, keep_choice, ngettext, number_locale
 from pages._plan_controls import clear_commitments, controls, net_fees, put_inputs
 from pages._plan_solve import completed, solve_first
 from pages._plan_state import OpenedScenario, PlanState, plan_state
@@ -232,10 +232,7 @@ if not names:
 # may be called later from elsewhere (AppTest calls it from the test's own thread).
 illustrative = _("{name} (illustrative)")
 shown_as = {n: illustrative.format(name=n) if n == "demo" else n for n in names}
-state.dataset_labels.update({label: n for n, label in shown_as.items()})
-if ss.get(DATASET_WIDGET_KEY) in state.dataset_labels.keys() - set(names):
-    # The set's name as an earlier language showed it (see clear_commitments).
-    ss[DATASET_WIDGET_KEY] = state.dataset_labels[ss[DATASET_WIDGET_KEY]]
+keep_choice(DATASET_WIDGET_KEY, shown_as)
 dataset = st.selectbox(
     _("Candidate set"),
     names,
@@ -416,6 +413,7 @@ else:
     stem = f"fomento-plan-{dataset}"
     # One chart at a time: Vega charts drawn inside hidden tabs came out squashed.
     chart_labels = {k: _(v) for k, v in CHARTS.items()}
+    keep_choice("plan_chart", chart_labels)
     view = st.radio(
         _("Chart"),
         list(CHARTS),

@@ -42,7 +42,7 @@ from model.store.scenarios import (
 from model.uncertainty.report import KIND_NAMES
 from pages import _charts
 from pages._handover import open_in_plan, select_in_scenarios, take_scenario_to_select
-from pages._i18n import _, number_locale
+from pages._i18n import _, keep_choice, number_locale
 from pages._shared import (
     BY_CONTENT,
     ILLUSTRATIVE_NOTE,
@@ -412,6 +412,7 @@ st.table(figures.rename(columns=_table_heading).rename_axis(fixed["Figure"]))
 
 # One chart at a time: Vega charts drawn inside hidden tabs came out empty or squashed.
 view_words = {v: _(v) for v in VIEWS}  # made in this run (AppTest formats in another thread)
+keep_choice("scenarios_chart", view_words)
 view = st.radio(
     _("Chart"),
     list(VIEWS),

@@ -55,7 +55,7 @@ from model.uncertainty.tornado import tornado
 from model.uncertainty.voi import StageProgress, ValueOfInformation, value_of_information
 from pages import _charts
 from pages._handover import open_in_plan, plan_scenario
-from pages._i18n import _, number_locale
+from pages._i18n import _, keep_choice, number_locale
 from pages._shared import current_user, engine, localized_dataframe
 
 ss = st.session_state
@@ -108,6 +108,7 @@ sources = ([FROM_PLAN] if from_plan is not None else []) + [DEMO, SAVED]
 # Labels looked up in dicts made in this run: a format_func must not depend on the thread
 # it is called from (AppTest calls it outside the script run).
 source_words = {k: _(k) for k in sources}
+keep_choice("uncertainty_source", source_words)
 source = st.radio(
     _("Scenario"),
     sources,
@@ -189,10 +190,12 @@ if plan_file is not None:
 
 # --- settings --------------------------------------------------------------------------
 c1, c2, c3 = st.columns(3)
+distribution_words = {d: DISTRIBUTION_WORDS[d] for d in DISTRIBUTIONS}
+keep_choice("uncertainty_distribution", distribution_words)
 distribution = c1.radio(
     _("Distribution of returns"),
     DISTRIBUTIONS,
-    format_func={d: DISTRIBUTION_WORDS[d] for d in DISTRIBUTIONS}.__getitem__,
+    format_func=distribution_words.__getitem__,
     horizontal=True,
     key="uncertainty_distribution",
     help=_("Triangular: the central value is the most likely; uniform: any value in the range."),
@@ -596,6 +599,7 @@ if points:
             )
         )
     floor_words = {f: _("floor {floor}").format(floor=numbers.share(f)) for f in feasible}
+    keep_choice("uncertainty_pick", floor_words)
     floor = st.selectbox(
         _("Point to open"), feasible, format_func=floor_words.__getitem__, key="uncertainty_pick"
     )

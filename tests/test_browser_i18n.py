@@ -165,3 +165,41 @@ def test_switching_language_keeps_the_plan_and_its_open_unfunded_table(
     wait_for_app(page)
     expect(por_que.get_by_test_id("stDataFrame")).to_be_visible()
     screenshot(page, "plan-unfunded-spanish-after-switch")
+
+
+def test_choices_survive_a_language_switch(server: str, american: Page) -> None:
+    """Streamlit sends a choice back as the words the browser shows; after a switch the
+    browser holds the earlier language's words for one run, and Streamlit used to reset the
+    choice to its default on the reader's next click (found by a browser play: the Plan
+    page's objective, a file's number format, a NET schedule...)."""
+    page = american
+    page.goto(server)
+    wait_for_app(page)
+    page.get_by_test_id("stSidebarNav").get_by_text("Plan", exact=True).click()
+    expect(page.locator("h1").first).to_have_text("Plan")
+    wait_for_app(page)
+    objective = page.get_by_test_id("stSelectbox").filter(has_text="Objective")
+    objective.click()
+    page.get_by_role("option", name="Most enterprises reached").click()
+    wait_for_app(page)
+
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_test_id("stSelectbox").filter(has_text="Language and numbers").click()
+    page.get_by_role("option", name="español (Colombia) · 1.234,5").click()
+    wait_for_app(page)
+    page.get_by_role("button", name="Resolver", exact=True).click()  # the next click
+    wait_for_app(page)
+    objetivo = page.get_by_test_id("stSelectbox").filter(has_text="Objetivo")
+    expect(objetivo.get_by_role("combobox")).to_have_value("Máximo de empresas beneficiarias")
+    summary = page.get_by_test_id("stAlertContentSuccess").first
+    expect(summary).to_contain_text("empresas beneficiarias")
+
+    # And back: the Spanish words read back to the same choice in English.
+    sidebar.get_by_test_id("stSelectbox").filter(has_text="Idioma y números").click()
+    page.get_by_role("option", name="English (United States) · 1,234.5").click()
+    wait_for_app(page)
+    page.get_by_role("button", name="Solve", exact=True).click()
+    wait_for_app(page)
+    objective = page.get_by_test_id("stSelectbox").filter(has_text="Objective")
+    expect(objective.get_by_role("combobox")).to_have_value("Most enterprises reached")
+    screenshot(page, "plan-objective-after-two-switches")
