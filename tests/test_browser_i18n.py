@@ -126,18 +126,31 @@ def test_a_spanish_reader_solves_the_demo_and_downloads_a_spanish_workbook(
     assert not ENGLISH_HEADERS & headers, sorted(ENGLISH_HEADERS & headers)
 
 
+def _english_plan(server: str, page: Page) -> Page:
+    """The Plan page opened from Home, as a new English-speaking user reaches it."""
+    page.goto(server)
+    wait_for_app(page)
+    page.get_by_test_id("stSidebarNav").get_by_text("Plan", exact=True).click()
+    expect(page.locator("h1").first).to_have_text("Plan")
+    wait_for_app(page)
+    return page
+
+
+def _to_language(page: Page, picker: str, option: str) -> None:
+    """Pick ``option`` in the sidebar's language picker (labelled ``picker`` now)."""
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_test_id("stSelectbox").filter(has_text=picker).click()
+    page.get_by_role("option", name=option).click()
+    wait_for_app(page)
+
+
 def test_switching_language_keeps_the_plan_and_its_open_unfunded_table(
     server: str, american: Page
 ) -> None:
     """Solve in English, open the unfunded table, switch to Spanish: the table stays open and
     is re-worded, and the reader's next clicks keep the plan (the candidate-set control used
     to report a change when only its words changed, and the plan was dropped)."""
-    page = american
-    page.goto(server)
-    wait_for_app(page)
-    page.get_by_test_id("stSidebarNav").get_by_text("Plan", exact=True).click()
-    expect(page.locator("h1").first).to_have_text("Plan")
-    wait_for_app(page)
+    page = _english_plan(server, american)
     page.get_by_role("button", name="Solve", exact=True).click()
     wait_for_app(page)
     why = page.get_by_test_id("stExpander").filter(has_text="candidates got nothing")
@@ -145,10 +158,7 @@ def test_switching_language_keeps_the_plan_and_its_open_unfunded_table(
     wait_for_app(page)
     expect(why.get_by_test_id("stDataFrame")).to_be_visible()
 
-    sidebar = page.get_by_test_id("stSidebar")
-    sidebar.get_by_test_id("stSelectbox").filter(has_text="Language and numbers").click()
-    page.get_by_role("option", name="español (Colombia) · 1.234,5").click()
-    wait_for_app(page)
+    _to_language(page, "Language and numbers", "español (Colombia) · 1.234,5")
     summary = page.get_by_test_id("stAlertContentSuccess").first
     expect(summary).to_contain_text("Con US$5,0 M en 4 años:")
     por_que = page.get_by_test_id("stExpander").filter(has_text="no recibieron nada")
@@ -172,21 +182,13 @@ def test_choices_survive_a_language_switch(server: str, american: Page) -> None:
     browser holds the earlier language's words for one run, and Streamlit used to reset the
     choice to its default on the reader's next click (found by a browser play: the Plan
     page's objective, a file's number format, a NET schedule...)."""
-    page = american
-    page.goto(server)
-    wait_for_app(page)
-    page.get_by_test_id("stSidebarNav").get_by_text("Plan", exact=True).click()
-    expect(page.locator("h1").first).to_have_text("Plan")
-    wait_for_app(page)
+    page = _english_plan(server, american)
     objective = page.get_by_test_id("stSelectbox").filter(has_text="Objective")
     objective.click()
     page.get_by_role("option", name="Most enterprises reached").click()
     wait_for_app(page)
 
-    sidebar = page.get_by_test_id("stSidebar")
-    sidebar.get_by_test_id("stSelectbox").filter(has_text="Language and numbers").click()
-    page.get_by_role("option", name="español (Colombia) · 1.234,5").click()
-    wait_for_app(page)
+    _to_language(page, "Language and numbers", "español (Colombia) · 1.234,5")
     page.get_by_role("button", name="Resolver", exact=True).click()  # the next click
     wait_for_app(page)
     objetivo = page.get_by_test_id("stSelectbox").filter(has_text="Objetivo")
@@ -195,9 +197,7 @@ def test_choices_survive_a_language_switch(server: str, american: Page) -> None:
     expect(summary).to_contain_text("empresas beneficiarias")
 
     # And back: the Spanish words read back to the same choice in English.
-    sidebar.get_by_test_id("stSelectbox").filter(has_text="Idioma y números").click()
-    page.get_by_role("option", name="English (United States) · 1,234.5").click()
-    wait_for_app(page)
+    _to_language(page, "Idioma y números", "English (United States) · 1,234.5")
     page.get_by_role("button", name="Solve", exact=True).click()
     wait_for_app(page)
     objective = page.get_by_test_id("stSelectbox").filter(has_text="Objective")
