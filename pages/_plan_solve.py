@@ -10,7 +10,10 @@ is a frozen dataclass that nothing changes after ``allocate`` returns, and ``cac
 pickled it on every store and unpickled it on every hit (5 ms each at 500 x 5, a twelfth of
 the re-solve; proportionally more for larger plans). ``lang`` (the number locale, e.g.
 es_CO) is part of the key: the sentences are written in the reader's language, so a Spanish
-reader never gets an English plan from the cache, nor the reverse.
+reader never gets an English plan from the cache, nor the reverse. Kept objects take more
+memory than pickled bytes (a 10,000-candidate result: ~3 MB pickled, ~3-8 MB as objects), so
+each cache keeps 16 plans, not the 32 pickled ones before: at most a few hundred MB on a
+server whose readers all solve 10,000-candidate plans, a few MB for plans of the demo's size.
 """
 
 from __future__ import annotations
@@ -23,13 +26,13 @@ from model.allocator.scenario import Scenario
 from pages._shared import BY_CONTENT
 
 
-@st.cache_resource(max_entries=32, show_spinner=False, hash_funcs=BY_CONTENT)
+@st.cache_resource(max_entries=16, show_spinner=False, hash_funcs=BY_CONTENT)
 def solve_first(scenario: Scenario, solver: str, lang: str) -> AllocationResult:
     """The plan as a Solve click shows it (``allocate(..., unfunded=False)``)."""
     return allocate(scenario, solver, unfunded=False)
 
 
-@st.cache_resource(max_entries=32, show_spinner=False, hash_funcs=BY_CONTENT)
+@st.cache_resource(max_entries=16, show_spinner=False, hash_funcs=BY_CONTENT)
 def solve_full(scenario: Scenario, solver: str, lang: str) -> AllocationResult:
     """The plan with every report written (``allocate``)."""
     return allocate(scenario, solver)
