@@ -174,6 +174,22 @@ def app_db(templates: Templates, monkeypatch: pytest.MonkeyPatch) -> str:
     return url
 
 
+@pytest.fixture
+def proposals_imported(app_db: str) -> str:
+    """``app_db`` with the shipped example proposals imported (data/proposals_example.csv)."""
+    from model import DATA_DIR
+    from model.accounts.auth import LOCAL_USER
+    from model.store.proposal_files import import_proposals
+
+    example = DATA_DIR / "proposals_example.csv"
+    eng = db.make_engine(app_db)
+    try:
+        import_proposals(eng, example.read_bytes(), example.name, user=LOCAL_USER)
+    finally:
+        eng.dispose()
+    return app_db
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if not STRICT:
         return

@@ -14,7 +14,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from model import DATA_DIR
-from model.accounts.auth import LOCAL_USER
 from model.cli import main
 from model.formatting.i18n import _, using
 from model.screening.desk import desk_score
@@ -25,10 +24,9 @@ from model.screening.rubric import DEFAULT_RUBRIC, Rubric
 from model.screening.rules import ScreeningRules, screen
 from model.screening.sensitivity import weight_sensitivity
 from model.screening.tables import FUNDING_COLOURS, badge, eligibility_rows
-from model.store import db
 from model.store.handover import plan_dataset_name
 from model.store.importer import ImportRejected
-from model.store.proposal_files import import_proposals, parse_proposals
+from model.store.proposal_files import parse_proposals
 from tests.test_pages import open_page
 
 EXAMPLE = DATA_DIR / "proposals_example.csv"
@@ -265,15 +263,7 @@ def spanish_page() -> AppTest:
     return open_page(PAGE, locale="es-CO")
 
 
-@pytest.fixture
-def imported(app_db: str) -> str:
-    eng = db.make_engine(app_db)
-    import_proposals(eng, EXAMPLE.read_bytes(), EXAMPLE.name, user=LOCAL_USER)
-    eng.dispose()
-    return app_db
-
-
-def test_proposals_page_reads_in_spanish(imported: str) -> None:
+def test_proposals_page_reads_in_spanish(proposals_imported: str) -> None:
     at = spanish_page()
     assert at.title[0].value == "Propuestas"
     metrics = {m.label: m.value for m in at.metric}
@@ -295,7 +285,7 @@ def test_proposals_page_reads_in_spanish(imported: str) -> None:
     assert "Tasa de cofinanciamiento" in sliders and "Innovación para la región" in sliders
 
 
-def test_hand_over_result_reads_in_spanish(imported: str) -> None:
+def test_hand_over_result_reads_in_spanish(proposals_imported: str) -> None:
     at = spanish_page()
     at.button(key="proposals_plan_go").click().run()
     assert not at.exception, [e.value for e in at.exception]
@@ -332,7 +322,7 @@ def test_fomento_screen_takes_a_number_locale(capsys: pytest.CaptureFixture[str]
     assert "equivale a 0.80 x los US$200,000 solicitados" in out
 
 
-def test_switching_language_writes_the_funding_reasons_again(imported: str) -> None:
+def test_switching_language_writes_the_funding_reasons_again(proposals_imported: str) -> None:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
     at.context = {"locale": "en-US"}
     at.run()
@@ -354,7 +344,7 @@ def test_switching_language_writes_the_funding_reasons_again(imported: str) -> N
     )
 
 
-def test_call_settings_in_the_wrong_order_are_refused_in_spanish(imported: str) -> None:
+def test_call_settings_in_the_wrong_order_are_refused_in_spanish(proposals_imported: str) -> None:
     at = spanish_page()
     at.number_input(key="proposals_call_min").set_value(200_000.0).run()
     at.number_input(key="proposals_call_max").set_value(100_000.0).run()

@@ -20,7 +20,6 @@ from model.accounts.auth import LOCAL_USER
 from model.formatting import numbers
 from model.formatting.i18n import using
 from model.store import db
-from model.store.proposal_files import import_proposals
 from model.store.screening import (
     fetch_project_indicators,
     save_project_indicators,
@@ -35,21 +34,12 @@ EXAMPLE = DATA_DIR / "proposals_example.csv"
 
 
 @pytest.fixture
-def imported(app_db: str) -> str:
-    """The shipped example proposals imported (as tests/test_page_proposals.py)."""
-    eng = db.make_engine(app_db)
-    import_proposals(eng, EXAMPLE.read_bytes(), EXAMPLE.name, user=LOCAL_USER)
-    eng.dispose()
-    return app_db
-
-
-@pytest.fixture
-def monitored(imported: str) -> str:
+def monitored(proposals_imported: str) -> str:
     """P-006 funded and monitored (as tests/test_page_indicators.py)."""
-    eng = db.make_engine(imported)
+    eng = db.make_engine(proposals_imported)
     start_monitoring(eng, ["P-006"], user=LOCAL_USER)
     eng.dispose()
-    return imported
+    return proposals_imported
 
 
 def spanish_page(page: str, locale: str = "es-CO") -> AppTest:
@@ -177,7 +167,7 @@ def test_english_data_tables_unchanged(app_db: str) -> None:
 
 @pytest.mark.parametrize(("locale", "per"), [("en-US", " per US\\$"), ("es-CO", " por US\\$")])
 def test_the_return_per_dollar_metric_escapes_its_dollar_signs(
-    imported: str, locale: str, per: str
+    proposals_imported: str, locale: str, per: str
 ) -> None:
     at = spanish_page("pages/proposals.py", locale)
     at.button(key="proposals_plan_go").click().run()
@@ -220,7 +210,7 @@ def test_indicator_tables_say_yes_no_in_words() -> None:
 # --- Proposals: rubric weights without a decimal point for a Spanish reader (defect 6) -------
 
 
-def test_rubric_weights_show_as_percentages_in_spanish(imported: str) -> None:
+def test_rubric_weights_show_as_percentages_in_spanish(proposals_imported: str) -> None:
     at = spanish_page("pages/proposals.py")
     weights = [s for s in at.slider if s.key and s.key.startswith("proposals_w_")]
     assert weights and all(s.proto.format == "percent" for s in weights)

@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
-from streamlit.testing.v1 import AppTest
 
 from model import DATA_DIR
 from model.allocator.api import allocate
@@ -33,6 +32,7 @@ from model.screening.tables import FUNDING_COLOURS, badge, proposal_status_words
 from model.store.evidence_files import load_csv_dataset
 from model.store.importer import ImportRejected, Problem, table_words
 from model.store.proposal_files import parse_proposals
+from tests.test_pages import open_page
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = "data/scenarios/demo.json"
@@ -134,12 +134,7 @@ def test_refusals_name_the_table_in_words_in_spanish_and_by_key_in_english() -> 
 
 
 def test_the_import_table_choice_reads_in_words(app_db: str) -> None:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.context = {"locale": "es-CO"}
-    at.run()
-    at.switch_page("pages/data.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = open_page("pages/data.py", locale="es-CO")
     box = at.selectbox(key="data_import_table")
     shown = list(box.options)  # AppTest lists the options as the reader sees them
     assert "candidatos de planificación" in shown and "candidates" not in shown
@@ -240,11 +235,7 @@ def test_workbook_meanings_start_with_a_capital(doc: ScenarioDocument) -> None:
 
 
 def test_the_plan_pages_relaxations_name_families_in_spanish(app_db: str) -> None:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.context = {"locale": "es-CO"}
-    at.run()
-    at.switch_page("pages/plan.py")
-    at.run()
+    at = open_page("pages/plan.py", locale="es-CO")
     at.multiselect(key="plan_committed").select("C-01").run()
     at.slider(key="plan_lagging").set_value(100).run()
     at.button(key="plan_solve").click().run()

@@ -12,10 +12,10 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Button
 
 from model import DATA_DIR
-from model.accounts.auth import LOCAL_USER, VIEWER, PermissionDenied, create_user
+from model.accounts.auth import VIEWER, PermissionDenied, create_user
 from model.screening.rubric import DEFAULT_RUBRIC, CriterionScore, Review
 from model.store import db
-from model.store.proposal_files import import_proposals, proposal_statuses
+from model.store.proposal_files import proposal_statuses
 from model.store.repository import fetch_candidates
 from model.store.screening import fetch_reviews, save_review
 from pages._handover import OPEN_DATASET_KEY
@@ -26,14 +26,6 @@ EXAMPLE = DATA_DIR / "proposals_example.csv"
 # The example's eligible proposals: no size limit unless the call sets one.
 ELIGIBLE = ("P-001", "P-005", "P-006", "P-007", "P-008")
 SCORE_TOL = 1e-9
-
-
-@pytest.fixture
-def imported(app_db: str) -> str:
-    eng = db.make_engine(app_db)
-    import_proposals(eng, EXAMPLE.read_bytes(), EXAMPLE.name, user=LOCAL_USER)
-    eng.dispose()
-    return app_db
 
 
 def texts(at: AppTest) -> str:
@@ -66,7 +58,7 @@ def test_empty_page_points_to_the_example(app_db: str) -> None:
     assert any(getattr(b, "label", "").startswith("Example file") for b in downloads)
 
 
-def test_eligibility_counts_and_reasons(imported: str) -> None:
+def test_eligibility_counts_and_reasons(proposals_imported: str) -> None:
     at = open_page(PAGE)
     metrics = {m.label: m.value for m in at.metric}
     assert (metrics["Proposals"], metrics["Eligible"], metrics["Ineligible"]) == ("8", "5", "3")
@@ -82,12 +74,12 @@ def test_eligibility_counts_and_reasons(imported: str) -> None:
     assert "raise committed match from US\\$160,000 to US\\$200,000" in shown
 
 
-def test_review_saved_through_widgets_ranks_and_flags_disagreement(imported: str) -> None:
+def test_review_saved_through_widgets_ranks_and_flags_disagreement(proposals_imported: str) -> None:
     at = open_page(PAGE)
     all_fives = dict.fromkeys(DEFAULT_RUBRIC.ids, 5)
     review(at, "P-001", "ana", {**all_fives, "innovation": 1})
     assert "weighted score" in at.success[0].value
-    stored = fetch_reviews(db.make_engine(imported), "P-001")
+    stored = fetch_reviews(db.make_engine(proposals_imported), "P-001")
     assert [r.reviewer for r in stored] == ["ana"]
     assert stored[0].by_criterion()["innovation"] == 1
     expected = DEFAULT_RUBRIC.weighted({**all_fives, "innovation": 1})
@@ -103,7 +95,7 @@ def test_review_saved_through_widgets_ranks_and_flags_disagreement(imported: str
     assert "innovation weight +20 %" in set(sens["case"])
 
 
-def test_hand_over_solves_and_explains_funding(imported: str) -> None:
+def test_hand_over_solves_and_explains_funding(proposals_imported: str) -> None:
     at = open_page(PAGE)
     at.button(key="proposals_plan_go").click().run()
     assert not at.exception, [e.value for e in at.exception]
@@ -116,7 +108,7 @@ def test_hand_over_solves_and_explains_funding(imported: str) -> None:
             assert line["why"].startswith(f"{pid} is not funded: ")
     assert any("Reviewers' scores do not enter the allocation" in i.value for i in at.info)
     assert "Return per public dollar" in {m.label for m in at.metric}
-    eng = db.make_engine(imported)
+    eng = db.make_engine(proposals_imported)
     plan = fetch_candidates(eng, "demo+proposals")
     base = fetch_candidates(eng, "demo")
     assert [c.id for c in plan] == sorted([c.id for c in base] + list(ELIGIBLE))
@@ -124,7 +116,7 @@ def test_hand_over_solves_and_explains_funding(imported: str) -> None:
     assert proposal_statuses(eng)["P-001"] == "handed_over"
 
 
-def test_open_the_handed_over_plan_on_the_plan_page(imported: str) -> None:
+def test_open_the_handed_over_plan_on_the_plan_page(proposals_imported: str) -> None:
     at = open_page(PAGE)
     at.button(key="proposals_plan_go").click().run()
     at.button(key="proposals_open_plan").click().run()
@@ -135,8 +127,8 @@ def test_open_the_handed_over_plan_on_the_plan_page(imported: str) -> None:
     assert OPEN_DATASET_KEY not in at.session_state
 
 
-def test_viewer_sees_no_write_buttons_and_the_model_refuses(imported: str) -> None:
-    eng = db.make_engine(imported)
+def test_viewer_sees_no_write_buttons_and_the_model_refuses(proposals_imported: str) -> None:
+    eng = db.make_engine(proposals_imported)
     create_user(eng, "admin", "a-long-password-1", "admin")  # accounts exist: sign-in is on
     at = open_page(PAGE)
     assert any("read-only" in i.value for i in at.info)
