@@ -203,3 +203,30 @@ def test_choices_survive_a_language_switch(server: str, american: Page) -> None:
     objective = page.get_by_test_id("stSelectbox").filter(has_text="Objective")
     expect(objective.get_by_role("combobox")).to_have_value("Most enterprises reached")
     screenshot(page, "plan-objective-after-two-switches")
+
+
+def test_a_files_declared_number_format_survives_a_language_switch(
+    server: str, american: Page
+) -> None:
+    """The Data page's import: a declared "1.234,56" convention must not fall back to
+    "not declared" when the reader switches language and clicks on (the browser play saw it)."""
+    page = american
+    page.goto(server)
+    wait_for_app(page)
+    page.get_by_test_id("stSidebarNav").get_by_text("Data", exact=True).click()
+    wait_for_app(page)
+    page.get_by_role("tab", name="Import").click()
+    box = page.get_by_test_id("stSelectbox").filter(has_text="Numbers in the file are written as")
+    box.click()
+    page.get_by_role("option", name="1.234,56 (point groups thousands)").click()
+    wait_for_app(page)
+
+    _to_language(page, "Language and numbers", "español (Colombia) · 1.234,5")
+    page.get_by_role("tab", name="Importar").click()
+    table = page.get_by_test_id("stSelectbox").filter(has_text="Tabla")
+    table.click()  # the next click: another choice on the same tab
+    page.get_by_role("option", name="regiones").click()
+    wait_for_app(page)
+    caja = page.get_by_test_id("stSelectbox").filter(has_text="Los números del archivo")
+    expect(caja.get_by_role("combobox")).to_have_value("1.234,56 (el punto separa los miles)")
+    screenshot(page, "data-import-format-after-switch")
