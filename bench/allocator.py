@@ -83,8 +83,8 @@ def reference_seconds(built: Any, method: str) -> tuple[float, float, float]:
     """highspy straight from the arrays: (reduced LP s, builder LP s, objective)."""
     import highspy
 
-    from model.allocator.solve.reduce import reduce
-    from model.allocator.solve.resolve import _add_vub_rows, reduced_lp
+    from model.allocator.solve.reduce import add_vub_rows, reduce
+    from model.allocator.solve.resolve import reduced_lp
     from model.allocator.solve.solver import highs_lp
 
     t0 = time.perf_counter()
@@ -93,7 +93,7 @@ def reference_seconds(built: Any, method: str) -> tuple[float, float, float]:
     h.silent()
     h.setOptionValue("solver", method)
     h.passModel(reduced_lp(red, built.integer))
-    _add_vub_rows(h, red, red.base_vub)
+    add_vub_rows(h, red, red.base_vub)
     h.run()
     t1 = time.perf_counter()
     obj = -h.getInfo().objective_function_value

@@ -57,7 +57,7 @@ print(rs.h.getNumRow(), rs.h.getNumCol(), sol.objective)
 BARE = """
 import json, sys, time
 import highspy
-from model.allocator.solve.resolve import AUTO_METHOD
+from model.allocator.solve.highs_model import AUTO_METHOD
 h = highspy.Highs()
 h.silent()
 h.readModel(sys.argv[1])

@@ -185,3 +185,20 @@ def normalised_slopes(scenario: Scenario) -> tuple[float, ...]:
     dr = scenario.objective.diminishing_returns
     total = sum(s * v for s, v in zip(dr.relative_slopes, dr.segment_lengths, strict=True))
     return tuple(s / total for s in dr.relative_slopes)
+
+
+def min_public(scenario: Scenario, arr: CandidateArrays | None = None) -> FloatArray:
+    """Least public money (US$) per unit of scale, by candidate and plan year."""
+    arr = candidate_arrays(scenario) if arr is None else arr
+    if not scenario.rules.subsidy_band.enabled:
+        return np.zeros_like(arr.cost)
+    # The partner-match limit (total over the horizon) met by raising every year's share.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        total = arr.cost.sum(axis=1)
+        match_share = np.where(
+            (arr.partner_match > 0) & (total > 0),
+            1 - arr.partner_match * arr.in_horizon / np.where(total > 0, total, 1.0),
+            0.0,
+        )
+    share = np.maximum(arr.floor, match_share)
+    return arr.cost * share[:, None]

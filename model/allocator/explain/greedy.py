@@ -21,6 +21,7 @@ from model.allocator.build.arrays import (
     FloatArray,
     candidate_arrays,
     curve,
+    min_public,
     outcome_value,
 )
 from model.allocator.build.lp import BuiltModel
@@ -42,23 +43,6 @@ class GreedyPlan:
     @property
     def feasible(self) -> bool:
         return not self.violations
-
-
-def min_public(scenario: Scenario, arr: CandidateArrays | None = None) -> FloatArray:
-    """Least public money (US$) per unit of scale, by candidate and plan year."""
-    arr = candidate_arrays(scenario) if arr is None else arr
-    if not scenario.rules.subsidy_band.enabled:
-        return np.zeros_like(arr.cost)
-    # The partner-match limit (total over the horizon) met by raising every year's share.
-    with np.errstate(divide="ignore", invalid="ignore"):
-        total = arr.cost.sum(axis=1)
-        match_share = np.where(
-            (arr.partner_match > 0) & (total > 0),
-            1 - arr.partner_match * arr.in_horizon / np.where(total > 0, total, 1.0),
-            0.0,
-        )
-    share = np.maximum(arr.floor, match_share)
-    return arr.cost * share[:, None]
 
 
 def greedy_plan(

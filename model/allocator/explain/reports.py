@@ -17,9 +17,14 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from model.allocator.build.arrays import BoolArray, FloatArray, IntArray, outcome_value
+from model.allocator.build.arrays import (
+    BoolArray,
+    FloatArray,
+    IntArray,
+    min_public,
+    outcome_value,
+)
 from model.allocator.build.lp import FAMILIES, BuiltModel
-from model.allocator.explain.greedy import min_public
 from model.allocator.explain.ranging import FORCE_SCALE, Probe, Side, money_rows, money_sides
 from model.allocator.explain.wording import (
     MEASURE_WORDS,

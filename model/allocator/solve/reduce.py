@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+import highspy
 import numpy as np
 
 from model.allocator.build.arrays import BoolArray, FloatArray, IntArray
@@ -102,6 +103,20 @@ class Reduction:
             return np.zeros(0, np.int64)
         # Add every year of a broken candidate: its years usually move together.
         cands = sorted_unique(self.sub_f[bad])
+        out: IntArray = np.flatnonzero(np.isin(self.sub_f, cands) & ~done)
+        return out
+
+    def near_bound(self, values: FloatArray, done: BoolArray, margin: float) -> IntArray:
+        """Substitutions (not yet rows) of funded candidates (f > 0) with a w within
+        ``margin`` (share of span * f) of its variable bound: whole candidates, like
+        ``violated``."""
+        if margin <= 0:
+            return np.zeros(0, np.int64)
+        f = values[self.sub_f]
+        finite = np.isfinite(self.span)
+        bound = np.where(finite, self.span, 0.0) * f
+        near = finite & ~done & (f > 0) & (bound > 0) & (values[self.sub] >= (1 - margin) * bound)
+        cands = sorted_unique(self.sub_f[near])
         out: IntArray = np.flatnonzero(np.isin(self.sub_f, cands) & ~done)
         return out
 
@@ -288,3 +303,25 @@ def reduce(built: BuiltModel, lower: FloatArray, upper: FloatArray, all_rows: bo
     bounds = red.bounds(lower, upper)
     assert bounds is not None  # sub was chosen among columns that keep the substitution
     return replace(red, col_cost=red.cost(b.col_cost), col_lower=bounds[0], col_upper=bounds[1])
+
+
+def add_vub_rows(
+    h: highspy.Highs, red: Reduction, k: IntArray, col_map: IntArray | None = None
+) -> IntArray:
+    """Add the variable-bound rows of substitutions ``k`` to ``h``; returns ``k``.
+    ``col_map``: HiGHS's column of each of ``red``'s columns, when ``h`` holds a programme
+    with fewer columns (``sift``)."""
+    if len(k):
+        start, index, value = red.vub_rows(k)
+        if col_map is not None:
+            index = col_map[index]
+        h.addRows(
+            len(k),
+            np.full(len(k), -np.inf),
+            np.zeros(len(k)),
+            len(value),
+            start.astype(np.int32),
+            index.astype(np.int32),
+            value,
+        )
+    return k

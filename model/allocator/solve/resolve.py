@@ -30,14 +30,11 @@ from model.allocator.build.aggregate import Aggregation, aggregate
 from model.allocator.build.arrays import BoolArray, FloatArray, IntArray
 from model.allocator.build.lp import BuiltModel
 from model.allocator.scenario import SolverOptions
-from model.allocator.solve.highs_model import lp_from_arrays
-from model.allocator.solve.reduce import Reduction, reduce, sorted_unique
+from model.allocator.solve import sift
+from model.allocator.solve.highs_model import configured_highs, lp_from_arrays
+from model.allocator.solve.reduce import Reduction, add_vub_rows, reduce, sorted_unique
 from model.allocator.solve.solution import Solution, Status, empty
 
-# "auto" picks dual simplex: after the reduction (see reduce) dual simplex solved the
-# bench LP at 10,000 candidates in about 1 s; interior point took 5-20 s and primal
-# simplex 15 s there (bench/README.md), the dense budget and policy-mix rows hurting both.
-AUTO_METHOD = "simplex"
 # A re-solve that adds lazy rows more often than this adds all of them (a safety net:
 # the bench needs 2-3 rounds).
 MAX_ROUNDS = 25
@@ -82,7 +79,8 @@ class ReSolver:
         return bool(self._integer.any())
 
     def _start(self) -> None:
-        """(Re)build the reduced programme and a fresh HiGHS instance (cold)."""
+        """(Re)build the reduced programme and a fresh HiGHS instance (cold); a large LP
+        starts from a sifted basis (``sift``)."""
         b = replace(
             self.model,
             col_cost=self._col(self._cost, 0.0),
@@ -92,6 +90,11 @@ class ReSolver:
         lower, upper = self._col(self._lower, -np.inf), self._col(self._upper, np.inf)
         self.red: Reduction = reduce(b, lower, upper, all_rows=self.mip)
         integer = self._integer if self.agg is None else self.agg.pad_integer(self._integer)
+        # A large LP first solves its likely candidates (sift).
+        t0 = time.perf_counter()
+        sifted = None if integer.any() else sift.start(b, self.red, b.scenario.solver, LAZY_MARGIN)
+        # The sifted solves count against the first solve's time limit.
+        self._spent = time.perf_counter() - t0
         self.h = new_highs(self.red, integer, b.scenario.solver)
         # HiGHS holds its own copy of the reduced matrix; ours is not read again (the lazy
         # rows and the mapping back use the substitution arrays): free it before the solve
@@ -101,6 +104,11 @@ class ReSolver:
         self.rows = self.red.base_vub
         self.done = np.zeros(len(self.red.sub), np.bool_)
         self.done[self.rows] = True
+        self.sifted = sifted
+        if sifted is not None:
+            self.done[sifted.subs] = True
+            self.rows = np.concatenate([self.rows, add_vub_rows(self.h, self.red, sifted.subs)])
+            self.h.setBasis(sifted.basis)
         # The built model's rows that are not rows of HiGHS's programme (moving one of their
         # bounds means reducing again).
         self._dropped = np.ones(self.built.num_row, np.bool_)
@@ -173,7 +181,9 @@ class ReSolver:
                 self.h.changeColsCost(len(at), at, cost[at])
         if cold:
             self._start()
-        sol = self._run(float(self.built.scenario.solver.time_limit_s), light, col_duals)
+        limit = float(self.built.scenario.solver.time_limit_s) - self._spent
+        self._spent = 0.0
+        sol = self._run(limit, light, col_duals)
         return replace(sol, seconds=time.perf_counter() - t0)
 
     def _col(self, v: FloatArray, fill: float) -> FloatArray:
@@ -202,12 +212,12 @@ class ReSolver:
                 break
             # np.union1d, without its np.unique (see reduce.sorted_unique)
             more = sorted_unique(
-                np.concatenate([more, _near_bound(red, values, self.done, LAZY_MARGIN)])
+                np.concatenate([more, red.near_bound(values, self.done, LAZY_MARGIN)])
             )
             if rounds == MAX_ROUNDS - 1:
                 more = np.flatnonzero(~self.done & np.isfinite(red.span))
             self.done[more] = True
-            self.rows = np.concatenate([self.rows, _add_vub_rows(h, red, more)])
+            self.rows = np.concatenate([self.rows, add_vub_rows(h, red, more)])
         if light and values is not None and ms == highspy.HighsModelStatus.kOptimal:
             return self._light(ms, values, col_duals)
         return self._solution(ms)
@@ -317,20 +327,9 @@ def new_highs(
     time_limit_s: float | None = None,
 ) -> highspy.Highs:
     """A fresh HiGHS instance holding the reduced programme and its standing bound rows."""
-    h = highspy.Highs()  # type: ignore[no-untyped-call]  # highspy stubs leave __init__ untyped
-    h.silent()
-    h.setOptionValue("mip_rel_gap", float(opts.mip_gap))
-    h.setOptionValue("solver", AUTO_METHOD if opts.method == "auto" else opts.method)
-    if not integer.any():
-        # HiGHS's presolve finds little to remove after ``reduce`` and cost more than it
-        # saved: first solve of the bench LP at 10,000 candidates 0.25 s CPU without it
-        # against 0.35 s with it (0.30 / 0.63 s without aggregation); same at 1,000 and
-        # 20,000. A MILP keeps presolve: branch and bound leans on it.
-        h.setOptionValue("presolve", "off")
-    if time_limit_s is not None:
-        h.setOptionValue("time_limit", float(time_limit_s))
+    h = configured_highs(opts, bool(integer.any()), time_limit_s=time_limit_s)
     h.passModel(reduced_lp(red, integer))
-    _add_vub_rows(h, red, red.base_vub)
+    add_vub_rows(h, red, red.base_vub)
     return h
 
 
@@ -342,33 +341,3 @@ def _changed(last: tuple[FloatArray, ...] | None, *new: FloatArray) -> IntArray:
     for a, b in zip(last, new, strict=True):
         diff |= a != b
     return np.flatnonzero(diff).astype(np.int32)
-
-
-def _near_bound(red: Reduction, values: FloatArray, done: BoolArray, margin: float) -> IntArray:
-    """Substitutions (not yet rows) of funded candidates (f > 0) with a w within ``margin``
-    (share of span * f) of its variable bound: whole candidates, like ``Reduction.violated``."""
-    if margin <= 0:
-        return np.zeros(0, np.int64)
-    f = values[red.sub_f]
-    finite = np.isfinite(red.span)
-    bound = np.where(finite, red.span, 0.0) * f
-    near = finite & ~done & (f > 0) & (bound > 0) & (values[red.sub] >= (1 - margin) * bound)
-    cands = sorted_unique(red.sub_f[near])
-    out: IntArray = np.flatnonzero(np.isin(red.sub_f, cands) & ~done)
-    return out
-
-
-def _add_vub_rows(h: highspy.Highs, red: Reduction, k: IntArray) -> IntArray:
-    """Add the variable-bound rows of substitutions ``k`` to ``h``; returns ``k``."""
-    if len(k):
-        start, index, value = red.vub_rows(k)
-        h.addRows(
-            len(k),
-            np.full(len(k), -np.inf),
-            np.zeros(len(k)),
-            len(value),
-            start.astype(np.int32),
-            index.astype(np.int32),
-            value,
-        )
-    return k

@@ -21,8 +21,8 @@ import numpy as np
 from model.allocator.build.arrays import BoolArray, FloatArray
 from model.allocator.build.lp import BuiltModel
 from model.allocator.scenario import SOLVERS
-from model.allocator.solve.highs_model import lp_from_arrays
-from model.allocator.solve.resolve import AUTO_METHOD, ReSolver
+from model.allocator.solve.highs_model import AUTO_METHOD, lp_from_arrays
+from model.allocator.solve.resolve import ReSolver
 from model.allocator.solve.solution import Solution, Status, empty
 from model.formatting.i18n import _
 
