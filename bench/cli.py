@@ -11,13 +11,15 @@ limit raised to 3,600 s), written once to ``--tmp`` and run with ``--out RESULT.
 
 ``--base DIR [DIR ...]`` runs other code trees (e.g. ``git archive`` of older commits) in
 the same loop, alternating with this one run by run, so all see the same machine load;
-the results must agree (objective, funding and scale, exactly).
+the results must agree (objective, funding and scale; the largest differences are printed).
 
 ``--bare N`` (default: the largest size) also times bare highspy on the project's own
-final programme at N: a child process runs the project's solve step, exports the
-programme HiGHS ended with (the reduced LP plus every lazy row it added) as MPS, and
-other children read it and solve it once with the project's HiGHS options, timing
-``run()`` alone. The table reports each process's wall time over that floor.
+final programme at N (and on each ``--base`` tree's final programme, whose lazy rows may
+differ, with every tree's wall time over that floor too): a child process runs the
+project's solve step, exports the programme HiGHS ended with (the reduced LP plus every
+lazy row it added) as MPS, and other children read it and solve it once with the
+project's HiGHS options, timing ``run()`` alone. The table reports each process's wall
+time over that floor.
 Prints markdown tables and the load average before and after.
 """
 
@@ -150,11 +152,19 @@ def main() -> int:
     runs: dict[tuple[str, Path], list[dict[str, Any]]] = {}
     bare: list[dict[str, Any]] = []
     mps = args.tmp / f"fomento_bench_{bare_size}_final.mps"
+    # Each --base tree's own final programme too (its lazy rows may differ): bare HiGHS on
+    # it, in the same loop, is that tree's floor (``bare_base``).
+    base_mps = {t: args.tmp / f"fomento_bench_{bare_size}_final_{t.name}.mps" for t in trees[:-1]}
+    bare_base: dict[Path, list[dict[str, Any]]] = {t: [] for t in base_mps}
     if bare_size:
-        r = child(EXPORT, [str(scenario_file(int(bare_size), args.tmp)), str(mps)], ROOT)
-        if r["code"] != 0:
-            raise SystemExit(f"export failed: {r['stderr']}")
-        print(f"final programme at {bare_size}: rows, columns, objective = {r['stdout'].decode()}")
+        for tree, path in [*base_mps.items(), (ROOT, mps)]:
+            r = child(EXPORT, [str(scenario_file(int(bare_size), args.tmp)), str(path)], tree)
+            if r["code"] != 0:
+                raise SystemExit(f"export failed: {r['stderr']}")
+            print(
+                f"final programme at {bare_size} ({tree.name}): rows, columns, objective = "
+                f"{r['stdout'].decode().strip()}"
+            )
     for _ in range(args.repeat):
         for size in args.sizes:
             for tree in trees:
@@ -167,6 +177,11 @@ def main() -> int:
                 if r["code"] != 0:
                     raise SystemExit(f"bare HiGHS failed: {r['stderr']}")
                 bare.append({**json.loads(r["stdout"]), "wall": r["wall"], "rss_mb": r["rss_mb"]})
+                for tree, path in base_mps.items():
+                    r = child(BARE, [str(path)], ROOT)
+                    if r["code"] != 0:
+                        raise SystemExit(f"bare HiGHS failed: {r['stderr']}")
+                    bare_base[tree].append(json.loads(r["stdout"]))
     load1 = os.getloadavg()
 
     floor = median(bare, "run") if bare else None
@@ -198,6 +213,17 @@ def main() -> int:
             f"| {bare_size} | bare highspy run() on the final programme | {floor:.2f} "
             f"| {cpu_floor:.2f} | {median(bare, 'rss_mb'):.0f} | | 1.00 | 1.00 |"
         )
+        for tree, runs_b in bare_base.items():
+            wall_b = median(runs_b, "run")
+            ratios = ", ".join(
+                f"{'this tree' if t == ROOT else t.name} "
+                f"{median(runs[(bare_size, t)], 'wall') / wall_b:.2f}"
+                for t in trees
+            )
+            print(
+                f"| {bare_size} | bare highspy run() on {tree.name}'s final programme "
+                f"| {wall_b:.2f} | {median(runs_b, 'run_cpu'):.2f} | | | wall / it: {ratios} | |"
+            )
     for size in numeric:
         results = [r["result"] for tree in trees for r in runs[(size, tree)]]
         same = all(r == results[0] for r in results)
