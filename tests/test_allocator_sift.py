@@ -18,7 +18,7 @@ from hypothesis import given
 from bench.allocator import random_scenario
 from model.allocator import allocate, build_model
 from model.allocator.result import result_json_bytes
-from model.allocator.scenario import Scenario
+from model.allocator.scenario import Scenario, parse_scenario
 from model.allocator.solve import sift
 from model.allocator.solve.resolve import ReSolver
 from tests.allocator_fixtures import cand, scenario
@@ -210,6 +210,46 @@ def test_what_is_not_sifted(monkeypatch: pytest.MonkeyPatch) -> None:
     for sc in (no_budget, milp):
         assert ReSolver(build_model(sc)).sifted is None
     assert ReSolver(build_model(base)).sifted is not None
+
+
+def test_a_ranking_that_misses_the_optimum_gives_up_and_solves_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A 90 % lagging floor: the ranking keeps few lagging candidates, the first pass's
+    prices say most left-out ones would pay. Handing HiGHS that basis took 5-10x a cold
+    solve (an attack on sift found it: 14.5 s against 1.2 s at 20,000), so sifting gives
+    up and the whole programme starts cold: same answer, no sifted start."""
+    data = random_scenario(3000, seed=1).model_dump(mode="json")
+    data["rules"]["policy_mix"]["lagging_min_share"] = 0.9
+    sc = parse_scenario(data)
+    monkeypatch.setattr(sift, "SIFT_MIN_CANDIDATES", 0)  # SIFT_MAX_SHARE as shipped
+    passes: list[int] = []
+    restricted = sift._solve_restricted
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        passes.append(1)
+        return restricted(*args, **kwargs)
+
+    monkeypatch.setattr(sift, "_solve_restricted", counted)
+    built = build_model(sc)
+    rs = ReSolver(built)
+    assert passes, "the first pass should run (and its prices make it give up)"
+    assert rs.sifted is None
+    sol = rs.solve()
+    assert sol.status == "optimal"
+    assert_certificate(built, sol)
+
+
+@pytest.mark.parametrize("method", ["ipm", "pdlp"])
+def test_methods_without_a_basis_are_not_sifted(
+    monkeypatch: pytest.MonkeyPatch, method: str
+) -> None:
+    """Interior point and PDLP: no basis to start the whole programme from (PDLP's restricted
+    solve was a second solve as long as the first)."""
+    _sifting(monkeypatch, True)
+    sc = random_scenario(200, seed=6)
+    sc = sc.model_copy(update={"solver": sc.solver.model_copy(update={"method": method})})
+    assert ReSolver(build_model(sc)).sifted is None
 
 
 @PROPS

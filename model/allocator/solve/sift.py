@@ -22,14 +22,17 @@ large LP (``SIFT_MIN_CANDIDATES``):
    found, never which programme is solved (tests compare it with an unsifted solve).
 
 Nothing is sifted (``start`` returns None, and the solve runs as before) for a MILP, a
-``min_cost`` objective (targets, not a budget, decide who is funded), a scenario
-without a budget, when the kept candidates would be most of them, when a row the
+``min_cost`` objective (targets, not a budget, decide who is funded), a method other
+than simplex (interior point and PDLP give no basis to start from, or a second solve),
+a scenario without a budget, when the kept candidates would be most of them (at the
+start or after pricing: the ranking missed much of the optimum), when a row the
 left-out candidates hold alone cannot sit at zero, or when the restricted programme is
-not solved to optimality.
+not solved to optimality within half the time limit.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import highspy
@@ -42,9 +45,10 @@ from model.allocator.scenario import SolverOptions, budget_available
 from model.allocator.solve.highs_model import configured_highs, lp_from_arrays
 from model.allocator.solve.reduce import Reduction, add_vub_rows, sorted_unique
 
-# Sift only programmes with at least this many candidates: below it a whole solve is
-# already fast (0.25 s at 10,000) and the restricted solve would not pay for itself.
-SIFT_MIN_CANDIDATES = 50_000
+# Sift only programmes with at least this many candidates. Bench scenario, first solve
+# whole / sifted (medians of 3, same loop): 10,000 0.23 / 0.21 s, 20,000 0.66 / 0.46 s,
+# 50,000 3.7 / 1.8 s, 100,000 ~10 / ~4.5 s; below 20,000 the gain is within noise.
+SIFT_MIN_CANDIDATES = 20_000
 # Keep the best-ranked candidates until their least public money reaches this many
 # times the budget (policy-mix rows and targets fund some below the budget's cut-off).
 SIFT_BUDGET_COVER = 1.0
@@ -57,6 +61,9 @@ SIFT_MAX_PASSES = 3
 # When fewer left-out candidates than this share of them would pay, the whole programme
 # takes them in (a pass costs a rebuild and a re-factorisation, ~0.4 s at 100,000).
 SIFT_HANDOVER = 0.02
+# The restricted passes may spend at most this share of the solve's time limit (what they
+# spend counts against it; a whole solve gets at least the rest when sifting gives up).
+SIFT_TIME_SHARE = 0.5
 # A left-out column pays when its reduced cost is below -DUAL_TOL (relative to its cost,
 # at least 1): HiGHS's own dual feasibility tolerance.
 DUAL_TOL = 1e-7
@@ -135,8 +142,14 @@ def start(
 
     The whole programme holds ``red.base_vub``'s lazy rows from the start (``new_highs``);
     ``margin``: the lazy rows' ``near_bound`` margin (``resolve.LAZY_MARGIN``)."""
-    if built.is_mip or built.arrays.n < SIFT_MIN_CANDIDATES or len(red.a_start) < 2:
+    if (
+        built.is_mip
+        or built.arrays.n < SIFT_MIN_CANDIDATES
+        or len(red.a_start) < 2
+        or opts.method not in ("auto", "simplex")  # a basis to start from: simplex's
+    ):
         return None
+    deadline = time.perf_counter() + SIFT_TIME_SHARE * float(opts.time_limit_s)
     num_col, num_row = len(red.col_cost), len(red.row_lower)
     cand_of = candidate_columns(built, num_col)
     chosen = choose(built, red, cand_of)
@@ -162,7 +175,9 @@ def start(
     iterations, first = 0, int(keep.sum())
     for sift_pass in range(SIFT_MAX_PASSES):
         col_in = (cand_of < 0) | keep[np.maximum(cand_of, 0)]
-        solved = _solve_restricted(red, row_of, col_in, state, opts, margin, warm=sift_pass > 0)
+        solved = _solve_restricted(
+            red, row_of, col_in, state, opts, margin, warm=sift_pass > 0, deadline=deadline
+        )
         if solved is None:
             return None
         row_dual, its = solved
@@ -179,8 +194,11 @@ def start(
         if len(joining) < SIFT_HANDOVER * built.arrays.n:
             break  # a few pivots of the whole programme cost less than another pass
         keep[joining] = True
-        if keep.sum() > SIFT_MAX_SHARE * built.arrays.n:
-            break  # the whole programme takes it from here
+        if sift_pass == SIFT_MAX_PASSES - 1 or keep.sum() > SIFT_MAX_SHARE * built.arrays.n:
+            # The ranking missed much of the optimum (a lagging floor of 90 %, say): from
+            # this basis, with hundreds of paying columns at zero, HiGHS took 5-10x a cold
+            # solve (found by an attack on this module), so the whole programme starts cold.
+            return None
     basis = highspy.HighsBasis()
     basis.col_status = _BASIS_STATUS[state.cols].tolist()
     basis.row_status = _BASIS_STATUS[state.rows].tolist()
@@ -207,6 +225,7 @@ def _solve_restricted(
     margin: float,
     *,
     warm: bool,
+    deadline: float,
 ) -> tuple[FloatArray, int] | None:
     """Solve ``red`` restricted to the columns ``col_in`` (lazy rows as ``resolve`` adds
     them), starting from ``state``'s basis when ``warm``; write its basis and lazy rows
@@ -238,7 +257,7 @@ def _solve_restricted(
         integer=np.zeros(0, np.bool_),
     )
     del ent_in, r, a_start
-    h = configured_highs(opts, False, time_limit_s=float(opts.time_limit_s))
+    h = configured_highs(opts, False)
     h.passModel(lp)
     del lp
     # The lazy rows of kept candidates only (a left-out one's w and f are not columns):
@@ -261,6 +280,10 @@ def _solve_restricted(
     values = np.zeros(num_col)
     iterations = 0
     for _round in range(SIFT_MAX_ROUNDS):
+        left = deadline - time.perf_counter()
+        if left <= 0:
+            return None
+        h.setOptionValue("time_limit", left)
         h.run()
         iterations += int(h.getInfo().simplex_iteration_count)
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
@@ -280,6 +303,8 @@ def _solve_restricted(
     state.rows = np.concatenate([state.rows, np.full(len(new_subs), _BASIC, np.int8)])
     row_pos = np.concatenate([row_pos, state.rows.size - len(new_subs) + np.arange(len(new_subs))])
     basis = h.getBasis()
+    if not basis.valid:
+        return None
     state.cols[col_in] = np.fromiter((int(s) for s in basis.col_status), np.int8, int(col_in.sum()))
     state.rows[row_pos] = np.fromiter((int(s) for s in basis.row_status), np.int8, len(row_pos))
     dual = np.zeros(num_row)
