@@ -143,8 +143,8 @@ def start(
     The whole programme holds ``red.base_vub``'s lazy rows from the start (``new_highs``);
     ``margin``: the lazy rows' ``near_bound`` margin (``resolve.LAZY_MARGIN``)."""
     if (
-        built.is_mip
-        or built.arrays.n < SIFT_MIN_CANDIDATES
+        built.arrays.n < SIFT_MIN_CANDIDATES
+        or built.is_mip
         or len(red.a_start) < 2
         or opts.method not in ("auto", "simplex")  # a basis to start from: simplex's
     ):
