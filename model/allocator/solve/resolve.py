@@ -15,7 +15,9 @@ valid whatever the objective or right-hand sides. HiGHS sees the programme with
 its dense portfolio rows routed through group spend columns (``aggregate``);
 values and duals come back on the built model's own rows and columns. Changes to the matrix (e.g.
 candidate costs) need a new ``build_model``; changing a band row's bounds or an
-x column's bounds makes the re-solver reduce again (a cold start).
+x column's bounds makes the re-solver reduce again (a cold start). A cold start of a
+large LP first solves its likely candidates alone and starts HiGHS from that basis
+(``sift``): the same programme, found faster.
 """
 
 from __future__ import annotations

@@ -152,10 +152,9 @@ def start(
     deadline = time.perf_counter() + SIFT_TIME_SHARE * float(opts.time_limit_s)
     num_col, num_row = len(red.col_cost), len(red.row_lower)
     cand_of = candidate_columns(built, num_col)
-    chosen = choose(built, red, cand_of)
-    if chosen is None:
+    keep = choose(built, red, cand_of)
+    if keep is None:
         return None
-    keep = chosen
     row_of = np.repeat(np.arange(num_row), np.diff(red.a_start))
     # Rows that cannot hold at zero (committed money, say) keep their candidates.
     must = ((red.row_lower > 0) | (red.row_upper < 0))[row_of] & (cand_of[red.a_index] >= 0)
@@ -187,7 +186,7 @@ def start(
         aty = np.bincount(red.a_index, red.a_value * row_dual[row_of], minlength=num_col)
         cost = -red.col_cost  # HiGHS's (minimised) costs
         d = cost - aty
-        pays = ~col_in & (d < -DUAL_TOL * np.maximum(1.0, np.abs(cost)))
+        pays = ~col_in & (red.col_upper > 0) & (d < -DUAL_TOL * np.maximum(1.0, np.abs(cost)))
         if not pays.any():
             break
         joining = sorted_unique(cand_of[pays])
