@@ -89,8 +89,6 @@ class SiftedStart:
     subs: IntArray
     basis: highspy.HighsBasis
     first: int  # candidates in the first restricted programme
-    kept: int  # candidates in the last one, with those its prices said would pay
-    iterations: int  # simplex iterations of the restricted solves
 
 
 def candidate_columns(built: BuiltModel, num_col: int) -> IntArray:
@@ -108,8 +106,11 @@ def candidate_columns(built: BuiltModel, num_col: int) -> IntArray:
     return of
 
 
-def choose(built: BuiltModel, red: Reduction, cand_of: IntArray) -> BoolArray | None:
-    """Which candidates the restricted programme keeps (see module docstring), or None."""
+def choose(
+    built: BuiltModel, red: Reduction, cand_of: IntArray, row_of: IntArray
+) -> BoolArray | None:
+    """Which candidates the restricted programme keeps (see module docstring), or None.
+    ``row_of``: the row of each entry of ``red``'s matrix."""
     sc = built.scenario
     arr = built.arrays
     budget = budget_available(sc)
@@ -126,10 +127,12 @@ def choose(built: BuiltModel, red: Reduction, cand_of: IntArray) -> BoolArray | 
     keep = np.zeros(arr.n, np.bool_)
     keep[order[:take]] = True
     keep &= ratio > -np.inf
-    # A candidate whose columns cannot sit at 0 (a committed scale, say) is always kept.
-    cand_cols = cand_of >= 0
-    pinned = cand_cols & ~((red.col_lower == 0) & (red.col_upper >= 0))
+    # Candidates that cannot sit at zero are always kept: a column whose bounds exclude 0
+    # (a committed scale), or a row that 0 breaks (committed money).
+    pinned = (cand_of >= 0) & ~((red.col_lower == 0) & (red.col_upper >= 0))
     keep[cand_of[pinned]] = True
+    must = ((red.row_lower > 0) | (red.row_upper < 0))[row_of] & (cand_of[red.a_index] >= 0)
+    keep[cand_of[red.a_index[must]]] = True
     if keep.sum() > SIFT_MAX_SHARE * arr.n:
         return None
     return keep
@@ -152,14 +155,9 @@ def start(
     deadline = time.perf_counter() + SIFT_TIME_SHARE * float(opts.time_limit_s)
     num_col, num_row = len(red.col_cost), len(red.row_lower)
     cand_of = candidate_columns(built, num_col)
-    keep = choose(built, red, cand_of)
-    if keep is None:
-        return None
     row_of = np.repeat(np.arange(num_row), np.diff(red.a_start))
-    # Rows that cannot hold at zero (committed money, say) keep their candidates.
-    must = ((red.row_lower > 0) | (red.row_upper < 0))[row_of] & (cand_of[red.a_index] >= 0)
-    keep[cand_of[red.a_index[must]]] = True
-    if keep.sum() > SIFT_MAX_SHARE * built.arrays.n:
+    keep = choose(built, red, cand_of, row_of)
+    if keep is None:
         return None
     # The whole programme's basis, filled in by each pass: columns of left-out candidates
     # at their lower bound 0, the rows they hold alone basic. Its rows: red's rows, the
@@ -171,7 +169,7 @@ def start(
         done=np.zeros(len(red.sub), np.bool_),
     )
     state.done[red.base_vub] = True
-    iterations, first = 0, int(keep.sum())
+    first = int(keep.sum())
     for sift_pass in range(SIFT_MAX_PASSES):
         col_in = (cand_of < 0) | keep[np.maximum(cand_of, 0)]
         solved = _solve_restricted(
@@ -179,8 +177,7 @@ def start(
         )
         if solved is None:
             return None
-        row_dual, its = solved
-        iterations += its
+        row_dual = solved
         # Left-out candidates that would pay at these prices (a column whose reduced cost
         # in HiGHS's minimisation is below zero at its lower bound) join the next pass.
         aty = np.bincount(red.a_index, red.a_value * row_dual[row_of], minlength=num_col)
@@ -202,7 +199,7 @@ def start(
     basis.col_status = _BASIS_STATUS[state.cols].tolist()
     basis.row_status = _BASIS_STATUS[state.rows].tolist()
     basis.valid = True
-    return SiftedStart(state.subs, basis, first, int(keep.sum()), iterations)
+    return SiftedStart(state.subs, basis, first)
 
 
 @dataclass
@@ -225,12 +222,12 @@ def _solve_restricted(
     *,
     warm: bool,
     deadline: float,
-) -> tuple[FloatArray, int] | None:
+) -> FloatArray | None:
     """Solve ``red`` restricted to the columns ``col_in`` (lazy rows as ``resolve`` adds
     them), starting from ``state``'s basis when ``warm``; write its basis and lazy rows
-    back into ``state``. Returns HiGHS's duals of red's rows (0 on rows left out) and the
-    simplex iterations, or None when it is not solved to optimality or a row the left-out
-    columns hold alone cannot sit at zero."""
+    back into ``state``. Returns HiGHS's duals of red's rows (0 on rows left out), or None
+    when it is not solved to optimality in time or a row the left-out columns hold alone
+    cannot sit at zero."""
     num_col, num_row = len(red.col_cost), len(red.row_lower)
     ent_in = col_in[red.a_index]
     row_in = np.bincount(row_of[ent_in], minlength=num_row) > 0
@@ -277,14 +274,12 @@ def _solve_restricted(
     seen = state.done | ~sub_in
     added: list[IntArray] = []
     values = np.zeros(num_col)
-    iterations = 0
     for _round in range(SIFT_MAX_ROUNDS):
         left = deadline - time.perf_counter()
         if left <= 0:
             return None
         h.setOptionValue("time_limit", left)
         h.run()
-        iterations += int(h.getInfo().simplex_iteration_count)
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None
         values[col_in] = np.asarray(h.getSolution().col_value, np.float64)
@@ -308,4 +303,4 @@ def _solve_restricted(
     state.rows[row_pos] = np.fromiter((int(s) for s in basis.row_status), np.int8, len(row_pos))
     dual = np.zeros(num_row)
     dual[rows] = np.asarray(h.getSolution().row_dual, np.float64)[: len(rows)]
-    return dual, iterations
+    return dual
